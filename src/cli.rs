@@ -1,0 +1,179 @@
+//! The command line: every option, its help text and its default. Nothing here computes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::periods::PeriodKind;
+use crate::rates::Breakdown;
+use crate::render::Format;
+
+const ABOUT: &str = "Out-of-area placement, length-of-stay and reinvestment statistics for NHS mental health, learning disability and autism provider collaboratives.";
+
+const AFTER: &str = "\
+With no input options every command uses the sample data bundled with oapstat.
+
+Exit codes:
+  0  success (validate: no problems found)
+  1  the input data has problems (validate lists them; other commands refuse to go on)
+  2  usage error, unreadable file or other failure";
+
+#[derive(Debug, Parser)]
+#[command(name = "oapstat", version, about = ABOUT, after_help = AFTER)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every row of the extracts and report every problem with its file and line.
+    Validate(ValidateArgs),
+    /// Out-of-area measures (OAPs started, ended, active, OAP days, bands, costs, rates) per collaborative and period.
+    Rates(RatesArgs),
+    /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
+    Generate(GenerateArgs),
+}
+
+/// Where the extracts and reference files come from.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv and local_costs.csv.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Admissions extract: a CSV or Parquet file or a glob; repeat for several files.
+    #[arg(long, value_name = "PATH")]
+    pub admissions: Vec<String>,
+    /// Placements extract: a CSV or Parquet file or a glob; repeat for several files.
+    #[arg(long, value_name = "PATH")]
+    pub placements: Vec<String>,
+    /// Collaboratives reference (collaborative, name, lead_provider, population).
+    #[arg(long, value_name = "PATH")]
+    pub collaboratives: Option<PathBuf>,
+    /// Local daily bed cost reference (collaborative, service_line, local_daily_cost).
+    #[arg(long, value_name = "PATH")]
+    pub local_costs: Option<PathBuf>,
+    /// The date the extract was taken (YYYY-MM-DD): no date may be after it, and ongoing stays
+    /// are ongoing on it. [default: the latest date in the extracts]
+    #[arg(long, value_name = "DATE")]
+    pub extract_date: Option<String>,
+}
+
+/// What to do with invalid rows.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InvalidRowArgs {
+    /// Go on without the invalid rows, writing each problem (file, line, column, value, rule)
+    /// to this CSV file. Without it, invalid input is refused.
+    #[arg(long, value_name = "REJECTS_CSV")]
+    pub skip_invalid: Option<PathBuf>,
+}
+
+/// Which collaboratives and service lines.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Selection")]
+pub struct ScopeArgs {
+    /// Only this collaborative (code); repeat for several.
+    #[arg(long, value_name = "CODE")]
+    pub collaborative: Vec<String>,
+    /// Only this service line (e.g. adult_acute); repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub service_line: Vec<String>,
+}
+
+/// Reporting periods.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Periods")]
+pub struct PeriodArgs {
+    /// Period: calendar month, NHS financial quarter or year, or rolling 3 months.
+    #[arg(long, value_enum, default_value = "month")]
+    pub period: PeriodKind,
+    /// First month (YYYY-MM) or day (YYYY-MM-DD). [default: the month of the earliest admission]
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+    /// Last month (YYYY-MM) or day (YYYY-MM-DD). [default: the last complete month of the extract]
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+}
+
+/// How results are written.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (complete or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Apply NHS small-number suppression to the output (counts under 5 as *, others rounded to 5).
+    #[arg(long)]
+    pub suppress: bool,
+    /// With --suppress: counts below this are shown as *.
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "suppress")]
+    pub suppress_threshold: i64,
+    /// With --suppress: other counts are rounded to the nearest multiple of this.
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "suppress")]
+    pub suppress_rounding: i64,
+    /// Print no messages (row counts, notes) on standard error; errors are still printed.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format: `table` lists each problem as file:line: message, then the counts.
+    #[arg(long, value_enum, default_value = "table", help_heading = "Output")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub periods: PeriodArgs,
+    /// Extra breakdown; repeat for several.
+    #[arg(long, value_enum, help_heading = "Selection")]
+    pub by: Vec<Breakdown>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Folder to write admissions, placements, collaboratives.csv and local_costs.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Seed of the random generator: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of admissions (spells) to generate; placements are about 1.3 per spell.
+    #[arg(long, default_value_t = 20_000)]
+    pub admissions: usize,
+    /// First day admissions may start.
+    #[arg(long, value_name = "DATE", default_value = "2023-04-01")]
+    pub start: String,
+    /// The extract date: the last day of the data; stays still open on it are ongoing.
+    #[arg(long, value_name = "DATE", default_value = "2026-10-31")]
+    pub extract_date: String,
+    /// File format of the extracts.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: GenerateFormat,
+    /// Replace existing files in the folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateFormat {
+    Csv,
+    Parquet,
+}

@@ -1,0 +1,128 @@
+//! One module per command: each turns its parsed arguments into options, calls the analysis and
+//! hands the result to rendering. Shared steps (inputs, periods, output) live here.
+
+pub mod generate;
+pub mod rates;
+pub mod validate;
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+
+use crate::cli::{InputArgs, OutputArgs, PeriodArgs, ScopeArgs};
+use crate::extract::{bundled_data_dir, resolve_inputs};
+use crate::load::{load, write_atomically, Inputs};
+use crate::periods::{last_complete_month_end, month_start, parse_bound, periods_within, Period};
+use crate::render::{self, Report};
+use crate::scope::Scope;
+use crate::suppress::{self, Suppression};
+
+/// Today's date; `OAPSTAT_TODAY` (YYYY-MM-DD) fixes it for reproducible runs and tests.
+pub fn today() -> Result<NaiveDate> {
+    match std::env::var("OAPSTAT_TODAY") {
+        Ok(text) => parse_date(&text, "OAPSTAT_TODAY"),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(date) => Ok(date),
+        Err(_) => bail!("{what} {text:?} is not a date (expected YYYY-MM-DD)"),
+    }
+}
+
+/// Resolves and reads the inputs; with no input option, the bundled sample.
+pub fn load_inputs(args: &InputArgs, quiet: bool) -> Result<Inputs> {
+    let none_given = args.data.is_none()
+        && args.admissions.is_empty()
+        && args.placements.is_empty()
+        && args.collaboratives.is_none()
+        && args.local_costs.is_none();
+    let bundled = bundled_data_dir();
+    let data_dir = if none_given {
+        if !quiet {
+            eprintln!("oapstat: using the bundled sample data in {}", bundled.display());
+        }
+        Some(bundled.as_path())
+    } else {
+        args.data.as_deref()
+    };
+    let paths = resolve_inputs(
+        data_dir,
+        &args.admissions,
+        &args.placements,
+        args.collaboratives.as_deref(),
+        args.local_costs.as_deref(),
+    )?;
+    let extract_date = args
+        .extract_date
+        .as_deref()
+        .map(|t| parse_date(t, "--extract-date"))
+        .transpose()?;
+    load(paths, extract_date, today()?)
+}
+
+impl ScopeArgs {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            collaboratives: self.collaborative.clone(),
+            service_lines: self.service_line.clone(),
+        }
+    }
+}
+
+/// The periods asked for; by default from the month of the earliest admission to the last
+/// complete month of the extract.
+pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
+    let from = match &args.from {
+        Some(text) => parse_bound(text, false)?,
+        None => {
+            let earliest = inputs
+                .checked
+                .admissions
+                .column("admission_date")?
+                .as_materialized_series()
+                .min::<i32>()?;
+            match earliest {
+                Some(day) => month_start(crate::periods::date_of(day)),
+                None => bail!("the admissions extract has no valid rows: nothing to report"),
+            }
+        }
+    };
+    let to = match &args.to {
+        Some(text) => parse_bound(text, true)?,
+        None => last_complete_month_end(inputs.checked.extract_date),
+    };
+    if to < from {
+        bail!("--to {to} is before --from {from}");
+    }
+    let periods = periods_within(args.period, from, to);
+    if periods.is_empty() {
+        bail!("no complete {:?} period lies between {from} and {to}", args.period);
+    }
+    Ok(periods)
+}
+
+/// Applies suppression if asked, then writes the report to standard output or a file.
+pub fn emit(mut report: Report, args: &OutputArgs) -> Result<()> {
+    if args.suppress {
+        if args.suppress_rounding < 1 || args.suppress_threshold < 0 {
+            bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
+        }
+        Suppression { threshold: args.suppress_threshold, rounding_base: args.suppress_rounding }.apply(&mut report);
+    } else {
+        report.meta.insert("suppression".into(), suppress::not_applied());
+    }
+    match &args.output {
+        Some(path) => write_atomically(path, |out| render::write(&report, args.format, out)),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            render::write(&report, args.format, &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}

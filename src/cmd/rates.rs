@@ -1,0 +1,71 @@
+//! `oapstat rates`: the out-of-area measures per collaborative and period.
+
+use anyhow::Result;
+use polars::prelude::*;
+use serde_json::json;
+
+use super::{emit, load_inputs, resolve_periods};
+use crate::cli::RatesArgs;
+use crate::rates::{fields, rates, RatesRequest};
+use crate::render::{Format, Report};
+
+pub fn run(args: &RatesArgs) -> Result<()> {
+    let quiet = args.output.quiet;
+    let mut inputs = load_inputs(&args.input, quiet)?;
+    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    let scope = args.scope.scope();
+    let periods = resolve_periods(&args.periods, &inputs)?;
+
+    let admissions = scope.apply(inputs.checked.admissions.clone().lazy()).collect()?;
+    let placements = scope.apply(inputs.checked.placements.clone().lazy()).collect()?;
+    let collaboratives: Vec<String> = inputs
+        .reference
+        .collaboratives
+        .keys()
+        .filter(|c| scope.includes_collaborative(c))
+        .cloned()
+        .collect();
+    let populations = populations_frame(&inputs.reference)?;
+    let frame = rates(
+        &admissions,
+        &placements,
+        &RatesRequest { periods: &periods, by: &args.by, collaboratives: &collaboratives, populations },
+    )?;
+
+    let mut report = Report::from_frame("rates", &frame, fields(&args.by))?;
+    report.meta.insert(
+        "parameters".into(),
+        json!({
+            "period": args.periods.period,
+            "from": periods.first().map(|p| p.start.to_string()),
+            "to": periods.last().map(|p| p.end.to_string()),
+            "by": args.by,
+            "collaboratives": scope.collaboratives,
+            "service_lines": scope.service_lines,
+        }),
+    );
+    report.meta.insert("inputs".into(), inputs.metadata());
+    if args.output.format == Format::Table {
+        report.notes.push(
+            "Length and distance bands, reason-not-known days, cost coverage and per-100k figures: --format csv or json.".into(),
+        );
+    }
+    if !quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
+    emit(report, &args.output)
+}
+
+/// `collaborative, population` from the reference (population null where not given).
+pub fn populations_frame(reference: &crate::reference::Reference) -> PolarsResult<DataFrame> {
+    let codes: Vec<&str> = reference.collaboratives.keys().map(String::as_str).collect();
+    let populations: Vec<Option<i64>> = reference
+        .collaboratives
+        .values()
+        .map(|c| c.population.map(|p| p as i64))
+        .collect();
+    DataFrame::new(
+        codes.len(),
+        vec![Column::new("collaborative".into(), codes), Column::new("population".into(), populations)],
+    )
+}

@@ -1,0 +1,101 @@
+//! `oapstat validate`: every problem in the extracts, with file and line, and the row counts.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{presets, CellAlignment, Table};
+use serde_json::{json, Value};
+
+use super::load_inputs;
+use crate::cli::ValidateArgs;
+use crate::render::{group_thousands, Format, SCHEMA_VERSION};
+use crate::validate::Checked;
+
+/// Returns the exit code: 0 when the input is clean, 1 when problems were found.
+pub fn run(args: &ValidateArgs) -> Result<i32> {
+    let inputs = load_inputs(&args.input, args.format != Format::Table)?;
+    let checked = &inputs.checked;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Table => write_text(checked, &mut out)?,
+        Format::Json => {
+            let doc = json!({
+                "schema_version": SCHEMA_VERSION,
+                "oapstat_version": env!("CARGO_PKG_VERSION"),
+                "command": "validate",
+                "valid": checked.findings.is_empty(),
+                "inputs": inputs.metadata(),
+                "findings": checked.findings,
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Ndjson => {
+            for finding in &checked.findings {
+                serde_json::to_writer(&mut out, finding)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            writer.write_record(["file", "line", "rule", "column", "value", "message"])?;
+            for f in &checked.findings {
+                let rule = serde_json::to_value(f.rule)?;
+                writer.write_record([
+                    f.file.as_str(),
+                    &f.line.to_string(),
+                    rule.as_str().unwrap_or_default(),
+                    f.column.unwrap_or_default(),
+                    f.value.as_deref().unwrap_or_default(),
+                    &f.message,
+                ])?;
+            }
+            writer.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(if checked.findings.is_empty() { 0 } else { 1 })
+}
+
+fn write_text(checked: &Checked, out: &mut dyn Write) -> Result<()> {
+    for finding in &checked.findings {
+        writeln!(out, "{finding}")?;
+    }
+    if !checked.findings.is_empty() {
+        writeln!(out)?;
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_header(["File", "Extract", "Rows read", "Valid", "Invalid"]);
+    for f in &checked.files {
+        let extract = match serde_json::to_value(f.extract)? {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        table.add_row(vec![
+            comfy_table::Cell::new(&f.path),
+            comfy_table::Cell::new(extract),
+            comfy_table::Cell::new(group_thousands(f.rows_read as i64)).set_alignment(CellAlignment::Right),
+            comfy_table::Cell::new(group_thousands(f.rows_valid as i64)).set_alignment(CellAlignment::Right),
+            comfy_table::Cell::new(group_thousands(f.rows_invalid as i64)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    let problems = checked.findings.len();
+    if problems == 0 {
+        writeln!(out, "No problems found (extract date {}).", checked.extract_date)?;
+    } else {
+        writeln!(
+            out,
+            "{} problem{} in {} row{} (extract date {}).",
+            group_thousands(problems as i64),
+            if problems == 1 { "" } else { "s" },
+            group_thousands(checked.rows_invalid() as i64),
+            if checked.rows_invalid() == 1 { "" } else { "s" },
+            checked.extract_date
+        )?;
+    }
+    Ok(())
+}

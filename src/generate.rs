@@ -1,0 +1,316 @@
+//! A deterministic generator of synthetic, realistic extracts (DOMAIN.md section 3).
+//!
+//! Five fictional collaboratives, every service line of DOMAIN.md, lengths of stay drawn from
+//! log-normal distributions per service line (secure stays run to many months, acute to weeks),
+//! out-of-area use falling in some collaboratives and rising in others, and the awkward cases of
+//! real extracts: spells crossing months and financial years, same-day stays, ongoing stays,
+//! several placements per spell, missing costs and distances. The same seed gives the same files.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal};
+
+use crate::load::write_atomically;
+use crate::periods::{date_of, day_of, Day};
+
+struct ServiceLine {
+    name: &'static str,
+    weight: f64,
+    /// Median length of stay in nights, and the spread of its logarithm.
+    median_los: f64,
+    sigma: f64,
+    /// Share of spells with an out-of-area placement at the start of the data.
+    oap_share: f64,
+    /// Typical recorded daily cost of an out-of-area bed, and of a local bed.
+    oap_daily_cost: f64,
+    local_daily_cost: f64,
+}
+
+const SERVICE_LINES: [ServiceLine; 7] = [
+    ServiceLine { name: "adult_acute", weight: 0.50, median_los: 28.0, sigma: 0.9, oap_share: 0.08, oap_daily_cost: 650.0, local_daily_cost: 480.0 },
+    ServiceLine { name: "older_adult_acute", weight: 0.12, median_los: 45.0, sigma: 0.8, oap_share: 0.04, oap_daily_cost: 600.0, local_daily_cost: 450.0 },
+    ServiceLine { name: "picu", weight: 0.07, median_los: 14.0, sigma: 0.8, oap_share: 0.18, oap_daily_cost: 950.0, local_daily_cost: 800.0 },
+    ServiceLine { name: "adult_secure_medium", weight: 0.04, median_los: 420.0, sigma: 0.6, oap_share: 0.12, oap_daily_cost: 720.0, local_daily_cost: 620.0 },
+    ServiceLine { name: "adult_secure_low", weight: 0.06, median_los: 300.0, sigma: 0.6, oap_share: 0.10, oap_daily_cost: 600.0, local_daily_cost: 520.0 },
+    ServiceLine { name: "cyp_inpatient", weight: 0.12, median_los: 55.0, sigma: 0.8, oap_share: 0.15, oap_daily_cost: 850.0, local_daily_cost: 750.0 },
+    ServiceLine { name: "adult_eating_disorder", weight: 0.09, median_los: 80.0, sigma: 0.6, oap_share: 0.14, oap_daily_cost: 700.0, local_daily_cost: 600.0 },
+];
+
+struct CollaborativeSpec {
+    code: &'static str,
+    name: &'static str,
+    lead_provider: &'static str,
+    population: u64,
+    /// Share of admissions.
+    weight: f64,
+    /// Multiplier of the out-of-area share at the start and at the end of the data.
+    oap_trend: (f64, f64),
+    /// Multiplier of local bed costs.
+    cost_factor: f64,
+    providers: [&'static str; 3],
+}
+
+const COLLABORATIVES: [CollaborativeSpec; 5] = [
+    CollaborativeSpec { code: "NCM", name: "North Coast and Moors Provider Collaborative", lead_provider: "RNC", population: 2_650_000, weight: 0.25, oap_trend: (1.6, 0.5), cost_factor: 1.00, providers: ["RNC01", "RNC02", "RNC03"] },
+    CollaborativeSpec { code: "RVW", name: "River Valleys and Wolds Provider Collaborative", lead_provider: "RVW", population: 1_480_000, weight: 0.15, oap_trend: (1.2, 0.9), cost_factor: 0.95, providers: ["RVW01", "RVW02", "RVW03"] },
+    CollaborativeSpec { code: "CMP", name: "Central Midlands Partnership Provider Collaborative", lead_provider: "RCM", population: 3_120_000, weight: 0.27, oap_trend: (0.8, 1.4), cost_factor: 1.02, providers: ["RCM01", "RCM02", "RCM03"] },
+    CollaborativeSpec { code: "SWP", name: "South West Peninsula Provider Collaborative", lead_provider: "RSW", population: 1_870_000, weight: 0.17, oap_trend: (1.0, 1.0), cost_factor: 0.97, providers: ["RSW01", "RSW02", "RSW03"] },
+    CollaborativeSpec { code: "TGW", name: "Thames Gateway Provider Collaborative", lead_provider: "RTG", population: 2_240_000, weight: 0.16, oap_trend: (1.3, 0.7), cost_factor: 1.12, providers: ["RTG01", "RTG02", "RTG03"] },
+];
+
+/// Independent-sector providers that take out-of-area placements.
+const OUT_OF_AREA_PROVIDERS: [&str; 10] = [
+    "NPX01", "NPX02", "NPX03", "NPX04", "NPX05", "NPX06", "NPX07", "NPX08", "NPX09", "NPX10",
+];
+
+/// Reason codes with their shares among out-of-area placements.
+const REASONS: [(&str, f64); 7] = [
+    ("10", 0.60), ("11", 0.06), ("12", 0.05), ("13", 0.03), ("14", 0.10), ("15", 0.10), ("99", 0.06),
+];
+
+/// What to generate.
+pub struct GenerateRequest {
+    pub seed: u64,
+    pub admissions: usize,
+    pub start: NaiveDate,
+    pub extract_date: NaiveDate,
+}
+
+/// Column-wise extracts, ready to write as CSV or Parquet.
+#[derive(Default)]
+pub struct Generated {
+    pub admission_id: Vec<String>,
+    pub patient_id: Vec<String>,
+    pub collaborative: Vec<&'static str>,
+    pub service_line: Vec<&'static str>,
+    pub admission_date: Vec<Day>,
+    pub discharge_date: Vec<Option<Day>>,
+    pub admitting_provider: Vec<&'static str>,
+
+    pub placement_id: Vec<String>,
+    pub placement_admission: Vec<String>,
+    pub start_date: Vec<Day>,
+    pub end_date: Vec<Option<Day>>,
+    pub receiving_provider: Vec<&'static str>,
+    pub out_of_area: Vec<bool>,
+    pub oap_reason: Vec<Option<&'static str>>,
+    pub distance_km: Vec<Option<f64>>,
+    pub daily_cost: Vec<Option<f64>>,
+}
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T], weight: impl Fn(&T) -> f64) -> &'a T {
+    let total: f64 = items.iter().map(&weight).sum();
+    let mut x = rng.random::<f64>() * total;
+    for item in items {
+        x -= weight(item);
+        if x < 0.0 {
+            return item;
+        }
+    }
+    items.last().expect("non-empty")
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Generates the extracts in memory.
+pub fn generate(request: &GenerateRequest) -> Result<Generated> {
+    let (first, last) = (day_of(request.start), day_of(request.extract_date));
+    if last <= first {
+        bail!("the extract date {} must be after the start {}", request.extract_date, request.start);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(request.seed);
+    let n = request.admissions;
+    let span = f64::from(last - first);
+    // Admission dates first, sorted, so that ids follow time. The last admission is on the
+    // extract date so the last month is complete.
+    let mut dates: Vec<Day> = (0..n).map(|_| first + rng.random_range(0..=(last - first))).collect();
+    dates.sort_unstable();
+    if let Some(d) = dates.last_mut() {
+        *d = last;
+    }
+    let patients = (n * 7 / 10).max(1);
+    let noise = LogNormal::new(0.0, 0.2)?;
+    let far = LogNormal::new(90f64.ln(), 0.8)?;
+    let near = LogNormal::new(12f64.ln(), 0.6)?;
+    let mut out = Generated::default();
+    let mut placement_number = 0usize;
+    for (index, &admitted) in dates.iter().enumerate() {
+        let collaborative = pick(&mut rng, &COLLABORATIVES, |c| c.weight);
+        let line = pick(&mut rng, &SERVICE_LINES, |s| s.weight);
+        let los = if line.median_los < 60.0 && rng.random::<f64>() < 0.03 {
+            0
+        } else {
+            let draw = LogNormal::new(line.median_los.ln(), line.sigma)?.sample(&mut rng);
+            draw.round().clamp(1.0, 3000.0) as Day
+        };
+        let discharged = Some(admitted + los).filter(|d| *d <= last);
+        let admission_id = format!("A{:08}", index + 1);
+        out.admission_id.push(admission_id.clone());
+        out.patient_id.push(format!("PT{:07}", rng.random_range(0..patients) + 1));
+        out.collaborative.push(collaborative.code);
+        out.service_line.push(line.name);
+        out.admission_date.push(admitted);
+        out.discharge_date.push(discharged);
+        out.admitting_provider.push(collaborative.providers[rng.random_range(0..3)]);
+
+        // Placements: cut the spell at random days into 1–3 consecutive stays.
+        let spell_end = discharged.unwrap_or(last);
+        let wanted = match rng.random::<f64>() {
+            x if x < 0.72 => 1,
+            x if x < 0.92 => 2,
+            _ => 3,
+        };
+        let stays = wanted.min((spell_end - admitted) as usize + 1);
+        let mut cuts: Vec<Day> = (1..stays)
+            .map(|_| admitted + rng.random_range(0..=(spell_end - admitted)))
+            .collect();
+        cuts.sort_unstable();
+        let t = f64::from(admitted - first) / span;
+        let trend = collaborative.oap_trend.0 + (collaborative.oap_trend.1 - collaborative.oap_trend.0) * t;
+        let oap_spell = rng.random::<f64>() < (line.oap_share * trend).min(0.9);
+        // Which stay is out of area: usually the first (then brought back closer to home).
+        let oap_stay = if rng.random::<f64>() < 0.7 { 0 } else { rng.random_range(0..stays) };
+        for stay in 0..stays {
+            let start = if stay == 0 { admitted } else { cuts[stay - 1] };
+            let end = if stay + 1 == stays { discharged } else { Some(cuts[stay]) };
+            let out_of_area = oap_spell && (stay == oap_stay || (stays == 1));
+            placement_number += 1;
+            out.placement_id.push(format!("P{placement_number:08}"));
+            out.placement_admission.push(admission_id.clone());
+            out.start_date.push(start);
+            out.end_date.push(end);
+            out.out_of_area.push(out_of_area);
+            if out_of_area {
+                out.receiving_provider.push(OUT_OF_AREA_PROVIDERS[rng.random_range(0..OUT_OF_AREA_PROVIDERS.len())]);
+                out.oap_reason.push(Some(pick(&mut rng, &REASONS, |r| r.1).0));
+                out.distance_km.push((rng.random::<f64>() > 0.08).then(|| (far.sample(&mut rng) + 15.0).min(650.0).round()));
+                out.daily_cost.push((rng.random::<f64>() > 0.15).then(|| round2(line.oap_daily_cost * noise.sample(&mut rng))));
+            } else {
+                out.receiving_provider.push(collaborative.providers[rng.random_range(0..3)]);
+                out.oap_reason.push(None);
+                out.distance_km.push((rng.random::<f64>() > 0.08).then(|| near.sample(&mut rng).min(45.0).round()));
+                out.daily_cost.push((rng.random::<f64>() < 0.1).then(|| round2(line.local_daily_cost * collaborative.cost_factor)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn iso(day: Day) -> String {
+    date_of(day).format("%Y-%m-%d").to_string()
+}
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map_or(String::new(), |v| v.to_string())
+}
+
+/// Writes the extracts and the reference files into `dir` (each file complete or not at all).
+pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let g = generated;
+    let ext = if parquet { "parquet" } else { "csv" };
+    let admissions_path = dir.join(format!("admissions.{ext}"));
+    let placements_path = dir.join(format!("placements.{ext}"));
+    if parquet {
+        let dates = |name: &str, v: Vec<Option<Day>>| Column::new(name.into(), v).cast(&DataType::Date);
+        let mut admissions = DataFrame::new(
+            g.admission_id.len(),
+            vec![
+                Column::new("admission_id".into(), &g.admission_id),
+                Column::new("patient_id".into(), &g.patient_id),
+                Column::new("collaborative".into(), &g.collaborative),
+                Column::new("service_line".into(), &g.service_line),
+                dates("admission_date", g.admission_date.iter().map(|d| Some(*d)).collect())?,
+                dates("discharge_date", g.discharge_date.clone())?,
+                Column::new("provider_code".into(), &g.admitting_provider),
+            ],
+        )?;
+        let mut placements = DataFrame::new(
+            g.placement_id.len(),
+            vec![
+                Column::new("placement_id".into(), &g.placement_id),
+                Column::new("admission_id".into(), &g.placement_admission),
+                dates("start_date", g.start_date.iter().map(|d| Some(*d)).collect())?,
+                dates("end_date", g.end_date.clone())?,
+                Column::new("provider_code".into(), &g.receiving_provider),
+                Column::new("out_of_area".into(), &g.out_of_area),
+                Column::new("oap_reason".into(), &g.oap_reason),
+                Column::new("distance_km".into(), &g.distance_km),
+                Column::new("daily_cost".into(), &g.daily_cost),
+            ],
+        )?;
+        for (path, frame) in [(&admissions_path, &mut admissions), (&placements_path, &mut placements)] {
+            write_atomically(path, |out| {
+                ParquetWriter::new(out).finish(frame)?;
+                Ok(())
+            })?;
+        }
+    } else {
+        write_atomically(&admissions_path, |out| {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["admission_id", "patient_id", "collaborative", "service_line", "admission_date", "discharge_date", "provider_code"])?;
+            for i in 0..g.admission_id.len() {
+                w.write_record([
+                    g.admission_id[i].as_str(),
+                    &g.patient_id[i],
+                    g.collaborative[i],
+                    g.service_line[i],
+                    &iso(g.admission_date[i]),
+                    &opt(g.discharge_date[i].map(iso)),
+                    g.admitting_provider[i],
+                ])?;
+            }
+            w.flush()?;
+            Ok(())
+        })?;
+        write_atomically(&placements_path, |out| {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["placement_id", "admission_id", "start_date", "end_date", "provider_code", "out_of_area", "oap_reason", "distance_km", "daily_cost"])?;
+            for i in 0..g.placement_id.len() {
+                w.write_record([
+                    g.placement_id[i].as_str(),
+                    &g.placement_admission[i],
+                    &iso(g.start_date[i]),
+                    &opt(g.end_date[i].map(iso)),
+                    g.receiving_provider[i],
+                    if g.out_of_area[i] { "Y" } else { "N" },
+                    g.oap_reason[i].unwrap_or(""),
+                    &opt(g.distance_km[i]),
+                    &opt(g.daily_cost[i]),
+                ])?;
+            }
+            w.flush()?;
+            Ok(())
+        })?;
+    }
+    let collaboratives_path = dir.join("collaboratives.csv");
+    write_atomically(&collaboratives_path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["collaborative", "name", "lead_provider", "population"])?;
+        for c in &COLLABORATIVES {
+            w.write_record([c.code, c.name, c.lead_provider, &c.population.to_string()])?;
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    let costs_path = dir.join("local_costs.csv");
+    write_atomically(&costs_path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["collaborative", "service_line", "local_daily_cost"])?;
+        for c in &COLLABORATIVES {
+            for s in &SERVICE_LINES {
+                w.write_record([c.code, s.name, &round2(s.local_daily_cost * c.cost_factor).to_string()])?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    Ok(vec![admissions_path, placements_path, collaboratives_path, costs_path])
+}

@@ -1,0 +1,55 @@
+//! oapstat: out-of-area placement, length-of-stay and reinvestment statistics for NHS mental
+//! health provider collaboratives.
+//!
+//! The pipeline: [`extract`] reads files as text, [`validate`] checks every row and builds typed
+//! frames, the analyses ([`rates`]) are pure functions of those frames, and [`render`] turns
+//! results into tables, JSON, NDJSON or CSV. [`cli`] and [`cmd`] are the thin command layer.
+
+pub mod cli;
+pub mod cmd;
+pub mod extract;
+pub mod generate;
+pub mod load;
+pub mod periods;
+pub mod rates;
+pub mod reference;
+pub mod render;
+pub mod scope;
+pub mod suppress;
+pub mod validate;
+
+use cli::{Cli, Command};
+
+/// Runs a parsed command line and returns the process exit code (errors are returned, and
+/// mapped to codes by `main`).
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Validate(args) => cmd::validate::run(&args),
+        Command::Rates(args) => cmd::rates::run(&args).map(|_| 0),
+        Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
+    }
+}
+
+/// The exit code for an error: 1 for problems in the input data, 2 for everything else.
+pub fn exit_code(error: &anyhow::Error) -> i32 {
+    if error.downcast_ref::<load::InvalidInput>().is_some() {
+        1
+    } else {
+        2
+    }
+}
+
+/// Whether an error is a closed output pipe (`oapstat rates | head`), which is not a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}

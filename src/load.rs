@@ -1,0 +1,181 @@
+//! From paths to checked frames: read every file, check every row, and either refuse invalid
+//! input or set the invalid rows aside in a rejects file. Shared by every analysis command.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use crate::extract::{read_raw, ExtractKind, InputPaths};
+use crate::reference::{read_reference, Reference};
+use crate::render::group_thousands;
+use crate::validate::{check, CheckOptions, Checked};
+
+/// Input data problems: the command exits with code 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
+
+/// The checked extracts and the reference data.
+pub struct Inputs {
+    pub checked: Checked,
+    pub reference: Reference,
+    pub paths: InputPaths,
+    /// Where rejected rows were written, when `--skip-invalid` was used.
+    pub rejects_file: Option<String>,
+}
+
+/// Reads and checks every input file.
+pub fn load(paths: InputPaths, extract_date: Option<NaiveDate>, today: NaiveDate) -> Result<Inputs> {
+    let reference = read_reference(paths.collaboratives.as_deref(), paths.local_costs.as_deref())?;
+    let mut raw = Vec::new();
+    for path in &paths.admissions {
+        raw.push(read_raw(path, ExtractKind::Admissions)?);
+    }
+    for path in &paths.placements {
+        raw.push(read_raw(path, ExtractKind::Placements)?);
+    }
+    let options = CheckOptions {
+        extract_date,
+        today,
+        known_collaboratives: paths
+            .collaboratives
+            .as_ref()
+            .map(|_| reference.collaboratives.keys().cloned().collect()),
+    };
+    let checked = check(&raw, &options).context("checking the extracts")?;
+    Ok(Inputs {
+        checked,
+        reference,
+        paths,
+        rejects_file: None,
+    })
+}
+
+impl Inputs {
+    /// Refuses invalid input, unless `skip_invalid` names a rejects file: then the invalid rows
+    /// are written there with their reasons and the command goes on without them.
+    pub fn require_valid(&mut self, skip_invalid: Option<&Path>) -> Result<()> {
+        let findings = &self.checked.findings;
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let invalid = self.checked.rows_invalid();
+        match skip_invalid {
+            None => {
+                let shown: Vec<String> = findings.iter().take(10).map(|f| f.to_string()).collect();
+                let more = findings.len().saturating_sub(shown.len());
+                let mut message = format!(
+                    "the input has {} problem{} in {} row{}:\n  {}",
+                    group_thousands(findings.len() as i64),
+                    plural(findings.len()),
+                    group_thousands(invalid as i64),
+                    plural(invalid),
+                    shown.join("\n  ")
+                );
+                if more > 0 {
+                    message.push_str(&format!("\n  ... and {} more", group_thousands(more as i64)));
+                }
+                message.push_str("\nrun `oapstat validate` (same input options) to see them all, or pass --skip-invalid REJECTS.csv to go on without the invalid rows");
+                Err(InvalidInput(message).into())
+            }
+            Some(path) => {
+                write_atomically(path, |out| write_rejects(&self.checked, out))?;
+                self.rejects_file = Some(path.display().to_string());
+                Ok(())
+            }
+        }
+    }
+
+    /// One line per extract: rows read, used and rejected.
+    pub fn counts_line(&self) -> String {
+        let mut parts = Vec::new();
+        for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
+            let files = self.checked.files.iter().filter(|f| f.extract == kind);
+            let (read, valid) = files.fold((0, 0), |(r, v), f| (r + f.rows_read, v + f.rows_valid));
+            parts.push(format!(
+                "{}: {} rows read, {} used, {} rejected",
+                kind.name(),
+                group_thousands(read as i64),
+                group_thousands(valid as i64),
+                group_thousands((read - valid) as i64)
+            ));
+        }
+        let mut line = parts.join("; ");
+        if let Some(path) = &self.rejects_file {
+            line.push_str(&format!(" (rejected rows and reasons in {path})"));
+        }
+        line
+    }
+
+    /// The `inputs` metadata of machine outputs.
+    pub fn metadata(&self) -> Value {
+        let display = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        json!({
+            "files": self.checked.files,
+            "rows_rejected": self.checked.rows_invalid(),
+            "rejects_file": self.rejects_file,
+            "collaboratives": display(&self.paths.collaboratives),
+            "local_costs": display(&self.paths.local_costs),
+            "extract_date": self.checked.extract_date.to_string(),
+            "extract_date_source": if self.checked.extract_date_inferred { "latest date in the extracts" } else { "--extract-date" },
+        })
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The rejects file: one line per problem, with the file and line of the rejected row.
+fn write_rejects(checked: &Checked, out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["file", "line", "rule", "column", "value", "problem"])?;
+    for f in &checked.findings {
+        let rule = serde_json::to_value(f.rule)?;
+        writer.write_record([
+            f.file.as_str(),
+            &f.line.to_string(),
+            rule.as_str().unwrap_or_default(),
+            f.column.unwrap_or_default(),
+            f.value.as_deref().unwrap_or_default(),
+            &f.message,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// Writes a file completely or not at all: into a temporary file beside it, renamed into place.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::Builder::new()
+        .prefix(".oapstat-")
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot create a file in {}", path.display(), dir.display()))?;
+    {
+        let mut buffered = std::io::BufWriter::new(file.as_file_mut());
+        write(&mut buffered).with_context(|| format!("{}: cannot write", path.display()))?;
+        buffered.flush().with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    // Temporary files are private (0600); the finished file gets ordinary permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("{}: cannot set permissions", path.display()))?;
+    }
+    file.persist(path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}

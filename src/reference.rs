@@ -1,0 +1,137 @@
+//! The small reference files (DOMAIN.md section 3): collaboratives with their populations, and
+//! the local cost of a bed day per collaborative and service line.
+//!
+//! `collaboratives.csv`: `collaborative, name, lead_provider, population`.
+//! `local_costs.csv`: `collaborative, service_line, local_daily_cost`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::extract::normalise_column_name;
+
+/// One provider collaborative.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Collaborative {
+    pub code: String,
+    pub name: String,
+    pub lead_provider: String,
+    pub population: Option<u64>,
+}
+
+/// The reference data: collaboratives by code, and local daily costs by (collaborative, service line).
+#[derive(Debug, Clone, Default)]
+pub struct Reference {
+    pub collaboratives: BTreeMap<String, Collaborative>,
+    pub local_daily_costs: BTreeMap<(String, String), f64>,
+    pub collaboratives_path: Option<String>,
+    pub local_costs_path: Option<String>,
+}
+
+impl Reference {
+    pub fn population(&self, collaborative: &str) -> Option<u64> {
+        self.collaboratives.get(collaborative)?.population
+    }
+}
+
+struct Table {
+    path: String,
+    headers: Vec<String>,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    fn read(path: &Path, required: &[&str]) -> Result<Table> {
+        let shown = path.display().to_string();
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_path(path)
+            .with_context(|| format!("{shown}: cannot open"))?;
+        let headers: Vec<String> = reader
+            .headers()
+            .with_context(|| format!("{shown}: cannot read the header"))?
+            .iter()
+            .map(normalise_column_name)
+            .collect();
+        for name in required {
+            if !headers.iter().any(|h| h == name) {
+                bail!(
+                    "{shown}:1: missing required column {name} (found: {})",
+                    headers.join(", ")
+                );
+            }
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.with_context(|| format!("{shown}: cannot read"))?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            rows.push((line, record.iter().map(str::to_string).collect()));
+        }
+        Ok(Table {
+            path: shown,
+            headers,
+            rows,
+        })
+    }
+
+    fn get<'a>(&self, row: &'a [String], column: &str) -> &'a str {
+        let index = self.headers.iter().position(|h| h == column);
+        index.and_then(|i| row.get(i)).map_or("", |s| s.as_str())
+    }
+}
+
+/// Reads the reference files; either may be absent.
+pub fn read_reference(collaboratives: Option<&Path>, local_costs: Option<&Path>) -> Result<Reference> {
+    let mut reference = Reference::default();
+    if let Some(path) = collaboratives {
+        let table = Table::read(path, &["collaborative", "population"])?;
+        for (line, row) in &table.rows {
+            let code = table.get(row, "collaborative");
+            if code.is_empty() {
+                bail!("{}:{line}: collaborative is empty (required)", table.path);
+            }
+            let population_text = table.get(row, "population");
+            let population = if population_text.is_empty() {
+                None
+            } else {
+                match population_text.replace(',', "").parse::<u64>() {
+                    Ok(p) if p > 0 => Some(p),
+                    _ => bail!("{}:{line}: population {population_text:?} is not a positive whole number", table.path),
+                }
+            };
+            let entry = Collaborative {
+                code: code.to_string(),
+                name: table.get(row, "name").to_string(),
+                lead_provider: table.get(row, "lead_provider").to_string(),
+                population,
+            };
+            if reference.collaboratives.insert(code.to_string(), entry).is_some() {
+                bail!("{}:{line}: collaborative {code} is listed twice", table.path);
+            }
+        }
+        reference.collaboratives_path = Some(table.path);
+    }
+    if let Some(path) = local_costs {
+        let table = Table::read(path, &["collaborative", "service_line", "local_daily_cost"])?;
+        for (line, row) in &table.rows {
+            let key = (
+                table.get(row, "collaborative").to_string(),
+                table.get(row, "service_line").to_string(),
+            );
+            if key.0.is_empty() || key.1.is_empty() {
+                bail!("{}:{line}: collaborative and service_line are required", table.path);
+            }
+            let text = table.get(row, "local_daily_cost");
+            let cost = match text.parse::<f64>() {
+                Ok(c) if c.is_finite() && c >= 0.0 => c,
+                _ => bail!("{}:{line}: local_daily_cost {text:?} is not a non-negative number", table.path),
+            };
+            if reference.local_daily_costs.insert(key.clone(), cost).is_some() {
+                bail!("{}:{line}: {} {} is listed twice", table.path, key.0, key.1);
+            }
+        }
+        reference.local_costs_path = Some(table.path);
+    }
+    Ok(reference)
+}

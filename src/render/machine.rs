@@ -1,0 +1,73 @@
+//! JSON, NDJSON and CSV writers. Field names are the measure names; ratios are fractions;
+//! undefined figures are `null` (empty in CSV); suppressed figures are the string `"*"`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+
+use super::{Cell, Report, SCHEMA_VERSION};
+
+fn cell_value(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Text(s) => Value::String(s.clone()),
+        Cell::Int(v) => Value::from(*v),
+        Cell::Float(v) => serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number),
+        Cell::Suppressed => Value::String("*".into()),
+    }
+}
+
+/// One row as a JSON object, fields in output order.
+pub fn row_object(report: &Report, row: &[Cell]) -> Map<String, Value> {
+    report
+        .fields
+        .iter()
+        .zip(row)
+        .map(|(f, c)| (f.name.clone(), cell_value(c)))
+        .collect()
+}
+
+/// The whole report as one JSON object (schema in docs/output-schema.md).
+pub fn document(report: &Report) -> Value {
+    let mut doc = Map::new();
+    doc.insert("schema_version".into(), Value::from(SCHEMA_VERSION));
+    doc.insert("oapstat_version".into(), Value::from(env!("CARGO_PKG_VERSION")));
+    doc.insert("command".into(), Value::from(report.command.clone()));
+    for (key, value) in &report.meta {
+        doc.insert(key.clone(), value.clone());
+    }
+    let rows = report.rows.iter().map(|r| Value::Object(row_object(report, r))).collect();
+    doc.insert("rows".into(), Value::Array(rows));
+    Value::Object(doc)
+}
+
+pub fn write_json(report: &Report, out: &mut dyn Write) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn write_ndjson(report: &Report, out: &mut dyn Write) -> Result<()> {
+    for row in &report.rows {
+        serde_json::to_writer(&mut *out, &Value::Object(row_object(report, row)))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(report.fields.iter().map(|f| f.name.as_str()))?;
+    for row in &report.rows {
+        writer.write_record(row.iter().map(|cell| match cell {
+            Cell::Null => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Int(v) => v.to_string(),
+            Cell::Float(v) => v.to_string(),
+            Cell::Suppressed => "*".to_string(),
+        }))?;
+    }
+    writer.flush()?;
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! Which collaboratives and service lines an analysis looks at (`--collaborative`,
+//! `--service-line`).
+
+use polars::prelude::*;
+
+/// Filters shared by every analysis. Empty lists mean "all".
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Scope {
+    pub collaboratives: Vec<String>,
+    pub service_lines: Vec<String>,
+}
+
+impl Scope {
+    /// Keeps the rows of a frame with `collaborative` and `service_line` columns that are in scope.
+    pub fn apply(&self, frame: LazyFrame) -> LazyFrame {
+        let mut frame = frame;
+        if !self.collaboratives.is_empty() {
+            frame = frame.filter(in_list("collaborative", &self.collaboratives));
+        }
+        if !self.service_lines.is_empty() {
+            frame = frame.filter(in_list("service_line", &self.service_lines));
+        }
+        frame
+    }
+
+    /// Whether a collaborative code is in scope.
+    pub fn includes_collaborative(&self, code: &str) -> bool {
+        self.collaboratives.is_empty() || self.collaboratives.iter().any(|c| c == code)
+    }
+}
+
+fn in_list(column: &str, values: &[String]) -> Expr {
+    values
+        .iter()
+        .map(|v| col(column).eq(lit(v.as_str())))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(true))
+}

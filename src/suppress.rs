@@ -1,0 +1,136 @@
+//! Small-number suppression (DOMAIN.md section 9): a step of the output, never of the computation.
+//!
+//! Below national level a count under the threshold (zero included) becomes `*`, every other
+//! count is rounded to the nearest multiple of the rounding base, and any figure derived from a
+//! suppressed count is suppressed too. Derived figures are computed from the unrounded counts.
+
+use serde_json::{json, Value};
+
+use crate::render::{Cell, Kind, Report};
+
+/// The suppression rule in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suppression {
+    /// Counts below this become `*` (NHS Digital: 5).
+    pub threshold: i64,
+    /// Other counts are rounded to the nearest multiple of this (NHS Digital: 5).
+    pub rounding_base: i64,
+}
+
+impl Default for Suppression {
+    fn default() -> Self {
+        Suppression {
+            threshold: 5,
+            rounding_base: 5,
+        }
+    }
+}
+
+impl Suppression {
+    /// Rounds a count to the nearest multiple of the base, halves away from zero.
+    pub fn round(&self, value: i64) -> i64 {
+        let base = self.rounding_base.max(1);
+        ((value + base / 2).div_euclid(base)) * base
+    }
+
+    /// How the rule is described in outputs.
+    pub fn describe(&self) -> String {
+        format!(
+            "small-number suppression applied: counts under {} are shown as *, other counts are rounded to the nearest {}, and figures derived from a suppressed count are suppressed",
+            self.threshold, self.rounding_base
+        )
+    }
+
+    pub fn metadata(&self) -> Value {
+        json!({
+            "applied": true,
+            "threshold": self.threshold,
+            "rounding_base": self.rounding_base,
+            "rule": self.describe(),
+        })
+    }
+
+    /// Applies the rule to every row of a report and records that it did.
+    pub fn apply(&self, report: &mut Report) {
+        let derived: Vec<Vec<usize>> = report
+            .fields
+            .iter()
+            .map(|f| f.derived_from.iter().filter_map(|name| report.field_index(name)).collect())
+            .collect();
+        for row in &mut report.rows {
+            let original = row.clone();
+            let is_small = |i: usize| match &original[i] {
+                Cell::Int(v) => *v < self.threshold,
+                Cell::Float(v) => *v < self.threshold as f64,
+                _ => false,
+            };
+            for (i, field) in report.fields.iter().enumerate() {
+                let suppressed = match field.kind {
+                    Kind::Count => is_small(i),
+                    _ => derived[i].iter().any(|&j| is_small(j)),
+                };
+                if suppressed {
+                    row[i] = Cell::Suppressed;
+                } else if field.kind == Kind::Count {
+                    if let Cell::Int(v) = row[i] {
+                        row[i] = Cell::Int(self.round(v));
+                    }
+                }
+            }
+        }
+        report.meta.insert("suppression".into(), self.metadata());
+        report.notes.push(format!("Note: {}.", self.describe()));
+    }
+}
+
+/// The metadata value when no suppression was applied.
+pub fn not_applied() -> Value {
+    json!({ "applied": false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Field;
+
+    #[test]
+    fn rounds_to_nearest_five() {
+        let rule = Suppression::default();
+        assert_eq!(rule.round(5), 5);
+        assert_eq!(rule.round(7), 5);
+        assert_eq!(rule.round(8), 10);
+        assert_eq!(rule.round(12), 10);
+        assert_eq!(rule.round(13), 15);
+        assert_eq!(rule.round(1234), 1235);
+    }
+
+    #[test]
+    fn suppresses_small_counts_and_what_derives_from_them() {
+        let mut report = Report {
+            command: "test".into(),
+            fields: vec![
+                Field::text("collaborative", "C"),
+                Field::count("oap_admissions", "A"),
+                Field::count("admissions", "B"),
+                Field::new("oap_admission_rate", Kind::Ratio, "R", &["oap_admissions", "admissions"]),
+                Field::new("population", Kind::Reference, "", &[]),
+            ],
+            rows: vec![
+                vec![Cell::Text("X".into()), Cell::Int(3), Cell::Int(48), Cell::Float(0.0625), Cell::Int(2)],
+                vec![Cell::Text("Y".into()), Cell::Int(12), Cell::Int(48), Cell::Float(0.25), Cell::Int(2)],
+                vec![Cell::Text("Z".into()), Cell::Int(0), Cell::Int(0), Cell::Null, Cell::Int(2)],
+            ],
+            meta: Default::default(),
+            notes: vec![],
+        };
+        Suppression::default().apply(&mut report);
+        assert_eq!(report.rows[0][1..4], [Cell::Suppressed, Cell::Int(50), Cell::Suppressed]);
+        // The rate uses unrounded counts: 12 / 48, not 10 / 50.
+        assert_eq!(report.rows[1][1..4], [Cell::Int(10), Cell::Int(50), Cell::Float(0.25)]);
+        // Zero is suppressed too.
+        assert_eq!(report.rows[2][1..4], [Cell::Suppressed, Cell::Suppressed, Cell::Suppressed]);
+        // Reference figures are never touched.
+        assert_eq!(report.rows[0][4], Cell::Int(2));
+        assert_eq!(report.meta["suppression"]["applied"], true);
+    }
+}
