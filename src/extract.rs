@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::{
-    col, DataFrame, DataType, LazyCsvReader, LazyFileListReader, LazyFrame, PlRefPath, ScanArgsParquet,
+    col, DataFrame, DataType, LazyCsvReader, LazyFileListReader, LazyFrame, PlRefPath,
+    ScanArgsParquet,
 };
 
 /// Which extract a file belongs to.

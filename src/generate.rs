@@ -32,13 +32,69 @@ struct ServiceLine {
 }
 
 const SERVICE_LINES: [ServiceLine; 7] = [
-    ServiceLine { name: "adult_acute", weight: 0.50, median_los: 28.0, sigma: 0.9, oap_share: 0.08, oap_daily_cost: 650.0, local_daily_cost: 480.0 },
-    ServiceLine { name: "older_adult_acute", weight: 0.12, median_los: 45.0, sigma: 0.8, oap_share: 0.04, oap_daily_cost: 600.0, local_daily_cost: 450.0 },
-    ServiceLine { name: "picu", weight: 0.07, median_los: 14.0, sigma: 0.8, oap_share: 0.18, oap_daily_cost: 950.0, local_daily_cost: 800.0 },
-    ServiceLine { name: "adult_secure_medium", weight: 0.04, median_los: 420.0, sigma: 0.6, oap_share: 0.12, oap_daily_cost: 720.0, local_daily_cost: 620.0 },
-    ServiceLine { name: "adult_secure_low", weight: 0.06, median_los: 300.0, sigma: 0.6, oap_share: 0.10, oap_daily_cost: 600.0, local_daily_cost: 520.0 },
-    ServiceLine { name: "cyp_inpatient", weight: 0.12, median_los: 55.0, sigma: 0.8, oap_share: 0.15, oap_daily_cost: 850.0, local_daily_cost: 750.0 },
-    ServiceLine { name: "adult_eating_disorder", weight: 0.09, median_los: 80.0, sigma: 0.6, oap_share: 0.14, oap_daily_cost: 700.0, local_daily_cost: 600.0 },
+    ServiceLine {
+        name: "adult_acute",
+        weight: 0.50,
+        median_los: 28.0,
+        sigma: 0.9,
+        oap_share: 0.08,
+        oap_daily_cost: 650.0,
+        local_daily_cost: 480.0,
+    },
+    ServiceLine {
+        name: "older_adult_acute",
+        weight: 0.12,
+        median_los: 45.0,
+        sigma: 0.8,
+        oap_share: 0.04,
+        oap_daily_cost: 600.0,
+        local_daily_cost: 450.0,
+    },
+    ServiceLine {
+        name: "picu",
+        weight: 0.07,
+        median_los: 14.0,
+        sigma: 0.8,
+        oap_share: 0.18,
+        oap_daily_cost: 950.0,
+        local_daily_cost: 800.0,
+    },
+    ServiceLine {
+        name: "adult_secure_medium",
+        weight: 0.04,
+        median_los: 420.0,
+        sigma: 0.6,
+        oap_share: 0.12,
+        oap_daily_cost: 720.0,
+        local_daily_cost: 620.0,
+    },
+    ServiceLine {
+        name: "adult_secure_low",
+        weight: 0.06,
+        median_los: 300.0,
+        sigma: 0.6,
+        oap_share: 0.10,
+        oap_daily_cost: 600.0,
+        local_daily_cost: 520.0,
+    },
+    ServiceLine {
+        name: "cyp_inpatient",
+        weight: 0.12,
+        median_los: 55.0,
+        sigma: 0.8,
+        oap_share: 0.15,
+        oap_daily_cost: 850.0,
+        local_daily_cost: 750.0,
+    },
+    ServiceLine {
+        name: "adult_eating_disorder",
+        weight: 0.09,
+        median_los: 80.0,
+        sigma: 0.6,
+        oap_share: 0.14,
+        oap_daily_cost: 700.0,
+        local_daily_cost: 600.0,
+    },
 ];
 
 struct CollaborativeSpec {
@@ -56,11 +112,56 @@ struct CollaborativeSpec {
 }
 
 const COLLABORATIVES: [CollaborativeSpec; 5] = [
-    CollaborativeSpec { code: "NCM", name: "North Coast and Moors Provider Collaborative", lead_provider: "RNC", population: 2_650_000, weight: 0.25, oap_trend: (1.6, 0.5), cost_factor: 1.00, providers: ["RNC01", "RNC02", "RNC03"] },
-    CollaborativeSpec { code: "RVW", name: "River Valleys and Wolds Provider Collaborative", lead_provider: "RVW", population: 1_480_000, weight: 0.15, oap_trend: (1.2, 0.9), cost_factor: 0.95, providers: ["RVW01", "RVW02", "RVW03"] },
-    CollaborativeSpec { code: "CMP", name: "Central Midlands Partnership Provider Collaborative", lead_provider: "RCM", population: 3_120_000, weight: 0.27, oap_trend: (0.8, 1.4), cost_factor: 1.02, providers: ["RCM01", "RCM02", "RCM03"] },
-    CollaborativeSpec { code: "SWP", name: "South West Peninsula Provider Collaborative", lead_provider: "RSW", population: 1_870_000, weight: 0.17, oap_trend: (1.0, 1.0), cost_factor: 0.97, providers: ["RSW01", "RSW02", "RSW03"] },
-    CollaborativeSpec { code: "TGW", name: "Thames Gateway Provider Collaborative", lead_provider: "RTG", population: 2_240_000, weight: 0.16, oap_trend: (1.3, 0.7), cost_factor: 1.12, providers: ["RTG01", "RTG02", "RTG03"] },
+    CollaborativeSpec {
+        code: "NCM",
+        name: "North Coast and Moors Provider Collaborative",
+        lead_provider: "RNC",
+        population: 2_650_000,
+        weight: 0.25,
+        oap_trend: (1.6, 0.5),
+        cost_factor: 1.00,
+        providers: ["RNC01", "RNC02", "RNC03"],
+    },
+    CollaborativeSpec {
+        code: "RVW",
+        name: "River Valleys and Wolds Provider Collaborative",
+        lead_provider: "RVW",
+        population: 1_480_000,
+        weight: 0.15,
+        oap_trend: (1.2, 0.9),
+        cost_factor: 0.95,
+        providers: ["RVW01", "RVW02", "RVW03"],
+    },
+    CollaborativeSpec {
+        code: "CMP",
+        name: "Central Midlands Partnership Provider Collaborative",
+        lead_provider: "RCM",
+        population: 3_120_000,
+        weight: 0.27,
+        oap_trend: (0.8, 1.4),
+        cost_factor: 1.02,
+        providers: ["RCM01", "RCM02", "RCM03"],
+    },
+    CollaborativeSpec {
+        code: "SWP",
+        name: "South West Peninsula Provider Collaborative",
+        lead_provider: "RSW",
+        population: 1_870_000,
+        weight: 0.17,
+        oap_trend: (1.0, 1.0),
+        cost_factor: 0.97,
+        providers: ["RSW01", "RSW02", "RSW03"],
+    },
+    CollaborativeSpec {
+        code: "TGW",
+        name: "Thames Gateway Provider Collaborative",
+        lead_provider: "RTG",
+        population: 2_240_000,
+        weight: 0.16,
+        oap_trend: (1.3, 0.7),
+        cost_factor: 1.12,
+        providers: ["RTG01", "RTG02", "RTG03"],
+    },
 ];
 
 /// Independent-sector providers that take out-of-area placements.
@@ -70,7 +171,13 @@ const OUT_OF_AREA_PROVIDERS: [&str; 10] = [
 
 /// Reason codes with their shares among out-of-area placements.
 const REASONS: [(&str, f64); 7] = [
-    ("10", 0.60), ("11", 0.06), ("12", 0.05), ("13", 0.03), ("14", 0.10), ("15", 0.10), ("99", 0.06),
+    ("10", 0.60),
+    ("11", 0.06),
+    ("12", 0.05),
+    ("13", 0.03),
+    ("14", 0.10),
+    ("15", 0.10),
+    ("99", 0.06),
 ];
 
 /// What to generate.
@@ -123,14 +230,20 @@ fn round2(x: f64) -> f64 {
 pub fn generate(request: &GenerateRequest) -> Result<Generated> {
     let (first, last) = (day_of(request.start), day_of(request.extract_date));
     if last <= first {
-        bail!("the extract date {} must be after the start {}", request.extract_date, request.start);
+        bail!(
+            "the extract date {} must be after the start {}",
+            request.extract_date,
+            request.start
+        );
     }
     let mut rng = ChaCha8Rng::seed_from_u64(request.seed);
     let n = request.admissions;
     let span = f64::from(last - first);
     // Admission dates first, sorted, so that ids follow time. The last admission is on the
     // extract date so the last month is complete.
-    let mut dates: Vec<Day> = (0..n).map(|_| first + rng.random_range(0..=(last - first))).collect();
+    let mut dates: Vec<Day> = (0..n)
+        .map(|_| first + rng.random_range(0..=(last - first)))
+        .collect();
     dates.sort_unstable();
     if let Some(d) = dates.last_mut() {
         *d = last;
@@ -153,12 +266,14 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
         let discharged = Some(admitted + los).filter(|d| *d <= last);
         let admission_id = format!("A{:08}", index + 1);
         out.admission_id.push(admission_id.clone());
-        out.patient_id.push(format!("PT{:07}", rng.random_range(0..patients) + 1));
+        out.patient_id
+            .push(format!("PT{:07}", rng.random_range(0..patients) + 1));
         out.collaborative.push(collaborative.code);
         out.service_line.push(line.name);
         out.admission_date.push(admitted);
         out.discharge_date.push(discharged);
-        out.admitting_provider.push(collaborative.providers[rng.random_range(0..3)]);
+        out.admitting_provider
+            .push(collaborative.providers[rng.random_range(0..3)]);
 
         // Placements: cut the spell at random days into 1–3 consecutive stays.
         let spell_end = discharged.unwrap_or(last);
@@ -173,13 +288,22 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             .collect();
         cuts.sort_unstable();
         let t = f64::from(admitted - first) / span;
-        let trend = collaborative.oap_trend.0 + (collaborative.oap_trend.1 - collaborative.oap_trend.0) * t;
+        let trend =
+            collaborative.oap_trend.0 + (collaborative.oap_trend.1 - collaborative.oap_trend.0) * t;
         let oap_spell = rng.random::<f64>() < (line.oap_share * trend).min(0.9);
         // Which stay is out of area: usually the first (then brought back closer to home).
-        let oap_stay = if rng.random::<f64>() < 0.7 { 0 } else { rng.random_range(0..stays) };
+        let oap_stay = if rng.random::<f64>() < 0.7 {
+            0
+        } else {
+            rng.random_range(0..stays)
+        };
         for stay in 0..stays {
             let start = if stay == 0 { admitted } else { cuts[stay - 1] };
-            let end = if stay + 1 == stays { discharged } else { Some(cuts[stay]) };
+            let end = if stay + 1 == stays {
+                discharged
+            } else {
+                Some(cuts[stay])
+            };
             let out_of_area = oap_spell && (stay == oap_stay || (stays == 1));
             placement_number += 1;
             out.placement_id.push(format!("P{placement_number:08}"));
@@ -188,15 +312,29 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             out.end_date.push(end);
             out.out_of_area.push(out_of_area);
             if out_of_area {
-                out.receiving_provider.push(OUT_OF_AREA_PROVIDERS[rng.random_range(0..OUT_OF_AREA_PROVIDERS.len())]);
-                out.oap_reason.push(Some(pick(&mut rng, &REASONS, |r| r.1).0));
-                out.distance_km.push((rng.random::<f64>() > 0.08).then(|| (far.sample(&mut rng) + 15.0).min(650.0).round()));
-                out.daily_cost.push((rng.random::<f64>() > 0.15).then(|| round2(line.oap_daily_cost * noise.sample(&mut rng))));
+                out.receiving_provider
+                    .push(OUT_OF_AREA_PROVIDERS[rng.random_range(0..OUT_OF_AREA_PROVIDERS.len())]);
+                out.oap_reason
+                    .push(Some(pick(&mut rng, &REASONS, |r| r.1).0));
+                out.distance_km.push(
+                    (rng.random::<f64>() > 0.08)
+                        .then(|| (far.sample(&mut rng) + 15.0).min(650.0).round()),
+                );
+                out.daily_cost.push(
+                    (rng.random::<f64>() > 0.15)
+                        .then(|| round2(line.oap_daily_cost * noise.sample(&mut rng))),
+                );
             } else {
-                out.receiving_provider.push(collaborative.providers[rng.random_range(0..3)]);
+                out.receiving_provider
+                    .push(collaborative.providers[rng.random_range(0..3)]);
                 out.oap_reason.push(None);
-                out.distance_km.push((rng.random::<f64>() > 0.08).then(|| near.sample(&mut rng).min(45.0).round()));
-                out.daily_cost.push((rng.random::<f64>() < 0.1).then(|| round2(line.local_daily_cost * collaborative.cost_factor)));
+                out.distance_km.push(
+                    (rng.random::<f64>() > 0.08).then(|| near.sample(&mut rng).min(45.0).round()),
+                );
+                out.daily_cost.push(
+                    (rng.random::<f64>() < 0.1)
+                        .then(|| round2(line.local_daily_cost * collaborative.cost_factor)),
+                );
             }
         }
     }
@@ -219,7 +357,8 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     let admissions_path = dir.join(format!("admissions.{ext}"));
     let placements_path = dir.join(format!("placements.{ext}"));
     if parquet {
-        let dates = |name: &str, v: Vec<Option<Day>>| Column::new(name.into(), v).cast(&DataType::Date);
+        let dates =
+            |name: &str, v: Vec<Option<Day>>| Column::new(name.into(), v).cast(&DataType::Date);
         let mut admissions = DataFrame::new(
             g.admission_id.len(),
             vec![
@@ -227,7 +366,10 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
                 Column::new("patient_id".into(), &g.patient_id),
                 Column::new("collaborative".into(), &g.collaborative),
                 Column::new("service_line".into(), &g.service_line),
-                dates("admission_date", g.admission_date.iter().map(|d| Some(*d)).collect())?,
+                dates(
+                    "admission_date",
+                    g.admission_date.iter().map(|d| Some(*d)).collect(),
+                )?,
                 dates("discharge_date", g.discharge_date.clone())?,
                 Column::new("provider_code".into(), &g.admitting_provider),
             ],
@@ -237,7 +379,10 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
             vec![
                 Column::new("placement_id".into(), &g.placement_id),
                 Column::new("admission_id".into(), &g.placement_admission),
-                dates("start_date", g.start_date.iter().map(|d| Some(*d)).collect())?,
+                dates(
+                    "start_date",
+                    g.start_date.iter().map(|d| Some(*d)).collect(),
+                )?,
                 dates("end_date", g.end_date.clone())?,
                 Column::new("provider_code".into(), &g.receiving_provider),
                 Column::new("out_of_area".into(), &g.out_of_area),
@@ -246,7 +391,10 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
                 Column::new("daily_cost".into(), &g.daily_cost),
             ],
         )?;
-        for (path, frame) in [(&admissions_path, &mut admissions), (&placements_path, &mut placements)] {
+        for (path, frame) in [
+            (&admissions_path, &mut admissions),
+            (&placements_path, &mut placements),
+        ] {
             write_atomically(path, |out| {
                 ParquetWriter::new(out).finish(frame)?;
                 Ok(())
@@ -255,7 +403,15 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     } else {
         write_atomically(&admissions_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["admission_id", "patient_id", "collaborative", "service_line", "admission_date", "discharge_date", "provider_code"])?;
+            w.write_record([
+                "admission_id",
+                "patient_id",
+                "collaborative",
+                "service_line",
+                "admission_date",
+                "discharge_date",
+                "provider_code",
+            ])?;
             for i in 0..g.admission_id.len() {
                 w.write_record([
                     g.admission_id[i].as_str(),
@@ -272,7 +428,17 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         })?;
         write_atomically(&placements_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["placement_id", "admission_id", "start_date", "end_date", "provider_code", "out_of_area", "oap_reason", "distance_km", "daily_cost"])?;
+            w.write_record([
+                "placement_id",
+                "admission_id",
+                "start_date",
+                "end_date",
+                "provider_code",
+                "out_of_area",
+                "oap_reason",
+                "distance_km",
+                "daily_cost",
+            ])?;
             for i in 0..g.placement_id.len() {
                 w.write_record([
                     g.placement_id[i].as_str(),
@@ -306,11 +472,20 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         w.write_record(["collaborative", "service_line", "local_daily_cost"])?;
         for c in &COLLABORATIVES {
             for s in &SERVICE_LINES {
-                w.write_record([c.code, s.name, &round2(s.local_daily_cost * c.cost_factor).to_string()])?;
+                w.write_record([
+                    c.code,
+                    s.name,
+                    &round2(s.local_daily_cost * c.cost_factor).to_string(),
+                ])?;
             }
         }
         w.flush()?;
         Ok(())
     })?;
-    Ok(vec![admissions_path, placements_path, collaboratives_path, costs_path])
+    Ok(vec![
+        admissions_path,
+        placements_path,
+        collaboratives_path,
+        costs_path,
+    ])
 }

@@ -28,8 +28,15 @@ pub struct Inputs {
 }
 
 /// Reads and checks every input file.
-pub fn load(paths: InputPaths, extract_date: Option<NaiveDate>, today: NaiveDate) -> Result<Inputs> {
-    let reference = read_reference(paths.collaboratives.as_deref(), paths.local_costs.as_deref())?;
+pub fn load(
+    paths: InputPaths,
+    extract_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Inputs> {
+    let reference = read_reference(
+        paths.collaboratives.as_deref(),
+        paths.local_costs.as_deref(),
+    )?;
     let mut raw = Vec::new();
     for path in &paths.admissions {
         raw.push(read_raw(path, ExtractKind::Admissions)?);
@@ -76,7 +83,10 @@ impl Inputs {
                     shown.join("\n  ")
                 );
                 if more > 0 {
-                    message.push_str(&format!("\n  ... and {} more", group_thousands(more as i64)));
+                    message.push_str(&format!(
+                        "\n  ... and {} more",
+                        group_thousands(more as i64)
+                    ));
                 }
                 message.push_str("\nrun `oapstat validate` (same input options) to see them all, or pass --skip-invalid REJECTS.csv to go on without the invalid rows");
                 Err(InvalidInput(message).into())
@@ -153,7 +163,10 @@ fn write_rejects(checked: &Checked, out: &mut dyn Write) -> Result<()> {
 }
 
 /// Writes a file completely or not at all: into a temporary file beside it, renamed into place.
-pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -161,11 +174,19 @@ pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Resul
     let mut file = tempfile::Builder::new()
         .prefix(".oapstat-")
         .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a file in {}", path.display(), dir.display()))?;
+        .with_context(|| {
+            format!(
+                "{}: cannot create a file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
     {
         let mut buffered = std::io::BufWriter::new(file.as_file_mut());
         write(&mut buffered).with_context(|| format!("{}: cannot write", path.display()))?;
-        buffered.flush().with_context(|| format!("{}: cannot write", path.display()))?;
+        buffered
+            .flush()
+            .with_context(|| format!("{}: cannot write", path.display()))?;
     }
     // Temporary files are private (0600); the finished file gets ordinary permissions.
     #[cfg(unix)]

@@ -212,16 +212,28 @@ mod tests {
     fn days_in_period_counts_nights() {
         let (p1, p2) = (day("2024-02-01"), day("2024-02-29"));
         // Entirely inside: 2024-02-10 to 2024-02-15 is 5 nights.
-        assert_eq!(days_in_period(day("2024-02-10"), Some(day("2024-02-15")), p1, p2), 5);
+        assert_eq!(
+            days_in_period(day("2024-02-10"), Some(day("2024-02-15")), p1, p2),
+            5
+        );
         // Crossing both ends: all 29 nights of February in the leap year.
-        assert_eq!(days_in_period(day("2024-01-20"), Some(day("2024-03-05")), p1, p2), 29);
+        assert_eq!(
+            days_in_period(day("2024-01-20"), Some(day("2024-03-05")), p1, p2),
+            29
+        );
         // Ongoing from before: the whole month.
         assert_eq!(days_in_period(day("2023-12-01"), None, p1, p2), 29);
         // Same-day stay: zero nights.
-        assert_eq!(days_in_period(day("2024-02-10"), Some(day("2024-02-10")), p1, p2), 0);
+        assert_eq!(
+            days_in_period(day("2024-02-10"), Some(day("2024-02-10")), p1, p2),
+            0
+        );
         // Starting on the last day: one night; ending on the first day: none.
         assert_eq!(days_in_period(day("2024-02-29"), None, p1, p2), 1);
-        assert_eq!(days_in_period(day("2024-01-01"), Some(day("2024-02-01")), p1, p2), 0);
+        assert_eq!(
+            days_in_period(day("2024-01-01"), Some(day("2024-02-01")), p1, p2),
+            0
+        );
         // Wholly outside.
         assert_eq!(days_in_period(day("2024-03-01"), None, p1, p2), 0);
     }

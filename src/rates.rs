@@ -13,6 +13,7 @@ use crate::render::{Field, Kind};
 #[serde(rename_all = "snake_case")]
 pub enum Breakdown {
     /// The service line of the spell.
+    #[value(name = "service_line", alias = "service-line")]
     ServiceLine,
     /// The receiving provider of the out-of-area placement.
     Provider,
@@ -27,6 +28,13 @@ impl Breakdown {
             Breakdown::ServiceLine => "service_line",
             Breakdown::Provider => "receiving_provider",
             Breakdown::Reason => "oap_reason",
+        }
+    }
+    fn heading(self) -> &'static str {
+        match self {
+            Breakdown::ServiceLine => "Service line",
+            Breakdown::Provider => "Receiving provider",
+            Breakdown::Reason => "OAP reason",
         }
     }
     /// Admission-based measures (admissions, bed days and their ratios) only exist by service
@@ -62,13 +70,18 @@ const OAP_COUNTS: [&str; 21] = [
 ];
 
 /// The measures given per 100,000 population, as `<measure>_per_100k`.
-const PER_100K: [&str; 4] = ["oaps_active_end", "oap_days", "inappropriate_oap_days", "admissions"];
+const PER_100K: [&str; 4] = [
+    "oaps_active_end",
+    "oap_days",
+    "inappropriate_oap_days",
+    "admissions",
+];
 
 /// The fields of a rates row, in output order, with what each is derived from (for suppression).
 pub fn fields(by: &[Breakdown]) -> Vec<Field> {
     let mut fields = vec![Field::text("collaborative", "Collaborative")];
     for b in by {
-        fields.push(Field::text(b.column(), b.column()));
+        fields.push(Field::text(b.column(), b.heading()));
     }
     fields.extend([
         Field::text("period", "Period"),
@@ -77,7 +90,10 @@ pub fn fields(by: &[Breakdown]) -> Vec<Field> {
         Field::count("oaps_started", "Started"),
         Field::count("oaps_ended", "Ended"),
         Field::count("oaps_active_end", "Active at end"),
-        Field::count("inappropriate_oaps_active_end", "Inappropriate active at end"),
+        Field::count(
+            "inappropriate_oaps_active_end",
+            "Inappropriate active at end",
+        ),
         Field::count("oap_days", "OAP days"),
         Field::count("inappropriate_oap_days", "Inappropriate OAP days"),
         Field::count("reason_not_known_oap_days", "").hidden(),
@@ -87,14 +103,40 @@ pub fn fields(by: &[Breakdown]) -> Vec<Field> {
     }
     fields.extend([
         Field::count("oap_days_with_cost", "").hidden(),
-        Field::new("total_recorded_cost", Kind::Money, "Recorded cost", &["oap_days_with_cost"]),
-        Field::new("cost_recorded_share", Kind::Ratio, "", &["oap_days_with_cost", "oap_days"]).hidden(),
-        Field::new("mean_daily_cost", Kind::Money, "Mean daily cost", &["oap_days_with_cost"]),
+        Field::new(
+            "total_recorded_cost",
+            Kind::Money,
+            "Recorded cost",
+            &["oap_days_with_cost"],
+        ),
+        Field::new(
+            "cost_recorded_share",
+            Kind::Ratio,
+            "",
+            &["oap_days_with_cost", "oap_days"],
+        )
+        .hidden(),
+        Field::new(
+            "mean_daily_cost",
+            Kind::Money,
+            "Mean daily cost",
+            &["oap_days_with_cost"],
+        ),
         Field::count("admissions", "Admissions"),
         Field::count("oap_admissions", "").hidden(),
-        Field::new("oap_admission_rate", Kind::Ratio, "OAP admission rate", &["oap_admissions", "admissions"]),
+        Field::new(
+            "oap_admission_rate",
+            Kind::Ratio,
+            "OAP admission rate",
+            &["oap_admissions", "admissions"],
+        ),
         Field::count("bed_days", "Bed days"),
-        Field::new("oap_day_share", Kind::Ratio, "OAP day share", &["oap_days", "bed_days"]),
+        Field::new(
+            "oap_day_share",
+            Kind::Ratio,
+            "OAP day share",
+            &["oap_days", "bed_days"],
+        ),
         Field::new("population", Kind::Reference, "", &[]).hidden(),
     ]);
     for name in PER_100K {
@@ -133,9 +175,7 @@ pub fn nights_in_period(p1: Day, p2: Day) -> Expr {
     let end = when(col("e").is_null().or(col("e").gt(lit(after))))
         .then(lit(after))
         .otherwise(col("e"));
-    let start = when(col("s").lt(lit(p1)))
-        .then(lit(p1))
-        .otherwise(col("s"));
+    let start = when(col("s").lt(lit(p1))).then(lit(p1)).otherwise(col("s"));
     let nights = (end - start).cast(DataType::Int64);
     when(nights.clone().lt(lit(0i64)))
         .then(lit(0i64))
@@ -233,7 +273,9 @@ fn admission_measures(spells: &DataFrame, period: &Period, keys: &[Expr]) -> Laz
 fn ratio(numerator: &str, denominator: &str) -> Expr {
     when(col(denominator).eq(lit(0)))
         .then(null_f64())
-        .otherwise(col(numerator).cast(DataType::Float64) / col(denominator).cast(DataType::Float64))
+        .otherwise(
+            col(numerator).cast(DataType::Float64) / col(denominator).cast(DataType::Float64),
+        )
 }
 
 fn periods_frame(periods: &[Period]) -> PolarsResult<DataFrame> {
@@ -260,7 +302,11 @@ fn concat_all(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
 /// placements, each attributed to its spell's collaborative. With `--by provider` or
 /// `--by reason`, admission-based measures are null (an admission has no receiving provider
 /// or reason).
-pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequest) -> PolarsResult<DataFrame> {
+pub fn rates(
+    admissions: &DataFrame,
+    placements: &DataFrame,
+    request: &RatesRequest,
+) -> PolarsResult<DataFrame> {
     let by: Vec<&str> = request.by.iter().map(|b| b.column()).collect();
     let mut key_names = vec!["collaborative"];
     key_names.extend(&by);
@@ -293,7 +339,10 @@ pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequ
     if by.is_empty() {
         let listed = DataFrame::new(
             request.collaboratives.len(),
-            vec![Column::new("collaborative".into(), request.collaboratives.to_vec())],
+            vec![Column::new(
+                "collaborative".into(),
+                request.collaboratives.to_vec(),
+            )],
         )?;
         key_frame = concat_all(vec![key_frame, listed.lazy()])?;
     }
@@ -303,10 +352,19 @@ pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequ
     let mut join_on: Vec<Expr> = keys.clone();
     join_on.push(col("period"));
     let left = |frame: LazyFrame, other: LazyFrame| {
-        frame.join(other, join_on.clone(), join_on.clone(), JoinArgs::new(JoinType::Left))
+        frame.join(
+            other,
+            join_on.clone(),
+            join_on.clone(),
+            JoinArgs::new(JoinType::Left),
+        )
     };
 
-    let oap_frames = request.periods.iter().map(|p| oap_measures(&oaps, p, &keys)).collect();
+    let oap_frames = request
+        .periods
+        .iter()
+        .map(|p| oap_measures(&oaps, p, &keys))
+        .collect();
     let mut result = left(grid, concat_all(oap_frames)?);
 
     if with_admissions {
@@ -334,7 +392,11 @@ pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequ
             )
             .with_column(col("has_oap").fill_null(lit(false)))
             .collect()?;
-        let frames = request.periods.iter().map(|p| admission_measures(&spells, p, &keys)).collect();
+        let frames = request
+            .periods
+            .iter()
+            .map(|p| admission_measures(&spells, p, &keys))
+            .collect();
         result = left(result, concat_all(frames)?);
     } else {
         result = result.with_columns([
@@ -357,8 +419,9 @@ pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequ
     let mut per_100k: Vec<Expr> = PER_100K
         .iter()
         .map(|m| {
-            (col(*m).cast(DataType::Float64) * lit(100_000.0) / col("population").cast(DataType::Float64))
-                .alias(format!("{m}_per_100k"))
+            (col(*m).cast(DataType::Float64) * lit(100_000.0)
+                / col("population").cast(DataType::Float64))
+            .alias(format!("{m}_per_100k"))
         })
         .collect();
     per_100k.extend([
@@ -367,7 +430,10 @@ pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequ
         ratio("oap_admissions", "admissions").alias("oap_admission_rate"),
         ratio("oap_days", "bed_days").alias("oap_day_share"),
     ]);
-    let order: Vec<Expr> = fields(request.by).iter().map(|f| col(f.name.as_str())).collect();
+    let order: Vec<Expr> = fields(request.by)
+        .iter()
+        .map(|f| col(f.name.as_str()))
+        .collect();
     let mut sort_by: Vec<PlSmallStr> = key_names.iter().map(|k| PlSmallStr::from(*k)).collect();
     sort_by.push("period_start".into());
     result
@@ -380,6 +446,9 @@ pub fn rates(admissions: &DataFrame, placements: &DataFrame, request: &RatesRequ
         )
         .with_columns(per_100k)
         .select(order)
-        .sort(sort_by, SortMultipleOptions::default().with_maintain_order(true))
+        .sort(
+            sort_by,
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
         .collect()
 }

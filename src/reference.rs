@@ -82,7 +82,10 @@ impl Table {
 }
 
 /// Reads the reference files; either may be absent.
-pub fn read_reference(collaboratives: Option<&Path>, local_costs: Option<&Path>) -> Result<Reference> {
+pub fn read_reference(
+    collaboratives: Option<&Path>,
+    local_costs: Option<&Path>,
+) -> Result<Reference> {
     let mut reference = Reference::default();
     if let Some(path) = collaboratives {
         let table = Table::read(path, &["collaborative", "population"])?;
@@ -97,7 +100,10 @@ pub fn read_reference(collaboratives: Option<&Path>, local_costs: Option<&Path>)
             } else {
                 match population_text.replace(',', "").parse::<u64>() {
                     Ok(p) if p > 0 => Some(p),
-                    _ => bail!("{}:{line}: population {population_text:?} is not a positive whole number", table.path),
+                    _ => bail!(
+                        "{}:{line}: population {population_text:?} is not a positive whole number",
+                        table.path
+                    ),
                 }
             };
             let entry = Collaborative {
@@ -106,8 +112,15 @@ pub fn read_reference(collaboratives: Option<&Path>, local_costs: Option<&Path>)
                 lead_provider: table.get(row, "lead_provider").to_string(),
                 population,
             };
-            if reference.collaboratives.insert(code.to_string(), entry).is_some() {
-                bail!("{}:{line}: collaborative {code} is listed twice", table.path);
+            if reference
+                .collaboratives
+                .insert(code.to_string(), entry)
+                .is_some()
+            {
+                bail!(
+                    "{}:{line}: collaborative {code} is listed twice",
+                    table.path
+                );
             }
         }
         reference.collaboratives_path = Some(table.path);
@@ -120,14 +133,24 @@ pub fn read_reference(collaboratives: Option<&Path>, local_costs: Option<&Path>)
                 table.get(row, "service_line").to_string(),
             );
             if key.0.is_empty() || key.1.is_empty() {
-                bail!("{}:{line}: collaborative and service_line are required", table.path);
+                bail!(
+                    "{}:{line}: collaborative and service_line are required",
+                    table.path
+                );
             }
             let text = table.get(row, "local_daily_cost");
             let cost = match text.parse::<f64>() {
                 Ok(c) if c.is_finite() && c >= 0.0 => c,
-                _ => bail!("{}:{line}: local_daily_cost {text:?} is not a non-negative number", table.path),
+                _ => bail!(
+                    "{}:{line}: local_daily_cost {text:?} is not a non-negative number",
+                    table.path
+                ),
             };
-            if reference.local_daily_costs.insert(key.clone(), cost).is_some() {
+            if reference
+                .local_daily_costs
+                .insert(key.clone(), cost)
+                .is_some()
+            {
                 bail!("{}:{line}: {} {} is listed twice", table.path, key.0, key.1);
             }
         }

@@ -55,7 +55,12 @@ impl Suppression {
         let derived: Vec<Vec<usize>> = report
             .fields
             .iter()
-            .map(|f| f.derived_from.iter().filter_map(|name| report.field_index(name)).collect())
+            .map(|f| {
+                f.derived_from
+                    .iter()
+                    .filter_map(|name| report.field_index(name))
+                    .collect()
+            })
             .collect();
         for row in &mut report.rows {
             let original = row.clone();
@@ -112,23 +117,55 @@ mod tests {
                 Field::text("collaborative", "C"),
                 Field::count("oap_admissions", "A"),
                 Field::count("admissions", "B"),
-                Field::new("oap_admission_rate", Kind::Ratio, "R", &["oap_admissions", "admissions"]),
+                Field::new(
+                    "oap_admission_rate",
+                    Kind::Ratio,
+                    "R",
+                    &["oap_admissions", "admissions"],
+                ),
                 Field::new("population", Kind::Reference, "", &[]),
             ],
             rows: vec![
-                vec![Cell::Text("X".into()), Cell::Int(3), Cell::Int(48), Cell::Float(0.0625), Cell::Int(2)],
-                vec![Cell::Text("Y".into()), Cell::Int(12), Cell::Int(48), Cell::Float(0.25), Cell::Int(2)],
-                vec![Cell::Text("Z".into()), Cell::Int(0), Cell::Int(0), Cell::Null, Cell::Int(2)],
+                vec![
+                    Cell::Text("X".into()),
+                    Cell::Int(3),
+                    Cell::Int(48),
+                    Cell::Float(0.0625),
+                    Cell::Int(2),
+                ],
+                vec![
+                    Cell::Text("Y".into()),
+                    Cell::Int(12),
+                    Cell::Int(48),
+                    Cell::Float(0.25),
+                    Cell::Int(2),
+                ],
+                vec![
+                    Cell::Text("Z".into()),
+                    Cell::Int(0),
+                    Cell::Int(0),
+                    Cell::Null,
+                    Cell::Int(2),
+                ],
             ],
             meta: Default::default(),
             notes: vec![],
         };
         Suppression::default().apply(&mut report);
-        assert_eq!(report.rows[0][1..4], [Cell::Suppressed, Cell::Int(50), Cell::Suppressed]);
+        assert_eq!(
+            report.rows[0][1..4],
+            [Cell::Suppressed, Cell::Int(50), Cell::Suppressed]
+        );
         // The rate uses unrounded counts: 12 / 48, not 10 / 50.
-        assert_eq!(report.rows[1][1..4], [Cell::Int(10), Cell::Int(50), Cell::Float(0.25)]);
+        assert_eq!(
+            report.rows[1][1..4],
+            [Cell::Int(10), Cell::Int(50), Cell::Float(0.25)]
+        );
         // Zero is suppressed too.
-        assert_eq!(report.rows[2][1..4], [Cell::Suppressed, Cell::Suppressed, Cell::Suppressed]);
+        assert_eq!(
+            report.rows[2][1..4],
+            [Cell::Suppressed, Cell::Suppressed, Cell::Suppressed]
+        );
         // Reference figures are never touched.
         assert_eq!(report.rows[0][4], Cell::Int(2));
         assert_eq!(report.meta["suppression"]["applied"], true);

@@ -123,7 +123,7 @@ const PLACEMENT_COLUMNS: [&str; 7] = [
     "oap_reason",
 ];
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum DateFormat {
     Iso,
     Uk,
@@ -231,26 +231,51 @@ struct Cells<'f, 'a> {
 }
 
 impl<'f, 'a> Cells<'f, 'a> {
-    fn flag_row(&mut self, row: usize, rule: Rule, column: Option<&'static str>, value: Option<&str>, message: String) {
+    fn flag_row(
+        &mut self,
+        row: usize,
+        rule: Rule,
+        column: Option<&'static str>,
+        value: Option<&str>,
+        message: String,
+    ) {
         self.bad[row] = true;
-        self.findings.add(self.file, row, rule, column, value, message);
+        self.findings
+            .add(self.file, row, rule, column, value, message);
     }
 
     fn required_text(&mut self, cells: &[Option<&'a str>], column: &'static str) {
         for (row, cell) in cells.iter().enumerate() {
             if cell.is_none() {
-                self.flag_row(row, Rule::MissingValue, Some(column), None, format!("{column} is empty (required)"));
+                self.flag_row(
+                    row,
+                    Rule::MissingValue,
+                    Some(column),
+                    None,
+                    format!("{column} is empty (required)"),
+                );
             }
         }
     }
 
-    fn dates(&mut self, cells: &[Option<&str>], column: &'static str, required: bool) -> Vec<Option<Day>> {
+    fn dates(
+        &mut self,
+        cells: &[Option<&str>],
+        column: &'static str,
+        required: bool,
+    ) -> Vec<Option<Day>> {
         let format = cells.iter().flatten().find_map(|v| DateFormat::detect(v));
         let mut out = Vec::with_capacity(cells.len());
         for (row, cell) in cells.iter().enumerate() {
             let Some(text) = cell else {
                 if required {
-                    self.flag_row(row, Rule::MissingValue, Some(column), None, format!("{column} is empty (required)"));
+                    self.flag_row(
+                        row,
+                        Rule::MissingValue,
+                        Some(column),
+                        None,
+                        format!("{column} is empty (required)"),
+                    );
                 }
                 out.push(None);
                 continue;
@@ -274,16 +299,29 @@ impl<'f, 'a> Cells<'f, 'a> {
     fn numbers(&mut self, cells: &[Option<&str>], column: &'static str) -> Vec<Option<f64>> {
         let mut out = Vec::with_capacity(cells.len());
         for (row, cell) in cells.iter().enumerate() {
-            let parsed = cell.map(|text| (text, text.parse::<f64>().ok().filter(|v| v.is_finite())));
+            let parsed =
+                cell.map(|text| (text, text.parse::<f64>().ok().filter(|v| v.is_finite())));
             match parsed {
                 None => out.push(None),
                 Some((text, None)) => {
-                    self.flag_row(row, Rule::InvalidNumber, Some(column), Some(text), format!("{column} {text:?} is not a number"));
+                    self.flag_row(
+                        row,
+                        Rule::InvalidNumber,
+                        Some(column),
+                        Some(text),
+                        format!("{column} {text:?} is not a number"),
+                    );
                     out.push(None);
                 }
                 Some((text, Some(value))) => {
                     if value < 0.0 {
-                        self.flag_row(row, Rule::NegativeNumber, Some(column), Some(text), format!("{column} {text} is negative"));
+                        self.flag_row(
+                            row,
+                            Rule::NegativeNumber,
+                            Some(column),
+                            Some(text),
+                            format!("{column} {text} is negative"),
+                        );
                     }
                     out.push(Some(value));
                 }
@@ -311,6 +349,8 @@ struct PlacementRow<'a> {
     admission_id: Option<&'a str>,
     start: Option<Day>,
     end: Option<Day>,
+    /// Whether the end date cell held anything (an unparseable end is not an ongoing stay).
+    end_given: bool,
     provider: Option<&'a str>,
     out_of_area: Option<bool>,
     reason: Option<&'a str>,
@@ -320,7 +360,10 @@ struct PlacementRow<'a> {
 
 /// Checks every row of the raw files and builds the typed frames of valid rows.
 pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
-    let mut findings = Findings { files: raw, list: Vec::new() };
+    let mut findings = Findings {
+        files: raw,
+        list: Vec::new(),
+    };
     // bad[file][row]: the row has at least one finding.
     let mut bad: Vec<Vec<bool>> = raw.iter().map(|f| vec![false; f.frame.height()]).collect();
     let mut admissions = Vec::new();
@@ -337,7 +380,12 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
             .filter(|c| raw_file.frame.column(c).is_err())
             .collect();
         if !missing.is_empty() {
-            let found: Vec<&str> = raw_file.frame.get_column_names().iter().map(|n| n.as_str()).collect();
+            let found: Vec<&str> = raw_file
+                .frame
+                .get_column_names()
+                .iter()
+                .map(|n| n.as_str())
+                .collect();
             for column in missing {
                 let finding = Finding {
                     file: raw_file.path.clone(),
@@ -345,14 +393,21 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                     rule: Rule::MissingColumn,
                     column: Some(column),
                     value: None,
-                    message: format!("missing required column {column} (found: {})", found.join(", ")),
+                    message: format!(
+                        "missing required column {column} (found: {})",
+                        found.join(", ")
+                    ),
                 };
                 findings.list.push((file, 0, finding));
             }
             bad[file].iter_mut().for_each(|b| *b = true);
             continue;
         }
-        let mut cells = Cells { file, findings: &mut findings, bad: std::mem::take(&mut bad[file]) };
+        let mut cells = Cells {
+            file,
+            findings: &mut findings,
+            bad: std::mem::take(&mut bad[file]),
+        };
         match raw_file.kind {
             ExtractKind::Admissions => {
                 let ids = text_cells(raw_file, "admission_id");
@@ -369,19 +424,43 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                 ] {
                     cells.required_text(cells_of, name);
                 }
-                let admitted = cells.dates(&text_cells(raw_file, "admission_date"), "admission_date", true);
-                let discharged = cells.dates(&text_cells(raw_file, "discharge_date"), "discharge_date", false);
+                let admitted = cells.dates(
+                    &text_cells(raw_file, "admission_date"),
+                    "admission_date",
+                    true,
+                );
+                let discharged = cells.dates(
+                    &text_cells(raw_file, "discharge_date"),
+                    "discharge_date",
+                    false,
+                );
                 for row in 0..raw_file.frame.height() {
                     if let (Some(a), Some(d)) = (admitted[row], discharged[row]) {
                         if d < a {
-                            cells.flag_row(row, Rule::DischargeBeforeAdmission, Some("discharge_date"), Some(&iso(d)),
-                                format!("discharge_date {} is before admission_date {}", iso(d), iso(a)));
+                            cells.flag_row(
+                                row,
+                                Rule::DischargeBeforeAdmission,
+                                Some("discharge_date"),
+                                Some(&iso(d)),
+                                format!(
+                                    "discharge_date {} is before admission_date {}",
+                                    iso(d),
+                                    iso(a)
+                                ),
+                            );
                         }
                     }
-                    if let (Some(known), Some(c)) = (&options.known_collaboratives, collaboratives[row]) {
+                    if let (Some(known), Some(c)) =
+                        (&options.known_collaboratives, collaboratives[row])
+                    {
                         if !known.contains(c) {
-                            cells.flag_row(row, Rule::UnknownCollaborative, Some("collaborative"), Some(c),
-                                format!("collaborative {c} is not in the collaboratives reference"));
+                            cells.flag_row(
+                                row,
+                                Rule::UnknownCollaborative,
+                                Some("collaborative"),
+                                Some(c),
+                                format!("collaborative {c} is not in the collaboratives reference"),
+                            );
                         }
                     }
                     admissions.push(AdmissionRow {
@@ -408,7 +487,8 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                     cells.required_text(cells_of, name);
                 }
                 let starts = cells.dates(&text_cells(raw_file, "start_date"), "start_date", true);
-                let ends = cells.dates(&text_cells(raw_file, "end_date"), "end_date", false);
+                let end_cells = text_cells(raw_file, "end_date");
+                let ends = cells.dates(&end_cells, "end_date", false);
                 let distances = cells.numbers(&text_cells(raw_file, "distance_km"), "distance_km");
                 let costs = cells.numbers(&text_cells(raw_file, "daily_cost"), "daily_cost");
                 let flags = text_cells(raw_file, "out_of_area");
@@ -416,7 +496,13 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                 for row in 0..raw_file.frame.height() {
                     let out_of_area = match flags[row] {
                         None => {
-                            cells.flag_row(row, Rule::MissingValue, Some("out_of_area"), None, "out_of_area is empty (required: Y or N)".into());
+                            cells.flag_row(
+                                row,
+                                Rule::MissingValue,
+                                Some("out_of_area"),
+                                None,
+                                "out_of_area is empty (required: Y or N)".into(),
+                            );
                             None
                         }
                         Some(text) => {
@@ -439,8 +525,13 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                     }
                     if let (Some(s), Some(e)) = (starts[row], ends[row]) {
                         if e < s {
-                            cells.flag_row(row, Rule::EndBeforeStart, Some("end_date"), Some(&iso(e)),
-                                format!("end_date {} is before start_date {}", iso(e), iso(s)));
+                            cells.flag_row(
+                                row,
+                                Rule::EndBeforeStart,
+                                Some("end_date"),
+                                Some(&iso(e)),
+                                format!("end_date {} is before start_date {}", iso(e), iso(s)),
+                            );
                         }
                     }
                     placements.push(PlacementRow {
@@ -450,6 +541,7 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                         admission_id: admission_ids[row],
                         start: starts[row],
                         end: ends[row],
+                        end_given: end_cells[row].is_some(),
                         provider: providers[row],
                         out_of_area,
                         reason: reasons[row],
@@ -480,19 +572,51 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
     } else {
         format!("the extract date {}", iso(extract_day))
     };
-    let after_limit = |file: usize, row: usize, column: &'static str, day: Option<Day>, findings: &mut Findings, bad: &mut Vec<Vec<bool>>| {
+    let after_limit = |file: usize,
+                       row: usize,
+                       column: &'static str,
+                       day: Option<Day>,
+                       findings: &mut Findings,
+                       bad: &mut Vec<Vec<bool>>| {
         if let Some(d) = day.filter(|d| *d > extract_day) {
             bad[file][row] = true;
-            findings.add(file, row, Rule::AfterExtractDate, Some(column), Some(&iso(d)),
-                format!("{column} {} is after {limit_text}", iso(d)));
+            findings.add(
+                file,
+                row,
+                Rule::AfterExtractDate,
+                Some(column),
+                Some(&iso(d)),
+                format!("{column} {} is after {limit_text}", iso(d)),
+            );
         }
     };
     for a in &admissions {
-        after_limit(a.file, a.row, "admission_date", a.admitted, &mut findings, &mut bad);
-        after_limit(a.file, a.row, "discharge_date", a.discharged, &mut findings, &mut bad);
+        after_limit(
+            a.file,
+            a.row,
+            "admission_date",
+            a.admitted,
+            &mut findings,
+            &mut bad,
+        );
+        after_limit(
+            a.file,
+            a.row,
+            "discharge_date",
+            a.discharged,
+            &mut findings,
+            &mut bad,
+        );
     }
     for p in &placements {
-        after_limit(p.file, p.row, "start_date", p.start, &mut findings, &mut bad);
+        after_limit(
+            p.file,
+            p.row,
+            "start_date",
+            p.start,
+            &mut findings,
+            &mut bad,
+        );
         after_limit(p.file, p.row, "end_date", p.end, &mut findings, &mut bad);
     }
 
@@ -504,8 +628,14 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
             let first = &admissions[first];
             let first_at = location(raw, first.file, first.row, a.file);
             bad[a.file][a.row] = true;
-            findings.add(a.file, a.row, Rule::DuplicateId, Some("admission_id"), Some(id),
-                format!("admission_id {id} is a duplicate of {first_at}"));
+            findings.add(
+                a.file,
+                a.row,
+                Rule::DuplicateId,
+                Some("admission_id"),
+                Some(id),
+                format!("admission_id {id} is a duplicate of {first_at}"),
+            );
         } else {
             admission_index.insert(id, index);
         }
@@ -519,44 +649,102 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
                 let first = &placements[first];
                 let first_at = location(raw, first.file, first.row, p.file);
                 bad[p.file][p.row] = true;
-                findings.add(p.file, p.row, Rule::DuplicateId, Some("placement_id"), Some(id),
-                    format!("placement_id {id} is a duplicate of {first_at}"));
+                findings.add(
+                    p.file,
+                    p.row,
+                    Rule::DuplicateId,
+                    Some("placement_id"),
+                    Some(id),
+                    format!("placement_id {id} is a duplicate of {first_at}"),
+                );
             } else {
                 placement_ids.insert(id, index);
             }
         }
-        let Some(admission_id) = p.admission_id else { continue };
+        let Some(admission_id) = p.admission_id else {
+            continue;
+        };
         let Some(&spell_index) = admission_index.get(admission_id) else {
             bad[p.file][p.row] = true;
-            findings.add(p.file, p.row, Rule::UnknownAdmission, Some("admission_id"), Some(admission_id),
-                format!("admission_id {admission_id} is not in the admissions extract"));
+            findings.add(
+                p.file,
+                p.row,
+                Rule::UnknownAdmission,
+                Some("admission_id"),
+                Some(admission_id),
+                format!("admission_id {admission_id} is not in the admissions extract"),
+            );
             continue;
         };
         let spell = &admissions[spell_index];
         if bad[spell.file][spell.row] {
             let at = location(raw, spell.file, spell.row, usize::MAX);
             bad[p.file][p.row] = true;
-            findings.add(p.file, p.row, Rule::RejectedAdmission, Some("admission_id"), Some(admission_id),
-                format!("admission_id {admission_id} refers to an invalid admission ({at})"));
+            findings.add(
+                p.file,
+                p.row,
+                Rule::RejectedAdmission,
+                Some("admission_id"),
+                Some(admission_id),
+                format!("admission_id {admission_id} refers to an invalid admission ({at})"),
+            );
             continue;
         }
-        let (Some(admitted), Some(start)) = (spell.admitted, p.start) else { continue };
+        let (Some(admitted), Some(start)) = (spell.admitted, p.start) else {
+            continue;
+        };
         let mut outside = |message: String, column: &'static str, value: String| {
             bad[p.file][p.row] = true;
-            findings.add(p.file, p.row, Rule::OutsideSpell, Some(column), Some(&value), message);
+            findings.add(
+                p.file,
+                p.row,
+                Rule::OutsideSpell,
+                Some(column),
+                Some(&value),
+                message,
+            );
         };
         if start < admitted {
-            outside(format!("start_date {} is before the spell's admission_date {}", iso(start), iso(admitted)), "start_date", iso(start));
+            outside(
+                format!(
+                    "start_date {} is before the spell's admission_date {}",
+                    iso(start),
+                    iso(admitted)
+                ),
+                "start_date",
+                iso(start),
+            );
         }
         if let Some(discharged) = spell.discharged {
             if start > discharged {
-                outside(format!("start_date {} is after the spell's discharge_date {}", iso(start), iso(discharged)), "start_date", iso(start));
+                outside(
+                    format!(
+                        "start_date {} is after the spell's discharge_date {}",
+                        iso(start),
+                        iso(discharged)
+                    ),
+                    "start_date",
+                    iso(start),
+                );
             }
             match p.end {
                 Some(end) if end > discharged => outside(
-                    format!("end_date {} is after the spell's discharge_date {}", iso(end), iso(discharged)), "end_date", iso(end)),
-                None => outside(
-                    format!("end_date is empty (ongoing) but the spell was discharged on {}", iso(discharged)), "end_date", String::new()),
+                    format!(
+                        "end_date {} is after the spell's discharge_date {}",
+                        iso(end),
+                        iso(discharged)
+                    ),
+                    "end_date",
+                    iso(end),
+                ),
+                None if !p.end_given => outside(
+                    format!(
+                        "end_date is empty (ongoing) but the spell was discharged on {}",
+                        iso(discharged)
+                    ),
+                    "end_date",
+                    String::new(),
+                ),
                 _ => {}
             }
         }
@@ -576,15 +764,26 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
         if members.len() < 2 {
             continue;
         }
-        members.sort_by_key(|&i| (placements[i].start, placements[i].end.unwrap_or(Day::MAX), placements[i].file, placements[i].row));
+        members.sort_by_key(|&i| {
+            (
+                placements[i].start,
+                placements[i].end.unwrap_or(Day::MAX),
+                placements[i].file,
+                placements[i].row,
+            )
+        });
         let mut previous = members[0];
         for &current in &members[1..] {
             let (prev, cur) = (&placements[previous], &placements[current]);
-            let (Some(start), Some(prev_start)) = (cur.start, prev.start) else { continue };
+            let (Some(start), Some(prev_start)) = (cur.start, prev.start) else {
+                continue;
+            };
             let overlaps = prev.end.is_none_or(|prev_end| start < prev_end);
             if overlaps {
                 let at = location(raw, prev.file, prev.row, cur.file);
-                let until = prev.end.map_or("ongoing".to_string(), |e| format!("to {}", iso(e)));
+                let until = prev
+                    .end
+                    .map_or("ongoing".to_string(), |e| format!("to {}", iso(e)));
                 bad[cur.file][cur.row] = true;
                 findings.add(cur.file, cur.row, Rule::OverlappingPlacements, Some("start_date"), Some(&iso(start)),
                     format!("start_date {} overlaps placement {} ({at}, {} {until}) in spell {admission_id}",
@@ -612,13 +811,15 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
             }
         })
         .collect();
-    let valid_admissions: Vec<&AdmissionRow> = admissions.iter().filter(|a| !bad[a.file][a.row]).collect();
-    let valid_placements: Vec<&PlacementRow> = placements.iter().filter(|p| !bad[p.file][p.row]).collect();
+    let valid_admissions: Vec<&AdmissionRow> =
+        admissions.iter().filter(|a| !bad[a.file][a.row]).collect();
+    let valid_placements: Vec<&PlacementRow> =
+        placements.iter().filter(|p| !bad[p.file][p.row]).collect();
     let admissions_frame = admissions_frame(&valid_admissions)?;
     let placements_frame = placements_frame(&valid_placements, &admissions, &admission_index)?;
 
     let mut list = findings.list;
-    list.sort_by(|a, b| (a.0, a.1, a.2.rule).cmp(&(b.0, b.1, b.2.rule)));
+    list.sort_by_key(|(file, row, finding)| (*file, *row, finding.rule));
     Ok(Checked {
         admissions: admissions_frame,
         placements: placements_frame,
@@ -644,7 +845,10 @@ fn date_column(name: &str, days: Vec<Option<Day>>) -> PolarsResult<Column> {
 }
 
 fn text_column<'a, R>(name: &str, rows: &[&R], f: impl Fn(&R) -> Option<&'a str>) -> Column {
-    Column::new(name.into(), rows.iter().map(|r| f(r)).collect::<Vec<Option<&'a str>>>())
+    Column::new(
+        name.into(),
+        rows.iter().map(|r| f(r)).collect::<Vec<Option<&'a str>>>(),
+    )
 }
 
 fn admissions_frame(rows: &[&AdmissionRow]) -> PolarsResult<DataFrame> {
@@ -655,7 +859,10 @@ fn admissions_frame(rows: &[&AdmissionRow]) -> PolarsResult<DataFrame> {
             text_column("collaborative", rows, |r| r.collaborative),
             text_column("service_line", rows, |r| r.service_line),
             date_column("admission_date", rows.iter().map(|r| r.admitted).collect())?,
-            date_column("discharge_date", rows.iter().map(|r| r.discharged).collect())?,
+            date_column(
+                "discharge_date",
+                rows.iter().map(|r| r.discharged).collect(),
+            )?,
             text_column("provider_code", rows, |r| r.provider),
         ],
     )
@@ -679,10 +886,21 @@ fn placements_frame<'a>(
             date_column("start_date", rows.iter().map(|r| r.start).collect())?,
             date_column("end_date", rows.iter().map(|r| r.end).collect())?,
             text_column("provider_code", rows, |r| r.provider),
-            Column::new("out_of_area".into(), rows.iter().map(|r| r.out_of_area == Some(true)).collect::<Vec<_>>()),
+            Column::new(
+                "out_of_area".into(),
+                rows.iter()
+                    .map(|r| r.out_of_area == Some(true))
+                    .collect::<Vec<_>>(),
+            ),
             text_column("oap_reason", rows, |r| r.reason),
-            Column::new("distance_km".into(), rows.iter().map(|r| r.distance).collect::<Vec<_>>()),
-            Column::new("daily_cost".into(), rows.iter().map(|r| r.cost).collect::<Vec<_>>()),
+            Column::new(
+                "distance_km".into(),
+                rows.iter().map(|r| r.distance).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "daily_cost".into(),
+                rows.iter().map(|r| r.cost).collect::<Vec<_>>(),
+            ),
         ],
     )
 }

@@ -17,10 +17,18 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
     let parquet = args.format == GenerateFormat::Parquet;
     if !args.force {
         let ext = if parquet { "parquet" } else { "csv" };
-        for name in [format!("admissions.{ext}"), format!("placements.{ext}"), "collaboratives.csv".into(), "local_costs.csv".into()] {
+        for name in [
+            format!("admissions.{ext}"),
+            format!("placements.{ext}"),
+            "collaboratives.csv".into(),
+            "local_costs.csv".into(),
+        ] {
             let path = args.out.join(&name);
             if path.exists() {
-                bail!("{}: already exists (pass --force to replace it)", path.display());
+                bail!(
+                    "{}: already exists (pass --force to replace it)",
+                    path.display()
+                );
             }
         }
     }
@@ -32,7 +40,11 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
         group_thousands(generated.placement_id.len() as i64),
         request.start,
         request.extract_date,
-        written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(())
 }

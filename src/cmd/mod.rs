@@ -43,7 +43,10 @@ pub fn load_inputs(args: &InputArgs, quiet: bool) -> Result<Inputs> {
     let bundled = bundled_data_dir();
     let data_dir = if none_given {
         if !quiet {
-            eprintln!("oapstat: using the bundled sample data in {}", bundled.display());
+            eprintln!(
+                "oapstat: using the bundled sample data in {}",
+                bundled.display()
+            );
         }
         Some(bundled.as_path())
     } else {
@@ -100,7 +103,10 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
     }
     let periods = periods_within(args.period, from, to);
     if periods.is_empty() {
-        bail!("no complete {:?} period lies between {from} and {to}", args.period);
+        bail!(
+            "no complete {:?} period lies between {from} and {to}",
+            args.period
+        );
     }
     Ok(periods)
 }
@@ -111,9 +117,15 @@ pub fn emit(mut report: Report, args: &OutputArgs) -> Result<()> {
         if args.suppress_rounding < 1 || args.suppress_threshold < 0 {
             bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
         }
-        Suppression { threshold: args.suppress_threshold, rounding_base: args.suppress_rounding }.apply(&mut report);
+        Suppression {
+            threshold: args.suppress_threshold,
+            rounding_base: args.suppress_rounding,
+        }
+        .apply(&mut report);
     } else {
-        report.meta.insert("suppression".into(), suppress::not_applied());
+        report
+            .meta
+            .insert("suppression".into(), suppress::not_applied());
     }
     match &args.output {
         Some(path) => write_atomically(path, |out| render::write(&report, args.format, out)),

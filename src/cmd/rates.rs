@@ -16,8 +16,12 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     let scope = args.scope.scope();
     let periods = resolve_periods(&args.periods, &inputs)?;
 
-    let admissions = scope.apply(inputs.checked.admissions.clone().lazy()).collect()?;
-    let placements = scope.apply(inputs.checked.placements.clone().lazy()).collect()?;
+    let admissions = scope
+        .apply(inputs.checked.admissions.clone().lazy())
+        .collect()?;
+    let placements = scope
+        .apply(inputs.checked.placements.clone().lazy())
+        .collect()?;
     let collaboratives: Vec<String> = inputs
         .reference
         .collaboratives
@@ -29,7 +33,12 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     let frame = rates(
         &admissions,
         &placements,
-        &RatesRequest { periods: &periods, by: &args.by, collaboratives: &collaboratives, populations },
+        &RatesRequest {
+            periods: &periods,
+            by: &args.by,
+            collaboratives: &collaboratives,
+            populations,
+        },
     )?;
 
     let mut report = Report::from_frame("rates", &frame, fields(&args.by))?;
@@ -58,7 +67,11 @@ pub fn run(args: &RatesArgs) -> Result<()> {
 
 /// `collaborative, population` from the reference (population null where not given).
 pub fn populations_frame(reference: &crate::reference::Reference) -> PolarsResult<DataFrame> {
-    let codes: Vec<&str> = reference.collaboratives.keys().map(String::as_str).collect();
+    let codes: Vec<&str> = reference
+        .collaboratives
+        .keys()
+        .map(String::as_str)
+        .collect();
     let populations: Vec<Option<i64>> = reference
         .collaboratives
         .values()
@@ -66,6 +79,9 @@ pub fn populations_frame(reference: &crate::reference::Reference) -> PolarsResul
         .collect();
     DataFrame::new(
         codes.len(),
-        vec![Column::new("collaborative".into(), codes), Column::new("population".into(), populations)],
+        vec![
+            Column::new("collaborative".into(), codes),
+            Column::new("population".into(), populations),
+        ],
     )
 }

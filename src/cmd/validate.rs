@@ -66,9 +66,13 @@ fn write_text(checked: &Checked, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
     }
     let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_header(["File", "Extract", "Rows read", "Valid", "Invalid"]);
+    table.load_preset(presets::UTF8_FULL_CONDENSED).set_header([
+        "File",
+        "Extract",
+        "Rows read",
+        "Valid",
+        "Invalid",
+    ]);
     for f in &checked.files {
         let extract = match serde_json::to_value(f.extract)? {
             Value::String(s) => s,
@@ -77,15 +81,22 @@ fn write_text(checked: &Checked, out: &mut dyn Write) -> Result<()> {
         table.add_row(vec![
             comfy_table::Cell::new(&f.path),
             comfy_table::Cell::new(extract),
-            comfy_table::Cell::new(group_thousands(f.rows_read as i64)).set_alignment(CellAlignment::Right),
-            comfy_table::Cell::new(group_thousands(f.rows_valid as i64)).set_alignment(CellAlignment::Right),
-            comfy_table::Cell::new(group_thousands(f.rows_invalid as i64)).set_alignment(CellAlignment::Right),
+            comfy_table::Cell::new(group_thousands(f.rows_read as i64))
+                .set_alignment(CellAlignment::Right),
+            comfy_table::Cell::new(group_thousands(f.rows_valid as i64))
+                .set_alignment(CellAlignment::Right),
+            comfy_table::Cell::new(group_thousands(f.rows_invalid as i64))
+                .set_alignment(CellAlignment::Right),
         ]);
     }
     writeln!(out, "{table}")?;
     let problems = checked.findings.len();
     if problems == 0 {
-        writeln!(out, "No problems found (extract date {}).", checked.extract_date)?;
+        writeln!(
+            out,
+            "No problems found (extract date {}).",
+            checked.extract_date
+        )?;
     } else {
         writeln!(
             out,

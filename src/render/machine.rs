@@ -32,12 +32,19 @@ pub fn row_object(report: &Report, row: &[Cell]) -> Map<String, Value> {
 pub fn document(report: &Report) -> Value {
     let mut doc = Map::new();
     doc.insert("schema_version".into(), Value::from(SCHEMA_VERSION));
-    doc.insert("oapstat_version".into(), Value::from(env!("CARGO_PKG_VERSION")));
+    doc.insert(
+        "oapstat_version".into(),
+        Value::from(env!("CARGO_PKG_VERSION")),
+    );
     doc.insert("command".into(), Value::from(report.command.clone()));
     for (key, value) in &report.meta {
         doc.insert(key.clone(), value.clone());
     }
-    let rows = report.rows.iter().map(|r| Value::Object(row_object(report, r))).collect();
+    let rows = report
+        .rows
+        .iter()
+        .map(|r| Value::Object(row_object(report, r)))
+        .collect();
     doc.insert("rows".into(), Value::Array(rows));
     Value::Object(doc)
 }

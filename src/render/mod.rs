@@ -130,7 +130,11 @@ pub struct Report {
 
 impl Report {
     /// Builds a report from a frame holding (at least) the named fields.
-    pub fn from_frame(command: &str, frame: &DataFrame, fields: Vec<Field>) -> PolarsResult<Report> {
+    pub fn from_frame(
+        command: &str,
+        frame: &DataFrame,
+        fields: Vec<Field>,
+    ) -> PolarsResult<Report> {
         let columns: Vec<&Column> = fields
             .iter()
             .map(|f| frame.column(&f.name))

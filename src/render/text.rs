@@ -15,7 +15,7 @@ pub fn group_thousands(value: i64) -> String {
         out.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -27,7 +27,11 @@ fn with_decimals(value: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, value.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let whole: i64 = whole.parse().unwrap_or(0);
-    let sign = if value < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) { "-" } else { "" };
+    let sign = if value < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "-"
+    } else {
+        ""
+    };
     let grouped = group_thousands(whole);
     if fraction.is_empty() {
         format!("{sign}{grouped}")
@@ -50,7 +54,11 @@ pub fn format_cell(field: &Field, cell: &Cell) -> String {
             Kind::Ratio => format!("{}%", with_decimals(v * 100.0, 1)),
             Kind::Money => {
                 let pounds = with_decimals(v.abs(), 0);
-                if *v < -0.5 { format!("-£{pounds}") } else { format!("£{pounds}") }
+                if *v < -0.5 {
+                    format!("-£{pounds}")
+                } else {
+                    format!("£{pounds}")
+                }
             }
             Kind::Count | Kind::Reference => with_decimals(*v, 0),
             _ => with_decimals(*v, 1),

@@ -1,0 +1,293 @@
+//! Reading the extracts: CSV variants, Parquet, several files, and unreadable input.
+
+use serde_json::Value;
+
+use super::fixtures::{hand_built, ADMISSIONS, COLLABORATIVES, PLACEMENTS};
+use super::workdir::Workdir;
+
+/// February 2024 OAP days of AAA for the given input arguments (68 for the hand-built data).
+fn february_oap_days(w: &Workdir, inputs: &[&str]) -> Value {
+    let mut args = vec![
+        "rates",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+        "--from",
+        "2024-02",
+        "--to",
+        "2024-02",
+        "--collaborative",
+        "AAA",
+    ];
+    args.extend(inputs);
+    let doc = w.json(&args);
+    doc["rows"][0]["oap_days"].clone()
+}
+
+fn with_files(admissions: &str, placements: &str) -> Workdir {
+    let w = Workdir::new();
+    w.write("a.csv", admissions)
+        .write("p.csv", placements)
+        .write("c.csv", COLLABORATIVES);
+    w
+}
+
+const FILES: [&str; 6] = [
+    "--admissions",
+    "a.csv",
+    "--placements",
+    "p.csv",
+    "--collaboratives",
+    "c.csv",
+];
+
+#[test]
+fn plain_csv() {
+    let w = with_files(ADMISSIONS, PLACEMENTS);
+    assert_eq!(february_oap_days(&w, &FILES), 68);
+}
+
+#[test]
+fn byte_order_mark_and_crlf_line_endings() {
+    let bom = |s: &str| format!("\u{feff}{}", s.replace('\n', "\r\n"));
+    let w = with_files(&bom(ADMISSIONS), &bom(PLACEMENTS));
+    assert_eq!(february_oap_days(&w, &FILES), 68);
+}
+
+#[test]
+fn header_names_in_any_case_with_spaces_quoted_fields_and_extra_columns() {
+    let admissions = ADMISSIONS
+        .replacen(
+            "admission_id,patient_id,collaborative",
+            " Admission_ID ,PATIENT_ID,\"Collaborative\"",
+            1,
+        )
+        .replace(",RAA01\n", ",\"RAA01\"\n")
+        .replacen("provider_code\n", "provider_code,notes\n", 1)
+        .replace(",\"RAA01\"\n", ",\"RAA01\",\"free text, with a comma\"\n");
+    let placements = PLACEMENTS.replacen("out_of_area", "Out_Of_Area", 1);
+    let w = with_files(&admissions, &placements);
+    assert_eq!(february_oap_days(&w, &FILES), 68);
+}
+
+#[test]
+fn uk_dates_and_flags_in_other_spellings() {
+    let uk = |text: &str| {
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let fields: Vec<String> = line
+                .split(',')
+                .map(|f| match (i, f.len(), f.as_bytes().get(4)) {
+                    (1.., 10, Some(b'-')) => format!("{}/{}/{}", &f[8..10], &f[5..7], &f[0..4]),
+                    _ => f.to_string(),
+                })
+                .collect();
+            out.push_str(&fields.join(","));
+            out.push('\n');
+        }
+        out
+    };
+    let placements = uk(PLACEMENTS)
+        .replace(",Y,", ",true,")
+        .replace(",N,", ",0,");
+    assert!(placements.contains("20/01/2024,05/03/2024,NPX01,true,10"));
+    let w = with_files(&uk(ADMISSIONS), &placements);
+    assert_eq!(february_oap_days(&w, &FILES), 68);
+}
+
+#[test]
+fn several_files_per_extract_by_repeating_or_glob() {
+    let lines: Vec<&str> = PLACEMENTS.lines().collect();
+    let w = with_files(ADMISSIONS, "");
+    w.write(
+        "p-1.csv",
+        &format!("{}\n{}\n", lines[0], lines[1..5].join("\n")),
+    )
+    .write(
+        "p-2.csv",
+        &format!("{}\n{}\n", lines[0], lines[5..].join("\n")),
+    );
+    let repeated = [
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p-1.csv",
+        "--placements",
+        "p-2.csv",
+        "--collaboratives",
+        "c.csv",
+    ];
+    assert_eq!(february_oap_days(&w, &repeated), 68);
+    let globbed = [
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p-*.csv",
+        "--collaboratives",
+        "c.csv",
+    ];
+    assert_eq!(february_oap_days(&w, &globbed), 68);
+}
+
+#[test]
+fn problems_name_the_file_among_several() {
+    let lines: Vec<&str> = PLACEMENTS.lines().collect();
+    let w = with_files(ADMISSIONS, "");
+    w.write(
+        "p-1.csv",
+        &format!("{}\n{}\n", lines[0], lines[1..5].join("\n")),
+    )
+    .write(
+        "p-2.csv",
+        &format!("{}\n{}\n{}\n", lines[0], lines[5..].join("\n"), lines[1]),
+    );
+    let (code, stdout, _) = w.run(&[
+        "validate",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p-*.csv",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with("p-2.csv:7: placement_id P1 is a duplicate of p-1.csv:2\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn parquet_round_trip_matches_csv() {
+    let w = Workdir::new();
+    for (format, dir) in [("csv", "csv"), ("parquet", "pq")] {
+        let (code, _, stderr) = w.run(&[
+            "generate",
+            "--seed",
+            "7",
+            "--admissions",
+            "400",
+            "--start",
+            "2024-01-01",
+            "--extract-date",
+            "2024-12-31",
+            "--format",
+            format,
+            "--out",
+            dir,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let csv = w.json(&["rates", "--data", "csv", "--format", "json"]);
+    let parquet = w.json(&["rates", "--data", "pq", "--format", "json"]);
+    assert_eq!(csv["rows"], parquet["rows"]);
+    assert!(!csv["rows"].as_array().unwrap().is_empty());
+    assert_eq!(
+        parquet["inputs"]["files"][0]["path"],
+        "pq/admissions.parquet"
+    );
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let w = Workdir::new();
+    let (code, stdout, stderr) = w.run(&[
+        "validate",
+        "--admissions",
+        "nowhere.csv",
+        "--placements",
+        "p.csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("nowhere.csv: cannot open"), "{stderr}");
+}
+
+#[test]
+fn glob_matching_nothing_is_a_usage_error() {
+    let w = Workdir::new();
+    let (code, _, stderr) = w.run(&[
+        "validate",
+        "--admissions",
+        "none-*.csv",
+        "--placements",
+        "p.csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--admissions \"none-*.csv\" matches no file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let w = with_files(ADMISSIONS, "");
+    let (code, _, stderr) = w.run(&["validate", "--admissions", "a.csv", "--placements", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "p.csv: the file is empty (expected a header line naming the placements columns)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn header_only_files_are_valid_and_empty() {
+    let header = |s: &str| format!("{}\n", s.lines().next().unwrap());
+    let w = with_files(&header(ADMISSIONS), &header(PLACEMENTS));
+    let (code, stdout, _) = w.run(&["validate", "--admissions", "a.csv", "--placements", "p.csv"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("No problems found"));
+    // Nothing to report on: a clear error rather than an empty table.
+    let (code, _, stderr) = w.run(&["rates", "--admissions", "a.csv", "--placements", "p.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the admissions extract has no valid rows"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bundled_sample_is_used_with_no_input_options() {
+    let w = Workdir::new();
+    let (code, stdout, stderr) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("using the bundled sample data"), "{stderr}");
+    assert!(
+        stdout.contains("No problems found (extract date 2026-10-31)."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let w = hand_built();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("oapstat"))
+        .current_dir(w.path("."))
+        .args([
+            "rates",
+            "--data",
+            "data",
+            "--format",
+            "csv",
+            "--extract-date",
+            "2024-04-30",
+            "--by",
+            "service_line",
+            "--period",
+            "rolling3",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

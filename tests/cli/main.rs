@@ -1,0 +1,8 @@
+//! Integration tests: the real binary on small fixture files, one module per command.
+
+mod fixtures;
+mod generate;
+mod inputs;
+mod rates;
+mod validate;
+mod workdir;

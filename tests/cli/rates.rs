@@ -1,0 +1,448 @@
+//! `oapstat rates` on the hand-built extracts: every figure worked out by hand (see fixtures.rs).
+
+use serde_json::{json, Value};
+
+use super::fixtures::hand_built;
+
+const BASE: [&str; 5] = ["rates", "--data", "data", "--extract-date", "2024-04-30"];
+
+fn rates(extra: &[&str]) -> Value {
+    let w = hand_built();
+    let mut args = BASE.to_vec();
+    args.extend(["--format", "json"]);
+    args.extend(extra);
+    w.json(&args)
+}
+
+fn row<'a>(doc: &'a Value, collaborative: &str, period: &str) -> &'a Value {
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collaborative"] == collaborative && r["period"] == period)
+        .unwrap_or_else(|| panic!("no row {collaborative} {period}"))
+}
+
+fn assert_fields(row: &Value, expected: &[(&str, Value)]) {
+    for (name, value) in expected {
+        match (row[name].as_f64(), value.as_f64()) {
+            (Some(actual), Some(wanted)) if row[name].is_f64() || value.is_f64() => {
+                assert!(
+                    (actual - wanted).abs() < 1e-9,
+                    "{name}: {actual} != {wanted} in {row}"
+                )
+            }
+            _ => assert_eq!(&row[name], value, "{name} in {row}"),
+        }
+    }
+}
+
+#[test]
+fn february_2024_leap_month_every_measure() {
+    let doc = rates(&[]);
+    let feb = row(&doc, "AAA", "2024-02");
+    assert_fields(
+        feb,
+        &[
+            ("period_start", json!("2024-02-01")),
+            ("period_end", json!("2024-02-29")),
+            // Started in February: P2 (first day), P3 (same day), P5, P8 (29 February).
+            ("oaps_started", json!(4)),
+            // Ended in February: P2 (last day), P3 (same day).
+            ("oaps_ended", json!(2)),
+            // Active at the end of 29 February: P1 (to 5 March), P5 (ongoing), P8 (to 2 March).
+            ("oaps_active_end", json!(3)),
+            ("inappropriate_oaps_active_end", json!(2)),
+            // P1 29 (whole month) + P2 28 (1st to 29th, discharge day not counted) + P3 0
+            // (same day) + P5 10 (20th to 29th) + P8 1 (the leap night).
+            ("oap_days", json!(68)),
+            ("inappropriate_oap_days", json!(39)),
+            ("reason_not_known_oap_days", json!(0)),
+            // Ended: P3 0 nights, P2 28 nights.
+            ("oaps_ended_0_7_nights", json!(1)),
+            ("oaps_ended_8_14_nights", json!(0)),
+            ("oaps_ended_15_30_nights", json!(1)),
+            ("oaps_ended_31_plus_nights", json!(0)),
+            // Active in the period: P1 30 km, P8 60 km, P2 120 km, P5 350 km, P3 unknown.
+            ("oaps_active_under_25km", json!(0)),
+            ("oaps_active_25_50km", json!(1)),
+            ("oaps_active_50_100km", json!(1)),
+            ("oaps_active_100_200km", json!(1)),
+            ("oaps_active_200_300km", json!(0)),
+            ("oaps_active_300km_plus", json!(1)),
+            ("oaps_active_distance_unknown", json!(1)),
+            // Costs recorded on P1 (29 days), P3 (0), P5 (10), P8 (1); not on P2.
+            ("oap_days_with_cost", json!(40)),
+            ("total_recorded_cost", json!(21500.0)),
+            ("cost_recorded_share", json!(40.0 / 68.0)),
+            ("mean_daily_cost", json!(537.5)),
+            // Admitted in February: A2, A3, A4, A7, A8; all but A8 had an OAP.
+            ("admissions", json!(5)),
+            ("oap_admissions", json!(4)),
+            ("oap_admission_rate", json!(0.8)),
+            // A1 29 + A2 28 + A3 0 + A4 15 + A7 1 + A8 7.
+            ("bed_days", json!(80)),
+            ("oap_day_share", json!(0.85)),
+            ("population", json!(200000)),
+            ("oap_days_per_100k", json!(34.0)),
+            ("oaps_active_end_per_100k", json!(1.5)),
+            ("inappropriate_oap_days_per_100k", json!(19.5)),
+            ("admissions_per_100k", json!(2.5)),
+        ],
+    );
+}
+
+#[test]
+fn january_march_and_april_cross_boundaries() {
+    let doc = rates(&[]);
+    let periods: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["collaborative"] == "AAA")
+        .map(|r| r["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["2024-01", "2024-02", "2024-03", "2024-04"]);
+    assert_fields(
+        row(&doc, "AAA", "2024-01"),
+        &[
+            ("oaps_started", json!(1)),
+            ("oaps_active_end", json!(1)),
+            ("oap_days", json!(12)), // 20 to 31 January
+            ("mean_daily_cost", json!(500.0)),
+            ("admissions", json!(2)),
+            ("oap_admission_rate", json!(0.5)),
+            ("bed_days", json!(22)), // A1 12 + A6 10
+        ],
+    );
+    assert_fields(
+        row(&doc, "AAA", "2024-03"),
+        &[
+            ("oaps_started", json!(1)),
+            ("oaps_ended", json!(2)),
+            ("oaps_active_end", json!(2)),
+            // P1 4 + P5 31 + P6 7 (25 to 31 March) + P8 1.
+            ("oap_days", json!(43)),
+            ("inappropriate_oap_days", json!(42)),
+            // P1 ran 45 nights, P8 2 nights.
+            ("oaps_ended_31_plus_nights", json!(1)),
+            ("oaps_ended_0_7_nights", json!(1)),
+            (
+                "total_recorded_cost",
+                json!(4.0 * 500.0 + 31.0 * 600.0 + 7.0 * 400.0 + 1000.0),
+            ),
+        ],
+    );
+    assert_fields(
+        row(&doc, "AAA", "2024-04"),
+        &[
+            ("oaps_started", json!(0)),
+            ("oaps_ended", json!(1)),
+            ("oaps_active_end", json!(1)),
+            // P5 30 (still ongoing) + P6 9 (1 to 10 April): P6's 7 + 9 = its 16 nights.
+            ("oap_days", json!(39)),
+            ("oaps_ended_15_30_nights", json!(1)),
+            ("admissions", json!(0)),
+            ("oap_admission_rate", Value::Null),
+        ],
+    );
+}
+
+#[test]
+fn empty_collaborative_has_zero_rows_and_null_ratios() {
+    let doc = rates(&[]);
+    for period in ["2024-01", "2024-02", "2024-03", "2024-04"] {
+        assert_fields(
+            row(&doc, "BBB", period),
+            &[
+                ("oaps_started", json!(0)),
+                ("oap_days", json!(0)),
+                ("total_recorded_cost", json!(0.0)),
+                ("admissions", json!(0)),
+                ("bed_days", json!(0)),
+                ("oap_admission_rate", Value::Null),
+                ("oap_day_share", Value::Null),
+                ("mean_daily_cost", Value::Null),
+                ("cost_recorded_share", Value::Null),
+                ("oap_days_per_100k", json!(0.0)),
+            ],
+        );
+    }
+}
+
+#[test]
+fn financial_quarter_adds_up_its_months() {
+    let doc = rates(&["--period", "quarter"]);
+    let rows = doc["rows"].as_array().unwrap();
+    // Only Q4 2023-24 (January to March 2024) is complete by the extract date 2024-04-30.
+    let q4 = row(&doc, "AAA", "2023-24 Q4");
+    assert_eq!(rows.len(), 2);
+    assert_fields(
+        q4,
+        &[
+            ("period_start", json!("2024-01-01")),
+            ("period_end", json!("2024-03-31")),
+            ("oap_days", json!(12 + 68 + 43)),
+            ("oaps_started", json!(6)),
+            ("oaps_ended", json!(4)),
+            ("oaps_active_end", json!(2)),
+            // Admitted January to March: all eight spells (A5 on 25 March).
+            ("admissions", json!(8)),
+        ],
+    );
+}
+
+#[test]
+fn rolling_three_months_and_financial_years() {
+    let doc = rates(&["--period", "rolling3"]);
+    let window = row(&doc, "AAA", "2024-01/2024-03");
+    assert_fields(
+        window,
+        &[
+            ("oap_days", json!(123)),
+            ("period_end", json!("2024-03-31")),
+        ],
+    );
+    assert_fields(
+        row(&doc, "AAA", "2024-02/2024-04"),
+        &[("oap_days", json!(68 + 43 + 39))],
+    );
+
+    let w = hand_built();
+    let years = w.json(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+        "--period",
+        "year",
+        "--from",
+        "2023-04",
+    ]);
+    let fy = row(&years, "AAA", "2023-24");
+    // 2023-24 ends on 31 March 2024: P6 contributes its 7 March nights only.
+    assert_fields(
+        fy,
+        &[
+            ("oap_days", json!(123)),
+            ("period_end", json!("2024-03-31")),
+        ],
+    );
+}
+
+#[test]
+fn by_service_line_splits_and_by_reason_nulls_admission_measures() {
+    let doc = rates(&["--by", "service_line"]);
+    let cyp = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service_line"] == "cyp_inpatient" && r["period"] == "2024-02")
+        .unwrap();
+    assert_fields(
+        cyp,
+        &[
+            ("oaps_started", json!(1)),
+            ("oap_days", json!(1)),
+            ("admissions", json!(1)),
+            ("bed_days", json!(1)),
+        ],
+    );
+
+    let doc = rates(&["--by", "reason", "--from", "2024-02", "--to", "2024-02"]);
+    let reason_10 = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["oap_reason"] == "10")
+        .unwrap();
+    assert_fields(
+        reason_10,
+        &[
+            ("oap_days", json!(39)),
+            ("admissions", Value::Null),
+            ("oap_day_share", Value::Null),
+        ],
+    );
+    let reason_99 = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["oap_reason"] == "99")
+        .unwrap();
+    assert_fields(
+        reason_99,
+        &[("oaps_started", json!(1)), ("oap_days", json!(0))],
+    );
+}
+
+#[test]
+fn filters_keep_only_the_chosen_collaborative() {
+    let doc = rates(&["--collaborative", "BBB"]);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r["collaborative"] == "BBB"));
+    assert_eq!(doc["parameters"]["collaboratives"], json!(["BBB"]));
+}
+
+#[test]
+fn suppression_hides_small_counts_and_rounds_others() {
+    let doc = rates(&["--suppress", "--from", "2024-02", "--to", "2024-02"]);
+    let feb = row(&doc, "AAA", "2024-02");
+    assert_fields(
+        feb,
+        &[
+            ("oaps_started", json!("*")),
+            ("oap_days", json!(70)),
+            ("inappropriate_oap_days", json!(40)),
+            ("admissions", json!(5)),
+            ("oap_admissions", json!("*")),
+            ("oap_admission_rate", json!("*")),
+            ("bed_days", json!(80)),
+            // 68 / 80 from the unrounded counts.
+            ("oap_day_share", json!(0.85)),
+        ],
+    );
+    assert_eq!(doc["suppression"]["applied"], true);
+    assert_eq!(doc["suppression"]["threshold"], 5);
+}
+
+#[test]
+fn json_metadata_ndjson_and_csv_agree() {
+    let w = hand_built();
+    let doc = w.json(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["command"], "rates");
+    assert_eq!(doc["parameters"]["period"], "month");
+    assert_eq!(doc["inputs"]["files"][1]["rows_read"], 9);
+    assert_eq!(doc["inputs"]["extract_date"], "2024-04-30");
+    assert_eq!(doc["suppression"]["applied"], false);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+
+    let (code, ndjson, _) = w.run(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "ndjson",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines, rows);
+
+    let (code, csv, _) = w.run(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let first = reader.records().next().unwrap().unwrap();
+    assert_eq!(headers.len(), rows[0].as_object().unwrap().len());
+    let field = |name: &str| {
+        first
+            .get(headers.iter().position(|h| h == name).unwrap())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(field("collaborative"), "AAA");
+    assert_eq!(field("oap_days"), "12");
+    assert_eq!(field("oap_admission_rate"), "0.5");
+}
+
+#[test]
+fn no_patient_identifier_in_any_output() {
+    let w = hand_built();
+    for format in ["table", "json", "ndjson", "csv"] {
+        let (code, stdout, stderr) = w.run(&[
+            "rates",
+            "--data",
+            "data",
+            "--extract-date",
+            "2024-04-30",
+            "--by",
+            "service_line",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 0);
+        assert!(
+            !stdout.contains("PT1") && !stdout.contains("patient_id"),
+            "{format}: {stdout}"
+        );
+        assert!(!stderr.contains("PT1"));
+    }
+}
+
+#[test]
+fn table_is_for_people_and_output_file_is_written_whole() {
+    let w = hand_built();
+    let (code, stdout, _) = w.run(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--from",
+        "2024-02",
+        "--to",
+        "2024-02",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("£21,500"), "{stdout}");
+    assert!(stdout.contains("80.0%"), "{stdout}");
+    assert!(stdout.contains("85.0%"), "{stdout}");
+
+    let (code, stdout, _) = w.run(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "csv",
+        "-o",
+        "out.csv",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.is_empty());
+    assert!(w.read("out.csv").starts_with("collaborative,period,"));
+}
+
+#[test]
+fn periods_outside_the_data_and_bad_bounds_are_usage_errors() {
+    let w = hand_built();
+    let (code, _, stderr) = w.run(&[
+        "rates", "--data", "data", "--from", "2024-03", "--to", "2024-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is before --from"), "{stderr}");
+    let (code, _, stderr) = w.run(&["rates", "--data", "data", "--from", "March"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("\"March\" is not a month or a date"),
+        "{stderr}"
+    );
+}
