@@ -20,6 +20,16 @@ pub mod validate;
 
 use cli::{Cli, Command};
 
+/// Prints the time since `start` on standard error when `OAPSTAT_TIMING` is set.
+pub fn timing(label: &str, start: std::time::Instant) {
+    if std::env::var_os("OAPSTAT_TIMING").is_some() {
+        eprintln!(
+            "oapstat: timing: {label}: {:.3} s",
+            start.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// Runs a parsed command line and returns the process exit code (errors are returned, and
 /// mapped to codes by `main`).
 pub fn run(cli: Cli) -> anyhow::Result<i32> {

@@ -37,6 +37,7 @@ pub fn load(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
+    let t0 = std::time::Instant::now();
     let mut raw = Vec::new();
     for path in &paths.admissions {
         raw.push(read_raw(path, ExtractKind::Admissions)?);
@@ -52,7 +53,9 @@ pub fn load(
             .as_ref()
             .map(|_| reference.collaboratives.keys().cloned().collect()),
     };
+    crate::timing("files read", t0);
     let checked = check(&raw, &options).context("checking the extracts")?;
+    crate::timing("extracts checked", t0);
     Ok(Inputs {
         checked,
         reference,

@@ -6,7 +6,7 @@
 //! invalid; the analyses only ever see valid rows, and the counts of rows read, valid and invalid
 //! are kept per file. Nothing is dropped without a finding.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -169,10 +169,13 @@ impl DateFormat {
 
 /// Accepted spellings of a flag, compared case-insensitively (DOMAIN.md section 3).
 fn parse_flag(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "y" | "yes" | "true" | "1" => Some(true),
-        "n" | "no" | "false" | "0" => Some(false),
-        _ => None,
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if is("y") || is("yes") || is("true") || text == "1" {
+        Some(true)
+    } else if is("n") || is("no") || is("false") || text == "0" {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -335,9 +338,6 @@ struct AdmissionRow<'a> {
     file: usize,
     row: usize,
     id: Option<&'a str>,
-    collaborative: Option<&'a str>,
-    service_line: Option<&'a str>,
-    provider: Option<&'a str>,
     admitted: Option<Day>,
     discharged: Option<Day>,
 }
@@ -351,209 +351,245 @@ struct PlacementRow<'a> {
     end: Option<Day>,
     /// Whether the end date cell held anything (an unparseable end is not an ongoing stay).
     end_given: bool,
-    provider: Option<&'a str>,
     out_of_area: Option<bool>,
-    reason: Option<&'a str>,
     distance: Option<f64>,
     cost: Option<f64>,
 }
 
+/// Rows of one file, parsed, with the findings of the rules that need only the row itself.
+struct ParsedFile<'a> {
+    findings: Vec<(usize, usize, Finding)>,
+    bad: Vec<bool>,
+    admissions: Vec<AdmissionRow<'a>>,
+    placements: Vec<PlacementRow<'a>>,
+}
+
+fn parse_file<'a>(raw: &'a [RawFile], file: usize, options: &CheckOptions) -> ParsedFile<'a> {
+    let raw_file = &raw[file];
+    let mut findings = Findings {
+        files: raw,
+        list: Vec::new(),
+    };
+    let mut admissions = Vec::new();
+    let mut placements = Vec::new();
+    let required: &[&'static str] = match raw_file.kind {
+        ExtractKind::Admissions => &ADMISSION_COLUMNS,
+        ExtractKind::Placements => &PLACEMENT_COLUMNS,
+    };
+    let missing: Vec<&'static str> = required
+        .iter()
+        .copied()
+        .filter(|c| raw_file.frame.column(c).is_err())
+        .collect();
+    if !missing.is_empty() {
+        let found: Vec<&str> = raw_file
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect();
+        for column in missing {
+            let finding = Finding {
+                file: raw_file.path.clone(),
+                line: 1,
+                rule: Rule::MissingColumn,
+                column: Some(column),
+                value: None,
+                message: format!(
+                    "missing required column {column} (found: {})",
+                    found.join(", ")
+                ),
+            };
+            findings.list.push((file, 0, finding));
+        }
+        let bad = vec![true; raw_file.frame.height()];
+        return ParsedFile {
+            findings: findings.list,
+            bad,
+            admissions,
+            placements,
+        };
+    }
+    let mut cells = Cells {
+        file,
+        findings: &mut findings,
+        bad: vec![false; raw_file.frame.height()],
+    };
+    match raw_file.kind {
+        ExtractKind::Admissions => {
+            let ids = text_cells(raw_file, "admission_id");
+            let patients = text_cells(raw_file, "patient_id");
+            let collaboratives = text_cells(raw_file, "collaborative");
+            let service_lines = text_cells(raw_file, "service_line");
+            let providers = text_cells(raw_file, "provider_code");
+            for (cells_of, name) in [
+                (&ids, "admission_id"),
+                (&patients, "patient_id"),
+                (&collaboratives, "collaborative"),
+                (&service_lines, "service_line"),
+                (&providers, "provider_code"),
+            ] {
+                cells.required_text(cells_of, name);
+            }
+            let admitted = cells.dates(
+                &text_cells(raw_file, "admission_date"),
+                "admission_date",
+                true,
+            );
+            let discharged = cells.dates(
+                &text_cells(raw_file, "discharge_date"),
+                "discharge_date",
+                false,
+            );
+            for row in 0..raw_file.frame.height() {
+                if let (Some(a), Some(d)) = (admitted[row], discharged[row]) {
+                    if d < a {
+                        cells.flag_row(
+                            row,
+                            Rule::DischargeBeforeAdmission,
+                            Some("discharge_date"),
+                            Some(&iso(d)),
+                            format!(
+                                "discharge_date {} is before admission_date {}",
+                                iso(d),
+                                iso(a)
+                            ),
+                        );
+                    }
+                }
+                if let (Some(known), Some(c)) = (&options.known_collaboratives, collaboratives[row])
+                {
+                    if !known.contains(c) {
+                        cells.flag_row(
+                            row,
+                            Rule::UnknownCollaborative,
+                            Some("collaborative"),
+                            Some(c),
+                            format!("collaborative {c} is not in the collaboratives reference"),
+                        );
+                    }
+                }
+                admissions.push(AdmissionRow {
+                    file,
+                    row,
+                    id: ids[row],
+                    admitted: admitted[row],
+                    discharged: discharged[row],
+                });
+            }
+        }
+        ExtractKind::Placements => {
+            let ids = text_cells(raw_file, "placement_id");
+            let admission_ids = text_cells(raw_file, "admission_id");
+            let providers = text_cells(raw_file, "provider_code");
+            for (cells_of, name) in [
+                (&ids, "placement_id"),
+                (&admission_ids, "admission_id"),
+                (&providers, "provider_code"),
+            ] {
+                cells.required_text(cells_of, name);
+            }
+            let starts = cells.dates(&text_cells(raw_file, "start_date"), "start_date", true);
+            let end_cells = text_cells(raw_file, "end_date");
+            let ends = cells.dates(&end_cells, "end_date", false);
+            let distances = cells.numbers(&text_cells(raw_file, "distance_km"), "distance_km");
+            let costs = cells.numbers(&text_cells(raw_file, "daily_cost"), "daily_cost");
+            let flags = text_cells(raw_file, "out_of_area");
+            let reasons = text_cells(raw_file, "oap_reason");
+            for row in 0..raw_file.frame.height() {
+                let out_of_area = match flags[row] {
+                    None => {
+                        cells.flag_row(
+                            row,
+                            Rule::MissingValue,
+                            Some("out_of_area"),
+                            None,
+                            "out_of_area is empty (required: Y or N)".into(),
+                        );
+                        None
+                    }
+                    Some(text) => {
+                        let flag = parse_flag(text);
+                        if flag.is_none() {
+                            cells.flag_row(row, Rule::InvalidFlag, Some("out_of_area"), Some(text),
+                                format!("out_of_area {text:?} is not a flag (expected Y/N, true/false or 1/0)"));
+                        }
+                        flag
+                    }
+                };
+                match (out_of_area, reasons[row]) {
+                    (Some(true), None) => cells.flag_row(row, Rule::MissingReason, Some("oap_reason"), None,
+                        "oap_reason is empty but the placement is out of area (a reason code is required)".into()),
+                    (_, Some(code)) if !REASON_CODES.contains(&code) => cells.flag_row(row, Rule::UnknownReason, Some("oap_reason"), Some(code),
+                        format!("oap_reason {code:?} is not a known code (expected one of {})", REASON_CODES.join(", "))),
+                    (Some(false), Some(code)) => cells.flag_row(row, Rule::ReasonForInAreaPlacement, Some("oap_reason"), Some(code),
+                        format!("oap_reason {code} is given for an in-area placement (leave it empty when out_of_area is N)")),
+                    _ => {}
+                }
+                if let (Some(s), Some(e)) = (starts[row], ends[row]) {
+                    if e < s {
+                        cells.flag_row(
+                            row,
+                            Rule::EndBeforeStart,
+                            Some("end_date"),
+                            Some(&iso(e)),
+                            format!("end_date {} is before start_date {}", iso(e), iso(s)),
+                        );
+                    }
+                }
+                placements.push(PlacementRow {
+                    file,
+                    row,
+                    id: ids[row],
+                    admission_id: admission_ids[row],
+                    start: starts[row],
+                    end: ends[row],
+                    end_given: end_cells[row].is_some(),
+                    out_of_area,
+                    distance: distances[row],
+                    cost: costs[row],
+                });
+            }
+        }
+    }
+    let bad = cells.bad;
+    ParsedFile {
+        findings: findings.list,
+        bad,
+        admissions,
+        placements,
+    }
+}
+
 /// Checks every row of the raw files and builds the typed frames of valid rows.
 pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
+    let t0 = std::time::Instant::now();
+    // Rules within a row: each file on its own thread.
+    let parsed: Vec<ParsedFile> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..raw.len())
+            .map(|file| scope.spawn(move || parse_file(raw, file, options)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parsing thread"))
+            .collect()
+    });
     let mut findings = Findings {
         files: raw,
         list: Vec::new(),
     };
     // bad[file][row]: the row has at least one finding.
-    let mut bad: Vec<Vec<bool>> = raw.iter().map(|f| vec![false; f.frame.height()]).collect();
+    let mut bad: Vec<Vec<bool>> = Vec::with_capacity(raw.len());
     let mut admissions = Vec::new();
     let mut placements = Vec::new();
-
-    for (file, raw_file) in raw.iter().enumerate() {
-        let required: &[&'static str] = match raw_file.kind {
-            ExtractKind::Admissions => &ADMISSION_COLUMNS,
-            ExtractKind::Placements => &PLACEMENT_COLUMNS,
-        };
-        let missing: Vec<&'static str> = required
-            .iter()
-            .copied()
-            .filter(|c| raw_file.frame.column(c).is_err())
-            .collect();
-        if !missing.is_empty() {
-            let found: Vec<&str> = raw_file
-                .frame
-                .get_column_names()
-                .iter()
-                .map(|n| n.as_str())
-                .collect();
-            for column in missing {
-                let finding = Finding {
-                    file: raw_file.path.clone(),
-                    line: 1,
-                    rule: Rule::MissingColumn,
-                    column: Some(column),
-                    value: None,
-                    message: format!(
-                        "missing required column {column} (found: {})",
-                        found.join(", ")
-                    ),
-                };
-                findings.list.push((file, 0, finding));
-            }
-            bad[file].iter_mut().for_each(|b| *b = true);
-            continue;
-        }
-        let mut cells = Cells {
-            file,
-            findings: &mut findings,
-            bad: std::mem::take(&mut bad[file]),
-        };
-        match raw_file.kind {
-            ExtractKind::Admissions => {
-                let ids = text_cells(raw_file, "admission_id");
-                let patients = text_cells(raw_file, "patient_id");
-                let collaboratives = text_cells(raw_file, "collaborative");
-                let service_lines = text_cells(raw_file, "service_line");
-                let providers = text_cells(raw_file, "provider_code");
-                for (cells_of, name) in [
-                    (&ids, "admission_id"),
-                    (&patients, "patient_id"),
-                    (&collaboratives, "collaborative"),
-                    (&service_lines, "service_line"),
-                    (&providers, "provider_code"),
-                ] {
-                    cells.required_text(cells_of, name);
-                }
-                let admitted = cells.dates(
-                    &text_cells(raw_file, "admission_date"),
-                    "admission_date",
-                    true,
-                );
-                let discharged = cells.dates(
-                    &text_cells(raw_file, "discharge_date"),
-                    "discharge_date",
-                    false,
-                );
-                for row in 0..raw_file.frame.height() {
-                    if let (Some(a), Some(d)) = (admitted[row], discharged[row]) {
-                        if d < a {
-                            cells.flag_row(
-                                row,
-                                Rule::DischargeBeforeAdmission,
-                                Some("discharge_date"),
-                                Some(&iso(d)),
-                                format!(
-                                    "discharge_date {} is before admission_date {}",
-                                    iso(d),
-                                    iso(a)
-                                ),
-                            );
-                        }
-                    }
-                    if let (Some(known), Some(c)) =
-                        (&options.known_collaboratives, collaboratives[row])
-                    {
-                        if !known.contains(c) {
-                            cells.flag_row(
-                                row,
-                                Rule::UnknownCollaborative,
-                                Some("collaborative"),
-                                Some(c),
-                                format!("collaborative {c} is not in the collaboratives reference"),
-                            );
-                        }
-                    }
-                    admissions.push(AdmissionRow {
-                        file,
-                        row,
-                        id: ids[row],
-                        collaborative: collaboratives[row],
-                        service_line: service_lines[row],
-                        provider: providers[row],
-                        admitted: admitted[row],
-                        discharged: discharged[row],
-                    });
-                }
-            }
-            ExtractKind::Placements => {
-                let ids = text_cells(raw_file, "placement_id");
-                let admission_ids = text_cells(raw_file, "admission_id");
-                let providers = text_cells(raw_file, "provider_code");
-                for (cells_of, name) in [
-                    (&ids, "placement_id"),
-                    (&admission_ids, "admission_id"),
-                    (&providers, "provider_code"),
-                ] {
-                    cells.required_text(cells_of, name);
-                }
-                let starts = cells.dates(&text_cells(raw_file, "start_date"), "start_date", true);
-                let end_cells = text_cells(raw_file, "end_date");
-                let ends = cells.dates(&end_cells, "end_date", false);
-                let distances = cells.numbers(&text_cells(raw_file, "distance_km"), "distance_km");
-                let costs = cells.numbers(&text_cells(raw_file, "daily_cost"), "daily_cost");
-                let flags = text_cells(raw_file, "out_of_area");
-                let reasons = text_cells(raw_file, "oap_reason");
-                for row in 0..raw_file.frame.height() {
-                    let out_of_area = match flags[row] {
-                        None => {
-                            cells.flag_row(
-                                row,
-                                Rule::MissingValue,
-                                Some("out_of_area"),
-                                None,
-                                "out_of_area is empty (required: Y or N)".into(),
-                            );
-                            None
-                        }
-                        Some(text) => {
-                            let flag = parse_flag(text);
-                            if flag.is_none() {
-                                cells.flag_row(row, Rule::InvalidFlag, Some("out_of_area"), Some(text),
-                                    format!("out_of_area {text:?} is not a flag (expected Y/N, true/false or 1/0)"));
-                            }
-                            flag
-                        }
-                    };
-                    match (out_of_area, reasons[row]) {
-                        (Some(true), None) => cells.flag_row(row, Rule::MissingReason, Some("oap_reason"), None,
-                            "oap_reason is empty but the placement is out of area (a reason code is required)".into()),
-                        (_, Some(code)) if !REASON_CODES.contains(&code) => cells.flag_row(row, Rule::UnknownReason, Some("oap_reason"), Some(code),
-                            format!("oap_reason {code:?} is not a known code (expected one of {})", REASON_CODES.join(", "))),
-                        (Some(false), Some(code)) => cells.flag_row(row, Rule::ReasonForInAreaPlacement, Some("oap_reason"), Some(code),
-                            format!("oap_reason {code} is given for an in-area placement (leave it empty when out_of_area is N)")),
-                        _ => {}
-                    }
-                    if let (Some(s), Some(e)) = (starts[row], ends[row]) {
-                        if e < s {
-                            cells.flag_row(
-                                row,
-                                Rule::EndBeforeStart,
-                                Some("end_date"),
-                                Some(&iso(e)),
-                                format!("end_date {} is before start_date {}", iso(e), iso(s)),
-                            );
-                        }
-                    }
-                    placements.push(PlacementRow {
-                        file,
-                        row,
-                        id: ids[row],
-                        admission_id: admission_ids[row],
-                        start: starts[row],
-                        end: ends[row],
-                        end_given: end_cells[row].is_some(),
-                        provider: providers[row],
-                        out_of_area,
-                        reason: reasons[row],
-                        distance: distances[row],
-                        cost: costs[row],
-                    });
-                }
-            }
-        }
-        bad[file] = cells.bad;
+    for file in parsed {
+        findings.list.extend(file.findings);
+        bad.push(file.bad);
+        admissions.extend(file.admissions);
+        placements.extend(file.placements);
     }
 
+    crate::timing("rows parsed", t0);
     // The extract date: as given, or the latest date in the data. No date may be after it, nor
     // after today.
     let latest = admissions
@@ -621,7 +657,7 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
     }
 
     // Duplicate admission ids: the first occurrence stands, later ones are findings.
-    let mut admission_index: HashMap<&str, usize> = HashMap::with_capacity(admissions.len());
+    let mut admission_index: PlHashMap<&str, usize> = PlHashMap::with_capacity(admissions.len());
     for (index, a) in admissions.iter().enumerate() {
         let Some(id) = a.id else { continue };
         if let Some(&first) = admission_index.get(id) {
@@ -642,7 +678,9 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
     }
 
     // Placement rules that need the spell.
-    let mut placement_ids: HashMap<&str, usize> = HashMap::with_capacity(placements.len());
+    let mut placement_ids: PlHashMap<&str, usize> = PlHashMap::with_capacity(placements.len());
+    // The spell (index into `admissions`) of each placement whose spell is valid.
+    let mut spell_of: Vec<u32> = vec![u32::MAX; placements.len()];
     for (index, p) in placements.iter().enumerate() {
         if let Some(id) = p.id {
             if let Some(&first) = placement_ids.get(id) {
@@ -690,6 +728,7 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
             );
             continue;
         }
+        spell_of[index] = spell_index as u32;
         let (Some(admitted), Some(start)) = (spell.admitted, p.start) else {
             continue;
         };
@@ -750,48 +789,34 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
         }
     }
 
-    // Overlapping placements within a spell, among placements otherwise valid: sorted by start,
-    // each must start on or after the previous one's end (a same-day stay occupies no night).
-    let mut by_spell: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, p) in placements.iter().enumerate() {
-        if !bad[p.file][p.row] {
-            if let Some(admission_id) = p.admission_id {
-                by_spell.entry(admission_id).or_default().push(index);
-            }
-        }
-    }
-    for (admission_id, mut members) in by_spell {
-        if members.len() < 2 {
-            continue;
-        }
-        members.sort_by_key(|&i| {
-            (
-                placements[i].start,
-                placements[i].end.unwrap_or(Day::MAX),
-                placements[i].file,
-                placements[i].row,
-            )
-        });
-        let mut previous = members[0];
-        for &current in &members[1..] {
-            let (prev, cur) = (&placements[previous], &placements[current]);
-            let (Some(start), Some(prev_start)) = (cur.start, prev.start) else {
-                continue;
-            };
-            let overlaps = prev.end.is_none_or(|prev_end| start < prev_end);
-            if overlaps {
+    // Overlapping placements within a spell, among placements otherwise valid: sorted by spell
+    // and start, each must start on or after the end of the stays before it (a same-day stay
+    // occupies no night).
+    let mut order: Vec<(u32, Day, Day, u32)> = placements
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| spell_of[*i] != u32::MAX && !bad[p.file][p.row])
+        .filter_map(|(i, p)| Some((spell_of[i], p.start?, p.end.unwrap_or(Day::MAX), i as u32)))
+        .collect();
+    order.sort_unstable();
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
+        // The stay that reaches furthest so far.
+        let mut reach = group[0].3 as usize;
+        for &(_, start, _, current) in &group[1..] {
+            let (prev, cur) = (&placements[reach], &placements[current as usize]);
+            if prev.end.is_none_or(|prev_end| start < prev_end) {
                 let at = location(raw, prev.file, prev.row, cur.file);
                 let until = prev
                     .end
                     .map_or("ongoing".to_string(), |e| format!("to {}", iso(e)));
+                let prev_start = prev.start.map(iso).unwrap_or_default();
                 bad[cur.file][cur.row] = true;
                 findings.add(cur.file, cur.row, Rule::OverlappingPlacements, Some("start_date"), Some(&iso(start)),
-                    format!("start_date {} overlaps placement {} ({at}, {} {until}) in spell {admission_id}",
-                        iso(start), prev.id.unwrap_or("?"), iso(prev_start)));
+                    format!("start_date {} overlaps placement {} ({at}, {prev_start} {until}) in spell {}",
+                        iso(start), prev.id.unwrap_or("?"), cur.admission_id.unwrap_or("?")));
             }
-            // Keep comparing with whichever stay reaches furthest.
             if prev.end.is_some() && cur.end.is_none_or(|e| prev.end.is_some_and(|pe| e > pe)) {
-                previous = current;
+                reach = current as usize;
             }
         }
     }
@@ -811,13 +836,17 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
             }
         })
         .collect();
-    let valid_admissions: Vec<&AdmissionRow> =
-        admissions.iter().filter(|a| !bad[a.file][a.row]).collect();
-    let valid_placements: Vec<&PlacementRow> =
-        placements.iter().filter(|p| !bad[p.file][p.row]).collect();
-    let admissions_frame = admissions_frame(&valid_admissions)?;
-    let placements_frame = placements_frame(&valid_placements, &admissions, &admission_index)?;
+    let admissions_frame = admissions_frame(raw, &bad, &admissions)?;
+    let placements_frame = placements_frame(
+        raw,
+        &bad,
+        &placements,
+        &spell_of,
+        &admissions,
+        &admissions_frame,
+    )?;
 
+    crate::timing("rows checked and frames built", t0);
     let mut list = findings.list;
     list.sort_by_key(|(file, row, finding)| (*file, *row, finding.rule));
     Ok(Checked {
@@ -844,65 +873,156 @@ fn date_column(name: &str, days: Vec<Option<Day>>) -> PolarsResult<Column> {
     Column::new(name.into(), days).cast(&DataType::Date)
 }
 
-fn text_column<'a, R>(name: &str, rows: &[&R], f: impl Fn(&R) -> Option<&'a str>) -> Column {
-    Column::new(
-        name.into(),
-        rows.iter().map(|r| f(r)).collect::<Vec<Option<&'a str>>>(),
-    )
-}
-
-fn admissions_frame(rows: &[&AdmissionRow]) -> PolarsResult<DataFrame> {
-    DataFrame::new(
-        rows.len(),
-        vec![
-            text_column("admission_id", rows, |r| r.id),
-            text_column("collaborative", rows, |r| r.collaborative),
-            text_column("service_line", rows, |r| r.service_line),
-            date_column("admission_date", rows.iter().map(|r| r.admitted).collect())?,
-            date_column(
-                "discharge_date",
-                rows.iter().map(|r| r.discharged).collect(),
-            )?,
-            text_column("provider_code", rows, |r| r.provider),
-        ],
-    )
-}
-
-fn placements_frame<'a>(
-    rows: &[&PlacementRow<'a>],
-    admissions: &[AdmissionRow<'a>],
-    admission_index: &HashMap<&str, usize>,
+/// The text columns of the valid rows of every file of one extract, trimmed, empty as null.
+/// Polars filters and trims the raw columns in parallel, in file order.
+fn valid_text(
+    raw: &[RawFile],
+    bad: &[Vec<bool>],
+    kind: ExtractKind,
+    columns: &[&str],
 ) -> PolarsResult<DataFrame> {
-    let spell = |r: &PlacementRow| -> &AdmissionRow<'a> {
-        &admissions[admission_index[r.admission_id.expect("valid placement has an admission")]]
-    };
-    DataFrame::new(
-        rows.len(),
-        vec![
-            text_column("placement_id", rows, |r| r.id),
-            text_column("admission_id", rows, |r| r.admission_id),
-            text_column("collaborative", rows, |r| spell(r).collaborative),
-            text_column("service_line", rows, |r| spell(r).service_line),
-            date_column("start_date", rows.iter().map(|r| r.start).collect())?,
-            date_column("end_date", rows.iter().map(|r| r.end).collect())?,
-            text_column("provider_code", rows, |r| r.provider),
-            Column::new(
-                "out_of_area".into(),
-                rows.iter()
-                    .map(|r| r.out_of_area == Some(true))
-                    .collect::<Vec<_>>(),
-            ),
-            text_column("oap_reason", rows, |r| r.reason),
-            Column::new(
-                "distance_km".into(),
-                rows.iter().map(|r| r.distance).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "daily_cost".into(),
-                rows.iter().map(|r| r.cost).collect::<Vec<_>>(),
-            ),
+    let mut frames = Vec::new();
+    for (file, raw_file) in raw.iter().enumerate().filter(|(_, f)| f.kind == kind) {
+        let keep: Vec<bool> = bad[file].iter().map(|b| !b).collect();
+        if !keep.iter().any(|k| *k) {
+            continue;
+        }
+        let mask = BooleanChunked::from_slice("keep".into(), &keep);
+        let exprs: Vec<Expr> = columns
+            .iter()
+            .map(|c| {
+                let text = col(*c).str().strip_chars(lit(NULL));
+                when(text.clone().eq(lit("")))
+                    .then(lit(NULL))
+                    .otherwise(text)
+                    .alias(*c)
+            })
+            .collect();
+        frames.push(raw_file.frame.filter(&mask)?.lazy().select(exprs));
+    }
+    if frames.is_empty() {
+        let empty = columns
+            .iter()
+            .map(|c| Column::new_empty((*c).into(), &DataType::String))
+            .collect();
+        return DataFrame::new(0, empty);
+    }
+    concat(frames, UnionArgs::default())?.collect()
+}
+
+fn valid_rows<'r, R>(
+    rows: &'r [R],
+    bad: &'r [Vec<bool>],
+    at: impl Fn(&R) -> (usize, usize) + 'r,
+) -> impl Iterator<Item = &'r R> + 'r {
+    rows.iter().filter(move |r| {
+        let (file, row) = at(r);
+        !bad[file][row]
+    })
+}
+
+fn admissions_frame(
+    raw: &[RawFile],
+    bad: &[Vec<bool>],
+    rows: &[AdmissionRow],
+) -> PolarsResult<DataFrame> {
+    let text = valid_text(
+        raw,
+        bad,
+        ExtractKind::Admissions,
+        &[
+            "admission_id",
+            "collaborative",
+            "service_line",
+            "provider_code",
         ],
-    )
+    )?;
+    let valid = || valid_rows(rows, bad, |r| (r.file, r.row));
+    let mut columns = text.into_columns();
+    let provider = columns.pop().expect("four columns");
+    columns.push(date_column(
+        "admission_date",
+        valid().map(|r| r.admitted).collect(),
+    )?);
+    columns.push(date_column(
+        "discharge_date",
+        valid().map(|r| r.discharged).collect(),
+    )?);
+    columns.push(provider);
+    DataFrame::new_infer_height(columns)
+}
+
+fn placements_frame(
+    raw: &[RawFile],
+    bad: &[Vec<bool>],
+    rows: &[PlacementRow],
+    spell_of: &[u32],
+    admissions: &[AdmissionRow],
+    admissions_frame: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    let text = valid_text(
+        raw,
+        bad,
+        ExtractKind::Placements,
+        &[
+            "placement_id",
+            "admission_id",
+            "provider_code",
+            "oap_reason",
+        ],
+    )?;
+    // Position of each valid admission in the admissions frame.
+    let mut position = vec![u32::MAX; admissions.len()];
+    let mut next = 0u32;
+    for (i, a) in admissions.iter().enumerate() {
+        if !bad[a.file][a.row] {
+            position[i] = next;
+            next += 1;
+        }
+    }
+    let valid: Vec<(usize, &PlacementRow)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !bad[r.file][r.row])
+        .collect();
+    let spells = IdxCa::from_vec(
+        "spell".into(),
+        valid
+            .iter()
+            .map(|(i, _)| position[spell_of[*i] as usize] as IdxSize)
+            .collect(),
+    );
+    let mut columns = text.into_columns();
+    let reason = columns.pop().expect("four columns");
+    let provider = columns.pop().expect("four columns");
+    columns.push(admissions_frame.column("collaborative")?.take(&spells)?);
+    columns.push(admissions_frame.column("service_line")?.take(&spells)?);
+    columns.push(date_column(
+        "start_date",
+        valid.iter().map(|(_, r)| r.start).collect(),
+    )?);
+    columns.push(date_column(
+        "end_date",
+        valid.iter().map(|(_, r)| r.end).collect(),
+    )?);
+    columns.push(provider);
+    columns.push(Column::new(
+        "out_of_area".into(),
+        valid
+            .iter()
+            .map(|(_, r)| r.out_of_area == Some(true))
+            .collect::<Vec<_>>(),
+    ));
+    columns.push(reason);
+    columns.push(Column::new(
+        "distance_km".into(),
+        valid.iter().map(|(_, r)| r.distance).collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        "daily_cost".into(),
+        valid.iter().map(|(_, r)| r.cost).collect::<Vec<_>>(),
+    ));
+    DataFrame::new_infer_height(columns)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::rates::{fields, rates, RatesRequest};
 use crate::render::{Format, Report};
 
 pub fn run(args: &RatesArgs) -> Result<()> {
+    let t0 = std::time::Instant::now();
     let quiet = args.output.quiet;
     let mut inputs = load_inputs(&args.input, quiet)?;
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
@@ -41,6 +42,7 @@ pub fn run(args: &RatesArgs) -> Result<()> {
         },
     )?;
 
+    crate::timing("rates computed", t0);
     let mut report = Report::from_frame("rates", &frame, fields(&args.by))?;
     report.meta.insert(
         "parameters".into(),
@@ -62,7 +64,9 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     if !quiet {
         eprintln!("oapstat: {}", inputs.counts_line());
     }
-    emit(report, &args.output)
+    let result = emit(report, &args.output);
+    crate::timing("written", t0);
+    result
 }
 
 /// `collaborative, population` from the reference (population null where not given).

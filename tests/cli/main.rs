@@ -4,5 +4,6 @@ mod fixtures;
 mod generate;
 mod inputs;
 mod rates;
+mod schema;
 mod validate;
 mod workdir;

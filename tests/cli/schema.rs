@@ -1,0 +1,59 @@
+//! The documented output schema is what the binary prints.
+
+use super::fixtures::hand_built;
+
+/// Field names from the first column of the table under `heading` in docs/output-schema.md.
+fn documented_fields(heading: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/output-schema.md"
+    ))
+    .unwrap();
+    let section = doc.split(heading).nth(1).expect("section");
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with("| field"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.split('`')
+                .nth(1)
+                .expect("field name in backticks")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn rates_rows_have_exactly_the_documented_fields_in_order() {
+    let w = hand_built();
+    let doc = w.json(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+    ]);
+    let row = doc["rows"][0].as_object().unwrap();
+    let printed: Vec<&String> = row.keys().collect();
+    let documented = documented_fields("## `oapstat rates`");
+    assert_eq!(printed.len(), documented.len());
+    for (p, d) in printed.iter().zip(&documented) {
+        assert_eq!(*p, d);
+    }
+    let top: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(
+        top,
+        [
+            "schema_version",
+            "oapstat_version",
+            "command",
+            "parameters",
+            "inputs",
+            "suppression",
+            "rows"
+        ]
+    );
+}
