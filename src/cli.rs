@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::los::LosBreakdown;
 use crate::periods::PeriodKind;
 use crate::rates::Breakdown;
 use crate::render::Format;
+use crate::spc::Improvement;
 
 const ABOUT: &str = "Out-of-area placement, length-of-stay and reinvestment statistics for NHS mental health, learning disability and autism provider collaboratives.";
 
@@ -31,6 +33,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Out-of-area measures (OAPs started, ended, active, OAP days, bands, costs, rates) per collaborative and period.
     Rates(RatesArgs),
+    /// Length of stay of discharged spells (mean, median, 90th percentile) and open spells, per collaborative and period.
+    Los(LosArgs),
+    /// Is a change real? XmR (Making Data Count) charts of a measure per collaborative, with special-cause signals.
+    Spc(SpcArgs),
     /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
     Generate(GenerateArgs),
 }
@@ -107,6 +113,15 @@ pub struct OutputArgs {
     /// Write to this file (complete or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print no messages (row counts, notes) on standard error; errors are still printed.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Small-number suppression of shared outputs.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct SuppressArgs {
     /// Apply NHS small-number suppression to the output (counts under 5 as *, others rounded to 5).
     #[arg(long)]
     pub suppress: bool,
@@ -116,9 +131,6 @@ pub struct OutputArgs {
     /// With --suppress: other counts are rounded to the nearest multiple of this.
     #[arg(long, value_name = "N", default_value_t = 5, requires = "suppress")]
     pub suppress_rounding: i64,
-    /// Print no messages (row counts, notes) on standard error; errors are still printed.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +155,68 @@ pub struct RatesArgs {
     /// Extra breakdown; repeat for several.
     #[arg(long, value_enum, help_heading = "Selection")]
     pub by: Vec<Breakdown>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LosArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub periods: PeriodArgs,
+    /// Extra breakdown: service_line, or oap (whether the spell had any out-of-area placement).
+    #[arg(long, value_enum, help_heading = "Selection")]
+    pub by: Vec<LosBreakdown>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SpcArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub periods: PeriodArgs,
+    /// The measure to chart: any field of `los` (los_median, los_mean, los_p90, discharges,
+    /// open_spells...) or of `rates` (oap_days, inappropriate_oap_days, oaps_active_end...).
+    #[arg(long, default_value = "los_median", help_heading = "Chart")]
+    pub measure: String,
+    /// Which way is better. [default: down for OAP, LOS, open-spell and cost measures, up for
+    /// cost_recorded_share, neither for the rest]
+    #[arg(long, value_enum, help_heading = "Chart")]
+    pub improvement: Option<Improvement>,
+    /// Fix the mean and limits on the first N points of each series.
+    #[arg(long, value_name = "N", help_heading = "Chart", conflicts_with_all = ["baseline_from", "baseline_to"])]
+    pub baseline_months: Option<usize>,
+    /// Fix the mean and limits on the periods from this month (YYYY-MM)...
+    #[arg(
+        long,
+        value_name = "WHEN",
+        help_heading = "Chart",
+        requires = "baseline_to"
+    )]
+    pub baseline_from: Option<String>,
+    /// ... to this month (YYYY-MM), both included.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        help_heading = "Chart",
+        requires = "baseline_from"
+    )]
+    pub baseline_to: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -10,11 +10,14 @@ pub mod cmd;
 pub mod extract;
 pub mod generate;
 pub mod load;
+pub mod los;
 pub mod periods;
 pub mod rates;
 pub mod reference;
 pub mod render;
 pub mod scope;
+pub mod spc;
+pub mod spells;
 pub mod suppress;
 pub mod validate;
 
@@ -36,6 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Rates(args) => cmd::rates::run(&args).map(|_| 0),
+        Command::Los(args) => cmd::los::run(&args).map(|_| 0),
+        Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
     }
 }

@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use crate::periods::{Day, Period};
 use crate::render::{Field, Kind};
+use crate::spells::{count, day, grid, spells, touches, union};
 
 /// An optional extra breakdown of the rates (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -156,14 +157,6 @@ pub struct RatesRequest<'a> {
     pub populations: DataFrame,
 }
 
-fn day(name: &str) -> Expr {
-    col(name).cast(DataType::Int32)
-}
-
-fn count(condition: Expr) -> Expr {
-    condition.cast(DataType::Int64).sum()
-}
-
 fn null_f64() -> Expr {
     lit(NULL).cast(DataType::Float64)
 }
@@ -180,13 +173,6 @@ pub fn nights_in_period(p1: Day, p2: Day) -> Expr {
     when(nights.clone().lt(lit(0i64)))
         .then(lit(0i64))
         .otherwise(nights)
-}
-
-/// Stays that touch `[p1, p2]`: started by its end, and ongoing or ended on or after its start.
-fn touches(p1: Day, p2: Day) -> Expr {
-    col("s")
-        .lt_eq(lit(p2))
-        .and(col("e").is_null().or(col("e").gt_eq(lit(p1))))
 }
 
 /// The out-of-area measures of one period, grouped by `keys`.
@@ -278,24 +264,6 @@ fn ratio(numerator: &str, denominator: &str) -> Expr {
         )
 }
 
-fn periods_frame(periods: &[Period]) -> PolarsResult<DataFrame> {
-    let labels: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
-    let starts: Vec<i32> = periods.iter().map(Period::start_day).collect();
-    let ends: Vec<i32> = periods.iter().map(Period::end_day).collect();
-    DataFrame::new(
-        periods.len(),
-        vec![
-            Column::new("period".into(), labels),
-            Column::new("period_start".into(), starts).cast(&DataType::Date)?,
-            Column::new("period_end".into(), ends).cast(&DataType::Date)?,
-        ],
-    )
-}
-
-fn concat_all(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
-    concat(frames, UnionArgs::default())
-}
-
 /// Every measure of DOMAIN.md section 5 per collaborative (and breakdown) and period.
 ///
 /// Admissions and bed days come from the admissions extract; out-of-area figures from the
@@ -331,23 +299,17 @@ pub fn rates(
         .collect()?;
 
     // The grid: every key combination that occurs, times every period.
-    let mut key_frame = if with_admissions {
+    let key_frame = if with_admissions {
         admissions.clone().lazy().select(keys.clone())
     } else {
         oaps.clone().lazy().select(keys.clone())
     };
-    if by.is_empty() {
-        let listed = DataFrame::new(
-            request.collaboratives.len(),
-            vec![Column::new(
-                "collaborative".into(),
-                request.collaboratives.to_vec(),
-            )],
-        )?;
-        key_frame = concat_all(vec![key_frame, listed.lazy()])?;
-    }
-    let key_frame = key_frame.unique_stable(None, UniqueKeepStrategy::First);
-    let grid = key_frame.cross_join(periods_frame(request.periods)?.lazy(), None);
+    let grid = grid(
+        key_frame,
+        &key_names,
+        request.collaboratives,
+        request.periods,
+    )?;
 
     let mut join_on: Vec<Expr> = keys.clone();
     join_on.push(col("period"));
@@ -365,39 +327,16 @@ pub fn rates(
         .iter()
         .map(|p| oap_measures(&oaps, p, &keys))
         .collect();
-    let mut result = left(grid, concat_all(oap_frames)?);
+    let mut result = left(grid, union(oap_frames)?);
 
     if with_admissions {
-        let oap_spells = oaps
-            .clone()
-            .lazy()
-            .select([col("admission_id")])
-            .unique(None, UniqueKeepStrategy::Any)
-            .with_column(lit(true).alias("has_oap"));
-        let spells = admissions
-            .clone()
-            .lazy()
-            .select([
-                col("admission_id"),
-                col("collaborative"),
-                col("service_line"),
-                day("admission_date").alias("s"),
-                day("discharge_date").alias("e"),
-            ])
-            .join(
-                oap_spells,
-                [col("admission_id")],
-                [col("admission_id")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(col("has_oap").fill_null(lit(false)))
-            .collect()?;
+        let spells = spells(admissions, placements)?;
         let frames = request
             .periods
             .iter()
             .map(|p| admission_measures(&spells, p, &keys))
             .collect();
-        result = left(result, concat_all(frames)?);
+        result = left(result, union(frames)?);
     } else {
         result = result.with_columns([
             lit(NULL).cast(DataType::Int64).alias("admissions"),

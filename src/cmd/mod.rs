@@ -2,7 +2,9 @@
 //! hands the result to rendering. Shared steps (inputs, periods, output) live here.
 
 pub mod generate;
+pub mod los;
 pub mod rates;
+pub mod spc;
 pub mod validate;
 
 use std::io::Write;
@@ -10,7 +12,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
-use crate::cli::{InputArgs, OutputArgs, PeriodArgs, ScopeArgs};
+use crate::cli::{InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
 use crate::extract::{bundled_data_dir, resolve_inputs};
 use crate::load::{load, write_atomically, Inputs};
 use crate::periods::{last_complete_month_end, month_start, parse_bound, periods_within, Period};
@@ -112,29 +114,63 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
 }
 
 /// Applies suppression if asked, then writes the report to standard output or a file.
-pub fn emit(mut report: Report, args: &OutputArgs) -> Result<()> {
-    if args.suppress {
-        if args.suppress_rounding < 1 || args.suppress_threshold < 0 {
-            bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
+pub fn emit(mut report: Report, args: &OutputArgs, suppress: Option<&SuppressArgs>) -> Result<()> {
+    match suppress {
+        Some(s) if s.suppress => {
+            if s.suppress_rounding < 1 || s.suppress_threshold < 0 {
+                bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
+            }
+            Suppression {
+                threshold: s.suppress_threshold,
+                rounding_base: s.suppress_rounding,
+            }
+            .apply(&mut report);
         }
-        Suppression {
-            threshold: args.suppress_threshold,
-            rounding_base: args.suppress_rounding,
+        _ => {
+            report
+                .meta
+                .insert("suppression".into(), suppress::not_applied());
         }
-        .apply(&mut report);
-    } else {
-        report
-            .meta
-            .insert("suppression".into(), suppress::not_applied());
     }
+    write_report(&report, args)
+}
+
+/// Writes a report to standard output or, with `-o`, to a file written whole or not at all.
+pub fn write_report(report: &Report, args: &OutputArgs) -> Result<()> {
     match &args.output {
-        Some(path) => write_atomically(path, |out| render::write(&report, args.format, out)),
+        Some(path) => write_atomically(path, |out| render::write(report, args.format, out)),
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            render::write(&report, args.format, &mut out)?;
+            render::write(report, args.format, &mut out)?;
             out.flush()?;
             Ok(())
         }
     }
+}
+
+/// The collaboratives of the reference that are in scope (each gets a row for every period).
+pub fn listed_collaboratives(inputs: &Inputs, scope: &Scope) -> Vec<String> {
+    inputs
+        .reference
+        .collaboratives
+        .keys()
+        .filter(|c| scope.includes_collaborative(c))
+        .cloned()
+        .collect()
+}
+
+/// The `parameters` metadata shared by the period-based commands.
+pub fn period_parameters(
+    args: &PeriodArgs,
+    periods: &[Period],
+    scope: &Scope,
+) -> serde_json::Value {
+    serde_json::json!({
+        "period": args.period,
+        "from": periods.first().map(|p| p.start.to_string()),
+        "to": periods.last().map(|p| p.end.to_string()),
+        "collaboratives": scope.collaboratives,
+        "service_lines": scope.service_lines,
+    })
 }

@@ -4,7 +4,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, load_inputs, resolve_periods};
+use super::{emit, listed_collaboratives, load_inputs, period_parameters, resolve_periods};
 use crate::cli::RatesArgs;
 use crate::rates::{fields, rates, RatesRequest};
 use crate::render::{Format, Report};
@@ -23,13 +23,7 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     let placements = scope
         .apply(inputs.checked.placements.clone().lazy())
         .collect()?;
-    let collaboratives: Vec<String> = inputs
-        .reference
-        .collaboratives
-        .keys()
-        .filter(|c| scope.includes_collaborative(c))
-        .cloned()
-        .collect();
+    let collaboratives = listed_collaboratives(&inputs, &scope);
     let populations = populations_frame(&inputs.reference)?;
     let frame = rates(
         &admissions,
@@ -44,17 +38,9 @@ pub fn run(args: &RatesArgs) -> Result<()> {
 
     crate::timing("rates computed", t0);
     let mut report = Report::from_frame("rates", &frame, fields(&args.by))?;
-    report.meta.insert(
-        "parameters".into(),
-        json!({
-            "period": args.periods.period,
-            "from": periods.first().map(|p| p.start.to_string()),
-            "to": periods.last().map(|p| p.end.to_string()),
-            "by": args.by,
-            "collaboratives": scope.collaboratives,
-            "service_lines": scope.service_lines,
-        }),
-    );
+    let mut parameters = period_parameters(&args.periods, &periods, &scope);
+    parameters["by"] = json!(args.by);
+    report.meta.insert("parameters".into(), parameters);
     report.meta.insert("inputs".into(), inputs.metadata());
     if args.output.format == Format::Table {
         report.notes.push(
@@ -64,7 +50,7 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     if !quiet {
         eprintln!("oapstat: {}", inputs.counts_line());
     }
-    let result = emit(report, &args.output);
+    let result = emit(report, &args.output, Some(&args.suppress));
     crate::timing("written", t0);
     result
 }

@@ -14,6 +14,7 @@ fn cell_value(cell: &Cell) -> Value {
         Cell::Text(s) => Value::String(s.clone()),
         Cell::Int(v) => Value::from(*v),
         Cell::Float(v) => serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number),
+        Cell::Bool(b) => Value::Bool(*b),
         Cell::Suppressed => Value::String("*".into()),
     }
 }
@@ -72,6 +73,7 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
             Cell::Text(s) => s.clone(),
             Cell::Int(v) => v.to_string(),
             Cell::Float(v) => v.to_string(),
+            Cell::Bool(b) => b.to_string(),
             Cell::Suppressed => "*".to_string(),
         }))?;
     }

@@ -36,6 +36,8 @@ pub enum Kind {
     Reference,
     /// Any other number (days, slopes).
     Number,
+    /// Yes or no.
+    Flag,
 }
 
 /// One output field.
@@ -85,6 +87,7 @@ pub enum Cell {
     Text(String),
     Int(i64),
     Float(f64),
+    Bool(bool),
     /// Hidden by small-number suppression: `*` in every format.
     Suppressed,
 }
@@ -100,7 +103,7 @@ impl Cell {
     fn from_any(value: AnyValue) -> Cell {
         match value {
             AnyValue::Null => Cell::Null,
-            AnyValue::Boolean(b) => Cell::Text(b.to_string()),
+            AnyValue::Boolean(b) => Cell::Bool(b),
             AnyValue::String(s) => Cell::Text(s.to_string()),
             AnyValue::StringOwned(s) => Cell::Text(s.to_string()),
             AnyValue::Date(d) => Cell::Text(date_of(d).format("%Y-%m-%d").to_string()),

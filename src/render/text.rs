@@ -46,6 +46,7 @@ pub fn format_cell(field: &Field, cell: &Cell) -> String {
         Cell::Null => "–".to_string(),
         Cell::Suppressed => "*".to_string(),
         Cell::Text(s) => s.clone(),
+        Cell::Bool(b) => if *b { "yes" } else { "" }.to_string(),
         Cell::Int(v) => match field.kind {
             Kind::Money => format!("£{}", group_thousands(*v)),
             _ => group_thousands(*v),
@@ -79,7 +80,7 @@ pub fn write_table(report: &Report, out: &mut dyn Write) -> Result<()> {
         table.add_row(shown.iter().map(|&i| {
             let field = &report.fields[i];
             let cell = comfy_table::Cell::new(format_cell(field, &row[i]));
-            if matches!(field.kind, Kind::Text | Kind::Date) {
+            if matches!(field.kind, Kind::Text | Kind::Date | Kind::Flag) {
                 cell
             } else {
                 cell.set_alignment(CellAlignment::Right)

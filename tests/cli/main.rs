@@ -3,7 +3,9 @@
 mod fixtures;
 mod generate;
 mod inputs;
+mod los;
 mod rates;
 mod schema;
+mod spc;
 mod validate;
 mod workdir;

@@ -1,0 +1,324 @@
+//! `oapstat spc`: an XmR chart of one measure per collaborative, and whether its changes are real.
+
+use anyhow::{bail, Result};
+use polars::prelude::*;
+use serde_json::{json, Value};
+
+use super::{listed_collaboratives, load_inputs, period_parameters, resolve_periods, write_report};
+use crate::cli::SpcArgs;
+use crate::los::{self, LosRequest};
+use crate::periods::{add_months, parse_bound, Period};
+use crate::rates::{self, RatesRequest};
+use crate::render::{Cell, Field, Format, Kind, Report};
+use crate::spc::{chart, slope, sparkline, Improvement, Signal};
+
+/// Which way is better for a measure, unless the user says.
+pub fn default_improvement(measure: &str) -> Improvement {
+    const LOWER_IS_BETTER: [&str; 20] = [
+        "oaps_started",
+        "oaps_active_end",
+        "inappropriate_oaps_active_end",
+        "oap_days",
+        "inappropriate_oap_days",
+        "reason_not_known_oap_days",
+        "total_recorded_cost",
+        "mean_daily_cost",
+        "oap_admissions",
+        "oap_admission_rate",
+        "oap_day_share",
+        "oaps_active_end_per_100k",
+        "oap_days_per_100k",
+        "inappropriate_oap_days_per_100k",
+        "los_mean",
+        "los_median",
+        "los_p90",
+        "open_spells",
+        "open_los_median",
+        "open_spells_365_plus_nights",
+    ];
+    if LOWER_IS_BETTER.contains(&measure) {
+        Improvement::Down
+    } else if measure == "cost_recorded_share" {
+        Improvement::Up
+    } else {
+        Improvement::Neither
+    }
+}
+
+pub fn run(args: &SpcArgs) -> Result<()> {
+    let mut inputs = load_inputs(&args.input, args.output.quiet)?;
+    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    let scope = args.scope.scope();
+    let periods = resolve_periods(&args.periods, &inputs)?;
+    let admissions = scope
+        .apply(inputs.checked.admissions.clone().lazy())
+        .collect()?;
+    let placements = scope
+        .apply(inputs.checked.placements.clone().lazy())
+        .collect()?;
+    let collaboratives = listed_collaboratives(&inputs, &scope);
+    let measure = args.measure.as_str();
+
+    // The series come from whichever analysis defines the measure.
+    let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
+    let frame = if los::fields(&[])
+        .iter()
+        .any(|f| f.name == measure && numeric(f))
+    {
+        los::los(
+            &admissions,
+            &placements,
+            &LosRequest {
+                periods: &periods,
+                by: &[],
+                collaboratives: &collaboratives,
+            },
+        )?
+    } else if rates::fields(&[])
+        .iter()
+        .any(|f| f.name == measure && numeric(f))
+    {
+        let populations = super::rates::populations_frame(&inputs.reference)?;
+        rates::rates(
+            &admissions,
+            &placements,
+            &RatesRequest {
+                periods: &periods,
+                by: &[],
+                collaboratives: &collaboratives,
+                populations,
+            },
+        )?
+    } else {
+        let known: Vec<String> = los::fields(&[])
+            .into_iter()
+            .chain(rates::fields(&[]))
+            .filter(numeric)
+            .map(|f| f.name)
+            .collect();
+        bail!(
+            "--measure {measure:?} is not a measure of los or rates (one of: {})",
+            known.join(", ")
+        );
+    };
+    let improvement = args
+        .improvement
+        .unwrap_or_else(|| default_improvement(measure));
+    let baseline_range = match (&args.baseline_from, &args.baseline_to) {
+        (Some(from), Some(to)) => Some((parse_bound(from, false)?, parse_bound(to, true)?)),
+        _ => None,
+    };
+
+    let mut points = Report {
+        command: "spc".into(),
+        fields: point_fields(),
+        rows: Vec::new(),
+        meta: Default::default(),
+        notes: Vec::new(),
+    };
+    let mut series = Vec::new();
+    let collaborative_column = frame.column("collaborative")?.str()?.clone();
+    let values = frame.column(measure)?.cast(&DataType::Float64)?;
+    let values = values.f64()?;
+    let n_periods = periods.len();
+    for start in (0..frame.height()).step_by(n_periods.max(1)) {
+        let collaborative = collaborative_column
+            .get(start)
+            .unwrap_or_default()
+            .to_string();
+        let values: Vec<Option<f64>> = (start..start + n_periods).map(|i| values.get(i)).collect();
+        let present: Vec<usize> = (0..n_periods).filter(|&i| values[i].is_some()).collect();
+        let present_values: Vec<f64> = present
+            .iter()
+            .map(|&i| values[i].unwrap_or_default())
+            .collect();
+        let baseline = match (args.baseline_months, baseline_range) {
+            (Some(n), _) => Some(0..n.min(present.len())),
+            (None, Some((from, to))) => {
+                let inside: Vec<usize> = (0..present.len())
+                    .filter(|&k| periods[present[k]].start >= from && periods[present[k]].end <= to)
+                    .collect();
+                match (inside.first(), inside.last()) {
+                    (Some(&a), Some(&b)) => Some(a..b + 1),
+                    _ => bail!(
+                        "no {measure} value of {collaborative} lies in the baseline {from} to {to}"
+                    ),
+                }
+            }
+            _ => None,
+        };
+        let chart = chart(&present_values, baseline.clone(), improvement);
+        for (i, period) in periods.iter().enumerate() {
+            let k = present.iter().position(|&p| p == i);
+            let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], c.limits)));
+            let in_baseline = k.is_some_and(|k| baseline.as_ref().is_none_or(|b| b.contains(&k)));
+            let float = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+            let flag = |f: &dyn Fn(&crate::spc::Point) -> bool| {
+                point.map_or(Cell::Null, |(p, _)| Cell::Bool(f(p)))
+            };
+            points.rows.push(vec![
+                Cell::Text(collaborative.clone()),
+                Cell::Text(measure.to_string()),
+                Cell::Text(period.label.clone()),
+                Cell::Text(period.start.to_string()),
+                Cell::Text(period.end.to_string()),
+                float(values[i]),
+                float(point.map(|(_, l)| l.mean)),
+                float(point.map(|(_, l)| l.lower)),
+                float(point.map(|(_, l)| l.upper)),
+                float(point.and_then(|(p, _)| p.moving_range)),
+                Cell::Bool(in_baseline),
+                flag(&|p| p.outside_limits),
+                flag(&|p| p.shift),
+                flag(&|p| p.trend),
+                flag(&|p| p.two_of_three),
+                point.map_or(Cell::Null, |(p, _)| Cell::Text(p.signal.name().into())),
+            ]);
+        }
+        series.push(summary(
+            &collaborative,
+            measure,
+            &periods,
+            &values,
+            chart.as_ref(),
+        ));
+    }
+
+    let mut parameters = period_parameters(&args.periods, &periods, &scope);
+    parameters["measure"] = json!(measure);
+    parameters["improvement"] = json!(improvement);
+    parameters["baseline"] = match (args.baseline_months, baseline_range) {
+        (Some(n), _) => json!({"first_points": n}),
+        (None, Some((from, to))) => json!({"from": from.to_string(), "to": to.to_string()}),
+        _ => Value::Null,
+    };
+    parameters["rules"] = json!("XmR: limits mean ± 2.66 × mean moving range (moving ranges over 3.267 × their mean screened out); special cause: outside the limits, 7+ points on one side of the mean, 7+ points rising or falling, 2 of 3 beyond two-thirds of the way to a limit on one side");
+    points.meta.insert("parameters".into(), parameters);
+    points.meta.insert("inputs".into(), inputs.metadata());
+    points.meta.insert(
+        "series".into(),
+        Value::Array(series.iter().map(|s| s.json.clone()).collect()),
+    );
+    if !args.output.quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
+    if args.output.format == Format::Table {
+        let mut table = Report {
+            command: "spc".into(),
+            fields: summary_fields(),
+            rows: series.into_iter().map(|s| s.row).collect(),
+            meta: Default::default(),
+            notes: vec![format!(
+                "{measure}, improvement {}: signals are improvement or concern by that direction. Every point: --format csv or json.",
+                serde_json::to_value(improvement)?.as_str().unwrap_or_default()
+            )],
+        };
+        table.meta = points.meta.clone();
+        write_report(&table, &args.output)
+    } else {
+        write_report(&points, &args.output)
+    }
+}
+
+fn point_fields() -> Vec<Field> {
+    vec![
+        Field::text("collaborative", "Collaborative"),
+        Field::text("measure", "Measure"),
+        Field::text("period", "Period"),
+        Field::date("period_start"),
+        Field::date("period_end"),
+        Field::number("value", "Value"),
+        Field::number("mean", "Mean"),
+        Field::number("lower_limit", "Lower limit"),
+        Field::number("upper_limit", "Upper limit"),
+        Field::number("moving_range", "Moving range"),
+        Field::new("baseline", Kind::Flag, "Baseline", &[]),
+        Field::new("outside_limits", Kind::Flag, "Outside limits", &[]),
+        Field::new("shift", Kind::Flag, "Shift", &[]),
+        Field::new("trend", Kind::Flag, "Trend", &[]),
+        Field::new("two_of_three", Kind::Flag, "Two of three", &[]),
+        Field::text("signal", "Signal"),
+    ]
+}
+
+fn summary_fields() -> Vec<Field> {
+    vec![
+        Field::text("collaborative", "Collaborative"),
+        Field::text("latest_period", "Latest"),
+        Field::number("latest_value", "Value"),
+        Field::number("mean", "Mean"),
+        Field::number("lower_limit", "Lower limit"),
+        Field::number("upper_limit", "Upper limit"),
+        Field::number("slope_per_period", "Slope / period"),
+        Field::number("change_vs_year_earlier", "Change vs year earlier"),
+        Field::text("sparkline", "Series"),
+        Field::text("latest_signal", "Latest signal"),
+        Field::number("signals", "Special-cause points"),
+    ]
+}
+
+struct Summary {
+    json: Value,
+    row: Vec<Cell>,
+}
+
+/// One series' summary: limits, latest value and signal, slope, change against a year earlier.
+fn summary(
+    collaborative: &str,
+    measure: &str,
+    periods: &[Period],
+    values: &[Option<f64>],
+    chart: Option<&crate::spc::Chart>,
+) -> Summary {
+    let present: Vec<(usize, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .collect();
+    let latest = present.last().copied();
+    let year_earlier = latest.and_then(|(i, v)| {
+        let target = add_months(periods[i].start, -12);
+        let j = periods.iter().position(|p| p.start == target)?;
+        values[j].map(|old| v - old)
+    });
+    let just_values: Vec<f64> = present.iter().map(|(_, v)| *v).collect();
+    let slope = slope(&just_values);
+    let latest_signal = chart.and_then(|c| c.points.last()).map(|p| p.signal);
+    let signals = chart.map_or(0, |c| {
+        c.points
+            .iter()
+            .filter(|p| p.signal != Signal::CommonCause)
+            .count()
+    });
+    let limits = chart.map(|c| c.limits);
+    let opt = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+    let row = vec![
+        Cell::Text(collaborative.into()),
+        latest.map_or(Cell::Null, |(i, _)| Cell::Text(periods[i].label.clone())),
+        opt(latest.map(|(_, v)| v)),
+        opt(limits.map(|l| l.mean)),
+        opt(limits.map(|l| l.lower)),
+        opt(limits.map(|l| l.upper)),
+        opt(slope),
+        opt(year_earlier),
+        Cell::Text(sparkline(&just_values)),
+        latest_signal.map_or(Cell::Null, |s| Cell::Text(s.name().into())),
+        Cell::Int(signals as i64),
+    ];
+    let json = json!({
+        "collaborative": collaborative,
+        "measure": measure,
+        "points": present.len(),
+        "mean": limits.map(|l| l.mean),
+        "lower_limit": limits.map(|l| l.lower),
+        "upper_limit": limits.map(|l| l.upper),
+        "mean_moving_range": limits.map(|l| l.mean_moving_range),
+        "latest_period": latest.map(|(i, _)| periods[i].label.clone()),
+        "latest_value": latest.map(|(_, v)| v),
+        "latest_signal": latest_signal,
+        "special_cause_points": signals,
+        "slope_per_period": slope,
+        "change_vs_year_earlier": year_earlier,
+    });
+    Summary { json, row }
+}

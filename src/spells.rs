@@ -1,0 +1,93 @@
+//! Spells (admissions) with day numbers and whether they had an out-of-area placement: the
+//! common starting point of the rates and length-of-stay analyses.
+
+use polars::prelude::*;
+
+/// A date column as day numbers (days since 1970-01-01).
+pub fn day(name: &str) -> Expr {
+    col(name).cast(DataType::Int32)
+}
+
+/// `admission_id, collaborative, service_line, s, e, has_oap`: each spell's admission day `s`,
+/// discharge day `e` (null while open) and whether any of its placements was out of area.
+pub fn spells(admissions: &DataFrame, placements: &DataFrame) -> PolarsResult<DataFrame> {
+    let oap_spells = placements
+        .clone()
+        .lazy()
+        .filter(col("out_of_area"))
+        .select([col("admission_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias("has_oap"));
+    admissions
+        .clone()
+        .lazy()
+        .select([
+            col("admission_id"),
+            col("collaborative"),
+            col("service_line"),
+            day("admission_date").alias("s"),
+            day("discharge_date").alias("e"),
+        ])
+        .join(
+            oap_spells,
+            [col("admission_id")],
+            [col("admission_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("has_oap").fill_null(lit(false)))
+        .collect()
+}
+
+/// Stays (columns `s`, `e`) that touch `[p1, p2]`: started by its end, and ongoing or ended on
+/// or after its start.
+pub fn touches(p1: i32, p2: i32) -> Expr {
+    col("s")
+        .lt_eq(lit(p2))
+        .and(col("e").is_null().or(col("e").gt_eq(lit(p1))))
+}
+
+/// The sum of a condition: how many rows meet it.
+pub fn count(condition: Expr) -> Expr {
+    condition.cast(DataType::Int64).sum()
+}
+
+/// A frame of the periods: `period, period_start, period_end` (dates).
+pub fn periods_frame(periods: &[crate::periods::Period]) -> PolarsResult<DataFrame> {
+    let labels: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
+    let starts: Vec<i32> = periods.iter().map(|p| p.start_day()).collect();
+    let ends: Vec<i32> = periods.iter().map(|p| p.end_day()).collect();
+    DataFrame::new(
+        periods.len(),
+        vec![
+            Column::new("period".into(), labels),
+            Column::new("period_start".into(), starts).cast(&DataType::Date)?,
+            Column::new("period_end".into(), ends).cast(&DataType::Date)?,
+        ],
+    )
+}
+
+/// Every key combination of `keys` (a frame with the key columns, duplicates allowed), plus the
+/// listed collaboratives when the only key is `collaborative`, times every period.
+pub fn grid(
+    keys: LazyFrame,
+    key_names: &[&str],
+    collaboratives: &[String],
+    periods: &[crate::periods::Period],
+) -> PolarsResult<LazyFrame> {
+    let mut keys = keys;
+    if key_names == ["collaborative"] {
+        let listed = DataFrame::new(
+            collaboratives.len(),
+            vec![Column::new("collaborative".into(), collaboratives.to_vec())],
+        )?;
+        keys = concat([keys, listed.lazy()], UnionArgs::default())?;
+    }
+    Ok(keys
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .cross_join(periods_frame(periods)?.lazy(), None))
+}
+
+/// The rows of several frames with the same columns, one after the other (computed in parallel).
+pub fn union(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
+    concat(frames, UnionArgs::default())
+}

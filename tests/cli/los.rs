@@ -1,0 +1,122 @@
+//! `oapstat los` on the hand-built extracts (see fixtures.rs), every figure worked out by hand.
+
+use serde_json::{json, Value};
+
+use super::fixtures::hand_built;
+
+fn los(extra: &[&str]) -> Value {
+    let w = hand_built();
+    let mut args = vec![
+        "los",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    w.json(&args)
+}
+
+fn row<'a>(doc: &'a Value, period: &str, key: Option<(&str, &str)>) -> &'a Value {
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["collaborative"] == "AAA"
+                && r["period"] == period
+                && key.is_none_or(|(k, v)| r[k] == v)
+        })
+        .unwrap_or_else(|| panic!("no row {period} {key:?}"))
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    a.as_f64().is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+#[test]
+fn odd_count_with_a_same_day_stay_and_a_discharge_on_the_last_day() {
+    let doc = los(&[]);
+    // Discharged in February: A3 same day (0), A8 (7), A2 on 29 February (28).
+    let feb = row(&doc, "2024-02", None);
+    assert_eq!(feb["discharges"], 3);
+    assert!(close(&feb["los_mean"], 35.0 / 3.0));
+    assert!(close(&feb["los_median"], 7.0));
+    // Linear: rank 0.9 × (3 − 1) = 1.8 → 7 + 0.8 × (28 − 7) = 23.8.
+    assert!(close(&feb["los_p90"], 23.8), "{feb}");
+    // Open at the end of 29 February: A1 (41 nights so far), A4 (15), A7 (1: admitted that day).
+    assert_eq!(feb["open_spells"], 3);
+    assert!(close(&feb["open_los_median"], 15.0));
+    assert_eq!(feb["open_spells_365_plus_nights"], 0);
+}
+
+#[test]
+fn even_count_median_is_the_mean_of_the_two_middle_values() {
+    let doc = los(&[]);
+    // Discharged in March: A7 on 2 March (2 nights), A1 on 5 March (45 nights).
+    let mar = row(&doc, "2024-03", None);
+    assert_eq!(mar["discharges"], 2);
+    assert!(close(&mar["los_median"], 23.5));
+    assert!(close(&mar["los_mean"], 23.5));
+    assert!(close(&mar["los_p90"], 2.0 + 0.9 * 43.0));
+    // Open at 31 March: A4 (46 nights so far), A5 (7).
+    assert_eq!(mar["open_spells"], 2);
+    assert!(close(&mar["open_los_median"], 26.5));
+}
+
+#[test]
+fn first_day_discharge_and_empty_groups() {
+    let doc = los(&[]);
+    // January: A6 discharged on the 15th after 10 nights; A1 open (12 nights so far).
+    let jan = row(&doc, "2024-01", None);
+    assert_eq!(jan["discharges"], 1);
+    assert!(close(&jan["los_median"], 10.0));
+    assert!(close(&jan["los_p90"], 10.0));
+    assert_eq!(jan["open_spells"], 1);
+    // BBB has no spells: zero counts, undefined LOS.
+    let bbb = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collaborative"] == "BBB")
+        .unwrap();
+    assert_eq!(bbb["discharges"], 0);
+    assert_eq!(bbb["los_median"], Value::Null);
+    assert_eq!(bbb["open_spells"], 0);
+}
+
+#[test]
+fn split_by_whether_the_spell_had_an_oap_and_by_service_line() {
+    let doc = los(&["--by", "oap"]);
+    let yes = row(&doc, "2024-02", Some(("had_oap", "yes")));
+    assert_eq!(yes["discharges"], 2); // A2 (28), A3 (0)
+    assert!(close(&yes["los_median"], 14.0));
+    let no = row(&doc, "2024-02", Some(("had_oap", "no")));
+    assert_eq!(no["discharges"], 1); // A8
+    assert_eq!(doc["parameters"]["by"], json!(["oap"]));
+
+    let doc = los(&["--by", "service_line"]);
+    let cyp = row(&doc, "2024-03", Some(("service_line", "cyp_inpatient")));
+    assert_eq!(cyp["discharges"], 1);
+    assert!(close(&cyp["los_median"], 2.0));
+}
+
+#[test]
+fn financial_quarter() {
+    let doc = los(&["--period", "quarter"]);
+    // January to March 2024: A6 10, A3 0, A8 7, A2 28, A7 2, A1 45.
+    let q4 = row(&doc, "2023-24 Q4", None);
+    assert_eq!(q4["discharges"], 6);
+    assert!(close(&q4["los_median"], 8.5));
+    assert!(close(&q4["los_mean"], 92.0 / 6.0));
+}
+
+#[test]
+fn suppression_applies_to_los() {
+    let doc = los(&["--suppress", "--from", "2024-02", "--to", "2024-02"]);
+    let feb = row(&doc, "2024-02", None);
+    assert_eq!(feb["discharges"], "*");
+    assert_eq!(feb["los_median"], "*");
+}
