@@ -37,6 +37,8 @@ pub enum Command {
     Los(LosArgs),
     /// Is a change real? XmR (Making Data Count) charts of a measure per collaborative, with special-cause signals.
     Spc(SpcArgs),
+    /// What reduced out-of-area use frees for community services: savings, cost pressures and reinvestment, with ranges.
+    Reinvest(ReinvestArgs),
     /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
     Generate(GenerateArgs),
 }
@@ -219,6 +221,43 @@ pub struct SpcArgs {
     pub baseline_to: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReinvestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Baseline period: a financial year (2023-24) or dates (2023-04-01..2024-03-31).
+    /// [default: the financial year before the current one]
+    #[arg(long, value_name = "PERIOD", help_heading = "Estimate")]
+    pub baseline: Option<String>,
+    /// Current period: a financial year (2025-26) or dates; a year not yet over ends at the
+    /// extract date and is annualised. [default: the last complete financial year]
+    #[arg(long, value_name = "PERIOD", help_heading = "Estimate")]
+    pub current: Option<String>,
+    /// Share of the saving committed to community services (0 to 1).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 1.0,
+        help_heading = "Estimate"
+    )]
+    pub reinvest_share: f64,
+    /// OAP daily cost in pounds to use instead of the recorded mean of the baseline (no range).
+    #[arg(long, value_name = "POUNDS", help_heading = "Estimate")]
+    pub oap_daily_cost: Option<f64>,
+    /// What-if on the current period's inappropriate OAP days: eliminate-inappropriate or
+    /// reduce-inappropriate=N%.
+    #[arg(long, value_name = "SCENARIO", help_heading = "Estimate")]
+    pub scenario: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod los;
 pub mod periods;
 pub mod rates;
 pub mod reference;
+pub mod reinvest;
 pub mod render;
 pub mod scope;
 pub mod spc;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Rates(args) => cmd::rates::run(&args).map(|_| 0),
         Command::Los(args) => cmd::los::run(&args).map(|_| 0),
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
+        Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
     }
 }

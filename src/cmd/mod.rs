@@ -4,6 +4,7 @@
 pub mod generate;
 pub mod los;
 pub mod rates;
+pub mod reinvest;
 pub mod spc;
 pub mod validate;
 

@@ -5,6 +5,7 @@ mod generate;
 mod inputs;
 mod los;
 mod rates;
+mod reinvest;
 mod schema;
 mod spc;
 mod validate;

@@ -1,0 +1,209 @@
+//! `oapstat reinvest`: savings, cost pressures and reinvestment from reduced out-of-area use.
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde_json::json;
+
+use super::{emit, listed_collaboratives, load_inputs, parse_date};
+use crate::cli::ReinvestArgs;
+use crate::periods::{financial_year, financial_year_of, parse_financial_year, Period};
+use crate::rates::{rates, Breakdown, RatesRequest};
+use crate::reinvest::{
+    cells, cost_quartiles, estimate, fields, period_use, total, Assumptions, Scenario,
+};
+use crate::render::Report;
+
+/// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
+fn parse_period(text: &str, option: &str) -> Result<Period> {
+    if let Some((from, to)) = text.split_once("..") {
+        let (start, end) = (parse_date(from, option)?, parse_date(to, option)?);
+        if end < start {
+            bail!("{option} {text:?}: the end is before the start");
+        }
+        return Ok(Period {
+            label: format!("{start} to {end}"),
+            start,
+            end,
+        });
+    }
+    parse_financial_year(text)
+        .map_err(|e| anyhow::anyhow!("{option}: {e} or dates (2025-04-01..2025-09-30)"))
+}
+
+/// The current period ends at the extract date at the latest (then it is annualised).
+fn cap_at(period: Period, extract_date: NaiveDate, option: &str) -> Result<Period> {
+    if period.start > extract_date {
+        bail!(
+            "{option} {} starts after the extract date {extract_date}",
+            period.label
+        );
+    }
+    if period.end <= extract_date {
+        return Ok(period);
+    }
+    Ok(Period {
+        label: format!("{} (to {extract_date})", period.label),
+        start: period.start,
+        end: extract_date,
+    })
+}
+
+pub fn run(args: &ReinvestArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.reinvest_share) {
+        bail!(
+            "--reinvest-share {} must be between 0 and 1",
+            args.reinvest_share
+        );
+    }
+    if args
+        .oap_daily_cost
+        .is_some_and(|c| !c.is_finite() || c < 0.0)
+    {
+        bail!("--oap-daily-cost must be a non-negative number of pounds");
+    }
+    let scenario = args.scenario.as_deref().map(Scenario::parse).transpose()?;
+    let mut inputs = load_inputs(&args.input, args.output.quiet)?;
+    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    let extract_date = inputs.checked.extract_date;
+    let last_complete = {
+        let fy = financial_year(financial_year_of(extract_date));
+        if fy.end <= extract_date {
+            fy
+        } else {
+            financial_year(financial_year_of(extract_date) - 1)
+        }
+    };
+    let current = match &args.current {
+        Some(text) => cap_at(parse_period(text, "--current")?, extract_date, "--current")?,
+        None => last_complete.clone(),
+    };
+    let baseline = match &args.baseline {
+        Some(text) => parse_period(text, "--baseline")?,
+        None => financial_year(financial_year_of(current.start) - 1),
+    };
+    if baseline.end > extract_date {
+        bail!(
+            "--baseline {} ends after the extract date {extract_date}",
+            baseline.label
+        );
+    }
+    if baseline.end >= current.start {
+        bail!(
+            "the baseline ({}) must end before the current period ({}) starts",
+            baseline.label,
+            current.label
+        );
+    }
+
+    if inputs.reference.local_daily_costs.is_empty() {
+        bail!("no local daily costs: give --local-costs PATH (collaborative, service_line, local_daily_cost) or --data DIR holding local_costs.csv");
+    }
+    let scope = args.scope.scope();
+    let admissions = scope
+        .apply(inputs.checked.admissions.clone().lazy())
+        .collect()?;
+    let placements = scope
+        .apply(inputs.checked.placements.clone().lazy())
+        .collect()?;
+    let collaboratives = listed_collaboratives(&inputs, &scope);
+    let populations = super::rates::populations_frame(&inputs.reference)?;
+    let use_in = |period: &Period| -> Result<_> {
+        let request = RatesRequest {
+            periods: std::slice::from_ref(period),
+            by: &[Breakdown::ServiceLine],
+            collaboratives: &collaboratives,
+            populations: populations.clone(),
+        };
+        Ok(period_use(&rates(&admissions, &placements, &request)?)?)
+    };
+    let assumptions = Assumptions {
+        baseline: baseline.clone(),
+        current: current.clone(),
+        reinvest_share: args.reinvest_share,
+        oap_daily_cost: args.oap_daily_cost,
+        scenario,
+    };
+    let estimates = estimate(
+        &use_in(&baseline)?,
+        &use_in(&current)?,
+        &cost_quartiles(&placements, &baseline)?,
+        &inputs.reference.local_daily_costs,
+        &assumptions,
+    )?;
+
+    let mut report = Report {
+        command: "reinvest".into(),
+        fields: fields(),
+        rows: Vec::new(),
+        meta: Default::default(),
+        notes: Vec::new(),
+    };
+    let mut uncosted = Vec::new();
+    let codes: std::collections::BTreeSet<&str> =
+        estimates.iter().map(|e| e.collaborative.as_str()).collect();
+    for code in codes {
+        let rows: Vec<_> = estimates
+            .iter()
+            .filter(|e| e.collaborative == code)
+            .collect();
+        for row in &rows {
+            report.rows.push(cells(row, scenario.is_some()));
+            if row.estimated_saving.is_none() {
+                uncosted.push(format!("{} {}", row.collaborative, row.service_line));
+            }
+        }
+        report.rows.push(cells(
+            &total(code, &rows, args.reinvest_share),
+            scenario.is_some(),
+        ));
+    }
+    let days = |p: &Period| p.length_days();
+    let assumptions_json = json!({
+        "baseline": {"label": baseline.label, "start": baseline.start.to_string(), "end": baseline.end.to_string(), "days": days(&baseline), "annualisation": format!("× 365 ÷ {}", days(&baseline))},
+        "current": {"label": current.label, "start": current.start.to_string(), "end": current.end.to_string(), "days": days(&current), "annualisation": format!("× 365 ÷ {}", days(&current))},
+        "oap_daily_cost": match args.oap_daily_cost {
+            Some(c) => json!({"source": "given", "pounds": c}),
+            None => json!({"source": "recorded mean of the baseline per collaborative and service line", "range": "lower and upper quartile of the recorded daily costs of OAPs active in the baseline"}),
+        },
+        "local_daily_cost": {"source": inputs.reference.local_costs_path},
+        "reinvest_share": args.reinvest_share,
+        "scenario": scenario.map(|s| s.describe()),
+        "not_costed": uncosted,
+        "totals": "per collaborative (service_line \"all\"): savings and cost pressures summed apart; reinvestment = share × (savings − pressures), never below zero",
+    });
+    report.notes.push(format!(
+        "Baseline {} ({} days) against current {} ({} days), both annualised × 365 ÷ days.",
+        baseline.label,
+        days(&baseline),
+        current.label,
+        days(&current)
+    ));
+    report.notes.push(match args.oap_daily_cost {
+        Some(c) => format!("OAP daily cost: £{c} given; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
+        None => format!("OAP daily cost: recorded mean of the baseline, range from its lower and upper quartiles; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
+    });
+    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures).", args.reinvest_share * 100.0));
+    if let Some(s) = scenario {
+        report.notes.push(format!(
+            "Scenario: {} (scenario_* fields in csv or json).",
+            s.describe()
+        ));
+    }
+    if !uncosted.is_empty() {
+        report.notes.push(format!(
+            "Not costed (no recorded OAP cost in the baseline; give --oap-daily-cost): {}.",
+            uncosted.join(", ")
+        ));
+    }
+    report.meta.insert(
+        "parameters".into(),
+        json!({"collaboratives": scope.collaboratives, "service_lines": scope.service_lines}),
+    );
+    report.meta.insert("assumptions".into(), assumptions_json);
+    report.meta.insert("inputs".into(), inputs.metadata());
+    if !args.output.quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
+    emit(report, &args.output, Some(&args.suppress))
+}

@@ -1,0 +1,731 @@
+//! Reinvestment estimates (DOMAIN.md section 8): what reduced out-of-area use frees, or could
+//! free, for community services, per collaborative and service line.
+//!
+//! - OAP days in a baseline and a current period, annualised (× 365 ÷ days in the period);
+//! - avoided OAP days = baseline − current (negative: a cost pressure, not a saving);
+//! - saving per avoided day = OAP daily cost − local daily cost, the OAP daily cost being the
+//!   recorded mean of the baseline unless given, with a low–high range from the lower and upper
+//!   quartiles of the recorded daily costs of the OAPs active in the baseline;
+//! - estimated saving = avoided days × saving per day; reinvestment = saving × committed share;
+//! - a scenario: what eliminating (or cutting by a share) the current inappropriate OAP days
+//!   would free.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use polars::prelude::*;
+
+use crate::periods::Period;
+use crate::render::{Cell, Field, Kind};
+use crate::spells::{day, touches};
+
+/// OAP figures of one collaborative and service line in one period (from `rates`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PeriodUse {
+    pub oap_days: f64,
+    pub inappropriate_oap_days: f64,
+    pub oap_days_with_cost: f64,
+    pub total_recorded_cost: f64,
+}
+
+/// Recorded daily costs of the OAPs active in the baseline: quartiles (linear interpolation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostQuartiles {
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// A scenario on the current period's inappropriate OAP days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scenario {
+    /// Cut them by this fraction (1.0: eliminate).
+    ReduceInappropriate(f64),
+}
+
+impl Scenario {
+    /// `eliminate-inappropriate` or `reduce-inappropriate=50%` (or `=0.5`).
+    pub fn parse(text: &str) -> Result<Scenario> {
+        let text = text.trim();
+        if text == "eliminate-inappropriate" {
+            return Ok(Scenario::ReduceInappropriate(1.0));
+        }
+        if let Some(value) = text.strip_prefix("reduce-inappropriate=") {
+            let fraction = match value.strip_suffix('%') {
+                Some(percent) => percent.trim().parse::<f64>().map(|p| p / 100.0),
+                None => value.trim().parse::<f64>(),
+            };
+            match fraction {
+                Ok(f) if (0.0..=1.0).contains(&f) => return Ok(Scenario::ReduceInappropriate(f)),
+                _ => bail!("--scenario {text:?}: the reduction must be a percentage from 0% to 100% (e.g. reduce-inappropriate=50%)"),
+            }
+        }
+        bail!("--scenario {text:?} is not known (expected eliminate-inappropriate or reduce-inappropriate=N%)")
+    }
+
+    pub fn fraction(self) -> f64 {
+        match self {
+            Scenario::ReduceInappropriate(f) => f,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            Scenario::ReduceInappropriate(f) if f >= 1.0 => {
+                "eliminate the current period's inappropriate OAP days".into()
+            }
+            Scenario::ReduceInappropriate(f) => format!(
+                "cut the current period's inappropriate OAP days by {}%",
+                f * 100.0
+            ),
+        }
+    }
+}
+
+/// The assumptions of an estimate.
+#[derive(Debug, Clone)]
+pub struct Assumptions {
+    pub baseline: Period,
+    pub current: Period,
+    /// Share of savings committed to community services.
+    pub reinvest_share: f64,
+    /// An OAP daily cost given by the user instead of the recorded baseline mean.
+    pub oap_daily_cost: Option<f64>,
+    pub scenario: Option<Scenario>,
+}
+
+/// Where the OAP daily cost of a row came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostSource {
+    RecordedBaselineMean,
+    Given,
+    /// No OAP in the baseline had a recorded cost: the row cannot be costed.
+    NoneRecorded,
+}
+
+impl CostSource {
+    pub fn name(self) -> &'static str {
+        match self {
+            CostSource::RecordedBaselineMean => "recorded mean of the baseline",
+            CostSource::Given => "given (--oap-daily-cost)",
+            CostSource::NoneRecorded => "no cost recorded in the baseline: not costed",
+        }
+    }
+}
+
+/// A low, central and high money figure.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Range {
+    pub low: f64,
+    pub central: f64,
+    pub high: f64,
+}
+
+impl Range {
+    fn scale(per_day: Range, days: f64) -> Range {
+        let (a, b) = (per_day.low * days, per_day.high * days);
+        Range {
+            low: a.min(b),
+            central: per_day.central * days,
+            high: a.max(b),
+        }
+    }
+    fn times(self, share: f64) -> Range {
+        Range {
+            low: self.low * share,
+            central: self.central * share,
+            high: self.high * share,
+        }
+    }
+    fn add(self, other: Range) -> Range {
+        Range {
+            low: self.low + other.low,
+            central: self.central + other.central,
+            high: self.high + other.high,
+        }
+    }
+}
+
+fn non_negative(r: Range) -> Range {
+    Range {
+        low: r.low.max(0.0),
+        central: r.central.max(0.0),
+        high: r.high.max(0.0),
+    }
+}
+
+/// The estimate for one collaborative and service line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    pub collaborative: String,
+    pub service_line: String,
+    pub baseline_oap_days: f64,
+    pub current_oap_days: f64,
+    pub baseline_oap_days_annualised: f64,
+    pub current_oap_days_annualised: f64,
+    pub avoided_oap_days_annualised: f64,
+    pub cost_source: CostSource,
+    pub oap_daily_cost: Option<f64>,
+    pub oap_daily_cost_lower_quartile: Option<f64>,
+    pub oap_daily_cost_upper_quartile: Option<f64>,
+    pub local_daily_cost: Option<f64>,
+    /// Saving per avoided day: low, central, high.
+    pub saving_per_day: Option<Range>,
+    /// Positive avoided days × saving per day (zero when OAP days rose).
+    pub estimated_saving: Option<Range>,
+    /// Risen OAP days × saving per day (zero when OAP days fell).
+    pub cost_pressure: Option<Range>,
+    pub reinvestment: Option<Range>,
+    pub scenario_avoided_oap_days_annualised: Option<f64>,
+    pub scenario_saving: Option<Range>,
+    pub scenario_reinvestment: Option<Range>,
+}
+
+/// Per-placement recorded daily costs of OAPs active in `period`, quartiles per collaborative and
+/// service line.
+pub fn cost_quartiles(
+    placements: &DataFrame,
+    period: &Period,
+) -> PolarsResult<BTreeMap<(String, String), CostQuartiles>> {
+    let frame = placements
+        .clone()
+        .lazy()
+        .filter(col("out_of_area").and(col("daily_cost").is_not_null()))
+        .with_columns([day("start_date").alias("s"), day("end_date").alias("e")])
+        .filter(touches(period.start_day(), period.end_day()))
+        .group_by([col("collaborative"), col("service_line")])
+        .agg([
+            col("daily_cost")
+                .quantile(lit(0.25), QuantileMethod::Linear)
+                .alias("lower"),
+            col("daily_cost")
+                .quantile(lit(0.75), QuantileMethod::Linear)
+                .alias("upper"),
+        ])
+        .collect()?;
+    let mut out = BTreeMap::new();
+    let (c, s) = (
+        frame.column("collaborative")?.str()?,
+        frame.column("service_line")?.str()?,
+    );
+    let (lower, upper) = (frame.column("lower")?.f64()?, frame.column("upper")?.f64()?);
+    for i in 0..frame.height() {
+        if let (Some(c), Some(s), Some(lower), Some(upper)) =
+            (c.get(i), s.get(i), lower.get(i), upper.get(i))
+        {
+            out.insert(
+                (c.to_string(), s.to_string()),
+                CostQuartiles { lower, upper },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// OAP use per collaborative and service line from a `rates --by service_line` frame of one period.
+pub fn period_use(rates: &DataFrame) -> PolarsResult<BTreeMap<(String, String), PeriodUse>> {
+    let mut out = BTreeMap::new();
+    let c = rates.column("collaborative")?.str()?;
+    let s = rates.column("service_line")?.str()?;
+    let number = |name: &str| -> PolarsResult<Vec<f64>> {
+        Ok(rates
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect())
+    };
+    let (days, inappropriate, with_cost, cost) = (
+        number("oap_days")?,
+        number("inappropriate_oap_days")?,
+        number("oap_days_with_cost")?,
+        number("total_recorded_cost")?,
+    );
+    for i in 0..rates.height() {
+        if let (Some(c), Some(s)) = (c.get(i), s.get(i)) {
+            out.insert(
+                (c.to_string(), s.to_string()),
+                PeriodUse {
+                    oap_days: days[i],
+                    inappropriate_oap_days: inappropriate[i],
+                    oap_days_with_cost: with_cost[i],
+                    total_recorded_cost: cost[i],
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The estimates per collaborative and service line, in code order.
+///
+/// A service line with OAP days in either period needs a local daily cost; its absence is an
+/// error naming the collaborative and service line. A service line with no OAP days in either
+/// period is left out (nothing to estimate).
+pub fn estimate(
+    baseline: &BTreeMap<(String, String), PeriodUse>,
+    current: &BTreeMap<(String, String), PeriodUse>,
+    quartiles: &BTreeMap<(String, String), CostQuartiles>,
+    local_daily_costs: &BTreeMap<(String, String), f64>,
+    assumptions: &Assumptions,
+) -> Result<Vec<Estimate>> {
+    // Multiply before dividing, so that a whole year's days come back exactly.
+    let annualise = |days: f64, p: &Period| days * 365.0 / p.length_days() as f64;
+    let (baseline_period, current_period) = (&assumptions.baseline, &assumptions.current);
+    let keys: std::collections::BTreeSet<&(String, String)> =
+        baseline.keys().chain(current.keys()).collect();
+    let mut out = Vec::new();
+    for key in keys {
+        let b = baseline.get(key).copied().unwrap_or_default();
+        let c = current.get(key).copied().unwrap_or_default();
+        if b.oap_days == 0.0 && c.oap_days == 0.0 {
+            continue;
+        }
+        let Some(&local) = local_daily_costs.get(key) else {
+            bail!(
+                "no local daily cost for collaborative {} and service line {}: add it to the local costs reference (local_costs.csv)",
+                key.0, key.1
+            );
+        };
+        let baseline_annual = annualise(b.oap_days, baseline_period);
+        let current_annual = annualise(c.oap_days, current_period);
+        let avoided = baseline_annual - current_annual;
+        let recorded_mean =
+            (b.oap_days_with_cost > 0.0).then(|| b.total_recorded_cost / b.oap_days_with_cost);
+        let quartile = quartiles.get(key).copied();
+        let (source, cost, low_cost, high_cost) = match (assumptions.oap_daily_cost, recorded_mean)
+        {
+            (Some(given), _) => (CostSource::Given, Some(given), Some(given), Some(given)),
+            (None, Some(mean)) => (
+                CostSource::RecordedBaselineMean,
+                Some(mean),
+                quartile.map(|q| q.lower),
+                quartile.map(|q| q.upper),
+            ),
+            (None, None) => (CostSource::NoneRecorded, None, None, None),
+        };
+        let saving_per_day = match (cost, low_cost, high_cost) {
+            (Some(mid), Some(lo), Some(hi)) => Some(Range {
+                low: lo - local,
+                central: mid - local,
+                high: hi - local,
+            }),
+            _ => None,
+        };
+        let effect = saving_per_day.map(|per_day| Range::scale(per_day, avoided));
+        // A fall in OAP days is a saving, a rise a cost pressure; each keeps its own range (the
+        // low end of a saving may be below zero where cheap OAPs cost less than a local bed).
+        let estimated_saving = effect.map(|e| if avoided > 0.0 { e } else { Range::default() });
+        let cost_pressure = effect.map(|e| {
+            if avoided < 0.0 {
+                Range {
+                    low: -e.high,
+                    central: -e.central,
+                    high: -e.low,
+                }
+            } else {
+                Range::default()
+            }
+        });
+        let scenario_days = assumptions
+            .scenario
+            .map(|s| annualise(c.inappropriate_oap_days, current_period) * s.fraction());
+        let scenario_saving = match (scenario_days, saving_per_day) {
+            (Some(days), Some(per_day)) => Some(Range::scale(per_day, days)),
+            _ => None,
+        };
+        out.push(Estimate {
+            collaborative: key.0.clone(),
+            service_line: key.1.clone(),
+            baseline_oap_days: b.oap_days,
+            current_oap_days: c.oap_days,
+            baseline_oap_days_annualised: baseline_annual,
+            current_oap_days_annualised: current_annual,
+            avoided_oap_days_annualised: avoided,
+            cost_source: source,
+            oap_daily_cost: cost,
+            oap_daily_cost_lower_quartile: low_cost,
+            oap_daily_cost_upper_quartile: high_cost,
+            local_daily_cost: Some(local),
+            saving_per_day,
+            estimated_saving,
+            cost_pressure,
+            reinvestment: estimated_saving
+                .map(|s| non_negative(s).times(assumptions.reinvest_share)),
+            scenario_avoided_oap_days_annualised: scenario_days,
+            scenario_saving,
+            scenario_reinvestment: scenario_saving.map(|s| s.times(assumptions.reinvest_share)),
+        });
+    }
+    Ok(out)
+}
+
+/// A collaborative's total: sums of the costed service lines, savings and pressures apart; its
+/// reinvestment is the committed share of the net saving (savings less pressures), never negative.
+pub fn total(collaborative: &str, rows: &[&Estimate], share: f64) -> Estimate {
+    let sum = |f: &dyn Fn(&Estimate) -> f64| rows.iter().map(|r| f(r)).sum::<f64>();
+    let sum_range = |f: &dyn Fn(&Estimate) -> Option<Range>| {
+        rows.iter()
+            .filter_map(|r| f(r))
+            .fold(Range::default(), Range::add)
+    };
+    let saving = sum_range(&|r| r.estimated_saving);
+    let pressure = sum_range(&|r| r.cost_pressure);
+    let net = Range {
+        low: (saving.low - pressure.high).max(0.0),
+        central: (saving.central - pressure.central).max(0.0),
+        high: (saving.high - pressure.low).max(0.0),
+    };
+    let has_scenario = rows.iter().any(|r| r.scenario_saving.is_some());
+    let scenario_saving = has_scenario.then(|| sum_range(&|r| r.scenario_saving));
+    Estimate {
+        collaborative: collaborative.to_string(),
+        service_line: "all".into(),
+        baseline_oap_days: sum(&|r| r.baseline_oap_days),
+        current_oap_days: sum(&|r| r.current_oap_days),
+        baseline_oap_days_annualised: sum(&|r| r.baseline_oap_days_annualised),
+        current_oap_days_annualised: sum(&|r| r.current_oap_days_annualised),
+        avoided_oap_days_annualised: sum(&|r| r.avoided_oap_days_annualised),
+        cost_source: CostSource::RecordedBaselineMean,
+        oap_daily_cost: None,
+        oap_daily_cost_lower_quartile: None,
+        oap_daily_cost_upper_quartile: None,
+        local_daily_cost: None,
+        saving_per_day: None,
+        estimated_saving: Some(saving),
+        cost_pressure: Some(pressure),
+        reinvestment: Some(net.times(share)),
+        scenario_avoided_oap_days_annualised: has_scenario
+            .then(|| sum(&|r| r.scenario_avoided_oap_days_annualised.unwrap_or(0.0))),
+        scenario_saving,
+        scenario_reinvestment: scenario_saving.map(|s| s.times(share)),
+    }
+}
+
+/// The output fields of a reinvestment row.
+pub fn fields() -> Vec<Field> {
+    // Under suppression, every estimate is suppressed with the OAP day counts it comes from.
+    const FROM: [&str; 2] = ["baseline_oap_days", "current_oap_days"];
+    let money = |name: &str, heading: &str| Field::new(name, Kind::Money, heading, &FROM);
+    vec![
+        Field::text("collaborative", "Collaborative"),
+        Field::text("service_line", "Service line"),
+        Field::count("baseline_oap_days", ""),
+        Field::count("current_oap_days", ""),
+        Field::new(
+            "baseline_oap_days_annualised",
+            Kind::Number,
+            "Baseline OAP days/yr",
+            &["baseline_oap_days"],
+        ),
+        Field::new(
+            "current_oap_days_annualised",
+            Kind::Number,
+            "Current OAP days/yr",
+            &["current_oap_days"],
+        ),
+        Field::new(
+            "avoided_oap_days_annualised",
+            Kind::Number,
+            "Avoided days/yr",
+            &FROM,
+        ),
+        Field::text("oap_daily_cost_source", ""),
+        money("oap_daily_cost", "OAP £/day"),
+        money("oap_daily_cost_lower_quartile", ""),
+        money("oap_daily_cost_upper_quartile", ""),
+        money("local_daily_cost", "Local £/day"),
+        money("saving_per_avoided_day", ""),
+        money("estimated_saving", "Saving"),
+        money("estimated_saving_low", ""),
+        money("estimated_saving_high", ""),
+        Field::new("range", Kind::Text, "Range (low–high)", &FROM),
+        money("cost_pressure", "Cost pressure"),
+        money("cost_pressure_low", ""),
+        money("cost_pressure_high", ""),
+        money("reinvestment", "Reinvestment"),
+        money("reinvestment_low", ""),
+        money("reinvestment_high", ""),
+        Field::new(
+            "scenario_avoided_oap_days_annualised",
+            Kind::Number,
+            "",
+            &FROM,
+        ),
+        money("scenario_saving", ""),
+        money("scenario_saving_low", ""),
+        money("scenario_saving_high", ""),
+        money("scenario_reinvestment", ""),
+    ]
+}
+
+/// An estimate as output cells, in [`fields`] order.
+pub fn cells(e: &Estimate, with_scenario: bool) -> Vec<Cell> {
+    let num = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+    let money = |v: Option<f64>| v.map_or(Cell::Null, |v| Cell::Float((v * 100.0).round() / 100.0));
+    let range = |r: Option<Range>| {
+        [
+            money(r.map(|r| r.central)),
+            money(r.map(|r| r.low)),
+            money(r.map(|r| r.high)),
+        ]
+    };
+    let pounds = |v: f64| {
+        crate::render::format_cell(&Field::new("m", Kind::Money, "m", &[]), &Cell::Float(v))
+    };
+    let mut row = vec![
+        Cell::Text(e.collaborative.clone()),
+        Cell::Text(e.service_line.clone()),
+        Cell::Int(e.baseline_oap_days.round() as i64),
+        Cell::Int(e.current_oap_days.round() as i64),
+        num(Some(e.baseline_oap_days_annualised)),
+        num(Some(e.current_oap_days_annualised)),
+        num(Some(e.avoided_oap_days_annualised)),
+        if e.service_line == "all" {
+            Cell::Null
+        } else {
+            Cell::Text(e.cost_source.name().into())
+        },
+        money(e.oap_daily_cost),
+        money(e.oap_daily_cost_lower_quartile),
+        money(e.oap_daily_cost_upper_quartile),
+        money(e.local_daily_cost),
+        money(e.saving_per_day.map(|r| r.central)),
+    ];
+    row.extend(range(e.estimated_saving));
+    // The range of whichever applies: the saving, or the cost pressure.
+    let shown = match (e.estimated_saving, e.cost_pressure) {
+        (Some(s), _) if s != Range::default() => Some(s),
+        (_, Some(p)) if p != Range::default() => Some(p),
+        _ => None,
+    };
+    row.push(shown.map_or(Cell::Null, |r| {
+        Cell::Text(format!("{} to {}", pounds(r.low), pounds(r.high)))
+    }));
+    row.extend(range(e.cost_pressure));
+    row.extend(range(e.reinvestment));
+    if with_scenario {
+        row.push(num(e.scenario_avoided_oap_days_annualised));
+        row.push(money(e.scenario_saving.map(|r| r.central)));
+        row.push(money(e.scenario_saving.map(|r| r.low)));
+        row.push(money(e.scenario_saving.map(|r| r.high)));
+        row.push(money(e.scenario_reinvestment.map(|r| r.central)));
+    } else {
+        row.extend([Cell::Null, Cell::Null, Cell::Null, Cell::Null, Cell::Null]);
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn fy(year: i32) -> Period {
+        crate::periods::financial_year(year)
+    }
+
+    fn key(c: &str, s: &str) -> (String, String) {
+        (c.to_string(), s.to_string())
+    }
+
+    fn assumptions(scenario: Option<Scenario>) -> Assumptions {
+        Assumptions {
+            baseline: fy(2024),
+            current: fy(2025),
+            reinvest_share: 0.5,
+            oap_daily_cost: None,
+            scenario,
+        }
+    }
+
+    #[test]
+    fn falling_rising_and_uncosted_service_lines() {
+        let use_ = |days: f64, inappropriate: f64, with_cost: f64, cost: f64| PeriodUse {
+            oap_days: days,
+            inappropriate_oap_days: inappropriate,
+            oap_days_with_cost: with_cost,
+            total_recorded_cost: cost,
+        };
+        // 2024-25 and 2025-26 both have 365 days: no annualisation effect.
+        let baseline = BTreeMap::from([
+            (key("AAA", "acute"), use_(1000.0, 600.0, 800.0, 480_000.0)), // mean £600/day
+            (key("AAA", "picu"), use_(100.0, 50.0, 100.0, 90_000.0)),     // mean £900/day
+            (key("AAA", "secure"), use_(200.0, 0.0, 0.0, 0.0)),           // no cost recorded
+        ]);
+        let current = BTreeMap::from([
+            (key("AAA", "acute"), use_(700.0, 400.0, 0.0, 0.0)),
+            (key("AAA", "picu"), use_(150.0, 100.0, 0.0, 0.0)),
+            (key("AAA", "secure"), use_(100.0, 0.0, 0.0, 0.0)),
+        ]);
+        let quartiles = BTreeMap::from([
+            (
+                key("AAA", "acute"),
+                CostQuartiles {
+                    lower: 550.0,
+                    upper: 680.0,
+                },
+            ),
+            (
+                key("AAA", "picu"),
+                CostQuartiles {
+                    lower: 850.0,
+                    upper: 1000.0,
+                },
+            ),
+        ]);
+        let local = BTreeMap::from([
+            (key("AAA", "acute"), 450.0),
+            (key("AAA", "picu"), 800.0),
+            (key("AAA", "secure"), 500.0),
+        ]);
+        let rows = estimate(
+            &baseline,
+            &current,
+            &quartiles,
+            &local,
+            &assumptions(Some(Scenario::ReduceInappropriate(0.5))),
+        )
+        .unwrap();
+
+        let acute = &rows[0];
+        assert_eq!(acute.avoided_oap_days_annualised, 300.0);
+        assert_eq!(acute.oap_daily_cost, Some(600.0));
+        // 300 days × (600 − 450) = 45,000; range 300 × 100 to 300 × 230.
+        assert_eq!(
+            acute.estimated_saving,
+            Some(Range {
+                low: 30_000.0,
+                central: 45_000.0,
+                high: 69_000.0
+            })
+        );
+        assert_eq!(acute.cost_pressure, Some(Range::default()));
+        assert_eq!(
+            acute.reinvestment,
+            Some(Range {
+                low: 15_000.0,
+                central: 22_500.0,
+                high: 34_500.0
+            })
+        );
+        // Scenario: half of 400 inappropriate days × £150.
+        assert_eq!(acute.scenario_avoided_oap_days_annualised, Some(200.0));
+        assert_eq!(acute.scenario_saving.unwrap().central, 30_000.0);
+
+        let picu = &rows[1];
+        // OAP days rose by 50: a cost pressure of 50 × (900 − 800) = 5,000 (range 2,500–10,000).
+        assert_eq!(picu.avoided_oap_days_annualised, -50.0);
+        assert_eq!(picu.estimated_saving, Some(Range::default()));
+        assert_eq!(
+            picu.cost_pressure,
+            Some(Range {
+                low: 2_500.0,
+                central: 5_000.0,
+                high: 10_000.0
+            })
+        );
+
+        let secure = &rows[2];
+        assert_eq!(secure.cost_source, CostSource::NoneRecorded);
+        assert_eq!(secure.estimated_saving, None);
+
+        let all: Vec<&Estimate> = rows.iter().collect();
+        let t = total("AAA", &all, 0.5);
+        assert_eq!(t.avoided_oap_days_annualised, 300.0 - 50.0 + 100.0);
+        assert_eq!(t.estimated_saving.unwrap().central, 45_000.0);
+        assert_eq!(t.cost_pressure.unwrap().central, 5_000.0);
+        // Half of the net 40,000; low: 30,000 − 10,000; high: 69,000 − 2,500.
+        assert_eq!(
+            t.reinvestment,
+            Some(Range {
+                low: 10_000.0,
+                central: 20_000.0,
+                high: 33_250.0
+            })
+        );
+    }
+
+    #[test]
+    fn partial_current_period_is_annualised() {
+        let current_period = Period {
+            label: "2025-04-01 to 2025-09-30".into(),
+            start: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2025, 9, 30).unwrap(),
+        };
+        let a = Assumptions {
+            current: current_period,
+            oap_daily_cost: Some(700.0),
+            ..assumptions(None)
+        };
+        let baseline = BTreeMap::from([(
+            key("AAA", "acute"),
+            PeriodUse {
+                oap_days: 730.0,
+                ..Default::default()
+            },
+        )]);
+        let current = BTreeMap::from([(
+            key("AAA", "acute"),
+            PeriodUse {
+                oap_days: 183.0,
+                ..Default::default()
+            },
+        )]);
+        let local = BTreeMap::from([(key("AAA", "acute"), 500.0)]);
+        let rows = estimate(&baseline, &current, &BTreeMap::new(), &local, &a).unwrap();
+        // 183 days in 183 days is 365 a year; baseline 730 a year: 365 avoided × £200.
+        assert_eq!(rows[0].current_oap_days_annualised, 365.0);
+        assert_eq!(rows[0].avoided_oap_days_annualised, 365.0);
+        assert_eq!(rows[0].cost_source, CostSource::Given);
+        assert_eq!(
+            rows[0].estimated_saving,
+            Some(Range {
+                low: 73_000.0,
+                central: 73_000.0,
+                high: 73_000.0
+            })
+        );
+    }
+
+    #[test]
+    fn missing_local_cost_names_collaborative_and_service_line() {
+        let baseline = BTreeMap::from([(
+            key("AAA", "picu"),
+            PeriodUse {
+                oap_days: 10.0,
+                ..Default::default()
+            },
+        )]);
+        let error = estimate(
+            &baseline,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &assumptions(None),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no local daily cost for collaborative AAA and service line picu: add it to the local costs reference (local_costs.csv)"
+        );
+    }
+
+    #[test]
+    fn scenarios_parse() {
+        assert_eq!(
+            Scenario::parse("eliminate-inappropriate").unwrap(),
+            Scenario::ReduceInappropriate(1.0)
+        );
+        assert_eq!(
+            Scenario::parse("reduce-inappropriate=50%").unwrap(),
+            Scenario::ReduceInappropriate(0.5)
+        );
+        assert_eq!(
+            Scenario::parse("reduce-inappropriate=0.25").unwrap(),
+            Scenario::ReduceInappropriate(0.25)
+        );
+        assert!(Scenario::parse("reduce-inappropriate=150%").is_err());
+        assert!(Scenario::parse("halve-everything").is_err());
+    }
+}
