@@ -6,6 +6,7 @@ pub mod los;
 pub mod rates;
 pub mod reinvest;
 pub mod spc;
+pub mod summary;
 pub mod validate;
 
 use std::io::Write;
@@ -16,7 +17,7 @@ use chrono::NaiveDate;
 use crate::cli::{InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
 use crate::extract::{bundled_data_dir, resolve_inputs};
 use crate::load::{load, write_atomically, Inputs};
-use crate::periods::{last_complete_month_end, month_start, parse_bound, periods_within, Period};
+use crate::periods::{last_complete_month_end, month_start, parse_bound, periods_within, Period, PeriodKind};
 use crate::render::{self, Report};
 use crate::scope::Scope;
 use crate::suppress::{self, Suppression};
@@ -161,14 +162,29 @@ pub fn listed_collaboratives(inputs: &Inputs, scope: &Scope) -> Vec<String> {
         .collect()
 }
 
+/// The valid rows in scope, and the collaboratives that must each have a row per period.
+pub struct Selection {
+    pub admissions: polars::prelude::DataFrame,
+    pub placements: polars::prelude::DataFrame,
+    pub collaboratives: Vec<String>,
+    pub scope: Scope,
+}
+
+/// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts.
+pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
+    use polars::prelude::IntoLazy;
+    Ok(Selection {
+        admissions: scope.apply(inputs.checked.admissions.clone().lazy()).collect()?,
+        placements: scope.apply(inputs.checked.placements.clone().lazy()).collect()?,
+        collaboratives: listed_collaboratives(inputs, &scope),
+        scope,
+    })
+}
+
 /// The `parameters` metadata shared by the period-based commands.
-pub fn period_parameters(
-    args: &PeriodArgs,
-    periods: &[Period],
-    scope: &Scope,
-) -> serde_json::Value {
+pub fn period_parameters(kind: PeriodKind, periods: &[Period], scope: &Scope) -> serde_json::Value {
     serde_json::json!({
-        "period": args.period,
+        "period": kind,
         "from": periods.first().map(|p| p.start.to_string()),
         "to": periods.last().map(|p| p.end.to_string()),
         "collaboratives": scope.collaboratives,

@@ -4,9 +4,11 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, listed_collaboratives, load_inputs, period_parameters, resolve_periods};
+use super::{emit, load_inputs, period_parameters, resolve_periods, select, Selection};
 use crate::cli::RatesArgs;
-use crate::rates::{fields, rates, RatesRequest};
+use crate::load::Inputs;
+use crate::periods::{Period, PeriodKind};
+use crate::rates::{fields, rates, Breakdown, RatesRequest};
 use crate::render::{Format, Report};
 
 pub fn run(args: &RatesArgs) -> Result<()> {
@@ -14,34 +16,10 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let mut inputs = load_inputs(&args.input, quiet)?;
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let scope = args.scope.scope();
+    let selection = select(&inputs, args.scope.scope())?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-
-    let admissions = scope
-        .apply(inputs.checked.admissions.clone().lazy())
-        .collect()?;
-    let placements = scope
-        .apply(inputs.checked.placements.clone().lazy())
-        .collect()?;
-    let collaboratives = listed_collaboratives(&inputs, &scope);
-    let populations = populations_frame(&inputs.reference)?;
-    let frame = rates(
-        &admissions,
-        &placements,
-        &RatesRequest {
-            periods: &periods,
-            by: &args.by,
-            collaboratives: &collaboratives,
-            populations,
-        },
-    )?;
-
+    let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
     crate::timing("rates computed", t0);
-    let mut report = Report::from_frame("rates", &frame, fields(&args.by))?;
-    let mut parameters = period_parameters(&args.periods, &periods, &scope);
-    parameters["by"] = json!(args.by);
-    report.meta.insert("parameters".into(), parameters);
-    report.meta.insert("inputs".into(), inputs.metadata());
     if args.output.format == Format::Table {
         report.notes.push(
             "Length and distance bands, reason-not-known days, cost coverage and per-100k figures: --format csv or json.".into(),
@@ -55,6 +33,25 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     result
 }
 
+/// The rates report (rows and metadata) for the selection and periods.
+pub fn report(inputs: &Inputs, selection: &Selection, kind: PeriodKind, periods: &[Period], by: &[Breakdown]) -> Result<Report> {
+    let frame = rates(
+        &selection.admissions,
+        &selection.placements,
+        &RatesRequest {
+            periods,
+            by,
+            collaboratives: &selection.collaboratives,
+            populations: populations_frame(&inputs.reference)?,
+        },
+    )?;
+    let mut report = Report::from_frame("rates", &frame, fields(by))?;
+    let mut parameters = period_parameters(kind, periods, &selection.scope);
+    parameters["by"] = json!(by);
+    report.meta.insert("parameters".into(), parameters);
+    report.meta.insert("inputs".into(), inputs.metadata());
+    Ok(report)
+}
 /// `collaborative, population` from the reference (population null where not given).
 pub fn populations_frame(reference: &crate::reference::Reference) -> PolarsResult<DataFrame> {
     let codes: Vec<&str> = reference

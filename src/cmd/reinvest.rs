@@ -2,10 +2,10 @@
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, listed_collaboratives, load_inputs, parse_date};
+use super::{emit, load_inputs, parse_date, select, Selection};
+use crate::load::Inputs;
 use crate::cli::ReinvestArgs;
 use crate::periods::{financial_year, financial_year_of, parse_financial_year, Period};
 use crate::rates::{rates, Breakdown, RatesRequest};
@@ -49,22 +49,43 @@ fn cap_at(period: Period, extract_date: NaiveDate, option: &str) -> Result<Perio
     })
 }
 
+/// What to estimate: periods as given (`None`: the defaults), share, cost and scenario.
+pub struct ReinvestOptions {
+    pub baseline: Option<String>,
+    pub current: Option<String>,
+    pub reinvest_share: f64,
+    pub oap_daily_cost: Option<f64>,
+    pub scenario: Option<Scenario>,
+}
+
 pub fn run(args: &ReinvestArgs) -> Result<()> {
-    if !(0.0..=1.0).contains(&args.reinvest_share) {
-        bail!(
-            "--reinvest-share {} must be between 0 and 1",
-            args.reinvest_share
-        );
-    }
-    if args
-        .oap_daily_cost
-        .is_some_and(|c| !c.is_finite() || c < 0.0)
-    {
-        bail!("--oap-daily-cost must be a non-negative number of pounds");
-    }
-    let scenario = args.scenario.as_deref().map(Scenario::parse).transpose()?;
+    let options = ReinvestOptions {
+        baseline: args.baseline.clone(),
+        current: args.current.clone(),
+        reinvest_share: args.reinvest_share,
+        oap_daily_cost: args.oap_daily_cost,
+        scenario: args.scenario.as_deref().map(Scenario::parse).transpose()?,
+    };
     let mut inputs = load_inputs(&args.input, args.output.quiet)?;
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    let selection = select(&inputs, args.scope.scope())?;
+    let report = report(&inputs, &selection, &options)?;
+    if !args.output.quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
+    emit(report, &args.output, Some(&args.suppress))
+}
+
+/// The reinvestment report: a row per collaborative and service line, a total per collaborative,
+/// and the assumptions.
+pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions) -> Result<Report> {
+    if !(0.0..=1.0).contains(&options.reinvest_share) {
+        bail!("--reinvest-share {} must be between 0 and 1", options.reinvest_share);
+    }
+    if options.oap_daily_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
+        bail!("--oap-daily-cost must be a non-negative number of pounds");
+    }
+    let scenario = options.scenario;
     let extract_date = inputs.checked.extract_date;
     let last_complete = {
         let fy = financial_year(financial_year_of(extract_date));
@@ -74,11 +95,11 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
             financial_year(financial_year_of(extract_date) - 1)
         }
     };
-    let current = match &args.current {
+    let current = match &options.current {
         Some(text) => cap_at(parse_period(text, "--current")?, extract_date, "--current")?,
         None => last_complete.clone(),
     };
-    let baseline = match &args.baseline {
+    let baseline = match &options.baseline {
         Some(text) => parse_period(text, "--baseline")?,
         None => financial_year(financial_year_of(current.start) - 1),
     };
@@ -99,35 +120,29 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
     if inputs.reference.local_daily_costs.is_empty() {
         bail!("no local daily costs: give --local-costs PATH (collaborative, service_line, local_daily_cost) or --data DIR holding local_costs.csv");
     }
-    let scope = args.scope.scope();
-    let admissions = scope
-        .apply(inputs.checked.admissions.clone().lazy())
-        .collect()?;
-    let placements = scope
-        .apply(inputs.checked.placements.clone().lazy())
-        .collect()?;
-    let collaboratives = listed_collaboratives(&inputs, &scope);
+    let (admissions, placements, collaboratives) = (&selection.admissions, &selection.placements, &selection.collaboratives);
+    let scope = &selection.scope;
     let populations = super::rates::populations_frame(&inputs.reference)?;
     let use_in = |period: &Period| -> Result<_> {
         let request = RatesRequest {
             periods: std::slice::from_ref(period),
             by: &[Breakdown::ServiceLine],
-            collaboratives: &collaboratives,
+            collaboratives,
             populations: populations.clone(),
         };
-        Ok(period_use(&rates(&admissions, &placements, &request)?)?)
+        Ok(period_use(&rates(admissions, placements, &request)?)?)
     };
     let assumptions = Assumptions {
         baseline: baseline.clone(),
         current: current.clone(),
-        reinvest_share: args.reinvest_share,
-        oap_daily_cost: args.oap_daily_cost,
+        reinvest_share: options.reinvest_share,
+        oap_daily_cost: options.oap_daily_cost,
         scenario,
     };
     let estimates = estimate(
         &use_in(&baseline)?,
         &use_in(&current)?,
-        &cost_quartiles(&placements, &baseline)?,
+        &cost_quartiles(placements, &baseline)?,
         &inputs.reference.local_daily_costs,
         &assumptions,
     )?;
@@ -154,7 +169,7 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
             }
         }
         report.rows.push(cells(
-            &total(code, &rows, args.reinvest_share),
+            &total(code, &rows, options.reinvest_share),
             scenario.is_some(),
         ));
     }
@@ -162,12 +177,12 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
     let assumptions_json = json!({
         "baseline": {"label": baseline.label, "start": baseline.start.to_string(), "end": baseline.end.to_string(), "days": days(&baseline), "annualisation": format!("× 365 ÷ {}", days(&baseline))},
         "current": {"label": current.label, "start": current.start.to_string(), "end": current.end.to_string(), "days": days(&current), "annualisation": format!("× 365 ÷ {}", days(&current))},
-        "oap_daily_cost": match args.oap_daily_cost {
+        "oap_daily_cost": match options.oap_daily_cost {
             Some(c) => json!({"source": "given", "pounds": c}),
             None => json!({"source": "recorded mean of the baseline per collaborative and service line", "range": "lower and upper quartile of the recorded daily costs of OAPs active in the baseline"}),
         },
         "local_daily_cost": {"source": inputs.reference.local_costs_path},
-        "reinvest_share": args.reinvest_share,
+        "reinvest_share": options.reinvest_share,
         "scenario": scenario.map(|s| s.describe()),
         "not_costed": uncosted,
         "totals": "per collaborative (service_line \"all\"): savings and cost pressures summed apart; reinvestment = share × (savings − pressures), never below zero",
@@ -179,11 +194,11 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
         current.label,
         days(&current)
     ));
-    report.notes.push(match args.oap_daily_cost {
+    report.notes.push(match options.oap_daily_cost {
         Some(c) => format!("OAP daily cost: £{c} given; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
         None => format!("OAP daily cost: recorded mean of the baseline, range from its lower and upper quartiles; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
     });
-    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures).", args.reinvest_share * 100.0));
+    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures).", options.reinvest_share * 100.0));
     if let Some(s) = scenario {
         report.notes.push(format!(
             "Scenario: {} (scenario_* fields in csv or json).",
@@ -202,8 +217,5 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
     );
     report.meta.insert("assumptions".into(), assumptions_json);
     report.meta.insert("inputs".into(), inputs.metadata());
-    if !args.output.quiet {
-        eprintln!("oapstat: {}", inputs.counts_line());
-    }
-    emit(report, &args.output, Some(&args.suppress))
+    Ok(report)
 }

@@ -4,10 +4,13 @@ use anyhow::{bail, Result};
 use polars::prelude::*;
 use serde_json::{json, Value};
 
-use super::{listed_collaboratives, load_inputs, period_parameters, resolve_periods, write_report};
+use chrono::NaiveDate;
+
+use super::{load_inputs, period_parameters, resolve_periods, select, write_report, Selection};
+use crate::load::Inputs;
 use crate::cli::SpcArgs;
 use crate::los::{self, LosRequest};
-use crate::periods::{add_months, parse_bound, Period};
+use crate::periods::{add_months, parse_bound, Period, PeriodKind};
 use crate::rates::{self, RatesRequest};
 use crate::render::{Cell, Field, Format, Kind, Report};
 use crate::spc::{chart, slope, sparkline, Improvement, Signal};
@@ -45,70 +48,71 @@ pub fn default_improvement(measure: &str) -> Improvement {
     }
 }
 
+/// What to chart, and how.
+pub struct ChartRequest<'a> {
+    pub kind: PeriodKind,
+    pub periods: &'a [Period],
+    pub measure: &'a str,
+    /// `None`: the measure's default direction.
+    pub improvement: Option<Improvement>,
+    pub baseline_months: Option<usize>,
+    /// Fix the limits on the points between these dates.
+    pub baseline_range: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Every point (`rows`, with the series summaries in `meta.series`) and the table of series.
+pub struct Charts {
+    pub points: Report,
+    pub series: Report,
+}
+
 pub fn run(args: &SpcArgs) -> Result<()> {
     let mut inputs = load_inputs(&args.input, args.output.quiet)?;
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let scope = args.scope.scope();
+    let selection = select(&inputs, args.scope.scope())?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let admissions = scope
-        .apply(inputs.checked.admissions.clone().lazy())
-        .collect()?;
-    let placements = scope
-        .apply(inputs.checked.placements.clone().lazy())
-        .collect()?;
-    let collaboratives = listed_collaboratives(&inputs, &scope);
-    let measure = args.measure.as_str();
-
-    // The series come from whichever analysis defines the measure.
-    let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
-    let frame = if los::fields(&[])
-        .iter()
-        .any(|f| f.name == measure && numeric(f))
-    {
-        los::los(
-            &admissions,
-            &placements,
-            &LosRequest {
-                periods: &periods,
-                by: &[],
-                collaboratives: &collaboratives,
-            },
-        )?
-    } else if rates::fields(&[])
-        .iter()
-        .any(|f| f.name == measure && numeric(f))
-    {
-        let populations = super::rates::populations_frame(&inputs.reference)?;
-        rates::rates(
-            &admissions,
-            &placements,
-            &RatesRequest {
-                periods: &periods,
-                by: &[],
-                collaboratives: &collaboratives,
-                populations,
-            },
-        )?
-    } else {
-        let known: Vec<String> = los::fields(&[])
-            .into_iter()
-            .chain(rates::fields(&[]))
-            .filter(numeric)
-            .map(|f| f.name)
-            .collect();
-        bail!(
-            "--measure {measure:?} is not a measure of los or rates (one of: {})",
-            known.join(", ")
-        );
-    };
-    let improvement = args
-        .improvement
-        .unwrap_or_else(|| default_improvement(measure));
     let baseline_range = match (&args.baseline_from, &args.baseline_to) {
         (Some(from), Some(to)) => Some((parse_bound(from, false)?, parse_bound(to, true)?)),
         _ => None,
     };
+    let request = ChartRequest {
+        kind: args.periods.period,
+        periods: &periods,
+        measure: &args.measure,
+        improvement: args.improvement,
+        baseline_months: args.baseline_months,
+        baseline_range,
+    };
+    let charts = charts(&inputs, &selection, &request)?;
+    if !args.output.quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
+    if args.output.format == Format::Table {
+        write_report(&charts.series, &args.output)
+    } else {
+        write_report(&charts.points, &args.output)
+    }
+}
 
+/// XmR charts of one measure per collaborative.
+pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) -> Result<Charts> {
+    let periods = request.periods;
+    let measure = request.measure;
+    let (admissions, placements, collaboratives) = (&selection.admissions, &selection.placements, &selection.collaboratives);
+
+    // The series come from whichever analysis defines the measure.
+    let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
+    let frame = if los::fields(&[]).iter().any(|f| f.name == measure && numeric(f)) {
+        los::los(admissions, placements, &LosRequest { periods, by: &[], collaboratives })?
+    } else if rates::fields(&[]).iter().any(|f| f.name == measure && numeric(f)) {
+        let populations = super::rates::populations_frame(&inputs.reference)?;
+        rates::rates(admissions, placements, &RatesRequest { periods, by: &[], collaboratives, populations })?
+    } else {
+        let known: Vec<String> = los::fields(&[]).into_iter().chain(rates::fields(&[])).filter(numeric).map(|f| f.name).collect();
+        bail!("--measure {measure:?} is not a measure of los or rates (one of: {})", known.join(", "));
+    };
+    let improvement = request.improvement.unwrap_or_else(|| default_improvement(measure));
+    let baseline_range = request.baseline_range;
     let mut points = Report {
         command: "spc".into(),
         fields: point_fields(),
@@ -132,7 +136,7 @@ pub fn run(args: &SpcArgs) -> Result<()> {
             .iter()
             .map(|&i| values[i].unwrap_or_default())
             .collect();
-        let baseline = match (args.baseline_months, baseline_range) {
+        let baseline = match (request.baseline_months, baseline_range) {
             (Some(n), _) => Some(0..n.min(present.len())),
             (None, Some((from, to))) => {
                 let inside: Vec<usize> = (0..present.len())
@@ -184,10 +188,10 @@ pub fn run(args: &SpcArgs) -> Result<()> {
         ));
     }
 
-    let mut parameters = period_parameters(&args.periods, &periods, &scope);
+    let mut parameters = period_parameters(request.kind, periods, &selection.scope);
     parameters["measure"] = json!(measure);
     parameters["improvement"] = json!(improvement);
-    parameters["baseline"] = match (args.baseline_months, baseline_range) {
+    parameters["baseline"] = match (request.baseline_months, baseline_range) {
         (Some(n), _) => json!({"first_points": n}),
         (None, Some((from, to))) => json!({"from": from.to_string(), "to": to.to_string()}),
         _ => Value::Null,
@@ -199,25 +203,17 @@ pub fn run(args: &SpcArgs) -> Result<()> {
         "series".into(),
         Value::Array(series.iter().map(|s| s.json.clone()).collect()),
     );
-    if !args.output.quiet {
-        eprintln!("oapstat: {}", inputs.counts_line());
-    }
-    if args.output.format == Format::Table {
-        let mut table = Report {
-            command: "spc".into(),
-            fields: summary_fields(),
-            rows: series.into_iter().map(|s| s.row).collect(),
-            meta: Default::default(),
-            notes: vec![format!(
-                "{measure}, improvement {}: signals are improvement or concern by that direction. Every point: --format csv or json.",
-                serde_json::to_value(improvement)?.as_str().unwrap_or_default()
-            )],
-        };
-        table.meta = points.meta.clone();
-        write_report(&table, &args.output)
-    } else {
-        write_report(&points, &args.output)
-    }
+    let series_report = Report {
+        command: "spc".into(),
+        fields: summary_fields(),
+        rows: series.into_iter().map(|s| s.row).collect(),
+        meta: points.meta.clone(),
+        notes: vec![format!(
+            "{measure}, improvement {}: signals are improvement or concern by that direction. Every point: --format csv or json.",
+            serde_json::to_value(improvement)?.as_str().unwrap_or_default()
+        )],
+    };
+    Ok(Charts { points, series: series_report })
 }
 
 fn point_fields() -> Vec<Field> {
