@@ -39,6 +39,8 @@ pub enum Command {
     Spc(SpcArgs),
     /// What reduced out-of-area use frees for community services: savings, cost pressures and reinvestment, with ranges.
     Reinvest(ReinvestArgs),
+    /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
+    Summary(SummaryArgs),
     /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
     Generate(GenerateArgs),
 }
@@ -256,6 +258,45 @@ pub struct ReinvestArgs {
     pub scenario: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// The month of the pack: YYYY-MM, or `last` for the last complete month before today
+    /// (or before --as-of).
+    #[arg(long, value_name = "MONTH", help_heading = "Pack")]
+    pub month: String,
+    /// With --month last: the date to count from instead of today, for reproducible runs.
+    #[arg(long, value_name = "DATE", help_heading = "Pack")]
+    pub as_of: Option<String>,
+    /// Folder of packs: the pack is written to OUT/YYYY-MM/.
+    #[arg(long, value_name = "OUT", help_heading = "Pack")]
+    pub out: PathBuf,
+    /// Replace an existing pack for the month.
+    #[arg(long, help_heading = "Pack")]
+    pub force: bool,
+    /// Share of savings committed to community services, for the reinvestment estimate.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 1.0,
+        help_heading = "Pack"
+    )]
+    pub reinvest_share: f64,
+    /// Print the Markdown summary on standard output once the pack is written.
+    #[arg(long, help_heading = "Output")]
+    pub print: bool,
+    /// Say what is being done on standard error.
+    #[arg(long, short, help_heading = "Output")]
+    pub verbose: bool,
     #[command(flatten)]
     pub suppress: SuppressArgs,
 }

@@ -19,6 +19,7 @@ pub mod render;
 pub mod scope;
 pub mod spc;
 pub mod spells;
+pub mod summary;
 pub mod suppress;
 pub mod validate;
 
@@ -43,14 +44,18 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Los(args) => cmd::los::run(&args).map(|_| 0),
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
+        Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
     }
 }
 
-/// The exit code for an error: 1 for problems in the input data, 2 for everything else.
+/// The exit code for an error: 1 for problems in the input data, 3 when another run holds the
+/// pack's lock, 4 when the pack exists already, 2 for everything else.
 pub fn exit_code(error: &anyhow::Error) -> i32 {
     if error.downcast_ref::<load::InvalidInput>().is_some() {
         1
+    } else if let Some(pack) = error.downcast_ref::<cmd::summary::PackError>() {
+        pack.exit_code()
     } else {
         2
     }

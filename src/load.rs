@@ -102,6 +102,20 @@ impl Inputs {
         }
     }
 
+    /// The input's problems in one line (for unattended runs, whose errors are one line).
+    pub fn problems_line(&self) -> String {
+        let findings = &self.checked.findings;
+        let invalid = self.checked.rows_invalid();
+        format!(
+            "the input has {} problem{} in {} row{} (first: {}); run `oapstat validate` to see them all, or pass --skip-invalid REJECTS.csv",
+            group_thousands(findings.len() as i64),
+            plural(findings.len()),
+            group_thousands(invalid as i64),
+            plural(invalid),
+            findings.first().map(|f| f.to_string()).unwrap_or_default()
+        )
+    }
+
     /// One line per extract: rows read, used and rejected.
     pub fn counts_line(&self) -> String {
         let mut parts = Vec::new();

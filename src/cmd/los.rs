@@ -24,16 +24,27 @@ pub fn run(args: &LosArgs) -> Result<()> {
 }
 
 /// The LOS report (rows and metadata) for the selection and periods.
-pub fn report(inputs: &Inputs, selection: &Selection, kind: PeriodKind, periods: &[Period], by: &[LosBreakdown]) -> Result<Report> {
+pub fn report(
+    inputs: &Inputs,
+    selection: &Selection,
+    kind: PeriodKind,
+    periods: &[Period],
+    by: &[LosBreakdown],
+) -> Result<Report> {
     let frame = los(
         &selection.admissions,
         &selection.placements,
-        &LosRequest { periods, by, collaboratives: &selection.collaboratives },
+        &LosRequest {
+            periods,
+            by,
+            collaboratives: &selection.collaboratives,
+        },
     )?;
     let mut report = Report::from_frame("los", &frame, fields(by))?;
     let mut parameters = period_parameters(kind, periods, &selection.scope);
     parameters["by"] = json!(by);
-    parameters["percentile_method"] = json!("linear interpolation between closest ranks (Excel PERCENTILE.INC, R type 7)");
+    parameters["percentile_method"] =
+        json!("linear interpolation between closest ranks (Excel PERCENTILE.INC, R type 7)");
     report.meta.insert("parameters".into(), parameters);
     report.meta.insert("inputs".into(), inputs.metadata());
     Ok(report)

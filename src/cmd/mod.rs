@@ -17,7 +17,9 @@ use chrono::NaiveDate;
 use crate::cli::{InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
 use crate::extract::{bundled_data_dir, resolve_inputs};
 use crate::load::{load, write_atomically, Inputs};
-use crate::periods::{last_complete_month_end, month_start, parse_bound, periods_within, Period, PeriodKind};
+use crate::periods::{
+    last_complete_month_end, month_start, parse_bound, periods_within, Period, PeriodKind,
+};
 use crate::render::{self, Report};
 use crate::scope::Scope;
 use crate::suppress::{self, Suppression};
@@ -174,8 +176,12 @@ pub struct Selection {
 pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
     use polars::prelude::IntoLazy;
     Ok(Selection {
-        admissions: scope.apply(inputs.checked.admissions.clone().lazy()).collect()?,
-        placements: scope.apply(inputs.checked.placements.clone().lazy()).collect()?,
+        admissions: scope
+            .apply(inputs.checked.admissions.clone().lazy())
+            .collect()?,
+        placements: scope
+            .apply(inputs.checked.placements.clone().lazy())
+            .collect()?,
         collaboratives: listed_collaboratives(inputs, &scope),
         scope,
     })

@@ -34,7 +34,13 @@ pub fn run(args: &RatesArgs) -> Result<()> {
 }
 
 /// The rates report (rows and metadata) for the selection and periods.
-pub fn report(inputs: &Inputs, selection: &Selection, kind: PeriodKind, periods: &[Period], by: &[Breakdown]) -> Result<Report> {
+pub fn report(
+    inputs: &Inputs,
+    selection: &Selection,
+    kind: PeriodKind,
+    periods: &[Period],
+    by: &[Breakdown],
+) -> Result<Report> {
     let frame = rates(
         &selection.admissions,
         &selection.placements,

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{emit, load_inputs, parse_date, select, Selection};
-use crate::load::Inputs;
 use crate::cli::ReinvestArgs;
+use crate::load::Inputs;
 use crate::periods::{financial_year, financial_year_of, parse_financial_year, Period};
 use crate::rates::{rates, Breakdown, RatesRequest};
 use crate::reinvest::{
@@ -80,9 +80,15 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
 /// and the assumptions.
 pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions) -> Result<Report> {
     if !(0.0..=1.0).contains(&options.reinvest_share) {
-        bail!("--reinvest-share {} must be between 0 and 1", options.reinvest_share);
+        bail!(
+            "--reinvest-share {} must be between 0 and 1",
+            options.reinvest_share
+        );
     }
-    if options.oap_daily_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
+    if options
+        .oap_daily_cost
+        .is_some_and(|c| !c.is_finite() || c < 0.0)
+    {
         bail!("--oap-daily-cost must be a non-negative number of pounds");
     }
     let scenario = options.scenario;
@@ -120,7 +126,11 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     if inputs.reference.local_daily_costs.is_empty() {
         bail!("no local daily costs: give --local-costs PATH (collaborative, service_line, local_daily_cost) or --data DIR holding local_costs.csv");
     }
-    let (admissions, placements, collaboratives) = (&selection.admissions, &selection.placements, &selection.collaboratives);
+    let (admissions, placements, collaboratives) = (
+        &selection.admissions,
+        &selection.placements,
+        &selection.collaboratives,
+    );
     let scope = &selection.scope;
     let populations = super::rates::populations_frame(&inputs.reference)?;
     let use_in = |period: &Period| -> Result<_> {

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use chrono::NaiveDate;
 
 use super::{load_inputs, period_parameters, resolve_periods, select, write_report, Selection};
-use crate::load::Inputs;
 use crate::cli::SpcArgs;
+use crate::load::Inputs;
 use crate::los::{self, LosRequest};
 use crate::periods::{add_months, parse_bound, Period, PeriodKind};
 use crate::rates::{self, RatesRequest};
@@ -98,20 +98,57 @@ pub fn run(args: &SpcArgs) -> Result<()> {
 pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) -> Result<Charts> {
     let periods = request.periods;
     let measure = request.measure;
-    let (admissions, placements, collaboratives) = (&selection.admissions, &selection.placements, &selection.collaboratives);
+    let (admissions, placements, collaboratives) = (
+        &selection.admissions,
+        &selection.placements,
+        &selection.collaboratives,
+    );
 
     // The series come from whichever analysis defines the measure.
     let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
-    let frame = if los::fields(&[]).iter().any(|f| f.name == measure && numeric(f)) {
-        los::los(admissions, placements, &LosRequest { periods, by: &[], collaboratives })?
-    } else if rates::fields(&[]).iter().any(|f| f.name == measure && numeric(f)) {
+    let frame = if los::fields(&[])
+        .iter()
+        .any(|f| f.name == measure && numeric(f))
+    {
+        los::los(
+            admissions,
+            placements,
+            &LosRequest {
+                periods,
+                by: &[],
+                collaboratives,
+            },
+        )?
+    } else if rates::fields(&[])
+        .iter()
+        .any(|f| f.name == measure && numeric(f))
+    {
         let populations = super::rates::populations_frame(&inputs.reference)?;
-        rates::rates(admissions, placements, &RatesRequest { periods, by: &[], collaboratives, populations })?
+        rates::rates(
+            admissions,
+            placements,
+            &RatesRequest {
+                periods,
+                by: &[],
+                collaboratives,
+                populations,
+            },
+        )?
     } else {
-        let known: Vec<String> = los::fields(&[]).into_iter().chain(rates::fields(&[])).filter(numeric).map(|f| f.name).collect();
-        bail!("--measure {measure:?} is not a measure of los or rates (one of: {})", known.join(", "));
+        let known: Vec<String> = los::fields(&[])
+            .into_iter()
+            .chain(rates::fields(&[]))
+            .filter(numeric)
+            .map(|f| f.name)
+            .collect();
+        bail!(
+            "--measure {measure:?} is not a measure of los or rates (one of: {})",
+            known.join(", ")
+        );
     };
-    let improvement = request.improvement.unwrap_or_else(|| default_improvement(measure));
+    let improvement = request
+        .improvement
+        .unwrap_or_else(|| default_improvement(measure));
     let baseline_range = request.baseline_range;
     let mut points = Report {
         command: "spc".into(),
@@ -213,7 +250,10 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
             serde_json::to_value(improvement)?.as_str().unwrap_or_default()
         )],
     };
-    Ok(Charts { points, series: series_report })
+    Ok(Charts {
+        points,
+        series: series_report,
+    })
 }
 
 fn point_fields() -> Vec<Field> {

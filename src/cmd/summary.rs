@@ -1,0 +1,432 @@
+//! `oapstat summary`: the monthly pack, written whole or not at all, safe to run from cron.
+//!
+//! The pack is built in a temporary folder beside the target (`OUT/.YYYY-MM.tmp-*`) and renamed
+//! into place only when every file is written, so a killed run leaves no partial pack; the next
+//! run removes what a killed run left. A lock file (`OUT/.YYYY-MM.lock`, held with an OS file
+//! lock that dies with the process) stops a second run for the same month. An existing pack is
+//! replaced only with `--force`. Nothing goes to standard output unless `--print`.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{load_inputs, parse_date, resolve_periods, select, today};
+use crate::cli::{PeriodArgs, SummaryArgs};
+use crate::load::InvalidInput;
+use crate::periods::{
+    add_months, financial_year, financial_year_of, last_complete_month_end, month_end, parse_bound,
+    Period, PeriodKind,
+};
+use crate::render::{self, Format, Kind, Report};
+use crate::summary::{headlines, markdown, HeadlinePeriods};
+use crate::suppress::{self, Suppression};
+
+/// Why a pack was not written, with its own exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("another oapstat summary is writing {pack} (lock {lock} is held); try again when it has finished")]
+    Locked { pack: String, lock: String },
+    #[error("{pack} already exists (a complete pack); pass --force to replace it")]
+    Exists { pack: String },
+}
+
+impl PackError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            PackError::Locked { .. } => 3,
+            PackError::Exists { .. } => 4,
+        }
+    }
+}
+
+/// For tests of a killed run: exit abruptly (no clean-up) after writing this many files.
+const CRASH_AFTER_FILES: &str = "OAPSTAT_SUMMARY_CRASH_AFTER_FILES";
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+fn input_entry(path: &Path, extract: &str, counts: Option<(usize, usize)>) -> Result<Value> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("{}: cannot open", path.display()))?
+        .len();
+    let mut entry = json!({
+        "path": path.display().to_string(),
+        "extract": extract,
+        "size_bytes": size,
+        "sha256": sha256_file(path)?,
+    });
+    if let Some((read, used)) = counts {
+        entry["rows_read"] = json!(read);
+        entry["rows_used"] = json!(used);
+        entry["rows_rejected"] = json!(read - used);
+    }
+    Ok(entry)
+}
+
+/// The first day of the pack's month.
+fn resolve_month(args: &SummaryArgs) -> Result<chrono::NaiveDate> {
+    if args.month == "last" {
+        let as_of = match &args.as_of {
+            Some(text) => parse_date(text, "--as-of")?,
+            None => today()?,
+        };
+        return Ok(add_months(last_complete_month_end(as_of), 0));
+    }
+    if args.as_of.is_some() {
+        bail!("--as-of goes with --month last");
+    }
+    match parse_bound(&args.month, false) {
+        Ok(start) if args.month.trim().len() == 7 => Ok(start),
+        _ => bail!(
+            "--month {:?} is not a month (expected YYYY-MM or last)",
+            args.month
+        ),
+    }
+}
+
+pub fn run(args: &SummaryArgs) -> Result<()> {
+    let say = |message: &str| {
+        if args.verbose {
+            eprintln!("oapstat: {message}");
+        }
+    };
+    let month = resolve_month(args)?;
+    let label = month.format("%Y-%m").to_string();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    let pack = args.out.join(&label);
+    let lock_path = args.out.join(format!(".{label}.lock"));
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("{}: cannot open the lock file", lock_path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(PackError::Locked {
+                pack: pack.display().to_string(),
+                lock: lock_path.display().to_string(),
+            }
+            .into())
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("{}: cannot lock", lock_path.display()))
+        }
+    }
+    if pack.exists() && !args.force {
+        return Err(PackError::Exists {
+            pack: pack.display().to_string(),
+        }
+        .into());
+    }
+    // What a killed run left behind: safe to remove, since this run holds the lock.
+    for entry in std::fs::read_dir(&args.out)?.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with(&format!(".{label}.tmp-"))
+            || name.starts_with(&format!(".{label}.old-"))
+        {
+            say(&format!(
+                "removing {} left by an earlier run",
+                entry.path().display()
+            ));
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("{}: cannot remove", entry.path().display()))?;
+        }
+    }
+
+    say("reading and checking the extracts");
+    let mut inputs = load_inputs(&args.input, true)?;
+    match &args.invalid.skip_invalid {
+        None if !inputs.checked.findings.is_empty() => {
+            return Err(InvalidInput(inputs.problems_line()).into())
+        }
+        skip => inputs.require_valid(skip.as_deref())?,
+    }
+    let month_last_day = month_end(month);
+    if inputs.checked.extract_date < month_last_day {
+        bail!(
+            "the extract (extract date {}) does not cover {label}, which ends on {month_last_day}",
+            inputs.checked.extract_date
+        );
+    }
+    let selection = select(&inputs, args.scope.scope())?;
+    let suppression = args.suppress.suppress.then_some(Suppression {
+        threshold: args.suppress.suppress_threshold,
+        rounding_base: args.suppress.suppress_rounding,
+    });
+    if args.suppress.suppress_rounding < 1 || args.suppress.suppress_threshold < 0 {
+        bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
+    }
+
+    say("computing rates, LOS, SPC and reinvestment");
+    let monthly = resolve_periods(
+        &PeriodArgs {
+            period: PeriodKind::Month,
+            from: None,
+            to: Some(label.clone()),
+        },
+        &inputs,
+    )?;
+    let rates = super::rates::report(&inputs, &selection, PeriodKind::Month, &monthly, &[])?;
+    let window = rolling_window(month);
+    let window_before = rolling_window(add_months(month, -12));
+    let rolling = super::rates::report(
+        &inputs,
+        &selection,
+        PeriodKind::Rolling3,
+        &[window_before.clone(), window.clone()],
+        &[],
+    )?;
+    let los = super::los::report(&inputs, &selection, PeriodKind::Month, &monthly, &[])?;
+    let mut charts = Vec::new();
+    for measure in ["inappropriate_oap_days", "los_median"] {
+        let request = super::spc::ChartRequest {
+            kind: PeriodKind::Month,
+            periods: &monthly,
+            measure,
+            improvement: None,
+            baseline_months: None,
+            baseline_range: None,
+        };
+        charts.push(super::spc::charts(&inputs, &selection, &request)?.points);
+    }
+    let fy = financial_year(financial_year_of(month));
+    let reinvest_label = format!("{} to date ({} to {month_last_day})", fy.label, fy.start);
+    let reinvest = super::reinvest::report(
+        &inputs,
+        &selection,
+        &super::reinvest::ReinvestOptions {
+            baseline: None,
+            current: Some(format!("{}..{month_last_day}", fy.start)),
+            reinvest_share: args.reinvest_share,
+            oap_daily_cost: None,
+            scenario: None,
+        },
+    )?;
+    let spc = combine_charts(charts);
+
+    let mut reports = vec![
+        ("rates", rates),
+        ("rates-rolling-3-months", rolling),
+        ("los", los),
+        ("reinvest", reinvest),
+        ("spc", spc),
+    ];
+    for (_, report) in &mut reports {
+        match suppression {
+            Some(rule) => {
+                if report.command == "spc" {
+                    // Chart values of counts are counts too.
+                    if let Some(i) = report.field_index("value") {
+                        report.fields[i].kind = Kind::Count;
+                    }
+                }
+                rule.apply(report)
+            }
+            None => {
+                report
+                    .meta
+                    .insert("suppression".into(), suppress::not_applied());
+            }
+        }
+    }
+    let find = |name: &str| &reports.iter().find(|(n, _)| *n == name).expect("report").1;
+    let periods = HeadlinePeriods {
+        month: label.clone(),
+        window: window.label.clone(),
+        window_year_earlier: window_before.label.clone(),
+        month_year_earlier: add_months(month, -12).format("%Y-%m").to_string(),
+    };
+    let spc_report = find("spc");
+    let heads = headlines(
+        &periods,
+        find("rates"),
+        find("rates-rolling-3-months"),
+        find("los"),
+        &[spc_report],
+        find("reinvest"),
+    );
+    let mut notes = vec![
+        format!("Extract date {}; {}.", inputs.checked.extract_date, inputs.counts_line()),
+        "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
+        "SPC: XmR charts of monthly inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for both.".to_string(),
+        format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; details in reinvest.csv.", fy.label, financial_year(fy.start.format("%Y").to_string().parse::<i32>().unwrap_or(0) - 1).label, args.reinvest_share * 100.0),
+        "Files: rates, rates-rolling-3-months, los, reinvest and spc as JSON and CSV; manifest.json lists inputs and files with SHA-256.".to_string(),
+    ];
+    if let Some(first) = monthly.first() {
+        if financial_year(financial_year_of(fy.start) - 1).start < first.start {
+            notes.push(format!("The data starts in {}: the reinvestment baseline year is not fully covered, so treat the estimate with care.", first.label));
+        }
+    }
+    let summary_md = markdown(
+        &label,
+        &periods,
+        &heads,
+        &reinvest_label,
+        &notes,
+        suppression.map(|s| s.describe()).as_deref(),
+    );
+
+    // Write everything into a temporary folder beside the pack, then rename it into place.
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{label}.tmp-"))
+        .tempdir_in(&args.out)
+        .with_context(|| format!("{}: cannot create a temporary folder", args.out.display()))?;
+    let mut writer = PackWriter {
+        dir: temp.path().to_path_buf(),
+        written: Vec::new(),
+        crash_after: std::env::var(CRASH_AFTER_FILES)
+            .ok()
+            .and_then(|v| v.parse().ok()),
+        verbose: args.verbose,
+    };
+    for (name, report) in &reports {
+        writer.write(
+            &format!("{name}.json"),
+            &render::to_bytes(report, Format::Json)?,
+        )?;
+        writer.write(
+            &format!("{name}.csv"),
+            &render::to_bytes(report, Format::Csv)?,
+        )?;
+    }
+    writer.write("summary.md", summary_md.as_bytes())?;
+
+    let mut input_entries = Vec::new();
+    for file in &inputs.checked.files {
+        input_entries.push(input_entry(
+            Path::new(&file.path),
+            file.extract.name(),
+            Some((file.rows_read, file.rows_valid)),
+        )?);
+    }
+    for (path, extract) in [
+        (&inputs.paths.collaboratives, "collaboratives"),
+        (&inputs.paths.local_costs, "local_costs"),
+    ] {
+        if let Some(path) = path {
+            input_entries.push(input_entry(path, extract, None)?);
+        }
+    }
+    let manifest = json!({
+        "schema_version": render::SCHEMA_VERSION,
+        "oapstat_version": env!("CARGO_PKG_VERSION"),
+        "command": "summary",
+        "month": label,
+        "parameters": {
+            "month": args.month,
+            "as_of": args.as_of,
+            "collaboratives": selection.scope.collaboratives,
+            "service_lines": selection.scope.service_lines,
+            "reinvest_share": args.reinvest_share,
+        },
+        "extract_date": inputs.checked.extract_date.to_string(),
+        "inputs": input_entries,
+        "rows_rejected": inputs.checked.rows_invalid(),
+        "rejects_file": inputs.rejects_file,
+        "suppression": suppression.map_or(suppress::not_applied(), |s| s.metadata()),
+        "files": writer.written,
+    });
+    writer.write(
+        "manifest.json",
+        (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes(),
+    )?;
+
+    let built: PathBuf = temp.keep();
+    if pack.exists() {
+        let old = args
+            .out
+            .join(format!(".{label}.old-{}", std::process::id()));
+        std::fs::rename(&pack, &old)
+            .with_context(|| format!("{}: cannot move the old pack aside", pack.display()))?;
+        std::fs::rename(&built, &pack)
+            .with_context(|| format!("{}: cannot put the pack in place", pack.display()))?;
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("{}: cannot remove the old pack", old.display()))?;
+    } else {
+        std::fs::rename(&built, &pack)
+            .with_context(|| format!("{}: cannot put the pack in place", pack.display()))?;
+    }
+    say(&format!("pack written to {}", pack.display()));
+    drop(lock);
+    if args.print {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        out.write_all(summary_md.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Writes the pack's files into the temporary folder, keeping their sizes and SHA-256.
+struct PackWriter {
+    dir: PathBuf,
+    written: Vec<Value>,
+    crash_after: Option<usize>,
+    verbose: bool,
+}
+
+impl PackWriter {
+    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(name);
+        let mut file =
+            File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?;
+        file.write_all(bytes)
+            .and_then(|_| file.sync_all())
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        self.written.push(json!({"name": name, "size_bytes": bytes.len(), "sha256": format!("{:x}", Sha256::digest(bytes))}));
+        if self.verbose {
+            eprintln!("oapstat: wrote {name}");
+        }
+        if self.crash_after == Some(self.written.len()) {
+            // Test hook: stop as a killed run would, without any clean-up.
+            std::process::exit(70);
+        }
+        Ok(())
+    }
+}
+
+/// The rolling three months ending with `month`.
+fn rolling_window(month: chrono::NaiveDate) -> Period {
+    let start = add_months(month, -2);
+    let end = month_end(month);
+    Period {
+        label: format!("{}/{}", start.format("%Y-%m"), month.format("%Y-%m")),
+        start,
+        end,
+    }
+}
+
+/// The points of several charts in one report, with all their series summaries.
+fn combine_charts(charts: Vec<Report>) -> Report {
+    let mut combined = charts[0].clone();
+    combined.rows.clear();
+    let mut series = Vec::new();
+    let mut measures = Vec::new();
+    for chart in charts {
+        combined.rows.extend(chart.rows);
+        if let Some(Value::Array(s)) = chart.meta.get("series") {
+            series.extend(s.iter().cloned());
+        }
+        if let Some(m) = chart.meta.get("parameters").and_then(|p| p.get("measure")) {
+            measures.push(m.clone());
+        }
+    }
+    combined.meta.insert("series".into(), Value::Array(series));
+    if let Some(Value::Object(parameters)) = combined.meta.get_mut("parameters") {
+        parameters.insert("measure".into(), Value::Array(measures));
+        parameters.remove("improvement");
+    }
+    combined
+}

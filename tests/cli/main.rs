@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on small fixture files, one module per command.
 
+mod examples;
 mod fixtures;
 mod generate;
 mod inputs;
@@ -8,5 +9,6 @@ mod rates;
 mod reinvest;
 mod schema;
 mod spc;
+mod summary;
 mod validate;
 mod workdir;

@@ -1,0 +1,281 @@
+//! `oapstat summary`: the monthly pack, complete or absent, one run at a time.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::fixtures::hand_built;
+use super::workdir::Workdir;
+
+const PACK: [&str; 9] = [
+    "summary",
+    "--data",
+    "data",
+    "--extract-date",
+    "2024-04-30",
+    "--month",
+    "2024-03",
+    "--out",
+    "reports",
+];
+
+fn hidden_entries(w: &Workdir) -> Vec<String> {
+    std::fs::read_dir(w.path("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".2024-03.tmp") || n.starts_with(".2024-03.old"))
+        .collect()
+}
+
+#[test]
+fn pack_files_and_their_content() {
+    let w = hand_built();
+    let (code, stdout, stderr) = w.run(&PACK);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.is_empty() && stderr.is_empty(),
+        "quiet by default: {stdout}{stderr}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(w.path("reports/2024-03"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "los.csv",
+            "los.json",
+            "manifest.json",
+            "rates-rolling-3-months.csv",
+            "rates-rolling-3-months.json",
+            "rates.csv",
+            "rates.json",
+            "reinvest.csv",
+            "reinvest.json",
+            "spc.csv",
+            "spc.json",
+            "summary.md"
+        ]
+    );
+    // The headline, worked out by hand: AAA has 2 OAPs active at the end of March (P5, P6);
+    // inappropriate OAP days January to March are 12 + 39 + 42; median LOS in March is 23.5.
+    let md = w.read("reports/2024-03/summary.md");
+    assert!(
+        md.starts_with("# Out-of-area placements: monthly summary, 2024-03\n"),
+        "{md}"
+    );
+    let aaa = md
+        .lines()
+        .find(|l| l.starts_with("| AAA |"))
+        .expect("AAA row");
+    let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
+    assert_eq!(cells[2], "2");
+    assert_eq!(cells[3], "93");
+    assert_eq!(cells[4], "0");
+    assert_eq!(cells[5], "23.5");
+    assert_eq!(cells[6], "–");
+    assert!(md.contains("| BBB | 0 | 0 | 0 | – | – | none |"), "{md}");
+    assert!(
+        md.contains("the reinvestment baseline year is not fully covered"),
+        "{md}"
+    );
+
+    let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
+    assert_eq!(manifest["month"], "2024-03");
+    assert_eq!(manifest["suppression"]["applied"], false);
+    let placements = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["extract"] == "placements")
+        .unwrap();
+    assert_eq!(placements["rows_read"], 9);
+    assert_eq!(placements["rows_rejected"], 0);
+    let bytes = std::fs::read(w.path("data/placements.csv")).unwrap();
+    assert_eq!(
+        placements["sha256"],
+        format!("{:x}", Sha256::digest(&bytes))
+    );
+    assert_eq!(placements["size_bytes"], bytes.len());
+    for file in manifest["files"].as_array().unwrap() {
+        let bytes = std::fs::read(w.path(&format!(
+            "reports/2024-03/{}",
+            file["name"].as_str().unwrap()
+        )))
+        .unwrap();
+        assert_eq!(
+            file["sha256"],
+            format!("{:x}", Sha256::digest(&bytes)),
+            "{file}"
+        );
+    }
+    let rates: Value = serde_json::from_str(&w.read("reports/2024-03/rates.json")).unwrap();
+    assert_eq!(rates["rows"].as_array().unwrap().len(), 6); // 2 collaboratives × January to March
+    assert!(hidden_entries(&w).is_empty());
+}
+
+#[test]
+fn a_second_run_refuses_without_force_and_leaves_the_pack_unchanged() {
+    let w = hand_built();
+    assert_eq!(w.run(&PACK).0, 0);
+    let before = w.read("reports/2024-03/manifest.json");
+    let (code, stdout, stderr) = w.run(&PACK);
+    assert_eq!(code, 4);
+    assert!(stdout.is_empty());
+    assert_eq!(stderr, "oapstat: error: reports/2024-03 already exists (a complete pack); pass --force to replace it\n");
+    assert_eq!(w.read("reports/2024-03/manifest.json"), before);
+
+    let mut forced = PACK.to_vec();
+    forced.extend(["--force", "--reinvest-share", "0.5"]);
+    let (code, _, stderr) = w.run(&forced);
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(w.read("reports/2024-03/manifest.json"), before);
+    assert!(hidden_entries(&w).is_empty());
+}
+
+#[test]
+fn a_killed_run_leaves_no_pack_and_the_next_run_cleans_up() {
+    let w = hand_built();
+    let output = w
+        .oapstat(&PACK)
+        .env("OAPSTAT_SUMMARY_CRASH_AFTER_FILES", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(70));
+    assert!(
+        !w.path("reports/2024-03").exists(),
+        "no pack after a killed run"
+    );
+    assert_eq!(
+        hidden_entries(&w).len(),
+        1,
+        "the killed run's temporary folder"
+    );
+
+    let (code, _, stderr) = w.run(&PACK);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(w.path("reports/2024-03/manifest.json").exists());
+    assert!(hidden_entries(&w).is_empty(), "{:?}", hidden_entries(&w));
+}
+
+#[test]
+fn a_concurrent_run_is_refused_with_the_lock_message() {
+    let w = hand_built();
+    std::fs::create_dir(w.path("reports")).unwrap();
+    // Another run holds the month's lock.
+    let lock = std::fs::File::create(w.path("reports/.2024-03.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let (code, stdout, stderr) = w.run(&PACK);
+    assert_eq!(code, 3);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr,
+        "oapstat: error: another oapstat summary is writing reports/2024-03 (lock reports/.2024-03.lock is held); try again when it has finished\n"
+    );
+    assert!(!w.path("reports/2024-03").exists());
+    drop(lock);
+    assert_eq!(w.run(&PACK).0, 0);
+}
+
+#[test]
+fn two_runs_at_once_one_wins() {
+    let w = hand_built();
+    let spawn = || {
+        w.oapstat(&PACK)
+            .env("OAPSTAT_SUMMARY_CRASH_AFTER_FILES", "")
+            .output()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+    });
+    let mut codes = [a.status.code().unwrap(), b.status.code().unwrap()];
+    codes.sort();
+    // One writes the pack; the other finds the lock held (3) or, if it came second, the pack (4).
+    assert_eq!(codes[0], 0);
+    assert!(codes[1] == 3 || codes[1] == 4, "{codes:?}");
+    assert!(w.path("reports/2024-03/manifest.json").exists());
+}
+
+#[test]
+fn month_last_counts_from_as_of() {
+    let w = hand_built();
+    let (code, _, stderr) = w.run(&[
+        "summary",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--month",
+        "last",
+        "--as-of",
+        "2024-04-15",
+        "--out",
+        "reports",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(w.path("reports/2024-03/summary.md").exists());
+    let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
+    assert_eq!(manifest["parameters"]["as_of"], "2024-04-15");
+    // The last complete month before 2024-05-31 is May, which the extract does not cover.
+    let (code, _, stderr) = w.run(&[
+        "summary",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--month",
+        "last",
+        "--as-of",
+        "2024-06-01",
+        "--out",
+        "reports",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr, "oapstat: error: the extract (extract date 2024-04-30) does not cover 2024-05, which ends on 2024-05-31\n");
+}
+
+#[test]
+fn suppression_applies_to_the_whole_pack_and_says_so() {
+    let w = hand_built();
+    let mut args = PACK.to_vec();
+    args.push("--suppress");
+    assert_eq!(w.run(&args).0, 0);
+    let md = w.read("reports/2024-03/summary.md");
+    assert!(md.contains("**Small-number suppression applied:**"), "{md}");
+    let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
+    let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
+    assert_eq!(cells[2], "*"); // 2 OAPs active
+    assert_eq!(cells[3], "95"); // 93 rounded to 5
+    let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
+    assert_eq!(manifest["suppression"]["applied"], true);
+    for name in ["rates", "los", "reinvest", "spc", "rates-rolling-3-months"] {
+        let doc: Value =
+            serde_json::from_str(&w.read(&format!("reports/2024-03/{name}.json"))).unwrap();
+        assert_eq!(doc["suppression"]["applied"], true, "{name}");
+    }
+}
+
+#[test]
+fn print_writes_the_summary_to_standard_output() {
+    let w = hand_built();
+    let mut args = PACK.to_vec();
+    args.push("--print");
+    let (code, stdout, _) = w.run(&args);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, w.read("reports/2024-03/summary.md"));
+}
+
+#[test]
+fn invalid_input_is_one_line_and_writes_nothing() {
+    let w = hand_built();
+    let placements = w.read("data/placements.csv") + "P10,A99,2024-02-01,,R01,N,,5,\n";
+    w.write("data/placements.csv", &placements);
+    let (code, stdout, stderr) = w.run(&PACK);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("the input has 1 problem in 1 row (first: data/placements.csv:11: admission_id A99 is not in the admissions extract)"), "{stderr}");
+    assert!(!w.path("reports/2024-03").exists());
+}
