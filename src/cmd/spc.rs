@@ -219,7 +219,7 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
         series.push(summary(
             &collaborative,
             measure,
-            &periods,
+            periods,
             &values,
             chart.as_ref(),
         ));
