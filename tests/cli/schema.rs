@@ -57,3 +57,47 @@ fn rates_rows_have_exactly_the_documented_fields_in_order() {
         ]
     );
 }
+
+fn assert_documented(heading: &str, row: &serde_json::Value) {
+    let printed: Vec<&String> = row.as_object().unwrap().keys().collect();
+    let documented = documented_fields(heading);
+    assert_eq!(
+        printed.len(),
+        documented.len(),
+        "{heading}: {printed:?} vs {documented:?}"
+    );
+    for (p, d) in printed.iter().zip(&documented) {
+        assert_eq!(*p, d, "{heading}");
+    }
+}
+
+#[test]
+fn los_spc_and_reinvest_rows_have_the_documented_fields() {
+    let w = hand_built();
+    let base = [
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+    ];
+    let los = w.json(&[&["los"], &base[..]].concat());
+    assert_documented("## `oapstat los`", &los["rows"][0]);
+    let spc = w.json(&[&["spc"], &base[..]].concat());
+    assert_documented("## `oapstat spc`", &spc["rows"][0]);
+    let reinvest = w.json(
+        &[
+            &[
+                "reinvest",
+                "--baseline",
+                "2024-02-01..2024-02-29",
+                "--current",
+                "2024-03-01..2024-03-31",
+            ],
+            &base[..],
+        ]
+        .concat(),
+    );
+    assert_documented("## `oapstat reinvest`", &reinvest["rows"][0]);
+}
