@@ -39,6 +39,8 @@ pub enum Command {
     Spc(SpcArgs),
     /// What reduced out-of-area use frees for community services: savings, cost pressures and reinvestment, with ranges.
     Reinvest(ReinvestArgs),
+    /// Draw a measure's XmR chart per collaborative (SVG or PNG): values, mean, limits, special-cause points.
+    Chart(ChartArgs),
     /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
     Summary(SummaryArgs),
     /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
@@ -184,6 +186,58 @@ pub struct LosArgs {
     pub suppress: SuppressArgs,
 }
 
+/// How an XmR chart is judged.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Chart")]
+pub struct XmrArgs {
+    /// Which way is better. [default: down for OAP, LOS, open-spell and cost measures, up for
+    /// cost_recorded_share, neither for the rest]
+    #[arg(long, value_enum)]
+    pub improvement: Option<Improvement>,
+    /// Fix the mean and limits on the first N points of each series.
+    #[arg(long, value_name = "N", conflicts_with_all = ["baseline_from", "baseline_to"])]
+    pub baseline_months: Option<usize>,
+    /// Fix the mean and limits on the periods from this month (YYYY-MM)...
+    #[arg(long, value_name = "WHEN", requires = "baseline_to")]
+    pub baseline_from: Option<String>,
+    /// ... to this month (YYYY-MM), both included.
+    #[arg(long, value_name = "WHEN", requires = "baseline_from")]
+    pub baseline_to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub periods: PeriodArgs,
+    /// The measure to chart: any measure of `rates` or `los` (see `oapstat spc --help`).
+    #[arg(long, default_value = "inappropriate_oap_days", help_heading = "Chart")]
+    pub measure: String,
+    #[command(flatten)]
+    pub xmr: XmrArgs,
+    /// Where to write: a file (.svg or .png) when one collaborative is charted, otherwise a
+    /// folder that gets one file per collaborative, named MEASURE-COLLABORATIVE.svg|png.
+    #[arg(long, value_name = "PATH", help_heading = "Output")]
+    pub out: PathBuf,
+    /// Image format. [default: from the file name, else svg]
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub image: Option<ImageFormat>,
+    /// Print no messages on standard error.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFormat {
+    Svg,
+    Png,
+}
+
 #[derive(Debug, Args)]
 pub struct SpcArgs {
     #[command(flatten)]
@@ -198,29 +252,8 @@ pub struct SpcArgs {
     /// open_spells...) or of `rates` (oap_days, inappropriate_oap_days, oaps_active_end...).
     #[arg(long, default_value = "los_median", help_heading = "Chart")]
     pub measure: String,
-    /// Which way is better. [default: down for OAP, LOS, open-spell and cost measures, up for
-    /// cost_recorded_share, neither for the rest]
-    #[arg(long, value_enum, help_heading = "Chart")]
-    pub improvement: Option<Improvement>,
-    /// Fix the mean and limits on the first N points of each series.
-    #[arg(long, value_name = "N", help_heading = "Chart", conflicts_with_all = ["baseline_from", "baseline_to"])]
-    pub baseline_months: Option<usize>,
-    /// Fix the mean and limits on the periods from this month (YYYY-MM)...
-    #[arg(
-        long,
-        value_name = "WHEN",
-        help_heading = "Chart",
-        requires = "baseline_to"
-    )]
-    pub baseline_from: Option<String>,
-    /// ... to this month (YYYY-MM), both included.
-    #[arg(
-        long,
-        value_name = "WHEN",
-        help_heading = "Chart",
-        requires = "baseline_from"
-    )]
-    pub baseline_to: Option<String>,
+    #[command(flatten)]
+    pub xmr: XmrArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Los(args) => cmd::los::run(&args).map(|_| 0),
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
+        Command::Chart(args) => cmd::chart::run(&args).map(|_| 0),
         Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
     }

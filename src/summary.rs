@@ -95,7 +95,8 @@ pub fn headlines(
                         .into_iter()
                         .filter(|r| matches!(cell(chart, row, r), Some((_, Cell::Bool(true)))))
                         .collect();
-                    let measure = text_of(chart, row, "measure");
+                    let measure =
+                        crate::render::chart::measure_label(&text_of(chart, row, "measure"));
                     signals.push(format!(
                         "{measure}: {} ({})",
                         signal.replace('_', " "),
@@ -197,4 +198,111 @@ pub fn markdown(
         md.push_str(&format!("- {note}\n"));
     }
     md
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One chart of the pack: collaborative, measure, and its SVG document.
+pub struct PackChart {
+    pub collaborative: String,
+    pub measure_label: String,
+    pub file: String,
+    pub svg: String,
+}
+
+/// The pack's `index.html`: the headline table and every chart, inline and self-contained (no
+/// network, scripts or fonts), readable on a phone and printable on A4.
+pub fn html(
+    month: &str,
+    periods: &HeadlinePeriods,
+    headlines: &[Headline],
+    reinvest_label: &str,
+    notes: &[String],
+    suppression: Option<&str>,
+    charts: &[PackChart],
+) -> String {
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str(&format!(
+        "<title>Out-of-area placements: monthly summary, {month}</title>\n"
+    ));
+    h.push_str(
+        "<style>\n\
+body { font-family: Arial, Helvetica, sans-serif; color: #231f20; margin: 1rem auto; max-width: 960px; padding: 0 0.75rem; line-height: 1.4; }\n\
+h1 { color: #005eb8; font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 2px solid #005eb8; padding-bottom: 0.2rem; margin-top: 2rem; }\n\
+.table-wrap { overflow-x: auto; } table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }\n\
+th, td { border: 1px solid #aeb7bd; padding: 0.35rem 0.5rem; vertical-align: top; } th { background: #e8edee; text-align: left; } td.n { text-align: right; white-space: nowrap; }\n\
+.notice { background: #fff9c4; border-left: 4px solid #ffb81c; padding: 0.5rem 0.75rem; }\n\
+figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
+.key span { display: inline-block; margin-right: 1rem; }\n\
+@media print { @page { size: A4; margin: 12mm; } body { max-width: none; margin: 0; font-size: 10pt; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
+</style>\n</head>\n<body>\n",
+    );
+    h.push_str(&format!(
+        "<h1>Out-of-area placements: monthly summary, {month}</h1>\n"
+    ));
+    if let Some(rule) = suppression {
+        h.push_str(&format!("<p class=\"notice\"><strong>Small-number suppression applied:</strong> {}. Figures are not additive.</p>\n", html_escape(rule)));
+    }
+    h.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
+    for heading in [
+        "Collaborative".to_string(),
+        "OAPs active at month end".to_string(),
+        format!("Inappropriate OAP days, {}", periods.window),
+        format!(
+            "Same 3 months a year earlier ({})",
+            periods.window_year_earlier
+        ),
+        format!("Median LOS {month} (days)"),
+        format!("Median LOS {}", periods.month_year_earlier),
+        "SPC signals this month".to_string(),
+        format!("Reinvestment {reinvest_label}"),
+    ] {
+        h.push_str(&format!("<th scope=\"col\">{}</th>", html_escape(&heading)));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for row in headlines {
+        let signals = if row.signals.is_empty() {
+            "none".to_string()
+        } else {
+            row.signals.join("; ")
+        };
+        h.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            html_escape(&row.collaborative),
+            html_escape(&row.oaps_active_end),
+            html_escape(&row.inappropriate_oap_days_3_months),
+            html_escape(&row.inappropriate_oap_days_3_months_year_earlier),
+            html_escape(&row.median_los),
+            html_escape(&row.median_los_year_earlier),
+            html_escape(&signals),
+            html_escape(&row.reinvestment_so_far)
+        ));
+    }
+    h.push_str("</tbody>\n</table></div>\n<ul>\n");
+    for note in notes {
+        h.push_str(&format!("<li>{}</li>\n", html_escape(note)));
+    }
+    h.push_str("</ul>\n");
+    h.push_str("<p class=\"key\">Chart key: <span>▲ blue: improvement</span><span>■ orange: concern</span><span>◆ purple: special cause, no better direction</span><span>● grey: common cause</span><span>dashed lines: process limits</span><span>shading: baseline</span><span>icon: latest point (H high, L low, ~ common cause)</span></p>\n");
+    let mut current = "";
+    for chart in charts {
+        if chart.collaborative != current {
+            current = &chart.collaborative;
+            h.push_str(&format!("<h2>{}</h2>\n", html_escape(current)));
+        }
+        h.push_str(&format!(
+            "<figure>\n{}\n<figcaption>{} ({}). The chart's text alternative states the latest value, the mean and the signal.</figcaption>\n</figure>\n",
+            chart.svg,
+            html_escape(&chart.measure_label),
+            html_escape(&chart.file)
+        ));
+    }
+    h.push_str("</body>\n</html>\n");
+    h
 }

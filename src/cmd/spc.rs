@@ -64,6 +64,23 @@ pub struct ChartRequest<'a> {
 pub struct Charts {
     pub points: Report,
     pub series: Report,
+    /// Each series with its chart, for drawing.
+    pub drawn: Vec<SeriesChart>,
+}
+
+/// One collaborative's series and its XmR chart.
+#[derive(Debug, Clone)]
+pub struct SeriesChart {
+    pub collaborative: String,
+    pub measure: String,
+    pub improvement: Improvement,
+    pub periods: Vec<Period>,
+    pub values: Vec<Option<f64>>,
+    /// Positions (in `periods`) of the values the chart holds, in order.
+    pub present: Vec<usize>,
+    pub chart: Option<crate::spc::Chart>,
+    /// Positions in `present` of the baseline that fixed the limits, when one did.
+    pub baseline: Option<std::ops::Range<usize>>,
 }
 
 pub fn run(args: &SpcArgs) -> Result<()> {
@@ -71,17 +88,13 @@ pub fn run(args: &SpcArgs) -> Result<()> {
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
     let selection = select(&inputs, args.scope.scope())?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let baseline_range = match (&args.baseline_from, &args.baseline_to) {
-        (Some(from), Some(to)) => Some((parse_bound(from, false)?, parse_bound(to, true)?)),
-        _ => None,
-    };
     let request = ChartRequest {
         kind: args.periods.period,
         periods: &periods,
         measure: &args.measure,
-        improvement: args.improvement,
-        baseline_months: args.baseline_months,
-        baseline_range,
+        improvement: args.xmr.improvement,
+        baseline_months: args.xmr.baseline_months,
+        baseline_range: baseline_range(&args.xmr)?,
     };
     let charts = charts(&inputs, &selection, &request)?;
     if !args.output.quiet {
@@ -91,6 +104,14 @@ pub fn run(args: &SpcArgs) -> Result<()> {
         write_report(&charts.series, &args.output)
     } else {
         write_report(&charts.points, &args.output)
+    }
+}
+
+/// `--baseline-from` and `--baseline-to` as dates.
+pub fn baseline_range(args: &crate::cli::XmrArgs) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    match (&args.baseline_from, &args.baseline_to) {
+        (Some(from), Some(to)) => Ok(Some((parse_bound(from, false)?, parse_bound(to, true)?))),
+        _ => Ok(None),
     }
 }
 
@@ -158,6 +179,7 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
         notes: Vec::new(),
     };
     let mut series = Vec::new();
+    let mut drawn = Vec::new();
     let collaborative_column = frame.column("collaborative")?.str()?.clone();
     let values = frame.column(measure)?.cast(&DataType::Float64)?;
     let values = values.f64()?;
@@ -189,6 +211,16 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
             _ => None,
         };
         let chart = chart(&present_values, baseline.clone(), improvement);
+        drawn.push(SeriesChart {
+            collaborative: collaborative.clone(),
+            measure: measure.to_string(),
+            improvement,
+            periods: periods.to_vec(),
+            values: values.clone(),
+            present: present.clone(),
+            chart: chart.clone(),
+            baseline: baseline.clone(),
+        });
         for (i, period) in periods.iter().enumerate() {
             let k = present.iter().position(|&p| p == i);
             let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], c.limits)));
@@ -251,6 +283,7 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
         )],
     };
     Ok(Charts {
+        drawn,
         points,
         series: series_report,
     })

@@ -21,8 +21,9 @@ use crate::periods::{
     add_months, financial_year, financial_year_of, last_complete_month_end, month_end, parse_bound,
     Period, PeriodKind,
 };
+use crate::render::chart::{self, measure_label};
 use crate::render::{self, Format, Kind, Report};
-use crate::summary::{headlines, markdown, HeadlinePeriods};
+use crate::summary::{headlines, html, markdown, HeadlinePeriods, PackChart};
 use crate::suppress::{self, Suppression};
 
 /// Why a pack was not written, with its own exit code.
@@ -190,7 +191,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     )?;
     let los = super::los::report(&inputs, &selection, PeriodKind::Month, &monthly, &[])?;
     let mut charts = Vec::new();
-    for measure in ["inappropriate_oap_days", "los_median"] {
+    let mut drawn = Vec::new();
+    for measure in ["oap_days", "inappropriate_oap_days", "los_median"] {
         let request = super::spc::ChartRequest {
             kind: PeriodKind::Month,
             periods: &monthly,
@@ -199,7 +201,9 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             baseline_months: None,
             baseline_range: None,
         };
-        charts.push(super::spc::charts(&inputs, &selection, &request)?.points);
+        let result = super::spc::charts(&inputs, &selection, &request)?;
+        charts.push(result.points);
+        drawn.extend(result.drawn);
     }
     let fy = financial_year(financial_year_of(month));
     let reinvest_label = format!("{} to date ({} to {month_last_day})", fy.label, fy.start);
@@ -260,22 +264,42 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     let mut notes = vec![
         format!("Extract date {}; {}.", inputs.checked.extract_date, inputs.counts_line()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
-        "SPC: XmR charts of monthly inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for both.".to_string(),
+        "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
         format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; details in reinvest.csv.", fy.label, financial_year(fy.start.format("%Y").to_string().parse::<i32>().unwrap_or(0) - 1).label, args.reinvest_share * 100.0),
-        "Files: rates, rates-rolling-3-months, los, reinvest and spc as JSON and CSV; manifest.json lists inputs and files with SHA-256.".to_string(),
+        "Files: rates, rates-rolling-3-months, los, reinvest and spc as JSON and CSV; charts/ as SVG; index.html; manifest.json lists inputs and files with SHA-256.".to_string(),
     ];
     if let Some(first) = monthly.first() {
         if financial_year(financial_year_of(fy.start) - 1).start < first.start {
             notes.push(format!("The data starts in {}: the reinvestment baseline year is not fully covered, so treat the estimate with care.", first.label));
         }
     }
+    let suppression_text = suppression.map(|s| s.describe());
     let summary_md = markdown(
         &label,
         &periods,
         &heads,
         &reinvest_label,
         &notes,
-        suppression.map(|s| s.describe()).as_deref(),
+        suppression_text.as_deref(),
+    );
+    drawn.sort_by(|a, b| a.collaborative.cmp(&b.collaborative));
+    let mut pack_charts = Vec::new();
+    for series in &drawn {
+        pack_charts.push(PackChart {
+            collaborative: series.collaborative.clone(),
+            measure_label: measure_label(&series.measure),
+            file: format!("charts/{}-{}.svg", series.measure, series.collaborative),
+            svg: chart::svg(series)?,
+        });
+    }
+    let index_html = html(
+        &label,
+        &periods,
+        &heads,
+        &reinvest_label,
+        &notes,
+        suppression_text.as_deref(),
+        &pack_charts,
     );
 
     // Write everything into a temporary folder beside the pack, then rename it into place.
@@ -302,6 +326,10 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         )?;
     }
     writer.write("summary.md", summary_md.as_bytes())?;
+    for chart in &pack_charts {
+        writer.write(&chart.file, chart.svg.as_bytes())?;
+    }
+    writer.write("index.html", index_html.as_bytes())?;
 
     let mut input_entries = Vec::new();
     for file in &inputs.checked.files {
@@ -380,6 +408,10 @@ struct PackWriter {
 impl PackWriter {
     fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("{}: cannot create", parent.display()))?;
+        }
         let mut file =
             File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?;
         file.write_all(bytes)

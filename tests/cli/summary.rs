@@ -43,6 +43,8 @@ fn pack_files_and_their_content() {
     assert_eq!(
         files,
         [
+            "charts",
+            "index.html",
             "los.csv",
             "los.json",
             "manifest.json",
@@ -112,6 +114,26 @@ fn pack_files_and_their_content() {
     let rates: Value = serde_json::from_str(&w.read("reports/2024-03/rates.json")).unwrap();
     assert_eq!(rates["rows"].as_array().unwrap().len(), 6); // 2 collaboratives × January to March
     assert!(hidden_entries(&w).is_empty());
+
+    // Charts: OAP days, inappropriate OAP days and median LOS per collaborative, also inline in
+    // a self-contained index.html.
+    let mut charts: Vec<String> = std::fs::read_dir(w.path("reports/2024-03/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    charts.sort();
+    assert_eq!(charts.len(), 6);
+    assert_eq!(charts[0], "inappropriate_oap_days-AAA.svg");
+    let index = w.read("reports/2024-03/index.html");
+    assert_eq!(index.matches("<svg ").count(), 6);
+    assert!(index.contains("<th scope=\"row\">AAA</th>"));
+    for external in ["http://", "https://", "<script", "<link", "@import", "src="] {
+        let outside_svg_namespace = index.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assert!(
+            !outside_svg_namespace.contains(external),
+            "index.html refers to {external}"
+        );
+    }
 }
 
 #[test]

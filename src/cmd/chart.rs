@@ -1,0 +1,85 @@
+//! `oapstat chart`: a measure's XmR chart per collaborative, as SVG or PNG files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use super::spc::{baseline_range, charts, ChartRequest, SeriesChart};
+use super::{load_inputs, resolve_periods, select};
+use crate::cli::{ChartArgs, ImageFormat};
+use crate::load::write_atomically;
+use crate::render::chart::{png, svg};
+
+/// The image of one series in a format.
+pub fn image(series: &SeriesChart, format: ImageFormat) -> Result<Vec<u8>> {
+    match format {
+        ImageFormat::Svg => Ok(svg(series)?.into_bytes()),
+        ImageFormat::Png => png(series),
+    }
+}
+
+fn format_of(path: &Path) -> Option<ImageFormat> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => Some(ImageFormat::Svg),
+        Some("png") => Some(ImageFormat::Png),
+        _ => None,
+    }
+}
+
+pub fn run(args: &ChartArgs) -> Result<()> {
+    let mut inputs = load_inputs(&args.input, args.quiet)?;
+    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    let selection = select(&inputs, args.scope.scope())?;
+    let periods = resolve_periods(&args.periods, &inputs)?;
+    let request = ChartRequest {
+        kind: args.periods.period,
+        periods: &periods,
+        measure: &args.measure,
+        improvement: args.xmr.improvement,
+        baseline_months: args.xmr.baseline_months,
+        baseline_range: baseline_range(&args.xmr)?,
+    };
+    let drawn = charts(&inputs, &selection, &request)?.drawn;
+    let named_format = format_of(&args.out);
+    let format = args.image.or(named_format).unwrap_or(ImageFormat::Svg);
+    let extension = match format {
+        ImageFormat::Svg => "svg",
+        ImageFormat::Png => "png",
+    };
+    let targets: Vec<(PathBuf, &SeriesChart)> = if named_format.is_some() {
+        if drawn.len() != 1 {
+            bail!(
+                "--out {} names one file but {} collaboratives are charted: give one --collaborative, or a folder",
+                args.out.display(),
+                drawn.len()
+            );
+        }
+        vec![(args.out.clone(), &drawn[0])]
+    } else {
+        std::fs::create_dir_all(&args.out)
+            .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+        drawn
+            .iter()
+            .map(|s| {
+                (
+                    args.out
+                        .join(format!("{}-{}.{extension}", s.measure, s.collaborative)),
+                    s,
+                )
+            })
+            .collect()
+    };
+    for (path, series) in targets {
+        let bytes = image(series, format)?;
+        write_atomically(&path, |out| Ok(out.write_all(&bytes)?))?;
+        if !args.quiet {
+            eprintln!("oapstat: wrote {}", path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,483 @@
+//! NHS "Making Data Count" XmR charts as SVG or PNG (plotters).
+//!
+//! A line of the values, the mean (solid) and process limits (dashed), the baseline shaded when
+//! one fixed the limits, and each point marked by its signal: improvement blue triangles,
+//! concern orange squares, special cause without direction purple diamonds, common cause grey
+//! circles. Shapes carry the meaning as well as colours, and every SVG carries a text
+//! alternative (`<title>` and `<desc>`) with the latest value, the mean and the signal.
+
+use anyhow::{anyhow, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::cmd::spc::SeriesChart;
+use crate::spc::{Improvement, Signal};
+
+pub const IMPROVEMENT: RGBColor = RGBColor(0x00, 0x5E, 0xB8);
+pub const CONCERN: RGBColor = RGBColor(0xED, 0x8B, 0x00);
+pub const COMMON_CAUSE: RGBColor = RGBColor(0x76, 0x86, 0x92);
+pub const NEITHER: RGBColor = RGBColor(0x7C, 0x28, 0x55);
+const LIMIT: RGBColor = RGBColor(0x42, 0x55, 0x63);
+const MEAN: RGBColor = RGBColor(0x23, 0x1F, 0x20);
+const BASELINE: RGBColor = RGBColor(0xE8, 0xED, 0xEE);
+
+/// Image size in pixels.
+pub const WIDTH: u32 = 900;
+pub const HEIGHT: u32 = 420;
+
+static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+fn ensure_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The embedded font lays out text in both formats and draws it in PNGs.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// The colour of a signal (as used in the charts).
+pub fn colour(signal: Signal) -> RGBColor {
+    match signal {
+        Signal::Improvement => IMPROVEMENT,
+        Signal::Concern => CONCERN,
+        Signal::SpecialCause => NEITHER,
+        Signal::CommonCause => COMMON_CAUSE,
+    }
+}
+
+/// Hex form of a colour, as it appears in the SVG.
+pub fn hex(colour: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
+}
+
+fn number(v: f64) -> String {
+    let rounded = (v * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// A measure's name for people: `inappropriate_oap_days` as "inappropriate OAP days".
+pub fn measure_label(measure: &str) -> String {
+    measure
+        .split('_')
+        .map(|word| match word {
+            "oap" | "oaps" | "los" => word.to_uppercase().replace("OAPS", "OAPs"),
+            "p90" => "90th percentile".to_string(),
+            "100k" => "100,000".to_string(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The chart's title.
+pub fn title(series: &SeriesChart) -> String {
+    format!(
+        "{}: {}",
+        series.collaborative,
+        measure_label(&series.measure)
+    )
+}
+
+/// A sentence stating the latest value, the mean, the limits and the signal.
+pub fn text_alternative(series: &SeriesChart) -> String {
+    let Some(chart) = &series.chart else {
+        return format!("{}: too few values to chart.", title(series));
+    };
+    let last = series.present.len() - 1;
+    let latest = &chart.points[last];
+    let period = &series.periods[series.present[last]].label;
+    let special = chart
+        .points
+        .iter()
+        .filter(|p| p.signal != Signal::CommonCause)
+        .count();
+    let direction = match series.improvement {
+        Improvement::Up => "higher is better",
+        Improvement::Down => "lower is better",
+        Improvement::Neither => "no better direction",
+    };
+    format!(
+        "XmR chart of {} for {}, {} to {} ({direction}). Latest value {} in {period}; mean {}; process limits {} to {}. Latest point: {}. {special} of {} points show special cause.",
+        measure_label(&series.measure),
+        series.collaborative,
+        series.periods[series.present[0]].label,
+        period,
+        number(latest.value),
+        number(chart.limits.mean),
+        number(chart.limits.lower),
+        number(chart.limits.upper),
+        latest.signal.name().replace('_', " "),
+        chart.points.len()
+    )
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, series: &SeriesChart) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let error = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing the chart: {e:?}");
+    root.fill(&WHITE).map_err(error)?;
+    let n = series.periods.len();
+    let xs: Vec<f64> = series.present.iter().map(|&i| i as f64).collect();
+    let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in series.values.iter().flatten() {
+        low = low.min(*v);
+        high = high.max(*v);
+    }
+    if let Some(chart) = &series.chart {
+        low = low.min(chart.limits.lower);
+        high = high.max(chart.limits.upper);
+    }
+    if !low.is_finite() {
+        (low, high) = (0.0, 1.0);
+    }
+    let pad = ((high - low) * 0.08).max(1.0);
+    let (y0, y1) = (low - pad, high + pad);
+    let labels: Vec<String> = series.periods.iter().map(|p| p.label.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title(series), ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
+        .map_err(error)?;
+    let label_of = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_labels(n.min(12))
+        .x_label_formatter(&label_of)
+        .x_desc("Period")
+        .y_desc(measure_label(&series.measure))
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(error)?;
+
+    let Some(xmr) = &series.chart else {
+        return Ok(());
+    };
+    if let Some(b) = &series.baseline {
+        let (from, to) = (
+            series.present[b.start] as f64 - 0.5,
+            series.present[b.end - 1] as f64 + 0.5,
+        );
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(from, y0), (to, y1)],
+                BASELINE.filled(),
+            )))
+            .map_err(error)?
+            .label("Baseline (fixes the limits)")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BASELINE.filled()));
+    }
+    let (first, last) = (-0.5, n as f64 - 0.5);
+    chart
+        .draw_series(LineSeries::new(
+            [(first, xmr.limits.mean), (last, xmr.limits.mean)],
+            MEAN.stroke_width(2),
+        ))
+        .map_err(error)?
+        .label(format!("Mean {}", number(xmr.limits.mean)))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MEAN.stroke_width(2)));
+    for (value, name) in [
+        (xmr.limits.upper, "Upper limit"),
+        (xmr.limits.lower, "Lower limit"),
+    ] {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(first, value), (last, value)],
+                6,
+                4,
+                LIMIT.stroke_width(1),
+            ))
+            .map_err(error)?
+            .label(format!("{name} {}", number(value)))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], LIMIT.stroke_width(1)));
+    }
+    chart
+        .draw_series(LineSeries::new(
+            xs.iter().zip(&xmr.points).map(|(x, p)| (*x, p.value)),
+            COMMON_CAUSE.stroke_width(2),
+        ))
+        .map_err(error)?;
+    for signal in [
+        Signal::CommonCause,
+        Signal::Improvement,
+        Signal::Concern,
+        Signal::SpecialCause,
+    ] {
+        let points: Vec<(f64, f64)> = xs
+            .iter()
+            .zip(&xmr.points)
+            .filter(|(_, p)| p.signal == signal)
+            .map(|(x, p)| (*x, p.value))
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        let c = colour(signal);
+        let label = signal.name().replace('_', " ");
+        match signal {
+            Signal::CommonCause => chart
+                .draw_series(points.iter().map(|p| Circle::new(*p, 4, c.filled())))
+                .map_err(error)?
+                .label(label)
+                .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled())),
+            Signal::Improvement => chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|p| TriangleMarker::new(*p, 7, c.filled())),
+                )
+                .map_err(error)?
+                .label(label)
+                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 7, c.filled())),
+            Signal::Concern => {
+                chart
+                    .draw_series(points.iter().map(|p| {
+                        EmptyElement::at(*p) + Rectangle::new([(-5, -5), (5, 5)], c.filled())
+                    }))
+                    .map_err(error)?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], c.filled())
+                    })
+            }
+            Signal::SpecialCause => chart
+                .draw_series(points.iter().map(|p| {
+                    EmptyElement::at(*p)
+                        + Polygon::new(vec![(0, -6), (6, 0), (0, 6), (-6, 0)], c.filled())
+                }))
+                .map_err(error)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    Polygon::new(
+                        vec![(x + 8, y - 6), (x + 14, y), (x + 8, y + 6), (x + 2, y)],
+                        c.filled(),
+                    )
+                }),
+        };
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(LIMIT)
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(error)?;
+    variation_icon(
+        root,
+        xmr.points.last().map(|p| p.signal),
+        xmr.points.last().map(|p| p.value > xmr.limits.mean),
+    )
+    .map_err(error)?;
+    root.present().map_err(error)?;
+    Ok(())
+}
+
+/// The Making Data Count variation icon for the latest point, top right: a ring in the signal's
+/// colour with H (special cause, high), L (special cause, low) or ~ (common cause).
+fn variation_icon<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    signal: Option<Signal>,
+    high: Option<bool>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some(signal) = signal else { return Ok(()) };
+    let (w, _) = root.dim_in_pixel();
+    let centre = (w as i32 - 34, 30);
+    let c = colour(signal);
+    let letter = match (signal, high) {
+        (Signal::CommonCause, _) => "~",
+        (_, Some(true)) => "H",
+        _ => "L",
+    };
+    root.draw(&Circle::new(centre, 20, WHITE.filled()))?;
+    root.draw(&Circle::new(centre, 20, c.stroke_width(4)))?;
+    root.draw(&Text::new(
+        letter,
+        (centre.0 - 6, centre.1 - 10),
+        ("sans-serif", 20).into_font().color(&c),
+    ))?;
+    Ok(())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The chart as an SVG document with its text alternative.
+pub fn svg(series: &SeriesChart) -> Result<String> {
+    ensure_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, series)?;
+    }
+    // The text alternative, read by screen readers and shown as a tooltip.
+    let open_end = svg
+        .find('>')
+        .ok_or_else(|| anyhow!("the chart has no <svg> element"))?;
+    let accessible = format!(
+        " role=\"img\" aria-label=\"{}\"><title>{}</title><desc>{}</desc>",
+        escape(&title(series)),
+        escape(&title(series)),
+        escape(&text_alternative(series))
+    );
+    svg.replace_range(open_end..open_end + 1, &accessible);
+    Ok(svg)
+}
+
+/// The chart as PNG bytes.
+pub fn png(series: &SeriesChart) -> Result<Vec<u8>> {
+    ensure_font();
+    // plotters encodes PNGs only into files: draw into a private temporary one.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("chart.png");
+    {
+        let root = BitMapBackend::new(&path, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, series)?;
+    }
+    Ok(std::fs::read(&path)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::periods::{periods_within, PeriodKind};
+    use chrono::NaiveDate;
+
+    /// Twelve baseline months alternating 11 and 9, then 20 (above the upper limit 15.32: a
+    /// concern, lower being better) and 1 (below the lower limit 4.68: an improvement).
+    fn series() -> SeriesChart {
+        let mut values: Vec<f64> = (0..12)
+            .map(|i| if i % 2 == 0 { 11.0 } else { 9.0 })
+            .collect();
+        values.extend([20.0, 1.0]);
+        let periods = periods_within(
+            PeriodKind::Month,
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 2, 28).unwrap(),
+        );
+        assert_eq!(periods.len(), 14);
+        SeriesChart {
+            collaborative: "AAA".into(),
+            measure: "inappropriate_oap_days".into(),
+            improvement: Improvement::Down,
+            periods,
+            values: values.iter().map(|v| Some(*v)).collect(),
+            present: (0..14).collect(),
+            chart: crate::spc::chart(&values, Some(0..12), Improvement::Down),
+            baseline: Some(0..12),
+        }
+    }
+
+    fn filled<'a>(
+        doc: &'a roxmltree::Document,
+        tag: &str,
+        fill: RGBColor,
+    ) -> Vec<roxmltree::Node<'a, 'a>> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag) && n.attribute("fill") == Some(hex(fill).as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn svg_holds_the_series_limits_coloured_points_and_text_alternative() {
+        let text = svg(&series()).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        let title = doc
+            .descendants()
+            .find(|n| n.has_tag_name("title"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(title, "AAA: inappropriate OAP days");
+        let desc = doc
+            .descendants()
+            .find(|n| n.has_tag_name("desc"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(desc.contains("Latest value 1 in 2025-02; mean 10; process limits 4.7 to 15.3. Latest point: improvement. 2 of 14 points show special cause."), "{desc}");
+
+        // The values: one line through 14 points.
+        let lines: Vec<_> = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("polyline")
+                    && n.attribute("stroke") == Some(hex(COMMON_CAUSE).as_str())
+            })
+            .collect();
+        let points: Vec<&str> = lines
+            .iter()
+            .map(|l| l.attribute("points").unwrap())
+            .max_by_key(|p| p.split_whitespace().count())
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(points.len(), 14);
+        // Mean and limits: a solid mean line and dashed limit lines.
+        assert!(doc
+            .descendants()
+            .any(|n| n.attribute("stroke") == Some(hex(MEAN).as_str())));
+        assert!(
+            doc.descendants()
+                .filter(|n| n.attribute("stroke") == Some(hex(LIMIT).as_str()))
+                .count()
+                > 4
+        );
+        // Points (each shape once more in the legend): 12 grey circles, 1 orange square, 1 blue triangle.
+        assert_eq!(filled(&doc, "circle", COMMON_CAUSE).len(), 12 + 1);
+        assert_eq!(filled(&doc, "rect", CONCERN).len(), 1 + 1);
+        assert_eq!(filled(&doc, "polygon", IMPROVEMENT).len(), 1 + 1);
+        // The baseline is shaded.
+        assert_eq!(filled(&doc, "rect", BASELINE).len(), 1 + 1);
+        // The concern point is drawn higher (smaller y) than every common-cause point.
+        let concern_y: f64 = filled(&doc, "rect", CONCERN)
+            .iter()
+            .map(|n| n.attribute("y").unwrap().parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        let highest_grey = filled(&doc, "circle", COMMON_CAUSE)
+            .iter()
+            .map(|n| n.attribute("cy").unwrap().parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(concern_y < highest_grey);
+    }
+
+    #[test]
+    fn png_is_an_image_of_the_chart_size() {
+        let bytes = png(&series()).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+        let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+        assert_eq!((width, height), (WIDTH, HEIGHT));
+    }
+
+    #[test]
+    fn measure_labels() {
+        assert_eq!(
+            measure_label("inappropriate_oap_days"),
+            "inappropriate OAP days"
+        );
+        assert_eq!(measure_label("los_p90"), "LOS 90th percentile");
+        assert_eq!(measure_label("oaps_active_end"), "OAPs active end");
+    }
+}
