@@ -82,6 +82,17 @@ pub struct InvalidRowArgs {
     pub skip_invalid: Option<PathBuf>,
 }
 
+/// The inputs of every analysis command: files, what to do with invalid rows, and the selection.
+#[derive(Debug, Args)]
+pub struct AnalysisInput {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub invalid: InvalidRowArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
 /// Which collaboratives and service lines.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Selection")]
@@ -151,11 +162,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct RatesArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub invalid: InvalidRowArgs,
-    #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub analysis: AnalysisInput,
     #[command(flatten)]
     pub periods: PeriodArgs,
     /// Extra breakdown; repeat for several.
@@ -170,11 +177,7 @@ pub struct RatesArgs {
 #[derive(Debug, Args)]
 pub struct LosArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub invalid: InvalidRowArgs,
-    #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub analysis: AnalysisInput,
     #[command(flatten)]
     pub periods: PeriodArgs,
     /// Extra breakdown: service_line, or oap (whether the spell had any out-of-area placement).
@@ -208,11 +211,7 @@ pub struct XmrArgs {
 #[derive(Debug, Args)]
 pub struct ChartArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub invalid: InvalidRowArgs,
-    #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub analysis: AnalysisInput,
     #[command(flatten)]
     pub periods: PeriodArgs,
     /// The measure to chart: any measure of `rates` or `los` (see `oapstat spc --help`).
@@ -241,11 +240,7 @@ pub enum ImageFormat {
 #[derive(Debug, Args)]
 pub struct SpcArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub invalid: InvalidRowArgs,
-    #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub analysis: AnalysisInput,
     #[command(flatten)]
     pub periods: PeriodArgs,
     /// The measure to chart: any field of `los` (los_median, los_mean, los_p90, discharges,
@@ -261,11 +256,7 @@ pub struct SpcArgs {
 #[derive(Debug, Args)]
 pub struct ReinvestArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub invalid: InvalidRowArgs,
-    #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub analysis: AnalysisInput,
     /// Baseline period: a financial year (2023-24) or dates (2023-04-01..2024-03-31).
     /// [default: the financial year before the current one]
     #[arg(long, value_name = "PERIOD", help_heading = "Estimate")]
@@ -298,11 +289,7 @@ pub struct ReinvestArgs {
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub invalid: InvalidRowArgs,
-    #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub analysis: AnalysisInput,
     /// The month of the pack: YYYY-MM, or `last` for the last complete month before today
     /// (or before --as-of).
     #[arg(long, value_name = "MONTH", help_heading = "Pack")]

@@ -152,6 +152,23 @@ fn escape(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
+/// The headline table's column headings (Markdown and HTML alike).
+fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [String; 8] {
+    [
+        "Collaborative".to_string(),
+        "OAPs active at month end".to_string(),
+        format!("Inappropriate OAP days, {}", periods.window),
+        format!(
+            "Same 3 months a year earlier ({})",
+            periods.window_year_earlier
+        ),
+        format!("Median LOS {month} (days)"),
+        format!("Median LOS {}", periods.month_year_earlier),
+        "SPC signals this month".to_string(),
+        format!("Reinvestment {reinvest_label}"),
+    ]
+}
+
 /// The Markdown summary of the pack.
 pub fn markdown(
     month: &str,
@@ -171,8 +188,8 @@ pub fn markdown(
         ));
     }
     md.push_str(&format!(
-        "| Collaborative | OAPs active at month end | Inappropriate OAP days, {} | Same 3 months a year earlier ({}) | Median LOS {month} (days) | Median LOS {} | SPC signals this month | Reinvestment {reinvest_label} |\n",
-        periods.window, periods.window_year_earlier, periods.month_year_earlier
+        "| {} |\n",
+        headings(month, periods, reinvest_label).join(" | ")
     ));
     md.push_str("|---|---:|---:|---:|---:|---:|---|---:|\n");
     for h in headlines {
@@ -250,19 +267,7 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
         h.push_str(&format!("<p class=\"notice\"><strong>Small-number suppression applied:</strong> {}. Figures are not additive.</p>\n", html_escape(rule)));
     }
     h.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
-    for heading in [
-        "Collaborative".to_string(),
-        "OAPs active at month end".to_string(),
-        format!("Inappropriate OAP days, {}", periods.window),
-        format!(
-            "Same 3 months a year earlier ({})",
-            periods.window_year_earlier
-        ),
-        format!("Median LOS {month} (days)"),
-        format!("Median LOS {}", periods.month_year_earlier),
-        "SPC signals this month".to_string(),
-        format!("Reinvestment {reinvest_label}"),
-    ] {
+    for heading in headings(month, periods, reinvest_label) {
         h.push_str(&format!("<th scope=\"col\">{}</th>", html_escape(&heading)));
     }
     h.push_str("</tr></thead>\n<tbody>\n");

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use super::spc::{baseline_range, charts, ChartRequest, SeriesChart};
-use super::{load_inputs, resolve_periods, select};
+use super::spc::{charts, ChartRequest, SeriesChart};
+use super::{prepare, resolve_periods};
 use crate::cli::{ChartArgs, ImageFormat};
 use crate::load::write_atomically;
 use crate::render::chart::{png, svg};
@@ -32,18 +32,9 @@ fn format_of(path: &Path) -> Option<ImageFormat> {
 }
 
 pub fn run(args: &ChartArgs) -> Result<()> {
-    let mut inputs = load_inputs(&args.input, args.quiet)?;
-    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let selection = select(&inputs, args.scope.scope())?;
+    let (inputs, selection) = prepare(&args.analysis, args.quiet)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let request = ChartRequest {
-        kind: args.periods.period,
-        periods: &periods,
-        measure: &args.measure,
-        improvement: args.xmr.improvement,
-        baseline_months: args.xmr.baseline_months,
-        baseline_range: baseline_range(&args.xmr)?,
-    };
+    let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let drawn = charts(&inputs, &selection, &request)?.drawn;
     let named_format = format_of(&args.out);
     let format = args.image.or(named_format).unwrap_or(ImageFormat::Svg);

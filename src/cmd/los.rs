@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::json;
 
-use super::{emit, load_inputs, period_parameters, resolve_periods, select, Selection};
+use super::{emit, period_parameters, prepare, resolve_periods, Selection};
 use crate::cli::LosArgs;
 use crate::load::Inputs;
 use crate::los::{fields, los, LosBreakdown, LosRequest};
@@ -11,9 +11,7 @@ use crate::periods::{Period, PeriodKind};
 use crate::render::Report;
 
 pub fn run(args: &LosArgs) -> Result<()> {
-    let mut inputs = load_inputs(&args.input, args.output.quiet)?;
-    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let selection = select(&inputs, args.scope.scope())?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
     report.notes.push("LOS in days (discharge date − admission date) of spells discharged in the period; open spells at the period end with their nights so far. 90th percentile: linear interpolation (Excel PERCENTILE.INC).".into());

@@ -15,7 +15,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
-use crate::cli::{InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
+use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
 use crate::extract::{bundled_data_dir, resolve_inputs};
 use crate::load::{load, write_atomically, Inputs};
 use crate::periods::{
@@ -171,6 +171,15 @@ pub struct Selection {
     pub placements: polars::prelude::DataFrame,
     pub collaboratives: Vec<String>,
     pub scope: Scope,
+}
+
+/// Reads and checks the inputs, refuses invalid rows (or sets them aside with `--skip-invalid`),
+/// and applies the selection: the first steps of every analysis command.
+pub fn prepare(args: &AnalysisInput, quiet: bool) -> Result<(Inputs, Selection)> {
+    let mut inputs = load_inputs(&args.input, quiet)?;
+    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    let selection = select(&inputs, args.scope.scope())?;
+    Ok((inputs, selection))
 }
 
 /// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts.

@@ -4,7 +4,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, load_inputs, period_parameters, resolve_periods, select, Selection};
+use super::{emit, period_parameters, prepare, resolve_periods, Selection};
 use crate::cli::RatesArgs;
 use crate::load::Inputs;
 use crate::periods::{Period, PeriodKind};
@@ -14,9 +14,7 @@ use crate::render::{Format, Report};
 pub fn run(args: &RatesArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let quiet = args.output.quiet;
-    let mut inputs = load_inputs(&args.input, quiet)?;
-    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let selection = select(&inputs, args.scope.scope())?;
+    let (inputs, selection) = prepare(&args.analysis, quiet)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
     crate::timing("rates computed", t0);

@@ -4,7 +4,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{emit, load_inputs, parse_date, select, Selection};
+use super::{emit, parse_date, prepare, Selection};
 use crate::cli::ReinvestArgs;
 use crate::load::Inputs;
 use crate::periods::{financial_year, financial_year_of, parse_financial_year, Period};
@@ -66,9 +66,7 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
         oap_daily_cost: args.oap_daily_cost,
         scenario: args.scenario.as_deref().map(Scenario::parse).transpose()?,
     };
-    let mut inputs = load_inputs(&args.input, args.output.quiet)?;
-    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let selection = select(&inputs, args.scope.scope())?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
     let report = report(&inputs, &selection, &options)?;
     if !args.output.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use chrono::NaiveDate;
 
-use super::{load_inputs, period_parameters, resolve_periods, select, write_report, Selection};
+use super::{period_parameters, prepare, resolve_periods, write_report, Selection};
 use crate::cli::SpcArgs;
 use crate::load::Inputs;
 use crate::los::{self, LosRequest};
@@ -84,18 +84,9 @@ pub struct SeriesChart {
 }
 
 pub fn run(args: &SpcArgs) -> Result<()> {
-    let mut inputs = load_inputs(&args.input, args.output.quiet)?;
-    inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
-    let selection = select(&inputs, args.scope.scope())?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let request = ChartRequest {
-        kind: args.periods.period,
-        periods: &periods,
-        measure: &args.measure,
-        improvement: args.xmr.improvement,
-        baseline_months: args.xmr.baseline_months,
-        baseline_range: baseline_range(&args.xmr)?,
-    };
+    let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let charts = charts(&inputs, &selection, &request)?;
     if !args.output.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());
@@ -107,11 +98,26 @@ pub fn run(args: &SpcArgs) -> Result<()> {
     }
 }
 
-/// `--baseline-from` and `--baseline-to` as dates.
-pub fn baseline_range(args: &crate::cli::XmrArgs) -> Result<Option<(NaiveDate, NaiveDate)>> {
-    match (&args.baseline_from, &args.baseline_to) {
-        (Some(from), Some(to)) => Ok(Some((parse_bound(from, false)?, parse_bound(to, true)?))),
-        _ => Ok(None),
+impl<'a> ChartRequest<'a> {
+    /// A request from the command line's chart options.
+    pub fn new(
+        kind: PeriodKind,
+        periods: &'a [Period],
+        measure: &'a str,
+        xmr: &crate::cli::XmrArgs,
+    ) -> Result<Self> {
+        let baseline_range = match (&xmr.baseline_from, &xmr.baseline_to) {
+            (Some(from), Some(to)) => Some((parse_bound(from, false)?, parse_bound(to, true)?)),
+            _ => None,
+        };
+        Ok(ChartRequest {
+            kind,
+            periods,
+            measure,
+            improvement: xmr.improvement,
+            baseline_months: xmr.baseline_months,
+            baseline_range,
+        })
     }
 }
 

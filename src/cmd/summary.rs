@@ -147,8 +147,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     }
 
     say("reading and checking the extracts");
-    let mut inputs = load_inputs(&args.input, true)?;
-    match &args.invalid.skip_invalid {
+    let mut inputs = load_inputs(&args.analysis.input, true)?;
+    match &args.analysis.invalid.skip_invalid {
         None if !inputs.checked.findings.is_empty() => {
             return Err(InvalidInput(inputs.problems_line()).into())
         }
@@ -161,7 +161,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             inputs.checked.extract_date
         );
     }
-    let selection = select(&inputs, args.scope.scope())?;
+    let selection = select(&inputs, args.analysis.scope.scope())?;
     let suppression = args.suppress.suppress.then_some(Suppression {
         threshold: args.suppress.suppress_threshold,
         rounding_base: args.suppress.suppress_rounding,
