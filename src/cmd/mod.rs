@@ -185,6 +185,20 @@ pub fn prepare(args: &AnalysisInput, quiet: bool) -> Result<(Inputs, Selection)>
 /// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts.
 pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
     use polars::prelude::IntoLazy;
+    // A misspelt code would otherwise give an empty report that looks like "no activity".
+    let in_data: std::collections::BTreeSet<&str> = inputs
+        .checked
+        .admissions
+        .column("collaborative")?
+        .str()?
+        .iter()
+        .flatten()
+        .collect();
+    for code in &scope.collaboratives {
+        if !in_data.contains(code.as_str()) && !inputs.reference.collaboratives.contains_key(code) {
+            bail!("--collaborative {code}: no such collaborative in the admissions or the collaboratives reference");
+        }
+    }
     Ok(Selection {
         admissions: scope
             .apply(inputs.checked.admissions.clone().lazy())

@@ -432,6 +432,15 @@ fn table_is_for_people_and_output_file_is_written_whole() {
 }
 
 #[test]
+fn an_unknown_collaborative_is_an_error_not_an_empty_report() {
+    let w = hand_built();
+    let (code, stdout, stderr) = w.run(&["rates", "--data", "data", "--collaborative", "AAB"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("--collaborative AAB: no such collaborative in the admissions or the collaboratives reference"), "{stderr}");
+}
+
+#[test]
 fn periods_outside_the_data_and_bad_bounds_are_usage_errors() {
     let w = hand_built();
     let (code, _, stderr) = w.run(&[
