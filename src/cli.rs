@@ -18,7 +18,9 @@ With no input options every command uses the sample data bundled with oapstat.
 Exit codes:
   0  success (validate: no problems found)
   1  the input data has problems (validate lists them; other commands refuse to go on)
-  2  usage error, unreadable file or other failure";
+  2  usage error, unreadable file or other failure
+  3  summary: another run holds the pack's lock
+  4  summary: the month's pack exists already (--force replaces it)";
 
 #[derive(Debug, Parser)]
 #[command(name = "oapstat", version, about = ABOUT, after_help = AFTER)]
