@@ -199,14 +199,37 @@ pub fn read_raw(path: &Path, kind: ExtractKind) -> Result<RawFile> {
                 .alias(normalised.as_str()),
         );
     }
-    let frame = lazy
-        .select(columns)
-        .collect()
-        .with_context(|| format!("{shown}: cannot read"))?;
+    let frame = match lazy.select(columns).collect() {
+        Ok(frame) => frame,
+        // Polars' message names neither line nor remedy a user can act on: find the line.
+        Err(error) => match (!is_parquet).then(|| diagnose_csv(path)).flatten() {
+            Some(problem) => bail!("{shown}:{problem}"),
+            None => return Err(error).with_context(|| format!("{shown}: cannot read")),
+        },
+    };
     Ok(RawFile {
         path: shown,
         kind,
         frame,
         first_line: if is_parquet { 1 } else { 2 },
     })
+}
+
+/// The first line of a CSV file that cannot be read, as `LINE: what is wrong`.
+fn diagnose_csv(path: &Path) -> Option<String> {
+    let mut reader = csv::ReaderBuilder::new().from_path(path).ok()?;
+    let header_fields = reader.headers().ok()?.len();
+    for record in reader.records() {
+        if let Err(error) = record {
+            let line = error.position().map_or(0, |p| p.line());
+            return Some(match error.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => {
+                    format!("{line}: has {len} fields, but the header has {header_fields}")
+                }
+                csv::ErrorKind::Utf8 { .. } => format!("{line}: is not valid UTF-8 text"),
+                _ => format!("{line}: {error}"),
+            });
+        }
+    }
+    None
 }

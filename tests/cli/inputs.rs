@@ -291,3 +291,29 @@ fn closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn unreadable_csv_lines_are_named() {
+    let header = "admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code\n";
+    let w = with_files(&format!("{header}A1,P1,AAA,adult_acute,2024-01-01,,R1\nA2,P2,AAA,adult_acute,2024-01-01,,R1,extra\n"), PLACEMENTS);
+    let (code, _, stderr) = w.run(&["validate", "--admissions", "a.csv", "--placements", "p.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "oapstat: error: a.csv:3: has 8 fields, but the header has 7\n"
+    );
+
+    w.write("a.csv", "");
+    std::fs::write(
+        w.path("a.csv"),
+        [
+            header.as_bytes(),
+            b"A1,P\xff1,AAA,adult_acute,2024-01-01,,R1\n",
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let (code, _, stderr) = w.run(&["validate", "--admissions", "a.csv", "--placements", "p.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr, "oapstat: error: a.csv:2: is not valid UTF-8 text\n");
+}
