@@ -656,49 +656,68 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
         after_limit(p.file, p.row, "end_date", p.end, &mut findings, &mut bad);
     }
 
-    // Duplicate admission ids: the first occurrence stands, later ones are findings.
+    // Duplicate placement ids, found on another thread while the admissions are indexed.
     let mut admission_index: PlHashMap<&str, usize> = PlHashMap::with_capacity(admissions.len());
-    for (index, a) in admissions.iter().enumerate() {
-        let Some(id) = a.id else { continue };
-        if let Some(&first) = admission_index.get(id) {
-            let first = &admissions[first];
-            let first_at = location(raw, first.file, first.row, a.file);
-            bad[a.file][a.row] = true;
-            findings.add(
-                a.file,
-                a.row,
-                Rule::DuplicateId,
-                Some("admission_id"),
-                Some(id),
-                format!("admission_id {id} is a duplicate of {first_at}"),
-            );
-        } else {
-            admission_index.insert(id, index);
+    std::thread::scope(|scope| -> PolarsResult<()> {
+        let duplicate_placements = scope.spawn(|| {
+            let mut seen: PlHashMap<&str, usize> = PlHashMap::with_capacity(placements.len());
+            let mut duplicates = Vec::new();
+            for (index, p) in placements.iter().enumerate() {
+                if let Some(id) = p.id {
+                    match seen.get(id) {
+                        Some(&first) => duplicates.push((index, first)),
+                        None => {
+                            seen.insert(id, index);
+                        }
+                    }
+                }
+            }
+            duplicates
+        });
+        // Duplicate admission ids: the first occurrence stands, later ones are findings.
+
+        for (index, a) in admissions.iter().enumerate() {
+            let Some(id) = a.id else { continue };
+            if let Some(&first) = admission_index.get(id) {
+                let first = &admissions[first];
+                let first_at = location(raw, first.file, first.row, a.file);
+                bad[a.file][a.row] = true;
+                findings.add(
+                    a.file,
+                    a.row,
+                    Rule::DuplicateId,
+                    Some("admission_id"),
+                    Some(id),
+                    format!("admission_id {id} is a duplicate of {first_at}"),
+                );
+            } else {
+                admission_index.insert(id, index);
+            }
         }
-    }
+        for (index, first) in duplicate_placements
+            .join()
+            .expect("duplicate placement ids")
+        {
+            let (p, first) = (&placements[index], &placements[first]);
+            let id = p.id.unwrap_or_default();
+            let first_at = location(raw, first.file, first.row, p.file);
+            bad[p.file][p.row] = true;
+            findings.add(
+                p.file,
+                p.row,
+                Rule::DuplicateId,
+                Some("placement_id"),
+                Some(id),
+                format!("placement_id {id} is a duplicate of {first_at}"),
+            );
+        }
+        Ok(())
+    })?;
 
     // Placement rules that need the spell.
-    let mut placement_ids: PlHashMap<&str, usize> = PlHashMap::with_capacity(placements.len());
     // The spell (index into `admissions`) of each placement whose spell is valid.
     let mut spell_of: Vec<u32> = vec![u32::MAX; placements.len()];
     for (index, p) in placements.iter().enumerate() {
-        if let Some(id) = p.id {
-            if let Some(&first) = placement_ids.get(id) {
-                let first = &placements[first];
-                let first_at = location(raw, first.file, first.row, p.file);
-                bad[p.file][p.row] = true;
-                findings.add(
-                    p.file,
-                    p.row,
-                    Rule::DuplicateId,
-                    Some("placement_id"),
-                    Some(id),
-                    format!("placement_id {id} is a duplicate of {first_at}"),
-                );
-            } else {
-                placement_ids.insert(id, index);
-            }
-        }
         let Some(admission_id) = p.admission_id else {
             continue;
         };
@@ -887,18 +906,44 @@ fn valid_text(
         if !keep.iter().any(|k| *k) {
             continue;
         }
-        let mask = BooleanChunked::from_slice("keep".into(), &keep);
+        // Only cells with surrounding spaces, or empty text, need rewriting: most extracts have
+        // neither, and then the raw columns are used as they are, without a copy.
         let exprs: Vec<Expr> = columns
             .iter()
-            .map(|c| {
-                let text = col(*c).str().strip_chars(lit(NULL));
-                when(text.clone().eq(lit("")))
-                    .then(lit(NULL))
-                    .otherwise(text)
-                    .alias(*c)
+            .map(|c| -> PolarsResult<Expr> {
+                let cells = raw_file.frame.column(c)?.str()?;
+                let (mut untrimmed, mut empty) = (false, false);
+                for value in cells.iter().flatten() {
+                    let trimmed = value.trim();
+                    untrimmed |= trimmed.len() != value.len();
+                    empty |= trimmed.is_empty();
+                    if untrimmed && empty {
+                        break;
+                    }
+                }
+                let text = if untrimmed {
+                    col(*c).str().strip_chars(lit(NULL))
+                } else {
+                    col(*c)
+                };
+                Ok(if empty {
+                    when(text.clone().eq(lit("")))
+                        .then(lit(NULL))
+                        .otherwise(text)
+                } else {
+                    text
+                }
+                .alias(*c))
             })
-            .collect();
-        frames.push(raw_file.frame.filter(&mask)?.lazy().select(exprs));
+            .collect::<PolarsResult<_>>()?;
+        let rows = if keep.iter().all(|k| *k) {
+            raw_file.frame.clone()
+        } else {
+            raw_file
+                .frame
+                .filter(&BooleanChunked::from_slice("keep".into(), &keep))?
+        };
+        frames.push(rows.lazy().select(exprs));
     }
     if frames.is_empty() {
         let empty = columns

@@ -317,3 +317,15 @@ fn unreadable_csv_lines_are_named() {
     assert_eq!(code, 2);
     assert_eq!(stderr, "oapstat: error: a.csv:2: is not valid UTF-8 text\n");
 }
+
+#[test]
+fn values_with_surrounding_spaces_and_empty_quoted_text() {
+    let admissions = ADMISSIONS
+        .replace(",AAA,", ", AAA ,")
+        .replace("A4,PT4", " A4 ,PT4");
+    let placements = PLACEMENTS
+        .replace(",N,,", ",N,\"\",")
+        .replace("P5,A4,", "P5, A4,");
+    let w = with_files(&admissions, &placements);
+    assert_eq!(february_oap_days(&w, &FILES), 68);
+}
