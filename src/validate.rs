@@ -217,12 +217,17 @@ impl<'a> Findings<'a> {
 
 /// Text cells of one column: trimmed, empty as `None`. A missing optional column is all `None`.
 fn text_cells<'a>(raw: &'a RawFile, name: &str) -> Vec<Option<&'a str>> {
+    cell_iter(raw, name).collect()
+}
+
+/// The same cells one at a time, for columns no later rule needs row by row.
+fn cell_iter<'a>(raw: &'a RawFile, name: &str) -> Box<dyn Iterator<Item = Option<&'a str>> + 'a> {
     match raw.frame.column(name).ok().and_then(|c| c.str().ok()) {
-        Some(ca) => ca
-            .iter()
-            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
-            .collect(),
-        None => vec![None; raw.frame.height()],
+        Some(ca) => Box::new(
+            ca.iter()
+                .map(|v| v.map(str::trim).filter(|s| !s.is_empty())),
+        ),
+        None => Box::new(std::iter::repeat_n(None, raw.frame.height())),
     }
 }
 
@@ -247,8 +252,12 @@ impl<'f, 'a> Cells<'f, 'a> {
             .add(self.file, row, rule, column, value, message);
     }
 
-    fn required_text(&mut self, cells: &[Option<&'a str>], column: &'static str) {
-        for (row, cell) in cells.iter().enumerate() {
+    fn required_text<'s>(
+        &mut self,
+        cells: impl Iterator<Item = Option<&'s str>>,
+        column: &'static str,
+    ) {
+        for (row, cell) in cells.enumerate() {
             if cell.is_none() {
                 self.flag_row(
                     row,
@@ -261,15 +270,12 @@ impl<'f, 'a> Cells<'f, 'a> {
         }
     }
 
-    fn dates(
-        &mut self,
-        cells: &[Option<&str>],
-        column: &'static str,
-        required: bool,
-    ) -> Vec<Option<Day>> {
-        let format = cells.iter().flatten().find_map(|v| DateFormat::detect(v));
-        let mut out = Vec::with_capacity(cells.len());
-        for (row, cell) in cells.iter().enumerate() {
+    fn dates(&mut self, raw: &RawFile, column: &'static str, required: bool) -> Vec<Option<Day>> {
+        let format = cell_iter(raw, column)
+            .flatten()
+            .find_map(DateFormat::detect);
+        let mut out = Vec::with_capacity(raw.frame.height());
+        for (row, cell) in cell_iter(raw, column).enumerate() {
             let Some(text) = cell else {
                 if required {
                     self.flag_row(
@@ -299,9 +305,9 @@ impl<'f, 'a> Cells<'f, 'a> {
         out
     }
 
-    fn numbers(&mut self, cells: &[Option<&str>], column: &'static str) -> Vec<Option<f64>> {
-        let mut out = Vec::with_capacity(cells.len());
-        for (row, cell) in cells.iter().enumerate() {
+    fn numbers(&mut self, raw: &RawFile, column: &'static str) -> Vec<Option<f64>> {
+        let mut out = Vec::with_capacity(raw.frame.height());
+        for (row, cell) in cell_iter(raw, column).enumerate() {
             let parsed =
                 cell.map(|text| (text, text.parse::<f64>().ok().filter(|v| v.is_finite())));
             match parsed {
@@ -418,29 +424,14 @@ fn parse_file<'a>(raw: &'a [RawFile], file: usize, options: &CheckOptions) -> Pa
     match raw_file.kind {
         ExtractKind::Admissions => {
             let ids = text_cells(raw_file, "admission_id");
-            let patients = text_cells(raw_file, "patient_id");
             let collaboratives = text_cells(raw_file, "collaborative");
-            let service_lines = text_cells(raw_file, "service_line");
-            let providers = text_cells(raw_file, "provider_code");
-            for (cells_of, name) in [
-                (&ids, "admission_id"),
-                (&patients, "patient_id"),
-                (&collaboratives, "collaborative"),
-                (&service_lines, "service_line"),
-                (&providers, "provider_code"),
-            ] {
-                cells.required_text(cells_of, name);
+            cells.required_text(ids.iter().copied(), "admission_id");
+            cells.required_text(collaboratives.iter().copied(), "collaborative");
+            for name in ["patient_id", "service_line", "provider_code"] {
+                cells.required_text(cell_iter(raw_file, name), name);
             }
-            let admitted = cells.dates(
-                &text_cells(raw_file, "admission_date"),
-                "admission_date",
-                true,
-            );
-            let discharged = cells.dates(
-                &text_cells(raw_file, "discharge_date"),
-                "discharge_date",
-                false,
-            );
+            let admitted = cells.dates(raw_file, "admission_date", true);
+            let discharged = cells.dates(raw_file, "discharge_date", false);
             for row in 0..raw_file.frame.height() {
                 if let (Some(a), Some(d)) = (admitted[row], discharged[row]) {
                     if d < a {
@@ -481,19 +472,16 @@ fn parse_file<'a>(raw: &'a [RawFile], file: usize, options: &CheckOptions) -> Pa
         ExtractKind::Placements => {
             let ids = text_cells(raw_file, "placement_id");
             let admission_ids = text_cells(raw_file, "admission_id");
-            let providers = text_cells(raw_file, "provider_code");
-            for (cells_of, name) in [
-                (&ids, "placement_id"),
-                (&admission_ids, "admission_id"),
-                (&providers, "provider_code"),
-            ] {
-                cells.required_text(cells_of, name);
-            }
-            let starts = cells.dates(&text_cells(raw_file, "start_date"), "start_date", true);
-            let end_cells = text_cells(raw_file, "end_date");
-            let ends = cells.dates(&end_cells, "end_date", false);
-            let distances = cells.numbers(&text_cells(raw_file, "distance_km"), "distance_km");
-            let costs = cells.numbers(&text_cells(raw_file, "daily_cost"), "daily_cost");
+            cells.required_text(ids.iter().copied(), "placement_id");
+            cells.required_text(admission_ids.iter().copied(), "admission_id");
+            cells.required_text(cell_iter(raw_file, "provider_code"), "provider_code");
+            let starts = cells.dates(raw_file, "start_date", true);
+            let end_given: Vec<bool> = cell_iter(raw_file, "end_date")
+                .map(|c| c.is_some())
+                .collect();
+            let ends = cells.dates(raw_file, "end_date", false);
+            let distances = cells.numbers(raw_file, "distance_km");
+            let costs = cells.numbers(raw_file, "daily_cost");
             let flags = text_cells(raw_file, "out_of_area");
             let reasons = text_cells(raw_file, "oap_reason");
             for row in 0..raw_file.frame.height() {
@@ -544,7 +532,7 @@ fn parse_file<'a>(raw: &'a [RawFile], file: usize, options: &CheckOptions) -> Pa
                     admission_id: admission_ids[row],
                     start: starts[row],
                     end: ends[row],
-                    end_given: end_cells[row].is_some(),
+                    end_given: end_given[row],
                     out_of_area,
                     distance: distances[row],
                     cost: costs[row],
