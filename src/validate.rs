@@ -376,8 +376,16 @@ fn parse_file<'a>(raw: &'a [RawFile], file: usize, options: &CheckOptions) -> Pa
         files: raw,
         list: Vec::new(),
     };
-    let mut admissions = Vec::new();
-    let mut placements = Vec::new();
+    let mut admissions = Vec::with_capacity(if raw_file.kind == ExtractKind::Admissions {
+        raw_file.frame.height()
+    } else {
+        0
+    });
+    let mut placements = Vec::with_capacity(if raw_file.kind == ExtractKind::Placements {
+        raw_file.frame.height()
+    } else {
+        0
+    });
     let required: &[&'static str] = match raw_file.kind {
         ExtractKind::Admissions => &ADMISSION_COLUMNS,
         ExtractKind::Placements => &PLACEMENT_COLUMNS,
@@ -573,8 +581,8 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
     for file in parsed {
         findings.list.extend(file.findings);
         bad.push(file.bad);
-        admissions.extend(file.admissions);
-        placements.extend(file.placements);
+        append(&mut admissions, file.admissions);
+        append(&mut placements, file.placements);
     }
 
     crate::timing("rows parsed", t0);
@@ -864,6 +872,16 @@ pub fn check(raw: &[RawFile], options: &CheckOptions) -> PolarsResult<Checked> {
         extract_date: date_of(extract_day),
         extract_date_inferred,
     })
+}
+
+/// Appends rows; the first file's rows (one file per extract is the usual case) are moved, not
+/// copied.
+fn append<T>(all: &mut Vec<T>, rows: Vec<T>) {
+    if all.is_empty() {
+        *all = rows;
+    } else {
+        all.extend(rows);
+    }
 }
 
 /// `line 5`, or `admissions-2.csv:5` when the other row is in another file than `here`.
