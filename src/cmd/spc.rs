@@ -397,3 +397,33 @@ fn summary(
     });
     Summary { json, row }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::periods::periods_within;
+
+    #[test]
+    fn series_summary_slope_and_change_against_a_year_earlier() {
+        let periods = periods_within(
+            PeriodKind::Month,
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
+        );
+        // 13 months rising by 2 a month from 10: January 2025 (34) against January 2024 (10).
+        let values: Vec<Option<f64>> = (0..13).map(|i| Some(10.0 + 2.0 * i as f64)).collect();
+        let present: Vec<f64> = values.iter().flatten().copied().collect();
+        let xmr = crate::spc::chart(&present, None, Improvement::Down);
+        let s = summary("AAA", "oap_days", &periods, &values, xmr.as_ref());
+        assert_eq!(s.json["slope_per_period"], 2.0);
+        assert_eq!(s.json["change_vs_year_earlier"], 24.0);
+        assert_eq!(s.json["latest_period"], "2025-01");
+        // 13 points each rising: a trend of 7 or more, a concern when lower is better.
+        assert_eq!(s.json["latest_signal"], "concern");
+        // Without a value a year earlier there is no change to report.
+        let mut gap = values.clone();
+        gap[0] = None;
+        let s = summary("AAA", "oap_days", &periods, &gap, None);
+        assert_eq!(s.json["change_vs_year_earlier"], Value::Null);
+    }
+}

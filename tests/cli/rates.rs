@@ -277,6 +277,24 @@ fn by_service_line_splits_and_by_reason_nulls_admission_measures() {
         reason_99,
         &[("oaps_started", json!(1)), ("oap_days", json!(0))],
     );
+
+    // By receiving provider in February: NPX01 had P1 (29 nights) and P3 (same day).
+    let doc = rates(&["--by", "provider", "--from", "2024-02", "--to", "2024-02"]);
+    let npx01 = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["receiving_provider"] == "NPX01")
+        .unwrap();
+    assert_fields(
+        npx01,
+        &[
+            ("oaps_started", json!(1)),
+            ("oap_days", json!(29)),
+            ("oaps_active_end", json!(1)),
+            ("bed_days", Value::Null),
+        ],
+    );
 }
 
 #[test]
