@@ -182,6 +182,14 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         ));
     }
     let days = |p: &Period| p.length_days();
+    // A baseline that starts before the first admission in the data counts OAP days that the
+    // extract cannot show: the saving would be understated (or a pressure overstated).
+    let first_admission = admissions
+        .column("admission_date")?
+        .as_materialized_series()
+        .min::<i32>()?
+        .map(crate::periods::date_of);
+    let baseline_covered = first_admission.is_none_or(|first| first <= baseline.start);
     let assumptions_json = json!({
         "baseline": {"label": baseline.label, "start": baseline.start.to_string(), "end": baseline.end.to_string(), "days": days(&baseline), "annualisation": format!("× 365 ÷ {}", days(&baseline))},
         "current": {"label": current.label, "start": current.start.to_string(), "end": current.end.to_string(), "days": days(&current), "annualisation": format!("× 365 ÷ {}", days(&current))},
@@ -193,6 +201,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         "reinvest_share": options.reinvest_share,
         "scenario": scenario.map(|s| s.describe()),
         "not_costed": uncosted,
+        "baseline_covered_by_data": baseline_covered,
         "totals": "per collaborative (service_line \"all\"): savings and cost pressures summed apart; reinvestment = share × (savings − pressures), never below zero",
     });
     report.notes.push(format!(
@@ -211,6 +220,13 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         report.notes.push(format!(
             "Scenario: {} (scenario_* fields in csv or json).",
             s.describe()
+        ));
+    }
+    if !baseline_covered {
+        report.notes.push(format!(
+            "Warning: the data starts on {}, after the baseline starts ({}): the baseline's OAP days are incomplete, so savings are understated and cost pressures overstated.",
+            first_admission.map(|d| d.to_string()).unwrap_or_default(),
+            baseline.start
         ));
     }
     if !uncosted.is_empty() {

@@ -202,3 +202,31 @@ fn table_carries_the_assumptions() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_baseline_the_data_does_not_cover_is_flagged() {
+    // The data starts on 2024-01-05; the 2023-24 baseline starts on 2023-04-01.
+    let doc = reinvest(&["--baseline", "2023-24", "--current", "2024-25"]);
+    assert_eq!(doc["assumptions"]["baseline_covered_by_data"], false);
+    let covered = reinvest(&FEB_TO_MAR);
+    assert_eq!(covered["assumptions"]["baseline_covered_by_data"], true);
+    let w = hand_built();
+    let (code, stdout, _) = w.run(&[
+        "reinvest",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--baseline",
+        "2023-24",
+        "--current",
+        "2024-25",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(
+            "Warning: the data starts on 2024-01-05, after the baseline starts (2023-04-01)"
+        ),
+        "{stdout}"
+    );
+}
