@@ -19,7 +19,7 @@ Exit codes:
   0  success (validate: no problems found)
   1  the input data has problems (validate lists them; other commands refuse to go on)
   2  usage error, unreadable file or other failure
-  3  summary: another run holds the pack's lock
+  3  summary: another run is writing to the output folder
   4  summary: the month's pack exists already (--force replaces it)";
 
 #[derive(Debug, Parser)]

@@ -2,8 +2,8 @@
 //!
 //! The pack is built in a temporary folder beside the target (`OUT/.YYYY-MM.tmp-*`) and renamed
 //! into place only when every file is written, so a killed run leaves no partial pack; the next
-//! run removes what a killed run left. A lock file (`OUT/.YYYY-MM.lock`, held with an OS file
-//! lock that dies with the process) stops a second run for the same month. An existing pack is
+//! run removes what a killed run left. A lock file (`OUT/.oapstat-summary.lock`, held with an OS
+//! file lock that dies with the process) stops a second run for the same output folder. An existing pack is
 //! replaced only with `--force`. Nothing goes to standard output unless `--print`.
 
 use std::fs::File;
@@ -29,8 +29,8 @@ use crate::suppress::{self, Suppression};
 /// Why a pack was not written, with its own exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
-    #[error("another oapstat summary is writing {pack} (lock {lock} is held); try again when it has finished")]
-    Locked { pack: String, lock: String },
+    #[error("another oapstat summary is writing to {folder} (lock {lock} is held); try again when it has finished")]
+    Locked { folder: String, lock: String },
     #[error("{pack} already exists (a complete pack); pass --force to replace it")]
     Exists { pack: String },
 }
@@ -105,7 +105,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
     let pack = args.out.join(&label);
-    let lock_path = args.out.join(format!(".{label}.lock"));
+    let lock_path = args.out.join(".oapstat-summary.lock");
     let lock = File::options()
         .create(true)
         .truncate(false)
@@ -116,7 +116,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             return Err(PackError::Locked {
-                pack: pack.display().to_string(),
+                folder: args.out.display().to_string(),
                 lock: lock_path.display().to_string(),
             }
             .into())

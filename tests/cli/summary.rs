@@ -184,15 +184,15 @@ fn a_killed_run_leaves_no_pack_and_the_next_run_cleans_up() {
 fn a_concurrent_run_is_refused_with_the_lock_message() {
     let w = hand_built();
     std::fs::create_dir(w.path("reports")).unwrap();
-    // Another run holds the month's lock.
-    let lock = std::fs::File::create(w.path("reports/.2024-03.lock")).unwrap();
+    // Another run holds the output folder's lock.
+    let lock = std::fs::File::create(w.path("reports/.oapstat-summary.lock")).unwrap();
     lock.try_lock().unwrap();
     let (code, stdout, stderr) = w.run(&PACK);
     assert_eq!(code, 3);
     assert!(stdout.is_empty());
     assert_eq!(
         stderr,
-        "oapstat: error: another oapstat summary is writing reports/2024-03 (lock reports/.2024-03.lock is held); try again when it has finished\n"
+        "oapstat: error: another oapstat summary is writing to reports (lock reports/.oapstat-summary.lock is held); try again when it has finished\n"
     );
     assert!(!w.path("reports/2024-03").exists());
     drop(lock);
