@@ -77,14 +77,26 @@ impl Suppression {
                 if suppressed {
                     row[i] = Cell::Suppressed;
                 } else if field.kind == Kind::Count {
-                    if let Cell::Int(v) = row[i] {
-                        row[i] = Cell::Int(self.round(v));
+                    match row[i] {
+                        Cell::Int(v) => row[i] = Cell::Int(self.round(v)),
+                        Cell::Float(v) => row[i] = Cell::Float(self.round(v.round() as i64) as f64),
+                        _ => {}
                     }
                 }
             }
         }
         report.meta.insert("suppression".into(), self.metadata());
         report.notes.push(format!("Note: {}.", self.describe()));
+    }
+}
+
+/// Applies a rule to a report, or records in its metadata that none was applied.
+pub fn apply_or_record(report: &mut Report, rule: Option<Suppression>) {
+    match rule {
+        Some(rule) => rule.apply(report),
+        None => {
+            report.meta.insert("suppression".into(), not_applied());
+        }
     }
 }
 
@@ -169,5 +181,21 @@ mod tests {
         // Reference figures are never touched.
         assert_eq!(report.rows[0][4], Cell::Int(2));
         assert_eq!(report.meta["suppression"]["applied"], true);
+    }
+
+    #[test]
+    fn counts_held_as_numbers_are_rounded_too() {
+        let mut report = Report {
+            command: "test".into(),
+            fields: vec![Field::count("value", "V")],
+            rows: vec![vec![Cell::Float(42.0)], vec![Cell::Float(3.0)]],
+            meta: Default::default(),
+            notes: vec![],
+        };
+        Suppression::default().apply(&mut report);
+        assert_eq!(
+            report.rows,
+            [vec![Cell::Float(40.0)], vec![Cell::Suppressed]]
+        );
     }
 }

@@ -6,6 +6,8 @@ use serde_json::json;
 use super::{emit, period_parameters, prepare, resolve_periods, Selection};
 use crate::cli::LosArgs;
 use crate::load::Inputs;
+use polars::prelude::DataFrame;
+
 use crate::los::{fields, los, LosBreakdown, LosRequest};
 use crate::periods::{Period, PeriodKind};
 use crate::render::Report;
@@ -21,6 +23,23 @@ pub fn run(args: &LosArgs) -> Result<()> {
     emit(report, &args.output, Some(&args.suppress))
 }
 
+/// LOS of the selection per collaborative (and breakdown) and period.
+pub fn compute(
+    selection: &Selection,
+    periods: &[Period],
+    by: &[LosBreakdown],
+) -> Result<DataFrame> {
+    Ok(los(
+        &selection.admissions,
+        &selection.placements,
+        &LosRequest {
+            periods,
+            by,
+            collaboratives: &selection.collaboratives,
+        },
+    )?)
+}
+
 /// The LOS report (rows and metadata) for the selection and periods.
 pub fn report(
     inputs: &Inputs,
@@ -29,16 +48,26 @@ pub fn report(
     periods: &[Period],
     by: &[LosBreakdown],
 ) -> Result<Report> {
-    let frame = los(
-        &selection.admissions,
-        &selection.placements,
-        &LosRequest {
-            periods,
-            by,
-            collaboratives: &selection.collaboratives,
-        },
-    )?;
-    let mut report = Report::from_frame("los", &frame, fields(by))?;
+    report_of(
+        &compute(selection, periods, by)?,
+        inputs,
+        selection,
+        kind,
+        periods,
+        by,
+    )
+}
+
+/// The report of LOS already computed by [`compute`].
+pub fn report_of(
+    frame: &DataFrame,
+    inputs: &Inputs,
+    selection: &Selection,
+    kind: PeriodKind,
+    periods: &[Period],
+    by: &[LosBreakdown],
+) -> Result<Report> {
+    let mut report = Report::from_frame("los", frame, fields(by))?;
     let mut parameters = period_parameters(kind, periods, &selection.scope);
     parameters["by"] = json!(by);
     parameters["percentile_method"] =

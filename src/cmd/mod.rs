@@ -120,23 +120,19 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
 
 /// Applies suppression if asked, then writes the report to standard output or a file.
 pub fn emit(mut report: Report, args: &OutputArgs, suppress: Option<&SuppressArgs>) -> Result<()> {
-    match suppress {
+    let rule = match suppress {
         Some(s) if s.suppress => {
             if s.suppress_rounding < 1 || s.suppress_threshold < 0 {
                 bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
             }
-            Suppression {
+            Some(Suppression {
                 threshold: s.suppress_threshold,
                 rounding_base: s.suppress_rounding,
-            }
-            .apply(&mut report);
+            })
         }
-        _ => {
-            report
-                .meta
-                .insert("suppression".into(), suppress::not_applied());
-        }
-    }
+        _ => None,
+    };
+    suppress::apply_or_record(&mut report, rule);
     write_report(&report, args)
 }
 

@@ -31,15 +31,14 @@ pub fn run(args: &RatesArgs) -> Result<()> {
     result
 }
 
-/// The rates report (rows and metadata) for the selection and periods.
-pub fn report(
+/// The rates of the selection per collaborative (and breakdown) and period.
+pub fn compute(
     inputs: &Inputs,
     selection: &Selection,
-    kind: PeriodKind,
     periods: &[Period],
     by: &[Breakdown],
-) -> Result<Report> {
-    let frame = rates(
+) -> Result<DataFrame> {
+    Ok(rates(
         &selection.admissions,
         &selection.placements,
         &RatesRequest {
@@ -48,14 +47,44 @@ pub fn report(
             collaboratives: &selection.collaboratives,
             populations: populations_frame(&inputs.reference)?,
         },
-    )?;
-    let mut report = Report::from_frame("rates", &frame, fields(by))?;
+    )?)
+}
+
+/// The rates report (rows and metadata) for the selection and periods.
+pub fn report(
+    inputs: &Inputs,
+    selection: &Selection,
+    kind: PeriodKind,
+    periods: &[Period],
+    by: &[Breakdown],
+) -> Result<Report> {
+    report_of(
+        &compute(inputs, selection, periods, by)?,
+        inputs,
+        selection,
+        kind,
+        periods,
+        by,
+    )
+}
+
+/// The report of rates already computed by [`compute`].
+pub fn report_of(
+    frame: &DataFrame,
+    inputs: &Inputs,
+    selection: &Selection,
+    kind: PeriodKind,
+    periods: &[Period],
+    by: &[Breakdown],
+) -> Result<Report> {
+    let mut report = Report::from_frame("rates", frame, fields(by))?;
     let mut parameters = period_parameters(kind, periods, &selection.scope);
     parameters["by"] = json!(by);
     report.meta.insert("parameters".into(), parameters);
     report.meta.insert("inputs".into(), inputs.metadata());
     Ok(report)
 }
+
 /// `collaborative, population` from the reference (population null where not given).
 pub fn populations_frame(reference: &crate::reference::Reference) -> PolarsResult<DataFrame> {
     let codes: Vec<&str> = reference

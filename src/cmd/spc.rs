@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use super::{period_parameters, prepare, resolve_periods, write_report, Selection};
 use crate::cli::SpcArgs;
 use crate::load::Inputs;
-use crate::los::{self, LosRequest};
+use crate::los;
 use crate::periods::{add_months, parse_bound, Period, PeriodKind};
-use crate::rates::{self, RatesRequest};
+use crate::rates;
 use crate::render::{Cell, Field, Format, Kind, Report};
 use crate::spc::{chart, slope, sparkline, Improvement, Signal};
 
@@ -121,46 +121,24 @@ impl<'a> ChartRequest<'a> {
     }
 }
 
-/// XmR charts of one measure per collaborative.
-pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) -> Result<Charts> {
-    let periods = request.periods;
-    let measure = request.measure;
-    let (admissions, placements, collaboratives) = (
-        &selection.admissions,
-        &selection.placements,
-        &selection.collaboratives,
-    );
-
-    // The series come from whichever analysis defines the measure.
+/// The frame holding `measure` per collaborative and period: `los`'s or `rates`'s.
+pub fn measure_frame(
+    inputs: &Inputs,
+    selection: &Selection,
+    periods: &[Period],
+    measure: &str,
+) -> Result<DataFrame> {
     let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
-    let frame = if los::fields(&[])
+    if los::fields(&[])
         .iter()
         .any(|f| f.name == measure && numeric(f))
     {
-        los::los(
-            admissions,
-            placements,
-            &LosRequest {
-                periods,
-                by: &[],
-                collaboratives,
-            },
-        )?
+        super::los::compute(selection, periods, &[])
     } else if rates::fields(&[])
         .iter()
         .any(|f| f.name == measure && numeric(f))
     {
-        let populations = super::rates::populations_frame(&inputs.reference)?;
-        rates::rates(
-            admissions,
-            placements,
-            &RatesRequest {
-                periods,
-                by: &[],
-                collaboratives,
-                populations,
-            },
-        )?
+        super::rates::compute(inputs, selection, periods, &[])
     } else {
         let known: Vec<String> = los::fields(&[])
             .into_iter()
@@ -172,7 +150,24 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
             "--measure {measure:?} is not a measure of los or rates (one of: {})",
             known.join(", ")
         );
-    };
+    }
+}
+
+/// XmR charts of one measure per collaborative.
+pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) -> Result<Charts> {
+    let frame = measure_frame(inputs, selection, request.periods, request.measure)?;
+    charts_of(&frame, inputs, selection, request)
+}
+
+/// XmR charts of a measure of a frame from [`measure_frame`] (or `rates`/`los` without `--by`).
+pub fn charts_of(
+    frame: &DataFrame,
+    inputs: &Inputs,
+    selection: &Selection,
+    request: &ChartRequest,
+) -> Result<Charts> {
+    let periods = request.periods;
+    let measure = request.measure;
     let improvement = request
         .improvement
         .unwrap_or_else(|| default_improvement(measure));
@@ -184,6 +179,21 @@ pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) ->
         meta: Default::default(),
         notes: Vec::new(),
     };
+    // A chart of a count holds counts (small-number suppression treats them so).
+    let source_kind = los::fields(&[])
+        .into_iter()
+        .chain(rates::fields(&[]))
+        .find(|f| f.name == measure)
+        .map(|f| f.kind);
+    if source_kind == Some(Kind::Count) {
+        for field in points.fields.iter_mut() {
+            match field.name.as_str() {
+                "value" => field.kind = Kind::Count,
+                "moving_range" => field.derived_from = vec!["value".into()],
+                _ => {}
+            }
+        }
+    }
     let mut series = Vec::new();
     let mut drawn = Vec::new();
     let collaborative_column = frame.column("collaborative")?.str()?.clone();

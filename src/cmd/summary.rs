@@ -22,7 +22,7 @@ use crate::periods::{
     Period, PeriodKind,
 };
 use crate::render::chart::{self, measure_label};
-use crate::render::{self, Format, Kind, Report};
+use crate::render::{self, Format, Report};
 use crate::summary::{headlines, html, markdown, HeadlinePeriods, PackChart};
 use crate::suppress::{self, Suppression};
 
@@ -179,7 +179,17 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         },
         &inputs,
     )?;
-    let rates = super::rates::report(&inputs, &selection, PeriodKind::Month, &monthly, &[])?;
+    // Each monthly frame is computed once and serves both its report and its charts.
+    let rates_frame = super::rates::compute(&inputs, &selection, &monthly, &[])?;
+    let los_frame = super::los::compute(&selection, &monthly, &[])?;
+    let rates = super::rates::report_of(
+        &rates_frame,
+        &inputs,
+        &selection,
+        PeriodKind::Month,
+        &monthly,
+        &[],
+    )?;
     let window = rolling_window(month);
     let window_before = rolling_window(add_months(month, -12));
     let rolling = super::rates::report(
@@ -189,10 +199,21 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &[window_before.clone(), window.clone()],
         &[],
     )?;
-    let los = super::los::report(&inputs, &selection, PeriodKind::Month, &monthly, &[])?;
+    let los = super::los::report_of(
+        &los_frame,
+        &inputs,
+        &selection,
+        PeriodKind::Month,
+        &monthly,
+        &[],
+    )?;
     let mut charts = Vec::new();
     let mut drawn = Vec::new();
-    for measure in ["oap_days", "inappropriate_oap_days", "los_median"] {
+    for (measure, frame) in [
+        ("oap_days", &rates_frame),
+        ("inappropriate_oap_days", &rates_frame),
+        ("los_median", &los_frame),
+    ] {
         let request = super::spc::ChartRequest {
             kind: PeriodKind::Month,
             periods: &monthly,
@@ -201,7 +222,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             baseline_months: None,
             baseline_range: None,
         };
-        let result = super::spc::charts(&inputs, &selection, &request)?;
+        let result = super::spc::charts_of(frame, &inputs, &selection, &request)?;
         charts.push(result.points);
         drawn.extend(result.drawn);
     }
@@ -218,6 +239,10 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             scenario: None,
         },
     )?;
+    // Each chart is suppressed on its own: its values are counts or not by its measure.
+    for chart in &mut charts {
+        suppress::apply_or_record(chart, suppression);
+    }
     let spc = combine_charts(charts);
 
     let mut reports = vec![
@@ -227,22 +252,9 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ("reinvest", reinvest),
         ("spc", spc),
     ];
-    for (_, report) in &mut reports {
-        match suppression {
-            Some(rule) => {
-                if report.command == "spc" {
-                    // Chart values of counts are counts too.
-                    if let Some(i) = report.field_index("value") {
-                        report.fields[i].kind = Kind::Count;
-                    }
-                }
-                rule.apply(report)
-            }
-            None => {
-                report
-                    .meta
-                    .insert("suppression".into(), suppress::not_applied());
-            }
+    for (name, report) in &mut reports {
+        if *name != "spc" {
+            suppress::apply_or_record(report, suppression);
         }
     }
     let find = |name: &str| &reports.iter().find(|(n, _)| *n == name).expect("report").1;
@@ -265,11 +277,17 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         format!("Extract date {}; {}.", inputs.checked.extract_date, inputs.counts_line()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
-        format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; details in reinvest.csv.", fy.label, financial_year(fy.start.format("%Y").to_string().parse::<i32>().unwrap_or(0) - 1).label, args.reinvest_share * 100.0),
+        format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, args.reinvest_share * 100.0),
         "Files: rates, rates-rolling-3-months, los, reinvest and spc as JSON and CSV; charts/ as SVG; index.html; manifest.json lists inputs and files with SHA-256.".to_string(),
     ];
-    if let Some(first) = monthly.first() {
-        if financial_year(financial_year_of(fy.start) - 1).start < first.start {
+    // The reinvestment report knows whether the data covers its baseline; say it here too.
+    let baseline_covered = find("reinvest")
+        .meta
+        .get("assumptions")
+        .and_then(|a| a.get("baseline_covered_by_data"))
+        .and_then(Value::as_bool);
+    if baseline_covered == Some(false) {
+        if let Some(first) = monthly.first() {
             notes.push(format!("The data starts in {}: the reinvestment baseline year is not fully covered, so treat the estimate with care.", first.label));
         }
     }

@@ -270,6 +270,21 @@ fn suppression_applies_to_the_whole_pack_and_says_so() {
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
     assert_eq!(cells[2], "*"); // 2 OAPs active
     assert_eq!(cells[3], "95"); // 93 rounded to 5
+                                // Chart values of counts are suppressed as counts; median LOS is not a count.
+    let spc: Value = serde_json::from_str(&w.read("reports/2024-03/spc.json")).unwrap();
+    let march = |measure: &str| {
+        spc["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["collaborative"] == "AAA" && r["measure"] == measure && r["period"] == "2024-03"
+            })
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(march("inappropriate_oap_days"), 40.0); // 42 rounded to 5
+    assert_eq!(march("los_median"), 23.5);
     let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
     assert_eq!(manifest["suppression"]["applied"], true);
     for name in ["rates", "los", "reinvest", "spc", "rates-rolling-3-months"] {
