@@ -612,6 +612,15 @@ mod tests {
         // Scenario: half of 400 inappropriate days × £150.
         assert_eq!(acute.scenario_avoided_oap_days_annualised, Some(200.0));
         assert_eq!(acute.scenario_saving.unwrap().central, 30_000.0);
+        // Half of it committed: 15,000 (range 200 × 100 and 200 × 230, halved).
+        assert_eq!(
+            acute.scenario_reinvestment,
+            Some(Range {
+                low: 10_000.0,
+                central: 15_000.0,
+                high: 23_000.0
+            })
+        );
 
         let picu = &rows[1];
         // OAP days rose by 50: a cost pressure of 50 × (900 − 800) = 5,000 (range 2,500–10,000).

@@ -120,3 +120,33 @@ fn suppression_applies_to_los() {
     assert_eq!(feb["discharges"], "*");
     assert_eq!(feb["los_median"], "*");
 }
+
+#[test]
+fn very_long_open_spells_are_counted_apart() {
+    // A secure spell open since 1 December 2022: 427 nights so far at the end of January 2024.
+    let w = hand_built();
+    let admissions =
+        w.read("data/admissions.csv") + "A9,PT9,AAA,adult_secure_medium,2022-12-01,,RAA01\n";
+    let placements = w.read("data/placements.csv") + "P10,A9,2022-12-01,,RAA01,N,,5,\n";
+    w.write("data/admissions.csv", &admissions)
+        .write("data/placements.csv", &placements);
+    let doc = w.json(&[
+        "los",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+        "--from",
+        "2024-01",
+    ]);
+    let jan = row(&doc, "2024-01", None);
+    assert_eq!(jan["open_spells"], 2); // A1 (12 nights) and A9 (427)
+    assert_eq!(jan["open_spells_365_plus_nights"], 1);
+    assert!(close(&jan["open_los_median"], (12.0 + 427.0) / 2.0));
+    let feb = row(&doc, "2024-02", None);
+    assert_eq!(feb["open_spells"], 4); // A1 41, A4 15, A7 1, A9 456
+    assert_eq!(feb["open_spells_365_plus_nights"], 1);
+    assert!(close(&feb["open_los_median"], (15.0 + 41.0) / 2.0));
+}
