@@ -65,3 +65,29 @@ pub fn hand_built() -> Workdir {
         .write("data/local_costs.csv", LOCAL_COSTS);
     w
 }
+
+/// The one row of a JSON output whose fields have the given text values.
+pub fn find_row<'a>(doc: &'a serde_json::Value, wanted: &[(&str, &str)]) -> &'a serde_json::Value {
+    doc["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| wanted.iter().all(|(k, v)| r[*k] == *v))
+        .unwrap_or_else(|| panic!("no row with {wanted:?}"))
+}
+
+/// `oapstat COMMAND --data data --extract-date 2024-04-30 --format json EXTRA...` on the
+/// hand-built extracts, parsed.
+pub fn hand_built_json(command: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        command,
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    hand_built().json(&args)
+}

@@ -2,34 +2,16 @@
 
 use serde_json::{json, Value};
 
-use super::fixtures::hand_built;
+use super::fixtures::{find_row, hand_built, hand_built_json};
 
 fn los(extra: &[&str]) -> Value {
-    let w = hand_built();
-    let mut args = vec![
-        "los",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-    ];
-    args.extend(extra);
-    w.json(&args)
+    hand_built_json("los", extra)
 }
 
 fn row<'a>(doc: &'a Value, period: &str, key: Option<(&str, &str)>) -> &'a Value {
-    doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            r["collaborative"] == "AAA"
-                && r["period"] == period
-                && key.is_none_or(|(k, v)| r[k] == v)
-        })
-        .unwrap_or_else(|| panic!("no row {period} {key:?}"))
+    let mut wanted = vec![("collaborative", "AAA"), ("period", period)];
+    wanted.extend(key);
+    find_row(doc, &wanted)
 }
 
 fn close(a: &Value, b: f64) -> bool {
@@ -76,12 +58,7 @@ fn first_day_discharge_and_empty_groups() {
     assert!(close(&jan["los_p90"], 10.0));
     assert_eq!(jan["open_spells"], 1);
     // BBB has no spells: zero counts, undefined LOS.
-    let bbb = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["collaborative"] == "BBB")
-        .unwrap();
+    let bbb = find_row(&doc, &[("collaborative", "BBB")]);
     assert_eq!(bbb["discharges"], 0);
     assert_eq!(bbb["los_median"], Value::Null);
     assert_eq!(bbb["open_spells"], 0);

@@ -2,25 +2,14 @@
 
 use serde_json::{json, Value};
 
-use super::fixtures::hand_built;
-
-const BASE: [&str; 5] = ["rates", "--data", "data", "--extract-date", "2024-04-30"];
+use super::fixtures::{find_row, hand_built, hand_built_json};
 
 fn rates(extra: &[&str]) -> Value {
-    let w = hand_built();
-    let mut args = BASE.to_vec();
-    args.extend(["--format", "json"]);
-    args.extend(extra);
-    w.json(&args)
+    hand_built_json("rates", extra)
 }
 
 fn row<'a>(doc: &'a Value, collaborative: &str, period: &str) -> &'a Value {
-    doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["collaborative"] == collaborative && r["period"] == period)
-        .unwrap_or_else(|| panic!("no row {collaborative} {period}"))
+    find_row(doc, &[("collaborative", collaborative), ("period", period)])
 }
 
 fn assert_fields(row: &Value, expected: &[(&str, Value)]) {
@@ -236,12 +225,10 @@ fn rolling_three_months_and_financial_years() {
 #[test]
 fn by_service_line_splits_and_by_reason_nulls_admission_measures() {
     let doc = rates(&["--by", "service_line"]);
-    let cyp = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["service_line"] == "cyp_inpatient" && r["period"] == "2024-02")
-        .unwrap();
+    let cyp = find_row(
+        &doc,
+        &[("service_line", "cyp_inpatient"), ("period", "2024-02")],
+    );
     assert_fields(
         cyp,
         &[
@@ -253,12 +240,7 @@ fn by_service_line_splits_and_by_reason_nulls_admission_measures() {
     );
 
     let doc = rates(&["--by", "reason", "--from", "2024-02", "--to", "2024-02"]);
-    let reason_10 = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["oap_reason"] == "10")
-        .unwrap();
+    let reason_10 = find_row(&doc, &[("oap_reason", "10")]);
     assert_fields(
         reason_10,
         &[
@@ -267,12 +249,7 @@ fn by_service_line_splits_and_by_reason_nulls_admission_measures() {
             ("oap_day_share", Value::Null),
         ],
     );
-    let reason_99 = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["oap_reason"] == "99")
-        .unwrap();
+    let reason_99 = find_row(&doc, &[("oap_reason", "99")]);
     assert_fields(
         reason_99,
         &[("oaps_started", json!(1)), ("oap_days", json!(0))],
@@ -280,12 +257,7 @@ fn by_service_line_splits_and_by_reason_nulls_admission_measures() {
 
     // By receiving provider in February: NPX01 had P1 (29 nights) and P3 (same day).
     let doc = rates(&["--by", "provider", "--from", "2024-02", "--to", "2024-02"]);
-    let npx01 = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["receiving_provider"] == "NPX01")
-        .unwrap();
+    let npx01 = find_row(&doc, &[("receiving_provider", "NPX01")]);
     assert_fields(
         npx01,
         &[

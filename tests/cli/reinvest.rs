@@ -2,30 +2,17 @@
 
 use serde_json::Value;
 
-use super::fixtures::hand_built;
+use super::fixtures::{find_row, hand_built, hand_built_json};
 
 fn reinvest(extra: &[&str]) -> Value {
-    let w = hand_built();
-    let mut args = vec![
-        "reinvest",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-    ];
-    args.extend(extra);
-    w.json(&args)
+    hand_built_json("reinvest", extra)
 }
 
 fn row<'a>(doc: &'a Value, service_line: &str) -> &'a Value {
-    doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["collaborative"] == "AAA" && r["service_line"] == service_line)
-        .unwrap_or_else(|| panic!("no row {service_line}"))
+    find_row(
+        doc,
+        &[("collaborative", "AAA"), ("service_line", service_line)],
+    )
 }
 
 fn assert_close(value: &Value, expected: f64) {
