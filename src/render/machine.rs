@@ -20,7 +20,7 @@ fn cell_value(cell: &Cell) -> Value {
 }
 
 /// One row as a JSON object, fields in output order.
-pub fn row_object(report: &Report, row: &[Cell]) -> Map<String, Value> {
+fn row_object(report: &Report, row: &[Cell]) -> Map<String, Value> {
     report
         .fields
         .iter()

@@ -94,13 +94,6 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Cell::Int(v) => Some(*v as f64),
-            Cell::Float(v) => Some(*v),
-            _ => None,
-        }
-    }
     fn from_any(value: AnyValue) -> Cell {
         match value {
             AnyValue::Null => Cell::Null,
@@ -200,5 +193,4 @@ pub fn to_bytes(report: &Report, format: Format) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-pub use machine::row_object;
 pub use text::{format_cell, group_thousands};
