@@ -1,16 +1,12 @@
-//! Finding and reading the extracts (DOMAIN.md section 3) into raw text dataframes.
+//! Finding the extracts (DOMAIN.md section 3), and reading a Parquet extract as text.
 //!
-//! Reading is deliberately dumb: every column is read as text, header names are normalised
-//! (trimmed, lower case), and nothing is converted. Converting and checking every cell is the job
-//! of [`crate::validate`], which can then say exactly which file, line, column and value is wrong.
+//! Reading and checking the rows is the job of [`crate::rows`] and [`crate::validate`], which
+//! can then say exactly which file, line, column and value is wrong.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use polars::prelude::{
-    col, DataFrame, DataType, LazyCsvReader, LazyFileListReader, LazyFrame, PlRefPath,
-    ScanArgsParquet,
-};
+use polars::prelude::{col, DataFrame, DataType, LazyFrame, PlRefPath, ScanArgsParquet};
 
 /// Which extract a file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -131,31 +127,16 @@ fn expand(patterns: &[String], option: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// One file of an extract, read as text.
+/// A Parquet file of an extract, every column as text with normalised names; row `i` is row
+/// `i + 1` of the file.
 pub struct RawFile {
     /// The path as the user gave it (used in every message about the file).
     pub path: String,
-    pub kind: ExtractKind,
-    /// Every column as text, with normalised names; row `i` is data line `i + 2` of a CSV file
-    /// (the header is line 1) or row `i + 1` of a Parquet file.
     pub frame: DataFrame,
-    /// The first line number: 2 for CSV (after the header), 1 for Parquet.
-    pub first_line: usize,
 }
 
-impl RawFile {
-    pub fn line_of(&self, row: usize) -> usize {
-        row + self.first_line
-    }
-}
-
-/// Normalises a header name: surrounding spaces and a byte-order mark removed, lower case.
-pub fn normalise_column_name(name: &str) -> String {
-    name.trim_start_matches('\u{feff}').trim().to_lowercase()
-}
-
-/// Reads one CSV or Parquet file with every column as text.
-pub fn read_raw(path: &Path, kind: ExtractKind) -> Result<RawFile> {
+/// Reads one Parquet file with every column as text (CSV files are read by [`crate::rows`]).
+pub fn read_parquet_text(path: &Path, kind: ExtractKind) -> Result<RawFile> {
     let shown = path.display().to_string();
     let metadata = std::fs::metadata(path).with_context(|| format!("{shown}: cannot open"))?;
     if !metadata.is_file() {
@@ -163,73 +144,23 @@ pub fn read_raw(path: &Path, kind: ExtractKind) -> Result<RawFile> {
     }
     if metadata.len() == 0 {
         bail!(
-            "{shown}: the file is empty (expected a header line naming the {} columns)",
+            "{shown}: the file is empty (expected a Parquet file of the {} columns)",
             kind.name()
         );
     }
-    let is_parquet = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let polars_path = PlRefPath::new(shown.as_str());
-    let lazy = if is_parquet {
-        LazyFrame::scan_parquet(polars_path, ScanArgsParquet::default())
-    } else {
-        LazyCsvReader::new(polars_path)
-            .with_has_header(true)
-            // No inference: every column is text, converted and checked cell by cell later.
-            .with_infer_schema_length(Some(0))
-            .finish()
-    }
-    .with_context(|| format!("{shown}: cannot read"))?;
-    let mut lazy = lazy;
+    let mut lazy =
+        LazyFrame::scan_parquet(PlRefPath::new(shown.as_str()), ScanArgsParquet::default())
+            .with_context(|| format!("{shown}: cannot read"))?;
     let schema = lazy
         .collect_schema()
-        .with_context(|| format!("{shown}: cannot read the header"))?;
-    let mut seen = std::collections::HashMap::new();
-    let mut columns = Vec::with_capacity(schema.len());
-    for name in schema.iter_names() {
-        let normalised = normalise_column_name(name);
-        if let Some(previous) = seen.insert(normalised.clone(), name.to_string()) {
-            bail!("{shown}:1: columns {previous:?} and {:?} both mean {normalised} (names are case-insensitive)", name.to_string());
-        }
-        columns.push(
-            col(name.clone())
-                .cast(DataType::String)
-                .alias(normalised.as_str()),
-        );
-    }
-    let frame = match lazy.select(columns).collect() {
-        Ok(frame) => frame,
-        // Polars' message names neither line nor remedy a user can act on: find the line.
-        Err(error) => match (!is_parquet).then(|| diagnose_csv(path)).flatten() {
-            Some(problem) => bail!("{shown}:{problem}"),
-            None => return Err(error).with_context(|| format!("{shown}: cannot read")),
-        },
-    };
-    Ok(RawFile {
-        path: shown,
-        kind,
-        frame,
-        first_line: if is_parquet { 1 } else { 2 },
-    })
-}
-
-/// The first line of a CSV file that cannot be read, as `LINE: what is wrong`.
-fn diagnose_csv(path: &Path) -> Option<String> {
-    let mut reader = csv::ReaderBuilder::new().from_path(path).ok()?;
-    let header_fields = reader.headers().ok()?.len();
-    for record in reader.records() {
-        if let Err(error) = record {
-            let line = error.position().map_or(0, |p| p.line());
-            return Some(match error.kind() {
-                csv::ErrorKind::UnequalLengths { len, .. } => {
-                    format!("{line}: has {len} fields, but the header has {header_fields}")
-                }
-                csv::ErrorKind::Utf8 { .. } => format!("{line}: is not valid UTF-8 text"),
-                _ => format!("{line}: {error}"),
-            });
-        }
-    }
-    None
+        .with_context(|| format!("{shown}: cannot read the columns"))?;
+    let columns: Vec<_> = schema
+        .iter_names()
+        .map(|name| col(name.clone()).cast(DataType::String))
+        .collect();
+    let frame = lazy
+        .select(columns)
+        .collect()
+        .with_context(|| format!("{shown}: cannot read"))?;
+    Ok(RawFile { path: shown, frame })
 }

@@ -16,6 +16,7 @@ pub mod rates;
 pub mod reference;
 pub mod reinvest;
 pub mod render;
+pub mod rows;
 pub mod scope;
 pub mod spc;
 pub mod spells;

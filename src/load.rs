@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use crate::extract::{read_raw, ExtractKind, InputPaths};
+use crate::extract::{ExtractKind, InputPaths};
 use crate::reference::{read_reference, Reference};
 use crate::render::group_thousands;
 use crate::validate::{check, CheckOptions, Checked};
@@ -38,13 +38,6 @@ pub fn load(
         paths.local_costs.as_deref(),
     )?;
     let t0 = std::time::Instant::now();
-    let mut raw = Vec::new();
-    for path in &paths.admissions {
-        raw.push(read_raw(path, ExtractKind::Admissions)?);
-    }
-    for path in &paths.placements {
-        raw.push(read_raw(path, ExtractKind::Placements)?);
-    }
     let options = CheckOptions {
         extract_date,
         today,
@@ -53,8 +46,7 @@ pub fn load(
             .as_ref()
             .map(|_| reference.collaboratives.keys().cloned().collect()),
     };
-    crate::timing("files read", t0);
-    let checked = check(&raw, &options).context("checking the extracts")?;
+    let checked = check(&paths, &options)?;
     crate::timing("extracts checked", t0);
     Ok(Inputs {
         checked,

@@ -136,10 +136,10 @@ fn open_measures(spells: &DataFrame, period: &Period, keys: &[Expr]) -> LazyFram
 /// LOS measures per collaborative (and breakdown) and period of discharge, every period present.
 pub fn los(
     admissions: &DataFrame,
-    placements: &DataFrame,
+    oaps: &DataFrame,
     request: &LosRequest,
 ) -> PolarsResult<DataFrame> {
-    let mut spells = spells(admissions, placements)?;
+    let mut spells = spells(admissions, oaps)?;
     spells.with_column(Column::new(
         "had_oap".into(),
         spells

@@ -272,7 +272,7 @@ fn ratio(numerator: &str, denominator: &str) -> Expr {
 /// or reason).
 pub fn rates(
     admissions: &DataFrame,
-    placements: &DataFrame,
+    oaps: &DataFrame,
     request: &RatesRequest,
 ) -> PolarsResult<DataFrame> {
     let by: Vec<&str> = request.by.iter().map(|b| b.column()).collect();
@@ -281,12 +281,11 @@ pub fn rates(
     let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
     let with_admissions = request.by.iter().all(|b| b.has_admission_measures());
 
-    let oaps = placements
+    let oaps = oaps
         .clone()
         .lazy()
-        .filter(col("out_of_area"))
         .select([
-            col("admission_id"),
+            col("spell_id"),
             col("collaborative"),
             col("service_line"),
             col("provider_code").alias("receiving_provider"),
@@ -330,7 +329,7 @@ pub fn rates(
     let mut result = left(grid, union(oap_frames)?);
 
     if with_admissions {
-        let spells = spells(admissions, placements)?;
+        let spells = spells(admissions, &oaps)?;
         let frames = request
             .periods
             .iter()

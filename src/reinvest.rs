@@ -183,13 +183,13 @@ pub struct Estimate {
 /// Per-placement recorded daily costs of OAPs active in `period`, quartiles per collaborative and
 /// service line.
 pub fn cost_quartiles(
-    placements: &DataFrame,
+    oaps: &DataFrame,
     period: &Period,
 ) -> PolarsResult<BTreeMap<(String, String), CostQuartiles>> {
-    let frame = placements
+    let frame = oaps
         .clone()
         .lazy()
-        .filter(col("out_of_area").and(col("daily_cost").is_not_null()))
+        .filter(col("daily_cost").is_not_null())
         .with_columns([day("start_date").alias("s"), day("end_date").alias("e")])
         .filter(touches(period.start_day(), period.end_day()))
         .group_by([col("collaborative"), col("service_line")])

@@ -8,33 +8,31 @@ pub fn day(name: &str) -> Expr {
     col(name).cast(DataType::Int32)
 }
 
-/// `admission_id, collaborative, service_line, s, e, has_oap`: each spell's admission day `s`,
-/// discharge day `e` (null while open) and whether any of its placements was out of area.
-pub fn spells(admissions: &DataFrame, placements: &DataFrame) -> PolarsResult<DataFrame> {
-    let oap_spells = placements
-        .clone()
-        .lazy()
-        .filter(col("out_of_area"))
-        .select([col("admission_id")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("has_oap"));
+/// `collaborative, service_line, s, e, has_oap`: each spell's admission day `s`, discharge day
+/// `e` (null while open) and whether it had an out-of-area placement (a row of `oaps`).
+pub fn spells(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<DataFrame> {
+    // Spell ids number the checked admissions from 0: a flag per id, set by the OAPs.
+    let ids = admissions.column("spell_id")?.u32()?;
+    let mut oap_spell = vec![false; ids.max().map_or(0, |m| m as usize + 1)];
+    for id in oaps.column("spell_id")?.u32()?.iter().flatten() {
+        if let Some(flag) = oap_spell.get_mut(id as usize) {
+            *flag = true;
+        }
+    }
+    let has_oap: BooleanChunked = ids
+        .iter()
+        .map(|id| id.map(|id| oap_spell[id as usize]))
+        .collect();
     admissions
         .clone()
         .lazy()
         .select([
-            col("admission_id"),
             col("collaborative"),
             col("service_line"),
             day("admission_date").alias("s"),
             day("discharge_date").alias("e"),
         ])
-        .join(
-            oap_spells,
-            [col("admission_id")],
-            [col("admission_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(col("has_oap").fill_null(lit(false)))
+        .with_column(lit(has_oap.into_series()).alias("has_oap"))
         .collect()
 }
 

@@ -31,7 +31,7 @@ pub fn compute(
 ) -> Result<DataFrame> {
     Ok(los(
         &selection.admissions,
-        &selection.placements,
+        &selection.oaps,
         &LosRequest {
             periods,
             by,

@@ -164,7 +164,8 @@ pub fn listed_collaboratives(inputs: &Inputs, scope: &Scope) -> Vec<String> {
 /// The valid rows in scope, and the collaboratives that must each have a row per period.
 pub struct Selection {
     pub admissions: polars::prelude::DataFrame,
-    pub placements: polars::prelude::DataFrame,
+    /// The out-of-area placements in scope.
+    pub oaps: polars::prelude::DataFrame,
     pub collaboratives: Vec<String>,
     pub scope: Scope,
 }
@@ -199,9 +200,7 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
         admissions: scope
             .apply(inputs.checked.admissions.clone().lazy())
             .collect()?,
-        placements: scope
-            .apply(inputs.checked.placements.clone().lazy())
-            .collect()?,
+        oaps: scope.apply(inputs.checked.oaps.clone().lazy()).collect()?,
         collaboratives: listed_collaboratives(inputs, &scope),
         scope,
     })

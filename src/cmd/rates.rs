@@ -40,7 +40,7 @@ pub fn compute(
 ) -> Result<DataFrame> {
     Ok(rates(
         &selection.admissions,
-        &selection.placements,
+        &selection.oaps,
         &RatesRequest {
             periods,
             by,

@@ -124,9 +124,9 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     if inputs.reference.local_daily_costs.is_empty() {
         bail!("no local daily costs: give --local-costs PATH (collaborative, service_line, local_daily_cost) or --data DIR holding local_costs.csv");
     }
-    let (admissions, placements, collaboratives) = (
+    let (admissions, oaps, collaboratives) = (
         &selection.admissions,
-        &selection.placements,
+        &selection.oaps,
         &selection.collaboratives,
     );
     let scope = &selection.scope;
@@ -138,7 +138,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
             collaboratives,
             populations: populations.clone(),
         };
-        Ok(period_use(&rates(admissions, placements, &request)?)?)
+        Ok(period_use(&rates(admissions, oaps, &request)?)?)
     };
     let assumptions = Assumptions {
         baseline: baseline.clone(),
@@ -150,7 +150,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     let estimates = estimate(
         &use_in(&baseline)?,
         &use_in(&current)?,
-        &cost_quartiles(placements, &baseline)?,
+        &cost_quartiles(oaps, &baseline)?,
         &inputs.reference.local_daily_costs,
         &assumptions,
     )?;

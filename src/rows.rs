@@ -1,0 +1,1259 @@
+//! Reading the extracts straight into compact typed columns, checking on the way every rule that
+//! needs only the row itself (DOMAIN.md section 3).
+//!
+//! A CSV file is read in blocks of whole lines. While the text holds no quote character, each
+//! line is a record and each comma separates two fields, so blocks are parsed on every core at
+//! once; from the first block holding a quote to the end of the file the `csv` crate reads the
+//! records one after the other (a quoted field may hold commas and line breaks). A Parquet file
+//! is read by Polars with every column as text and parsed the same way. Only the blocks being
+//! parsed are held as text: the rows are kept as day numbers, flags and dictionary codes, and
+//! identifiers (needed only for the rules across rows) as one text buffer per column.
+//!
+//! Line numbers are those of the file (the header is line 1), counting blank lines and line
+//! breaks inside quoted fields; a Parquet file's rows count from 1.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::mpsc::sync_channel;
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use polars::prelude::{PlHashMap, PlHashSet};
+
+use crate::extract::ExtractKind;
+use crate::periods::{day_of, Day};
+use crate::validate::{Finding, Rule, REASON_CODES};
+
+/// An empty date cell.
+pub const NO_DAY: Day = Day::MIN;
+/// A date cell holding text that is not a date (already reported).
+pub const BAD_DAY: Day = Day::MIN + 1;
+
+/// Whether a day number is a date (neither empty nor invalid).
+pub fn is_day(day: Day) -> bool {
+    day > BAD_DAY
+}
+
+/// The two accepted date formats (DOMAIN.md section 3); one per column of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFormat {
+    Iso,
+    Uk,
+}
+
+impl DateFormat {
+    pub fn detect(text: &str) -> Option<DateFormat> {
+        let b = text.as_bytes();
+        if b.len() != 10 {
+            return None;
+        }
+        if b[4] == b'-' && b[7] == b'-' {
+            Some(DateFormat::Iso)
+        } else if b[2] == b'/' && b[5] == b'/' {
+            Some(DateFormat::Uk)
+        } else {
+            None
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "YYYY-MM-DD",
+            DateFormat::Uk => "DD/MM/YYYY",
+        }
+    }
+
+    /// The day of a date written in this format, or `None`.
+    pub fn parse(self, text: &str) -> Option<Day> {
+        if DateFormat::detect(text)? != self {
+            return None;
+        }
+        let b = text.as_bytes();
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            b[range].iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let (y, m, d) = match self {
+            DateFormat::Iso => (number(0..4)?, number(5..7)?, number(8..10)?),
+            DateFormat::Uk => (number(6..10)?, number(3..5)?, number(0..2)?),
+        };
+        NaiveDate::from_ymd_opt(y as i32, m, d).map(day_of)
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            DateFormat::Iso => 1,
+            DateFormat::Uk => 2,
+        }
+    }
+}
+
+/// Accepted spellings of a flag, compared case-insensitively (DOMAIN.md section 3).
+pub fn parse_flag(text: &str) -> Option<bool> {
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if is("y") || is("yes") || is("true") || text == "1" {
+        Some(true)
+    } else if is("n") || is("no") || is("false") || text == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Many short texts in one buffer (identifiers); an empty cell is an empty text.
+#[derive(Debug, Default)]
+pub struct Texts {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn with_capacity(rows: usize, bytes: usize) -> Texts {
+        Texts {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    fn push(&mut self, value: &str) {
+        self.text.push_str(value);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// The text of row `row`; `None` when the cell was empty.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        let end = self.ends[row];
+        (end > start).then(|| &self.text[start as usize..end as usize])
+    }
+
+    fn append(&mut self, other: Texts) -> Result<()> {
+        let offset = self.text.len();
+        if offset + other.text.len() > u32::MAX as usize {
+            bail!("the identifiers of one extract take more than 4 GiB of text");
+        }
+        self.text.push_str(&other.text);
+        self.ends
+            .extend(other.ends.iter().map(|e| e + offset as u32));
+        Ok(())
+    }
+}
+
+/// Short texts with few distinct values (collaborative, service line, provider), as codes.
+#[derive(Debug, Default, Clone)]
+pub struct Dictionary {
+    index: PlHashMap<String, u32>,
+    pub values: Vec<String>,
+}
+
+impl Dictionary {
+    pub fn code(&mut self, value: &str) -> u32 {
+        if let Some(&code) = self.index.get(value) {
+            return code;
+        }
+        let code = self.values.len() as u32;
+        self.values.push(value.to_string());
+        self.index.insert(value.to_string(), code);
+        code
+    }
+
+    /// Codes of `other` in this dictionary (adding its values).
+    fn absorb(&mut self, other: &Dictionary) -> Vec<u32> {
+        other.values.iter().map(|v| self.code(v)).collect()
+    }
+}
+
+/// What every row of a file is parsed with.
+pub struct FileContext<'a> {
+    pub file: usize,
+    pub path: &'a str,
+    /// Where each of the extract's columns is in a record (`None`: not in the file).
+    pub columns: Vec<Option<usize>>,
+    /// True when a required column is missing: rows are counted, all invalid, not parsed.
+    pub unusable: bool,
+    /// Date formats fixed for the file (second pass over a file mixing formats in a column).
+    pub forced: [Option<DateFormat>; 2],
+    pub known_collaboratives: Option<&'a PlHashSet<String>>,
+}
+
+impl FileContext<'_> {
+    fn cell<'r>(&self, fields: &[&'r str], column: usize) -> Option<&'r str> {
+        let text = fields.get(self.columns[column]?)?.trim();
+        (!text.is_empty()).then_some(text)
+    }
+}
+
+/// The columns of the admissions extract, in the order used by [`FileContext::columns`].
+pub const ADMISSION_COLUMNS: [&str; 7] = [
+    "admission_id",
+    "patient_id",
+    "collaborative",
+    "service_line",
+    "admission_date",
+    "discharge_date",
+    "provider_code",
+];
+/// The columns of the placements extract; the last two are optional.
+pub const PLACEMENT_COLUMNS: [&str; 9] = [
+    "placement_id",
+    "admission_id",
+    "start_date",
+    "end_date",
+    "provider_code",
+    "out_of_area",
+    "oap_reason",
+    "distance_km",
+    "daily_cost",
+];
+const REQUIRED_PLACEMENT_COLUMNS: usize = 7;
+
+/// State shared by both kinds of rows: lines, validity, findings and date formats.
+#[derive(Debug, Default)]
+pub struct Common {
+    pub line: Vec<u32>,
+    pub bad: Vec<bool>,
+    /// Findings with the index of their file.
+    pub findings: Vec<(usize, Finding)>,
+    /// Per date column: the formats seen (bits), and the first seen.
+    formats_seen: [u8; 2],
+    pub first_format: [Option<DateFormat>; 2],
+}
+
+impl Common {
+    fn flag(
+        &mut self,
+        ctx: &FileContext,
+        rule: Rule,
+        column: &'static str,
+        value: Option<&str>,
+        message: String,
+    ) {
+        let row = self.bad.len() - 1;
+        self.bad[row] = true;
+        self.findings.push((
+            ctx.file,
+            Finding {
+                file: ctx.path.to_string(),
+                line: self.line[row] as usize,
+                rule,
+                column: Some(column),
+                value: value.map(str::to_string),
+                message,
+            },
+        ));
+    }
+
+    fn required(&mut self, ctx: &FileContext, cell: Option<&str>, column: &'static str) {
+        if cell.is_none() {
+            self.flag(
+                ctx,
+                Rule::MissingValue,
+                column,
+                None,
+                format!("{column} is empty (required)"),
+            );
+        }
+    }
+
+    /// Parses a date cell; `slot` is the date column (0 or 1) of the extract.
+    fn date(
+        &mut self,
+        ctx: &FileContext,
+        cell: Option<&str>,
+        column: &'static str,
+        slot: usize,
+        required: bool,
+    ) -> Day {
+        let Some(text) = cell else {
+            if required {
+                self.required(ctx, None, column);
+            }
+            return NO_DAY;
+        };
+        let format = match ctx.forced[slot] {
+            Some(format) => Some(format),
+            None => {
+                let detected = DateFormat::detect(text);
+                if let Some(format) = detected {
+                    self.formats_seen[slot] |= format.bit();
+                    self.first_format[slot].get_or_insert(format);
+                }
+                detected
+            }
+        };
+        match format.and_then(|f| f.parse(text)) {
+            Some(day) => day,
+            None => {
+                // The message names the column's format, known only once the file is read.
+                self.flag(ctx, Rule::InvalidDate, column, Some(text), String::new());
+                BAD_DAY
+            }
+        }
+    }
+
+    fn number(
+        &mut self,
+        ctx: &FileContext,
+        cell: Option<&str>,
+        column: &'static str,
+    ) -> Option<f64> {
+        let text = cell?;
+        match text.parse::<f64>().ok().filter(|v| v.is_finite()) {
+            None => {
+                self.flag(
+                    ctx,
+                    Rule::InvalidNumber,
+                    column,
+                    Some(text),
+                    format!("{column} {text:?} is not a number"),
+                );
+                None
+            }
+            Some(value) => {
+                if value < 0.0 {
+                    self.flag(
+                        ctx,
+                        Rule::NegativeNumber,
+                        column,
+                        Some(text),
+                        format!("{column} {text} is negative"),
+                    );
+                }
+                Some(value)
+            }
+        }
+    }
+
+    fn start_row(&mut self, line: u32) {
+        self.line.push(line);
+        self.bad.push(false);
+    }
+
+    fn append(&mut self, other: Common) {
+        self.line.extend(other.line);
+        self.bad.extend(other.bad);
+        self.findings.extend(other.findings);
+        for slot in 0..2 {
+            self.formats_seen[slot] |= other.formats_seen[slot];
+            if self.first_format[slot].is_none() {
+                self.first_format[slot] = other.first_format[slot];
+            }
+        }
+    }
+
+    /// The format of each date column, when a column mixes both (a second pass is needed).
+    pub fn mixed_formats(&self) -> Option<[Option<DateFormat>; 2]> {
+        self.formats_seen.contains(&3).then_some(self.first_format)
+    }
+
+    /// Writes the messages of invalid dates, now that each column's format is known.
+    pub fn finish_date_messages(
+        &mut self,
+        date_columns: [&str; 2],
+        formats: [Option<DateFormat>; 2],
+    ) {
+        for (_, finding) in &mut self.findings {
+            if finding.rule != Rule::InvalidDate || !finding.message.is_empty() {
+                continue;
+            }
+            let slot = usize::from(finding.column == Some(date_columns[1]));
+            let expected = formats[slot].map_or("YYYY-MM-DD or DD/MM/YYYY", DateFormat::describe);
+            finding.message = format!(
+                "{} {:?} is not a valid date (expected {expected}, one format per column)",
+                finding.column.unwrap_or_default(),
+                finding.value.as_deref().unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Rows of an admissions extract.
+#[derive(Debug, Default)]
+pub struct AdmissionRows {
+    pub common: Common,
+    pub id: Texts,
+    pub collaborative: Vec<u32>,
+    pub service_line: Vec<u32>,
+    pub admitted: Vec<Day>,
+    pub discharged: Vec<Day>,
+    /// Codes of `collaborative` and `service_line`.
+    pub dictionary: Dictionary,
+}
+
+/// Rows of a placements extract. Receiving provider, reason, distance and cost are kept for the
+/// out-of-area placements only (`oap_row`), the only ones the analyses use.
+#[derive(Debug, Default)]
+pub struct PlacementRows {
+    pub common: Common,
+    pub id: Texts,
+    pub admission_id: Texts,
+    pub start: Vec<Day>,
+    pub end: Vec<Day>,
+    pub oap_row: Vec<u32>,
+    pub provider: Vec<u32>,
+    /// Index into [`REASON_CODES`].
+    pub reason: Vec<u8>,
+    pub distance: Vec<Option<f64>>,
+    pub cost: Vec<Option<f64>>,
+    /// Codes of `provider`.
+    pub dictionary: Dictionary,
+}
+
+/// Rows of one extract, parsed and checked one row at a time.
+pub trait Rows: Default + Send {
+    fn with_capacity(rows: usize) -> Self;
+    fn common(&self) -> &Common;
+    fn common_mut(&mut self) -> &mut Common;
+    /// Parses one record (`fields` in file order).
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[&str]);
+    /// Appends the rows of a later block or file.
+    fn append(&mut self, other: Self) -> Result<()>;
+    fn len(&self) -> usize {
+        self.common().line.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A row of a file that lacks a required column: counted, invalid, not parsed.
+    fn push_unusable(&mut self, line: u32);
+}
+
+impl Rows for AdmissionRows {
+    fn with_capacity(rows: usize) -> Self {
+        AdmissionRows {
+            id: Texts::with_capacity(rows, rows * 10),
+            collaborative: Vec::with_capacity(rows),
+            service_line: Vec::with_capacity(rows),
+            admitted: Vec::with_capacity(rows),
+            discharged: Vec::with_capacity(rows),
+            ..Default::default()
+        }
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[&str]) {
+        if ctx.unusable {
+            return self.push_unusable(line);
+        }
+        let c = &mut self.common;
+        c.start_row(line);
+        let id = ctx.cell(fields, 0);
+        let collaborative = ctx.cell(fields, 2);
+        c.required(ctx, id, "admission_id");
+        c.required(ctx, collaborative, "collaborative");
+        c.required(ctx, ctx.cell(fields, 1), "patient_id");
+        let service_line = ctx.cell(fields, 3);
+        c.required(ctx, service_line, "service_line");
+        c.required(ctx, ctx.cell(fields, 6), "provider_code");
+        let admitted = c.date(ctx, ctx.cell(fields, 4), "admission_date", 0, true);
+        let discharged = c.date(ctx, ctx.cell(fields, 5), "discharge_date", 1, false);
+        if is_day(admitted) && is_day(discharged) && discharged < admitted {
+            let (a, d) = (iso(admitted), iso(discharged));
+            c.flag(
+                ctx,
+                Rule::DischargeBeforeAdmission,
+                "discharge_date",
+                Some(&d),
+                format!("discharge_date {d} is before admission_date {a}"),
+            );
+        }
+        if let (Some(known), Some(code)) = (ctx.known_collaboratives, collaborative) {
+            if !known.contains(code) {
+                c.flag(
+                    ctx,
+                    Rule::UnknownCollaborative,
+                    "collaborative",
+                    Some(code),
+                    format!("collaborative {code} is not in the collaboratives reference"),
+                );
+            }
+        }
+        self.id.push(id.unwrap_or_default());
+        self.collaborative
+            .push(self.dictionary.code(collaborative.unwrap_or_default()));
+        self.service_line
+            .push(self.dictionary.code(service_line.unwrap_or_default()));
+        self.admitted.push(admitted);
+        self.discharged.push(discharged);
+    }
+
+    fn push_unusable(&mut self, line: u32) {
+        self.common.start_row(line);
+        let last = self.common.bad.len() - 1;
+        self.common.bad[last] = true;
+        self.id.push("");
+        let blank = self.dictionary.code("");
+        self.collaborative.push(blank);
+        self.service_line.push(blank);
+        self.admitted.push(NO_DAY);
+        self.discharged.push(NO_DAY);
+    }
+
+    fn append(&mut self, other: Self) -> Result<()> {
+        let map = self.dictionary.absorb(&other.dictionary);
+        self.common.append(other.common);
+        self.id.append(other.id)?;
+        self.collaborative
+            .extend(other.collaborative.iter().map(|&c| map[c as usize]));
+        self.service_line
+            .extend(other.service_line.iter().map(|&c| map[c as usize]));
+        self.admitted.extend(other.admitted);
+        self.discharged.extend(other.discharged);
+        Ok(())
+    }
+}
+
+impl Rows for PlacementRows {
+    fn with_capacity(rows: usize) -> Self {
+        PlacementRows {
+            id: Texts::with_capacity(rows, rows * 10),
+            admission_id: Texts::with_capacity(rows, rows * 10),
+            start: Vec::with_capacity(rows),
+            end: Vec::with_capacity(rows),
+            ..Default::default()
+        }
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[&str]) {
+        if ctx.unusable {
+            return self.push_unusable(line);
+        }
+        let c = &mut self.common;
+        c.start_row(line);
+        let id = ctx.cell(fields, 0);
+        let admission_id = ctx.cell(fields, 1);
+        c.required(ctx, id, "placement_id");
+        c.required(ctx, admission_id, "admission_id");
+        let provider = ctx.cell(fields, 4);
+        c.required(ctx, provider, "provider_code");
+        let start = c.date(ctx, ctx.cell(fields, 2), "start_date", 0, true);
+        let end = c.date(ctx, ctx.cell(fields, 3), "end_date", 1, false);
+        let distance = c.number(ctx, ctx.cell(fields, 7), "distance_km");
+        let cost = c.number(ctx, ctx.cell(fields, 8), "daily_cost");
+        let out_of_area = match ctx.cell(fields, 5) {
+            None => {
+                c.flag(
+                    ctx,
+                    Rule::MissingValue,
+                    "out_of_area",
+                    None,
+                    "out_of_area is empty (required: Y or N)".into(),
+                );
+                None
+            }
+            Some(text) => {
+                let flag = parse_flag(text);
+                if flag.is_none() {
+                    c.flag(
+                        ctx,
+                        Rule::InvalidFlag,
+                        "out_of_area",
+                        Some(text),
+                        format!(
+                            "out_of_area {text:?} is not a flag (expected Y/N, true/false or 1/0)"
+                        ),
+                    );
+                }
+                flag
+            }
+        };
+        let reason = ctx.cell(fields, 6);
+        let reason_code = reason.and_then(|r| REASON_CODES.iter().position(|c| *c == r));
+        match (out_of_area, reason) {
+            (Some(true), None) => c.flag(ctx, Rule::MissingReason, "oap_reason", None,
+                "oap_reason is empty but the placement is out of area (a reason code is required)".into()),
+            (_, Some(code)) if reason_code.is_none() => c.flag(ctx, Rule::UnknownReason, "oap_reason", Some(code),
+                format!("oap_reason {code:?} is not a known code (expected one of {})", REASON_CODES.join(", "))),
+            (Some(false), Some(code)) => c.flag(ctx, Rule::ReasonForInAreaPlacement, "oap_reason", Some(code),
+                format!("oap_reason {code} is given for an in-area placement (leave it empty when out_of_area is N)")),
+            _ => {}
+        }
+        if is_day(start) && is_day(end) && end < start {
+            let (s, e) = (iso(start), iso(end));
+            c.flag(
+                ctx,
+                Rule::EndBeforeStart,
+                "end_date",
+                Some(&e),
+                format!("end_date {e} is before start_date {s}"),
+            );
+        }
+        let row = self.start.len();
+        self.id.push(id.unwrap_or_default());
+        self.admission_id.push(admission_id.unwrap_or_default());
+        self.start.push(start);
+        self.end.push(end);
+        if out_of_area == Some(true) {
+            self.oap_row.push(row as u32);
+            self.provider
+                .push(self.dictionary.code(provider.unwrap_or_default()));
+            self.reason
+                .push(reason_code.unwrap_or(u8::MAX as usize) as u8);
+            self.distance.push(distance);
+            self.cost.push(cost);
+        }
+    }
+
+    fn push_unusable(&mut self, line: u32) {
+        self.common.start_row(line);
+        let last = self.common.bad.len() - 1;
+        self.common.bad[last] = true;
+        self.id.push("");
+        self.admission_id.push("");
+        self.start.push(NO_DAY);
+        self.end.push(NO_DAY);
+    }
+
+    fn append(&mut self, other: Self) -> Result<()> {
+        let offset = self.start.len() as u32;
+        let map = self.dictionary.absorb(&other.dictionary);
+        self.common.append(other.common);
+        self.id.append(other.id)?;
+        self.admission_id.append(other.admission_id)?;
+        self.start.extend(other.start);
+        self.end.extend(other.end);
+        self.oap_row
+            .extend(other.oap_row.iter().map(|r| r + offset));
+        self.provider
+            .extend(other.provider.iter().map(|&c| map[c as usize]));
+        self.reason.extend(other.reason);
+        self.distance.extend(other.distance);
+        self.cost.extend(other.cost);
+        Ok(())
+    }
+}
+
+pub fn iso(day: Day) -> String {
+    crate::periods::date_of(day).format("%Y-%m-%d").to_string()
+}
+
+/// The columns of an extract kind and how many of them are required.
+pub fn columns_of(kind: ExtractKind) -> (&'static [&'static str], usize) {
+    match kind {
+        ExtractKind::Admissions => (&ADMISSION_COLUMNS, ADMISSION_COLUMNS.len()),
+        ExtractKind::Placements => (&PLACEMENT_COLUMNS, REQUIRED_PLACEMENT_COLUMNS),
+    }
+}
+
+/// Normalises a header name: surrounding spaces and a byte-order mark removed, lower case.
+pub fn normalise_column_name(name: &str) -> String {
+    name.trim_start_matches('\u{feff}').trim().to_lowercase()
+}
+
+/// What one file's header says: where each column is, and what is missing.
+pub struct Header {
+    pub columns: Vec<Option<usize>>,
+    /// A finding for each required column that is missing (all the file's rows are invalid).
+    pub missing: Vec<Finding>,
+    pub fields: usize,
+}
+
+/// Maps the header's names (any case, surrounding spaces) to the extract's columns.
+pub fn read_header(path: &str, kind: ExtractKind, names: &[&str]) -> Result<Header> {
+    let normalised: Vec<String> = names.iter().map(|n| normalise_column_name(n)).collect();
+    for (i, name) in normalised.iter().enumerate() {
+        if let Some(j) = normalised[..i].iter().position(|n| n == name) {
+            bail!(
+                "{path}:1: columns {:?} and {:?} both mean {name} (names are case-insensitive)",
+                names[j],
+                names[i]
+            );
+        }
+    }
+    let (wanted, required) = columns_of(kind);
+    let columns: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|w| normalised.iter().position(|n| n == w))
+        .collect();
+    let found = normalised.join(", ");
+    let missing = wanted[..required]
+        .iter()
+        .zip(&columns)
+        .filter(|(_, at)| at.is_none())
+        .map(|(column, _)| Finding {
+            file: path.to_string(),
+            line: 1,
+            rule: Rule::MissingColumn,
+            column: Some(column),
+            value: None,
+            message: format!("missing required column {column} (found: {found})"),
+        })
+        .collect();
+    Ok(Header {
+        columns,
+        missing,
+        fields: names.len(),
+    })
+}
+
+/// How much text a block of a CSV file holds (whole lines are added to reach the next line end).
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// Reads one CSV file into rows. `forced` fixes the date formats (second pass).
+pub fn read_csv<R: Rows>(
+    path: &Path,
+    file: usize,
+    kind: ExtractKind,
+    known_collaboratives: Option<&PlHashSet<String>>,
+    forced: [Option<DateFormat>; 2],
+) -> Result<(R, Vec<Finding>)> {
+    read_csv_in_blocks(path, file, kind, known_collaboratives, forced, BLOCK_BYTES)
+}
+
+fn read_csv_in_blocks<R: Rows>(
+    path: &Path,
+    file: usize,
+    kind: ExtractKind,
+    known_collaboratives: Option<&PlHashSet<String>>,
+    forced: [Option<DateFormat>; 2],
+    block_bytes: usize,
+) -> Result<(R, Vec<Finding>)> {
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path).with_context(|| format!("{shown}: cannot open"))?;
+    if !metadata.is_file() {
+        bail!("{shown}: not a file");
+    }
+    if metadata.len() == 0 {
+        bail!(
+            "{shown}: the file is empty (expected a header line naming the {} columns)",
+            kind.name()
+        );
+    }
+    let mut reader = File::open(path).with_context(|| format!("{shown}: cannot open"))?;
+    let mut first = Vec::with_capacity(block_bytes + 4096);
+    let mut at_end = fill(&mut reader, &mut first, block_bytes, &shown)?;
+    while !at_end && memchr::memchr(b'\n', &first).is_none() {
+        let wanted = first.len() * 2;
+        at_end = fill(&mut reader, &mut first, wanted, &shown)?;
+    }
+    if first.starts_with(b"\xef\xbb\xbf") {
+        first.drain(..3);
+    }
+    let header_end = memchr::memchr(b'\n', &first).map_or(first.len(), |i| i + 1);
+    if memchr::memchr(b'"', &first[..header_end]).is_some() {
+        // A quoted header: the csv crate reads the whole file.
+        let stream = std::io::Cursor::new(first).chain(reader);
+        return read_quoted(
+            stream,
+            None,
+            1,
+            &shown,
+            file,
+            kind,
+            known_collaboratives,
+            forced,
+        );
+    }
+    let header_text = std::str::from_utf8(&first[..header_end])
+        .map_err(|_| anyhow::anyhow!("{shown}:1: is not valid UTF-8 text"))?;
+    let names: Vec<&str> = header_text
+        .trim_end_matches(['\n', '\r'])
+        .split(',')
+        .collect();
+    let header = read_header(&shown, kind, &names)?;
+    let ctx = FileContext {
+        file,
+        path: &shown,
+        columns: header.columns.clone(),
+        unusable: !header.missing.is_empty(),
+        forced,
+        known_collaboratives,
+    };
+    first.drain(..header_end);
+    // Rows per block, to size the vectors: a first guess from the first block's lines.
+    let expected_rows = {
+        let lines = memchr::memchr_iter(b'\n', &first).count().max(1);
+        (metadata.len() as usize / first.len().max(1) + 1) * lines
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (sender, receiver) = sync_channel::<(usize, Vec<u8>, u32)>(workers);
+    let receiver = Mutex::new(receiver);
+    let parsed: Mutex<Vec<(usize, Result<R>)>> = Mutex::new(Vec::new());
+    let mut tail: Option<Result<R>> = None;
+    let mut blocks = 0;
+    std::thread::scope(|scope| -> Result<()> {
+        // Owned here so that the workers stop however the reading ends.
+        let sender = sender;
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let job = receiver.lock().expect("block queue").recv();
+                let Ok((index, block, line)) = job else { break };
+                let rows = parse_plain_block::<R>(&block, line, &ctx, &header);
+                parsed.lock().expect("parsed blocks").push((index, rows));
+            });
+        }
+        let mut line: u32 = 2;
+        let mut block = first;
+        loop {
+            let mut at_end = fill(&mut reader, &mut block, block_bytes, &shown)?;
+            // A block ends at a line end: a longer line makes a longer block.
+            while !at_end && memchr::memchr(b'\n', &block).is_none() {
+                let wanted = block.len() * 2;
+                at_end = fill(&mut reader, &mut block, wanted, &shown)?;
+            }
+            if memchr::memchr(b'"', &block).is_some() {
+                // From here on a field may be quoted: one reader to the end of the file.
+                let stream = std::io::Cursor::new(block).chain(&mut reader);
+                let columns = (header.columns.clone(), header.fields);
+                tail = Some(
+                    read_quoted(
+                        stream,
+                        Some(columns),
+                        line,
+                        &shown,
+                        file,
+                        kind,
+                        known_collaboratives,
+                        forced,
+                    )
+                    .map(|(rows, _)| rows),
+                );
+                break;
+            }
+            let cut = if at_end {
+                block.len()
+            } else {
+                memchr::memrchr(b'\n', &block).map_or(block.len(), |i| i + 1)
+            };
+            let rest = block.split_off(cut);
+            let lines = memchr::memchr_iter(b'\n', &block).count() as u32;
+            if !block.is_empty() {
+                sender
+                    .send((blocks, block, line))
+                    .map_err(|_| anyhow::anyhow!("{shown}: a parsing thread stopped"))?;
+                blocks += 1;
+            }
+            line += lines;
+            block = rest;
+            if at_end && block.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    })?;
+    let mut parsed = parsed.into_inner().expect("parsed blocks");
+    parsed.sort_by_key(|(index, _)| *index);
+    let mut rows = R::with_capacity(expected_rows);
+    for (_, block) in parsed {
+        rows.append(block?)?;
+    }
+    if let Some(tail) = tail {
+        rows.append(tail?)?;
+    }
+    Ok((rows, header.missing))
+}
+
+/// Reads until `buffer` holds at least `at_least` bytes or the file ends; true at the end.
+fn fill(
+    reader: &mut impl Read,
+    buffer: &mut Vec<u8>,
+    at_least: usize,
+    shown: &str,
+) -> Result<bool> {
+    while buffer.len() < at_least {
+        let before = buffer.len();
+        buffer.resize(at_least, 0);
+        let read = match reader.read(&mut buffer[before..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) => return Err(e).with_context(|| format!("{shown}: cannot read")),
+        };
+        buffer.truncate(before + read);
+        if read == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Parses a block of whole lines holding no quote character, its first line being `line`.
+fn parse_plain_block<R: Rows>(
+    block: &[u8],
+    line: u32,
+    ctx: &FileContext,
+    header: &Header,
+) -> Result<R> {
+    let text = match std::str::from_utf8(block) {
+        Ok(text) => text,
+        Err(error) => {
+            let before = memchr::memchr_iter(b'\n', &block[..error.valid_up_to()]).count();
+            bail!(
+                "{}:{}: is not valid UTF-8 text",
+                ctx.path,
+                line as usize + before
+            );
+        }
+    };
+    let mut rows = R::with_capacity(memchr::memchr_iter(b'\n', block).count() + 1);
+    let mut fields: Vec<&str> = Vec::with_capacity(header.fields);
+    for (i, record) in text.split('\n').enumerate() {
+        let record = record.strip_suffix('\r').unwrap_or(record);
+        if record.is_empty() {
+            continue;
+        }
+        let at = line + i as u32;
+        fields.clear();
+        fields.extend(record.split(','));
+        // Fewer fields: the last cells are empty (as many extracts write them); more: an error.
+        if fields.len() > header.fields {
+            bail!(
+                "{}:{at}: has {} fields, but the header has {}",
+                ctx.path,
+                fields.len(),
+                header.fields
+            );
+        }
+        rows.parse(ctx, at, &fields);
+    }
+    Ok(rows)
+}
+
+/// Reads records with the `csv` crate (quoted fields), one after the other. With `columns`, the
+/// stream starts after the header, at line `line`; without, at the header.
+#[allow(clippy::too_many_arguments)]
+fn read_quoted<R: Rows>(
+    stream: impl Read,
+    columns: Option<(Vec<Option<usize>>, usize)>,
+    line: u32,
+    shown: &str,
+    file: usize,
+    kind: ExtractKind,
+    known_collaboratives: Option<&PlHashSet<String>>,
+    forced: [Option<DateFormat>; 2],
+) -> Result<(R, Vec<Finding>)> {
+    // The csv crate's own line count leaves out blank lines: lines are counted here from the
+    // line ends seen in the stream. A record's first line is found from where it ends.
+    let line_ends = Rc::new(RefCell::new(VecDeque::new()));
+    let counted = LineEnds {
+        inner: stream,
+        offset: 0,
+        ends: Rc::clone(&line_ends),
+    };
+    let (mut passed, mut last_end) = (0u32, None);
+    let mut first_line = move |record_end: u64, record: &csv::ByteRecord| -> u32 {
+        let mut ends = line_ends.borrow_mut();
+        while ends.front().is_some_and(|&end| end < record_end) {
+            last_end = ends.pop_front();
+            passed += 1;
+        }
+        let terminated = record_end > 0 && last_end == Some(record_end - 1);
+        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
+        line + passed - u32::from(terminated) - inside
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 20, counted));
+    let mut record = csv::ByteRecord::new();
+    // Reads the next record; its first line.
+    let mut next = |record: &mut csv::ByteRecord| -> Result<Option<u32>> {
+        let more = reader.read_byte_record(record).map_err(|error| {
+            let at = error
+                .position()
+                .map_or(line, |p| p.line() as u32 + line - 1);
+            anyhow::anyhow!("{shown}:{at}: {error}")
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        Ok(Some(first_line(reader.position().byte(), record)))
+    };
+    // The record as text (its buffer is handed back with `into_byte_record`).
+    let text = |record: &mut csv::ByteRecord, at: u32| -> Result<csv::StringRecord> {
+        csv::StringRecord::from_byte_record(std::mem::take(record))
+            .map_err(|_| anyhow::anyhow!("{shown}:{at}: is not valid UTF-8 text"))
+    };
+    let (columns, fields_wanted, missing) = match columns {
+        Some((columns, fields)) => (columns, fields, Vec::new()),
+        None => {
+            let Some(at) = next(&mut record)? else {
+                bail!(
+                    "{shown}: the file is empty (expected a header line naming the {} columns)",
+                    kind.name()
+                );
+            };
+            let names = text(&mut record, at)?;
+            let header = read_header(shown, kind, &names.iter().collect::<Vec<_>>())?;
+            (header.columns, header.fields, header.missing)
+        }
+    };
+    let ctx = FileContext {
+        file,
+        path: shown,
+        unusable: !missing.is_empty(),
+        columns,
+        forced,
+        known_collaboratives,
+    };
+    let mut rows = R::default();
+    while let Some(at) = next(&mut record)? {
+        let string_record = text(&mut record, at)?;
+        let fields: Vec<&str> = string_record.iter().collect();
+        if fields.len() == 1 && fields[0].is_empty() {
+            continue;
+        }
+        if fields.len() > fields_wanted {
+            bail!(
+                "{shown}:{at}: has {} fields, but the header has {fields_wanted}",
+                fields.len()
+            );
+        }
+        rows.parse(&ctx, at, &fields);
+        drop(fields);
+        record = string_record.into_byte_record();
+    }
+    Ok((rows, missing))
+}
+
+/// A stream that notes where its line ends are.
+struct LineEnds<R> {
+    inner: R,
+    offset: u64,
+    ends: Rc<RefCell<VecDeque<u64>>>,
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        let mut ends = self.ends.borrow_mut();
+        ends.extend(memchr::memchr_iter(b'\n', &buffer[..read]).map(|i| self.offset + i as u64));
+        self.offset += read as u64;
+        Ok(read)
+    }
+}
+
+/// Reads one Parquet file into rows (Polars reads every column as text).
+pub fn read_parquet<R: Rows>(
+    path: &Path,
+    file: usize,
+    kind: ExtractKind,
+    known_collaboratives: Option<&PlHashSet<String>>,
+    forced: [Option<DateFormat>; 2],
+) -> Result<(R, Vec<Finding>)> {
+    let raw = crate::extract::read_parquet_text(path, kind)?;
+    let names: Vec<&str> = raw
+        .frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    let header = read_header(&raw.path, kind, &names)?;
+    let ctx = FileContext {
+        file,
+        path: &raw.path,
+        columns: header.columns.clone(),
+        unusable: !header.missing.is_empty(),
+        forced,
+        known_collaboratives,
+    };
+    let height = raw.frame.height();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let per = height.div_ceil(workers).max(1);
+    let columns: Vec<_> = raw
+        .frame
+        .columns()
+        .iter()
+        .map(|c| c.str().cloned())
+        .collect::<polars::prelude::PolarsResult<_>>()?;
+    let blocks: Vec<R> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..height)
+            .step_by(per)
+            .map(|from| {
+                let (ctx, columns) = (&ctx, &columns);
+                scope.spawn(move || {
+                    let len = per.min(height - from);
+                    let slices: Vec<_> =
+                        columns.iter().map(|c| c.slice(from as i64, len)).collect();
+                    let mut iters: Vec<_> = slices.iter().map(|c| c.iter()).collect();
+                    let mut rows = R::with_capacity(len);
+                    let mut fields: Vec<&str> = Vec::with_capacity(iters.len());
+                    for row in from..from + len {
+                        fields.clear();
+                        fields.extend(iters.iter_mut().map(|i| i.next().flatten().unwrap_or("")));
+                        rows.parse(ctx, row as u32 + 1, &fields);
+                    }
+                    rows
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parsing thread"))
+            .collect()
+    });
+    let mut rows = R::with_capacity(height);
+    for block in blocks {
+        rows.append(block)?;
+    }
+    Ok((rows, header.missing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_in_either_format_but_one_per_column() {
+        assert_eq!(DateFormat::detect("2024-02-29"), Some(DateFormat::Iso));
+        assert_eq!(DateFormat::detect("29/02/2024"), Some(DateFormat::Uk));
+        assert_eq!(DateFormat::Iso.parse("2024-02-29"), Some(19_782));
+        assert_eq!(DateFormat::Uk.parse("29/02/2024"), Some(19_782));
+        assert_eq!(DateFormat::Iso.parse("2023-02-29"), None);
+        assert_eq!(DateFormat::Iso.parse("29/02/2024"), None);
+        assert_eq!(DateFormat::Iso.parse("2024-1-01"), None);
+        assert_eq!(DateFormat::Iso.parse("2024-+1-01"), None);
+    }
+
+    #[test]
+    fn flags() {
+        for yes in ["Y", "y", "TRUE", "true", "1", "Yes"] {
+            assert_eq!(parse_flag(yes), Some(true));
+        }
+        for no in ["N", "n", "False", "0", "no"] {
+            assert_eq!(parse_flag(no), Some(false));
+        }
+        assert_eq!(parse_flag("maybe"), None);
+    }
+
+    const HEADER: &str =
+        "admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code\n";
+
+    /// An admissions file of `rows` rows whose row `i` is admitted `i` days after 2024-01-01,
+    /// with the changes given as (row, line text).
+    fn admissions_file(rows: usize, changes: &[(usize, &str)]) -> tempfile::NamedTempFile {
+        let mut text = HEADER.to_string();
+        for i in 0..rows {
+            match changes.iter().find(|(row, _)| *row == i) {
+                Some((_, line)) => text.push_str(line),
+                None => {
+                    let day =
+                        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(i as u64);
+                    text.push_str(&format!("A{i},P{i},AAA,adult_acute,{day},,R1\n"));
+                }
+            }
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        file
+    }
+
+    fn read(file: &tempfile::NamedTempFile, block_bytes: usize) -> Result<AdmissionRows> {
+        read_csv_in_blocks::<AdmissionRows>(
+            file.path(),
+            0,
+            ExtractKind::Admissions,
+            None,
+            [None, None],
+            block_bytes,
+        )
+        .map(|(rows, _)| rows)
+    }
+
+    fn problem_lines(rows: &AdmissionRows) -> Vec<(usize, Rule)> {
+        let mut lines: Vec<_> = rows
+            .common
+            .findings
+            .iter()
+            .map(|(_, f)| (f.line, f.rule))
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    #[test]
+    fn small_blocks_read_the_same_rows_and_lines_as_one_block() {
+        // Row i is on line i + 2 (row 40 is a blank line: 199 rows in all); the quote on row
+        // 120 hands the rest of the file to the csv crate, and the line break inside the
+        // quoted field of row 130 puts later rows one line further down.
+        let file = admissions_file(
+            200,
+            &[
+                (40, "\n"),
+                (60, "A60,P60,AAA,adult_acute,2024-02-30,,R1\n"),
+                (100, "A100,,AAA,adult_acute,2024-04-10,,R1\n"),
+                (120, "A120,P120,\"AAA\",adult_acute,2024-04-30,,R1\n"),
+                (130, "A130,P130,AAA,\"adult\nacute\",2024-05-10,,R1\n"),
+                (150, "A150,P150,AAA,adult_acute,2024-05-30,2024-05-01,R1\n"),
+            ],
+        );
+        let expected = vec![
+            (62, Rule::InvalidDate),
+            (102, Rule::MissingValue),
+            (153, Rule::DischargeBeforeAdmission),
+        ];
+        for block_bytes in [40, 64, 1000, 1 << 20] {
+            let rows = read(&file, block_bytes).unwrap();
+            assert_eq!(rows.len(), 199, "block of {block_bytes} bytes");
+            assert_eq!(
+                problem_lines(&rows),
+                expected,
+                "block of {block_bytes} bytes"
+            );
+            assert_eq!(rows.common.line[0], 2);
+            assert_eq!(rows.common.line[39], 41);
+            assert_eq!(rows.common.line[40], 43, "row 41 after the blank line");
+            assert_eq!(rows.common.line[198], 202);
+            assert_eq!(rows.id.get(198), Some("A199"));
+            assert_eq!(
+                rows.admitted[198],
+                day_of(NaiveDate::from_ymd_opt(2024, 7, 18).unwrap())
+            );
+            assert_eq!(
+                rows.dictionary.values[rows.service_line[129] as usize],
+                "adult\nacute"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_named_whatever_the_block() {
+        let long = format!(
+            "A50,P50,AAA,adult_acute,2024-02-20,,R1,{}\n",
+            "x".repeat(300)
+        );
+        let file = admissions_file(120, &[(50, &long)]);
+        for block_bytes in [40, 1 << 20] {
+            let error = read(&file, block_bytes).err().unwrap().to_string();
+            assert!(
+                error.ends_with(":52: has 8 fields, but the header has 7"),
+                "{error}"
+            );
+        }
+        let file = admissions_file(120, &[(90, "A90,P90,AAA,adult_acute,2024-03-31\n")]);
+        let rows = read(&file, 40).unwrap();
+        assert_eq!(rows.len(), 120, "a short row has its last cells empty");
+        assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
+    }
+
+    #[test]
+    fn texts_hold_empty_cells() {
+        let mut t = Texts::default();
+        t.push("A1");
+        t.push("");
+        t.push("A3");
+        let mut u = Texts::default();
+        u.push("B1");
+        t.append(u).unwrap();
+        assert_eq!(
+            (0..4).map(|i| t.get(i)).collect::<Vec<_>>(),
+            [Some("A1"), None, Some("A3"), Some("B1")]
+        );
+    }
+}
