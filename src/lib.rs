@@ -5,6 +5,7 @@
 //! frames, the analyses ([`rates`]) are pure functions of those frames, and [`render`] turns
 //! results into tables, JSON, NDJSON or CSV. [`cli`] and [`cmd`] are the thin command layer.
 
+pub mod census;
 pub mod cli;
 pub mod cmd;
 pub mod extract;

@@ -5,9 +5,10 @@
 
 use polars::prelude::*;
 
+use crate::census::Census;
 use crate::periods::{Day, Period};
 use crate::render::{Field, Kind};
-use crate::spells::{count, day, grid, spells, touches, union};
+use crate::spells::{day, grid, spells};
 
 /// An optional extra breakdown of the rates (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -161,99 +162,202 @@ fn null_f64() -> Expr {
     lit(NULL).cast(DataType::Float64)
 }
 
-/// Nights of the stay `s..e` (columns, day numbers; `e` null while ongoing) inside `[p1, p2]`:
-/// `max(0, min(e, p2 + 1) − max(s, p1))` (DOMAIN.md section 4).
-pub fn nights_in_period(p1: Day, p2: Day) -> Expr {
-    let after = p2 + 1;
-    let end = when(col("e").is_null().or(col("e").gt(lit(after))))
-        .then(lit(after))
-        .otherwise(col("e"));
-    let start = when(col("s").lt(lit(p1))).then(lit(p1)).otherwise(col("s"));
-    let nights = (end - start).cast(DataType::Int64);
-    when(nights.clone().lt(lit(0i64)))
-        .then(lit(0i64))
-        .otherwise(nights)
+/// The days a census for `periods` runs over: the day before the first to the end of the last.
+fn census_days(periods: &[Period]) -> (Day, Day) {
+    let first = periods.iter().map(|p| p.start_day()).min().unwrap_or(0) - 1;
+    let last = periods.iter().map(|p| p.end_day()).max().unwrap_or(0);
+    (first, last)
 }
 
-/// The out-of-area measures of one period, grouped by `keys`.
-fn oap_measures(oaps: &DataFrame, period: &Period, keys: &[Expr]) -> LazyFrame {
-    let (p1, p2) = (period.start_day(), period.end_day());
-    let (s, e, days) = (col("s"), col("e"), col("days"));
-    let ended = e.clone().is_not_null().and(e.clone().lt_eq(lit(p2)));
-    let active_end = e.clone().is_null().or(e.clone().gt(lit(p2)));
-    let length = e.clone() - s.clone();
-    let inappropriate = col("oap_reason").eq(lit("10"));
-    let distance = col("distance_km");
-    let band = |low: f64, high: f64| {
-        count(
-            distance
-                .clone()
-                .gt_eq(lit(low))
-                .and(distance.clone().lt(lit(high))),
-        )
-    };
-    let ended_band = |low: i32, high: i32| {
-        count(
-            ended
-                .clone()
-                .and(length.clone().gt_eq(lit(low)))
-                .and(length.clone().lt_eq(lit(high))),
-        )
-    };
-    let days_where = |condition: Expr| {
-        when(condition)
-            .then(days.clone())
-            .otherwise(lit(0i64))
-            .sum()
-    };
-    oaps.clone()
-        .lazy()
-        .filter(touches(p1, p2))
-        .with_column(nights_in_period(p1, p2).alias("days"))
-        .group_by(keys)
-        .agg([
-            count(s.clone().gt_eq(lit(p1))).alias("oaps_started"),
-            count(ended.clone()).alias("oaps_ended"),
-            count(active_end.clone()).alias("oaps_active_end"),
-            count(active_end.and(inappropriate.clone())).alias("inappropriate_oaps_active_end"),
-            days.clone().sum().alias("oap_days"),
-            days_where(inappropriate).alias("inappropriate_oap_days"),
-            days_where(col("oap_reason").eq(lit("99"))).alias("reason_not_known_oap_days"),
-            ended_band(0, 7).alias("oaps_ended_0_7_nights"),
-            ended_band(8, 14).alias("oaps_ended_8_14_nights"),
-            ended_band(15, 30).alias("oaps_ended_15_30_nights"),
-            count(ended.and(length.gt_eq(lit(31)))).alias("oaps_ended_31_plus_nights"),
-            count(distance.clone().lt(lit(25.0))).alias("oaps_active_under_25km"),
-            band(25.0, 50.0).alias("oaps_active_25_50km"),
-            band(50.0, 100.0).alias("oaps_active_50_100km"),
-            band(100.0, 200.0).alias("oaps_active_100_200km"),
-            band(200.0, 300.0).alias("oaps_active_200_300km"),
-            count(distance.clone().gt_eq(lit(300.0))).alias("oaps_active_300km_plus"),
-            count(distance.is_null()).alias("oaps_active_distance_unknown"),
-            days_where(col("daily_cost").is_not_null()).alias("oap_days_with_cost"),
-            (col("daily_cost") * days.cast(DataType::Float64))
-                .sum()
-                .alias("total_recorded_cost"),
-        ])
-        .with_column(lit(period.label.as_str()).alias("period"))
+/// Calls `each(group, rows)` for every group of `frame` by `keys`; returns the key values of
+/// the groups (one row per group).
+fn for_each_group(
+    frame: &DataFrame,
+    keys: &[&str],
+    mut each: impl FnMut(usize, &mut dyn Iterator<Item = usize>),
+) -> PolarsResult<Vec<Column>> {
+    let grouped = frame.group_by_stable(keys.iter().copied())?;
+    for (group, rows) in grouped.get_groups().iter().enumerate() {
+        match rows {
+            GroupsIndicator::Idx((_, rows)) => each(group, &mut rows.iter().map(|&r| r as usize)),
+            GroupsIndicator::Slice([first, len]) => {
+                each(group, &mut (first as usize..(first + len) as usize))
+            }
+        }
+    }
+    Ok(grouped.keys())
 }
 
-/// Admissions, OAP admissions and bed days of one period, grouped by `keys`.
-fn admission_measures(spells: &DataFrame, period: &Period, keys: &[Expr]) -> LazyFrame {
-    let (p1, p2) = (period.start_day(), period.end_day());
-    let admitted = col("s").gt_eq(lit(p1));
-    spells
-        .clone()
-        .lazy()
-        .filter(touches(p1, p2))
-        .with_column(nights_in_period(p1, p2).alias("days"))
-        .group_by(keys)
-        .agg([
-            count(admitted.clone()).alias("admissions"),
-            count(admitted.and(col("has_oap"))).alias("oap_admissions"),
-            col("days").sum().alias("bed_days"),
-        ])
-        .with_column(lit(period.label.as_str()).alias("period"))
+/// Day numbers of the `s` and `e` columns (`e` null while ongoing).
+fn stays(frame: &DataFrame) -> PolarsResult<(Vec<Day>, Vec<Option<Day>>)> {
+    let starts = frame.column("s")?.i32()?;
+    polars_ensure!(starts.null_count() == 0, ComputeError: "a stay without a start");
+    Ok((
+        starts.into_no_null_iter().collect(),
+        frame.column("e")?.i32()?.iter().collect(),
+    ))
+}
+
+/// One row per group and period: the key columns, `period`, and the named measures.
+fn measures_frame(
+    keys: Vec<Column>,
+    periods: &[Period],
+    names: &[&str],
+    values: Vec<Vec<i64>>,
+    extra: Option<(&str, Vec<f64>)>,
+) -> PolarsResult<DataFrame> {
+    let groups = keys.first().map_or(0, |k| k.len());
+    let n = groups * periods.len();
+    let group_of = IdxCa::from_vec(
+        "group".into(),
+        (0..n).map(|i| (i / periods.len()) as IdxSize).collect(),
+    );
+    let mut columns = keys
+        .iter()
+        .map(|k| k.take(&group_of))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    columns.push(Column::new(
+        "period".into(),
+        (0..n)
+            .map(|i| periods[i % periods.len()].label.as_str())
+            .collect::<Vec<_>>(),
+    ));
+    for (name, values) in names.iter().zip(values) {
+        columns.push(Column::new((*name).into(), values));
+    }
+    if let Some((name, values)) = extra {
+        columns.push(Column::new(name.into(), values));
+    }
+    DataFrame::new(n, columns)
+}
+
+/// The out-of-area measures of every period, grouped by `keys`, from a daily census of each
+/// kind of stay (see [`crate::census`]).
+fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
+    const ALL: usize = 0;
+    const INAPPROPRIATE: usize = 1;
+    const REASON_NOT_KNOWN: usize = 2;
+    const COSTED: usize = 3;
+    const ENDED_BANDS: usize = 4; // 4 bands of nights: 0-7, 8-14, 15-30, 31+
+    const DISTANCE_BANDS: usize = 8; // 6 bands of km, then distance unknown
+    const KINDS: usize = 15;
+    const DISTANCE_LIMITS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 300.0];
+
+    let (starts, ends) = stays(oaps)?;
+    let reasons = oaps.column("oap_reason")?.str()?;
+    let reasons: Vec<Option<&str>> = reasons.iter().collect();
+    let distances: Vec<Option<f64>> = oaps.column("distance_km")?.f64()?.iter().collect();
+    let costs: Vec<Option<f64>> = oaps.column("daily_cost")?.f64()?.iter().collect();
+    let (first, last) = census_days(periods);
+
+    let mut values: Vec<Vec<i64>> = vec![Vec::new(); OAP_COUNTS.len() - 2];
+    let mut total_cost = Vec::new();
+    let keys = for_each_group(oaps, keys, |_, rows| {
+        let mut census: [Census<i64>; KINDS] = std::array::from_fn(|_| Census::new(first, last));
+        let mut cost = Census::<f64>::new(first, last);
+        for row in rows {
+            let (s, e) = (starts[row], ends[row]);
+            let mut add = |kind: usize| census[kind].add(s, e, 1);
+            add(ALL);
+            match reasons[row] {
+                Some("10") => add(INAPPROPRIATE),
+                Some("99") => add(REASON_NOT_KNOWN),
+                _ => {}
+            }
+            if let Some(daily) = costs[row] {
+                add(COSTED);
+                cost.add(s, e, daily);
+            }
+            if let Some(e) = e {
+                let band = match e - s {
+                    ..=7 => 0,
+                    8..=14 => 1,
+                    15..=30 => 2,
+                    _ => 3,
+                };
+                add(ENDED_BANDS + band);
+            }
+            let band = match distances[row] {
+                Some(km) => DISTANCE_LIMITS
+                    .iter()
+                    .take_while(|limit| km >= **limit)
+                    .count(),
+                None => 6,
+            };
+            add(DISTANCE_BANDS + band);
+        }
+        let census = census.map(Census::finish);
+        let cost = cost.finish();
+        for period in periods {
+            let (p1, p2) = (period.start_day(), period.end_day());
+            let all = &census[ALL];
+            let row = [
+                all.started_in(p1, p2),
+                all.ended_in(p1, p2),
+                all.active_at_end(p2),
+                census[INAPPROPRIATE].active_at_end(p2),
+                all.nights_in(p1, p2),
+                census[INAPPROPRIATE].nights_in(p1, p2),
+                census[REASON_NOT_KNOWN].nights_in(p1, p2),
+            ]
+            .into_iter()
+            .chain((0..4).map(|b| census[ENDED_BANDS + b].ended_in(p1, p2)))
+            .chain((0..7).map(|b| census[DISTANCE_BANDS + b].active_in(p1, p2)))
+            .chain([census[COSTED].nights_in(p1, p2)]);
+            for (column, value) in values.iter_mut().zip(row) {
+                column.push(value);
+            }
+            total_cost.push(cost.nights_in(p1, p2));
+        }
+    })?;
+    measures_frame(
+        keys,
+        periods,
+        &OAP_COUNTS[..OAP_COUNTS.len() - 2],
+        values,
+        Some(("total_recorded_cost", total_cost)),
+    )
+}
+
+/// Admissions, OAP admissions and bed days of every period, grouped by `keys`.
+fn admission_measures(
+    spells: &DataFrame,
+    periods: &[Period],
+    keys: &[&str],
+) -> PolarsResult<DataFrame> {
+    let (starts, ends) = stays(spells)?;
+    let has_oap: Vec<bool> = spells
+        .column("has_oap")?
+        .bool()?
+        .iter()
+        .map(|v| v == Some(true))
+        .collect();
+    let (first, last) = census_days(periods);
+    let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
+    let keys = for_each_group(spells, keys, |_, rows| {
+        let mut all = Census::<i64>::new(first, last);
+        let mut with_oap = Census::<i64>::new(first, last);
+        for row in rows {
+            all.add(starts[row], ends[row], 1);
+            if has_oap[row] {
+                with_oap.add(starts[row], ends[row], 1);
+            }
+        }
+        let (all, with_oap) = (all.finish(), with_oap.finish());
+        for period in periods {
+            let (p1, p2) = (period.start_day(), period.end_day());
+            values[0].push(all.started_in(p1, p2));
+            values[1].push(with_oap.started_in(p1, p2));
+            values[2].push(all.nights_in(p1, p2));
+        }
+    })?;
+    measures_frame(
+        keys,
+        periods,
+        &["admissions", "oap_admissions", "bed_days"],
+        values,
+        None,
+    )
 }
 
 fn ratio(numerator: &str, denominator: &str) -> Expr {
@@ -321,21 +425,13 @@ pub fn rates(
         )
     };
 
-    let oap_frames = request
-        .periods
-        .iter()
-        .map(|p| oap_measures(&oaps, p, &keys))
-        .collect();
-    let mut result = left(grid, union(oap_frames)?);
+    let oap_frame = oap_measures(&oaps, request.periods, &key_names)?;
+    let mut result = left(grid, oap_frame.lazy());
 
     if with_admissions {
         let spells = spells(admissions, &oaps)?;
-        let frames = request
-            .periods
-            .iter()
-            .map(|p| admission_measures(&spells, p, &keys))
-            .collect();
-        result = left(result, union(frames)?);
+        let frame = admission_measures(&spells, request.periods, &key_names)?;
+        result = left(result, frame.lazy());
     } else {
         result = result.with_columns([
             lit(NULL).cast(DataType::Int64).alias("admissions"),

@@ -327,15 +327,26 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         &plc.end,
     );
 
-    // Duplicate identifiers: the first occurrence stands, later ones are findings. Placement
-    // ids are looked at on another thread while the admissions are indexed.
-    let mut admission_index: PlHashMap<&str, u32> = PlHashMap::with_capacity(adm.admitted.len());
+    // Duplicate identifiers: the first occurrence stands, later ones are findings. Extracts
+    // sorted by identifier (the usual case) need no index: sorted identifiers that always
+    // increase hold no duplicate, and placements sorted by admission find their spell by a
+    // merge. Otherwise hash maps; the placement ids are looked at on another thread.
+    let (admissions_sorted, placements_sorted, references_sorted) = (
+        increasing(&adm.id, adm.admitted.len(), true),
+        increasing(&plc.id, plc.start.len(), true),
+        increasing(&plc.admission_id, plc.start.len(), false),
+    );
+    let merge = admissions_sorted && references_sorted;
+    let mut admission_index: PlHashMap<&str, u32> = PlHashMap::default();
     std::thread::scope(|scope| {
         let placement_ids = &plc.id;
         let rows = plc.start.len();
         let duplicate_placements = scope.spawn(move || {
-            let mut seen: PlHashMap<&str, u32> = PlHashMap::with_capacity(rows);
             let mut duplicates = Vec::new();
+            if placements_sorted {
+                return duplicates;
+            }
+            let mut seen: PlHashMap<&str, u32> = PlHashMap::with_capacity(rows);
             for row in 0..rows {
                 if let Some(id) = placement_ids.get(row) {
                     match seen.get(id) {
@@ -348,25 +359,28 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
             }
             duplicates
         });
-        for row in 0..adm.admitted.len() {
-            let Some(id) = adm.id.get(row) else { continue };
-            match admission_index.get(id) {
-                Some(&first) => {
-                    let (here, _) = sources.at(Admissions, row, &ac.line);
-                    let first_at = sources.location(Admissions, first as usize, &ac.line, here);
-                    ac.bad[row] = true;
-                    sources.add(
-                        Admissions,
-                        row,
-                        &ac.line,
-                        Rule::DuplicateId,
-                        "admission_id",
-                        Some(id),
-                        format!("admission_id {id} is a duplicate of {first_at}"),
-                    );
-                }
-                None => {
-                    admission_index.insert(id, row as u32);
+        if !merge {
+            admission_index.reserve(adm.admitted.len());
+            for row in 0..adm.admitted.len() {
+                let Some(id) = adm.id.get(row) else { continue };
+                match admission_index.get(id) {
+                    Some(&first) => {
+                        let (here, _) = sources.at(Admissions, row, &ac.line);
+                        let first_at = sources.location(Admissions, first as usize, &ac.line, here);
+                        ac.bad[row] = true;
+                        sources.add(
+                            Admissions,
+                            row,
+                            &ac.line,
+                            Rule::DuplicateId,
+                            "admission_id",
+                            Some(id),
+                            format!("admission_id {id} is a duplicate of {first_at}"),
+                        );
+                    }
+                    None => {
+                        admission_index.insert(id, row as u32);
+                    }
                 }
             }
         }
@@ -389,6 +403,22 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
             );
         }
     });
+    // The admission row of an admission id: by the index, or by walking both sorted extracts.
+    let mut next_admission = 0usize;
+    let mut find_spell = |id: &str| -> Option<u32> {
+        if !merge {
+            return admission_index.get(id).copied();
+        }
+        while next_admission < adm.admitted.len() {
+            match adm.id.get(next_admission) {
+                Some(candidate) if candidate >= id => {
+                    return (candidate == id).then_some(next_admission as u32);
+                }
+                _ => next_admission += 1,
+            }
+        }
+        None
+    };
 
     // Placement rules that need the spell. The spell (admission row) of each placement whose
     // spell is valid.
@@ -397,7 +427,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         let Some(admission_id) = plc.admission_id.get(row) else {
             continue;
         };
-        let Some(&spell) = admission_index.get(admission_id) else {
+        let Some(spell) = find_spell(admission_id) else {
             pc.bad[row] = true;
             sources.add(
                 Placements,
@@ -489,7 +519,6 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
             }
         }
     }
-    drop(admission_index);
 
     // Overlapping placements within a spell, among placements otherwise valid: sorted by spell
     // and start, each must start on or after the end of the stays before it (a same-day stay
@@ -569,6 +598,22 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         extract_date: date_of(extract_day),
         extract_date_inferred,
     })
+}
+
+/// Whether the identifiers of the rows (empty cells aside) increase from row to row: strictly,
+/// or allowing repeats.
+fn increasing(ids: &crate::rows::Texts, rows: usize, strictly: bool) -> bool {
+    let mut previous: Option<&str> = None;
+    for row in 0..rows {
+        let Some(id) = ids.get(row) else { continue };
+        if let Some(before) = previous {
+            if id < before || (strictly && id == before) {
+                return false;
+            }
+        }
+        previous = Some(id);
+    }
+    true
 }
 
 /// A text column from dictionary codes.

@@ -329,3 +329,69 @@ fn values_with_surrounding_spaces_and_empty_quoted_text() {
     let w = with_files(&admissions, &placements);
     assert_eq!(february_oap_days(&w, &FILES), 68);
 }
+
+#[test]
+fn row_order_changes_no_figure_and_no_finding() {
+    // Extracts sorted by identifier are checked by merging them, others through an index.
+    let reversed = |text: &str| {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[1..].reverse();
+        lines.join("\n") + "\n"
+    };
+    let placements = format!(
+        "{PLACEMENTS}PX1,A99,2024-02-01,,NPX01,Y,10,30,500\nP1,A1,2024-01-21,2024-01-22,NPX01,N,,,\n"
+    );
+    let sorted = with_files(ADMISSIONS, &placements);
+    let unsorted = with_files(&reversed(ADMISSIONS), &reversed(&placements));
+    let findings = |w: &Workdir| {
+        let mut args = vec![
+            "validate",
+            "--format",
+            "json",
+            "--extract-date",
+            "2024-04-30",
+        ];
+        args.extend(FILES);
+        let (code, stdout, _) = w.run(&args);
+        assert_eq!(code, 1);
+        let doc: Value = serde_json::from_str(&stdout).unwrap();
+        let mut found: Vec<(String, String)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["rule"].to_string(), f["value"].to_string()))
+            .collect();
+        found.sort();
+        found
+    };
+    let expected = vec![
+        ("\"duplicate_id\"".to_string(), "\"P1\"".to_string()),
+        ("\"unknown_admission\"".to_string(), "\"A99\"".to_string()),
+    ];
+    assert_eq!(findings(&sorted), expected);
+    assert_eq!(findings(&unsorted), expected);
+
+    // (Of two placements with one id, the first in the file stands: which one depends on the
+    // order, so the figures are compared without the duplicate.)
+    let placements = format!("{PLACEMENTS}PX1,A99,2024-02-01,,NPX01,Y,10,30,500\n");
+    let rates = |w: &Workdir| {
+        let mut args = vec![
+            "rates",
+            "--extract-date",
+            "2024-04-30",
+            "--format",
+            "json",
+            "--quiet",
+            "--skip-invalid",
+            "rejects.csv",
+        ];
+        args.extend(FILES);
+        w.json(&args)["rows"].clone()
+    };
+    let sorted = rates(&with_files(ADMISSIONS, &placements));
+    assert_eq!(
+        sorted,
+        rates(&with_files(&reversed(ADMISSIONS), &reversed(&placements)))
+    );
+    assert_eq!(sorted, rates(&with_files(ADMISSIONS, PLACEMENTS)));
+}
