@@ -21,11 +21,13 @@ use std::ops::{Add, Sub};
 
 use crate::periods::Day;
 
-/// What a census counts: stays (`i64`), or a weight per stay and night such as a daily cost
-/// (`f64`).
+/// What a census counts: stays (`i64`), or a whole-number weight per stay and night such as a
+/// daily cost in millionths of a pound (`i128`). Whole numbers keep every difference exact: with
+/// floating point, running totals that grow and are then subtracted lose the last digits, enough
+/// to move a mean cost across a half penny.
 pub trait Tally: Copy + Default + Add<Output = Self> + Sub<Output = Self> {}
 impl Tally for i64 {}
-impl Tally for f64 {}
+impl Tally for i128 {}
 
 /// Stays counted on the days `first..=last`: the day before the first period to the end of the
 /// last. Stays that start before `first` count as starting on it, which changes no difference
@@ -161,15 +163,13 @@ mod tests {
 
     #[test]
     fn weights_multiply_nights() {
-        let mut census = Census::<f64>::new(d("2024-02-29"), d("2024-03-31"));
-        census.add(d("2024-02-20"), Some(d("2024-03-03")), 650.25);
-        census.add(d("2024-03-30"), None, 100.0);
+        // Daily costs in pence: £650.25 for 2 March nights, £100.10 for 2.
+        let mut census = Census::<i128>::new(d("2024-02-29"), d("2024-03-31"));
+        census.add(d("2024-02-20"), Some(d("2024-03-03")), 65_025);
+        census.add(d("2024-03-30"), None, 10_010);
         let census = census.finish();
         let march = census.nights_in(d("2024-03-01"), d("2024-03-31"));
-        assert!(
-            (march - (2.0 * 650.25 + 2.0 * 100.0)).abs() < 1e-9,
-            "{march}"
-        );
+        assert_eq!(march, 2 * 65_025 + 2 * 10_010);
     }
 
     #[test]

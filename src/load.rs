@@ -37,7 +37,6 @@ pub fn load(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
-    let t0 = std::time::Instant::now();
     let options = CheckOptions {
         extract_date,
         today,
@@ -47,7 +46,7 @@ pub fn load(
             .map(|_| reference.collaboratives.keys().cloned().collect()),
     };
     let checked = check(&paths, &options)?;
-    crate::timing("extracts checked", t0);
+    crate::timing("extracts checked");
     Ok(Inputs {
         checked,
         reference,

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::periods::Period;
 use crate::render::{Field, Kind};
-use crate::spells::{count, grid, spells, union};
+use crate::spells::{for_each_group, grid, measures_frame, period_bounds, spells, stays};
 
 /// Open spells this long or longer (nights so far) are counted apart.
 pub const VERY_LONG_NIGHTS: i32 = 365;
@@ -75,62 +75,109 @@ pub struct LosRequest<'a> {
     pub collaboratives: &'a [String],
 }
 
-/// Discharges and their LOS in one period, grouped by `keys`.
-fn discharge_measures(spells: &DataFrame, period: &Period, keys: &[Expr]) -> LazyFrame {
-    let (p1, p2) = (period.start_day(), period.end_day());
-    let e = col("e");
-    let los = col("los").cast(DataType::Float64);
-    spells
-        .clone()
-        .lazy()
-        .filter(
-            e.clone()
-                .is_not_null()
-                .and(e.clone().gt_eq(lit(p1)))
-                .and(e.lt_eq(lit(p2))),
-        )
-        .with_column((col("e") - col("s")).alias("los"))
-        .group_by(keys)
-        .agg([
-            col("los").count().cast(DataType::Int64).alias("discharges"),
-            los.clone().mean().alias("los_mean"),
-            los.clone().median().alias("los_median"),
-            los.quantile(lit(0.9), QuantileMethod::Linear)
-                .alias("los_p90"),
-        ])
-        .with_column(lit(period.label.as_str()).alias("period"))
+/// The `q` quantile of sorted values by linear interpolation between the closest ranks (R's type
+/// 7), computed as Polars does (`QuantileMethod::Linear`); the median is `q = 0.5`.
+pub fn quantile_linear(sorted: &[i32], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let float_index = (sorted.len() - 1) as f64 * q;
+    let index = (float_index as usize).min(sorted.len() - 1);
+    let lower = f64::from(sorted[index]);
+    if float_index.ceil() as usize == index {
+        return Some(lower);
+    }
+    let upper = f64::from(sorted[index + 1]);
+    Some(if lower == upper {
+        lower
+    } else {
+        (float_index - index as f64) * (upper - lower) + lower
+    })
 }
 
-/// Spells open at the end of the period and their length so far, grouped by `keys`.
-fn open_measures(spells: &DataFrame, period: &Period, keys: &[Expr]) -> LazyFrame {
-    let p2 = period.end_day();
-    let e = col("e");
-    let so_far = col("so_far");
-    spells
-        .clone()
-        .lazy()
-        .filter(
-            col("s")
-                .lt_eq(lit(p2))
-                .and(e.clone().is_null().or(e.gt(lit(p2)))),
-        )
-        // Nights up to and including the night of the period's last day.
-        .with_column((lit(p2 + 1) - col("s")).alias("so_far"))
-        .group_by(keys)
-        .agg([
-            so_far
-                .clone()
-                .count()
-                .cast(DataType::Int64)
-                .alias("open_spells"),
-            so_far
-                .clone()
-                .cast(DataType::Float64)
-                .median()
-                .alias("open_los_median"),
-            count(so_far.gt_eq(lit(VERY_LONG_NIGHTS))).alias("open_spells_365_plus_nights"),
-        ])
-        .with_column(lit(period.label.as_str()).alias("period"))
+/// The median of values in any order (reordering them), equal to [`quantile_linear`] at 0.5 on
+/// the sorted values, without a full sort.
+pub fn median_unsorted(values: &mut [i32]) -> Option<f64> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let (left, &mut upper, _) = values.select_nth_unstable(n / 2);
+    if n % 2 == 1 {
+        return Some(f64::from(upper));
+    }
+    let lower = f64::from(*left.iter().max().expect("an even count above 0"));
+    let upper = f64::from(upper);
+    Some(if lower == upper {
+        lower
+    } else {
+        0.5 * (upper - lower) + lower
+    })
+}
+
+/// Discharges (LOS of spells discharged in each period) and open spells at each period end
+/// (nights so far), grouped by `keys`: one row per group and period.
+fn los_measures(spells: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
+    let (starts, ends) = stays(spells)?;
+    let n = periods.len();
+    let bounds = period_bounds(periods);
+    let mut discharges = Vec::new();
+    let (mut mean, mut median, mut p90) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut open, mut open_median, mut open_long) = (Vec::new(), Vec::new(), Vec::new());
+    let keys = for_each_group(spells, keys, |_, rows| {
+        // Per period: LOS of the spells discharged in it; starts of the spells open at its end.
+        let mut discharged: Vec<Vec<i32>> = vec![Vec::new(); n];
+        let mut open_starts: Vec<Vec<i32>> = vec![Vec::new(); n];
+        for row in rows {
+            let (s, e) = (starts[row], ends[row]);
+            // Periods are in order of start and of end: each set below is a run of them.
+            if let Some(e) = e {
+                let first = bounds.partition_point(|&(_, p2)| p2 < e);
+                for (k, &(p1, _)) in bounds.iter().enumerate().skip(first) {
+                    if p1 > e {
+                        break;
+                    }
+                    discharged[k].push(e - s);
+                }
+            }
+            // Open at the end p2: admitted by then, not discharged by then.
+            let first = bounds.partition_point(|&(_, p2)| p2 < s);
+            for (k, &(_, p2)) in bounds.iter().enumerate().skip(first) {
+                if e.is_some_and(|e| e <= p2) {
+                    break;
+                }
+                open_starts[k].push(s);
+            }
+        }
+        for (k, &(_, p2)) in bounds.iter().enumerate() {
+            let values = &mut discharged[k];
+            values.sort_unstable();
+            discharges.push(values.len() as i64);
+            let total: i64 = values.iter().map(|&v| i64::from(v)).sum();
+            mean.push((!values.is_empty()).then(|| total as f64 / values.len() as f64));
+            median.push(quantile_linear(values, 0.5));
+            p90.push(quantile_linear(values, 0.9));
+            // Nights so far at the end of the period: up to and including its last night.
+            let after = p2 + 1;
+            let mut so_far: Vec<i32> = open_starts[k].iter().map(|&s| after - s).collect();
+            open.push(so_far.len() as i64);
+            open_long.push(so_far.iter().filter(|&&n| n >= VERY_LONG_NIGHTS).count() as i64);
+            open_median.push(median_unsorted(&mut so_far));
+        }
+    })?;
+    measures_frame(
+        keys,
+        periods,
+        vec![
+            Column::new("discharges".into(), discharges),
+            Column::new("los_mean".into(), mean),
+            Column::new("los_median".into(), median),
+            Column::new("los_p90".into(), p90),
+            Column::new("open_spells".into(), open),
+            Column::new("open_los_median".into(), open_median),
+            Column::new("open_spells_365_plus_nights".into(), open_long),
+        ],
+    )
 }
 
 /// LOS measures per collaborative (and breakdown) and period of discharge, every period present.
@@ -169,20 +216,7 @@ pub fn los(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let discharges = union(
-        request
-            .periods
-            .iter()
-            .map(|p| discharge_measures(&spells, p, &keys))
-            .collect(),
-    )?;
-    let open = union(
-        request
-            .periods
-            .iter()
-            .map(|p| open_measures(&spells, p, &keys))
-            .collect(),
-    )?;
+    let measures = los_measures(&spells, request.periods, &key_names)?;
 
     let order: Vec<Expr> = fields(request.by)
         .iter()
@@ -190,7 +224,7 @@ pub fn los(
         .collect();
     let mut sort_by: Vec<PlSmallStr> = key_names.iter().map(|k| PlSmallStr::from(*k)).collect();
     sort_by.push("period_start".into());
-    left(left(grid, discharges), open)
+    left(grid, measures.lazy())
         .with_columns([
             col("discharges").fill_null(lit(0i64)),
             col("open_spells").fill_null(lit(0i64)),
@@ -202,4 +236,40 @@ pub fn los(
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod quantile_tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_by_hand_and_as_polars_computes_them() {
+        assert_eq!(quantile_linear(&[], 0.5), None);
+        assert_eq!(quantile_linear(&[7], 0.9), Some(7.0));
+        // Even count: the mean of the two middle values.
+        assert_eq!(quantile_linear(&[1, 2, 10, 40], 0.5), Some(6.0));
+        // 90th of 1..=10: rank 1 + 0.9 * 9 = 9.1, so 9 + 0.1 * (10 - 9).
+        let ten: Vec<i32> = (1..=10).collect();
+        assert!((quantile_linear(&ten, 0.9).unwrap() - 9.1).abs() < 1e-12);
+        // The same as Polars on uneven data, value for value.
+        let values: Vec<i32> = (0..101).map(|i| (i * 37 % 101) * (i % 7)).collect();
+        for n in [2usize, 3, 10, 11, 50, 101] {
+            let mut sorted = values[..n].to_vec();
+            sorted.sort_unstable();
+            let series = Series::new("v".into(), &values[..n]);
+            for q in [0.5, 0.9] {
+                let polars = series
+                    .quantile_reduce(q, QuantileMethod::Linear)
+                    .unwrap()
+                    .value()
+                    .extract::<f64>();
+                assert_eq!(quantile_linear(&sorted, q), polars, "n {n} q {q}");
+            }
+            let mut unsorted = values[..n].to_vec();
+            assert_eq!(
+                median_unsorted(&mut unsorted),
+                quantile_linear(&sorted, 0.5)
+            );
+        }
+    }
 }

@@ -6,9 +6,11 @@
 use polars::prelude::*;
 
 use crate::census::Census;
-use crate::periods::{Day, Period};
+use crate::periods::Period;
 use crate::render::{Field, Kind};
-use crate::spells::{day, grid, spells};
+use crate::spells::{
+    census_days, day, for_each_group, grid, measures_frame, period_bounds, spells, stays,
+};
 
 /// An optional extra breakdown of the rates (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -162,75 +164,6 @@ fn null_f64() -> Expr {
     lit(NULL).cast(DataType::Float64)
 }
 
-/// The days a census for `periods` runs over: the day before the first to the end of the last.
-fn census_days(periods: &[Period]) -> (Day, Day) {
-    let first = periods.iter().map(|p| p.start_day()).min().unwrap_or(0) - 1;
-    let last = periods.iter().map(|p| p.end_day()).max().unwrap_or(0);
-    (first, last)
-}
-
-/// Calls `each(group, rows)` for every group of `frame` by `keys`; returns the key values of
-/// the groups (one row per group).
-fn for_each_group(
-    frame: &DataFrame,
-    keys: &[&str],
-    mut each: impl FnMut(usize, &mut dyn Iterator<Item = usize>),
-) -> PolarsResult<Vec<Column>> {
-    let grouped = frame.group_by_stable(keys.iter().copied())?;
-    for (group, rows) in grouped.get_groups().iter().enumerate() {
-        match rows {
-            GroupsIndicator::Idx((_, rows)) => each(group, &mut rows.iter().map(|&r| r as usize)),
-            GroupsIndicator::Slice([first, len]) => {
-                each(group, &mut (first as usize..(first + len) as usize))
-            }
-        }
-    }
-    Ok(grouped.keys())
-}
-
-/// Day numbers of the `s` and `e` columns (`e` null while ongoing).
-fn stays(frame: &DataFrame) -> PolarsResult<(Vec<Day>, Vec<Option<Day>>)> {
-    let starts = frame.column("s")?.i32()?;
-    polars_ensure!(starts.null_count() == 0, ComputeError: "a stay without a start");
-    Ok((
-        starts.into_no_null_iter().collect(),
-        frame.column("e")?.i32()?.iter().collect(),
-    ))
-}
-
-/// One row per group and period: the key columns, `period`, and the named measures.
-fn measures_frame(
-    keys: Vec<Column>,
-    periods: &[Period],
-    names: &[&str],
-    values: Vec<Vec<i64>>,
-    extra: Option<(&str, Vec<f64>)>,
-) -> PolarsResult<DataFrame> {
-    let groups = keys.first().map_or(0, |k| k.len());
-    let n = groups * periods.len();
-    let group_of = IdxCa::from_vec(
-        "group".into(),
-        (0..n).map(|i| (i / periods.len()) as IdxSize).collect(),
-    );
-    let mut columns = keys
-        .iter()
-        .map(|k| k.take(&group_of))
-        .collect::<PolarsResult<Vec<_>>>()?;
-    columns.push(Column::new(
-        "period".into(),
-        (0..n)
-            .map(|i| periods[i % periods.len()].label.as_str())
-            .collect::<Vec<_>>(),
-    ));
-    for (name, values) in names.iter().zip(values) {
-        columns.push(Column::new((*name).into(), values));
-    }
-    if let Some((name, values)) = extra {
-        columns.push(Column::new(name.into(), values));
-    }
-    DataFrame::new(n, columns)
-}
-
 /// The out-of-area measures of every period, grouped by `keys`, from a daily census of each
 /// kind of stay (see [`crate::census`]).
 fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
@@ -242,8 +175,10 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
     const DISTANCE_BANDS: usize = 8; // 6 bands of km, then distance unknown
     const KINDS: usize = 15;
     const DISTANCE_LIMITS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 300.0];
+    const MICROS_PER_POUND: f64 = 1e6;
 
     let (starts, ends) = stays(oaps)?;
+    let bounds = period_bounds(periods);
     let reasons = oaps.column("oap_reason")?.str()?;
     let reasons: Vec<Option<&str>> = reasons.iter().collect();
     let distances: Vec<Option<f64>> = oaps.column("distance_km")?.f64()?.iter().collect();
@@ -254,7 +189,8 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
     let mut total_cost = Vec::new();
     let keys = for_each_group(oaps, keys, |_, rows| {
         let mut census: [Census<i64>; KINDS] = std::array::from_fn(|_| Census::new(first, last));
-        let mut cost = Census::<f64>::new(first, last);
+        // Money in millionths of a pound, so that every total is exact.
+        let mut cost = Census::<i128>::new(first, last);
         for row in rows {
             let (s, e) = (starts[row], ends[row]);
             let mut add = |kind: usize| census[kind].add(s, e, 1);
@@ -266,7 +202,7 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
             }
             if let Some(daily) = costs[row] {
                 add(COSTED);
-                cost.add(s, e, daily);
+                cost.add(s, e, (daily * MICROS_PER_POUND).round() as i128);
             }
             if let Some(e) = e {
                 let band = match e - s {
@@ -288,8 +224,7 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
         }
         let census = census.map(Census::finish);
         let cost = cost.finish();
-        for period in periods {
-            let (p1, p2) = (period.start_day(), period.end_day());
+        for &(p1, p2) in &bounds {
             let all = &census[ALL];
             let row = [
                 all.started_in(p1, p2),
@@ -307,16 +242,16 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
             for (column, value) in values.iter_mut().zip(row) {
                 column.push(value);
             }
-            total_cost.push(cost.nights_in(p1, p2));
+            total_cost.push(cost.nights_in(p1, p2) as f64 / MICROS_PER_POUND);
         }
     })?;
-    measures_frame(
-        keys,
-        periods,
-        &OAP_COUNTS[..OAP_COUNTS.len() - 2],
-        values,
-        Some(("total_recorded_cost", total_cost)),
-    )
+    let mut columns: Vec<Column> = OAP_COUNTS[..OAP_COUNTS.len() - 2]
+        .iter()
+        .zip(values)
+        .map(|(name, values)| Column::new((*name).into(), values))
+        .collect();
+    columns.push(Column::new("total_recorded_cost".into(), total_cost));
+    measures_frame(keys, periods, columns)
 }
 
 /// Admissions, OAP admissions and bed days of every period, grouped by `keys`.
@@ -326,6 +261,7 @@ fn admission_measures(
     keys: &[&str],
 ) -> PolarsResult<DataFrame> {
     let (starts, ends) = stays(spells)?;
+    let bounds = period_bounds(periods);
     let has_oap: Vec<bool> = spells
         .column("has_oap")?
         .bool()?
@@ -344,20 +280,18 @@ fn admission_measures(
             }
         }
         let (all, with_oap) = (all.finish(), with_oap.finish());
-        for period in periods {
-            let (p1, p2) = (period.start_day(), period.end_day());
+        for &(p1, p2) in &bounds {
             values[0].push(all.started_in(p1, p2));
             values[1].push(with_oap.started_in(p1, p2));
             values[2].push(all.nights_in(p1, p2));
         }
     })?;
-    measures_frame(
-        keys,
-        periods,
-        &["admissions", "oap_admissions", "bed_days"],
-        values,
-        None,
-    )
+    let columns = ["admissions", "oap_admissions", "bed_days"]
+        .iter()
+        .zip(values)
+        .map(|(name, values)| Column::new((*name).into(), values))
+        .collect();
+    measures_frame(keys, periods, columns)
 }
 
 fn ratio(numerator: &str, denominator: &str) -> Expr {

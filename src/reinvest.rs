@@ -462,7 +462,11 @@ pub fn fields() -> Vec<Field> {
 /// An estimate as output cells, in [`fields`] order.
 pub fn cells(e: &Estimate, with_scenario: bool) -> Vec<Cell> {
     let num = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
-    let money = |v: Option<f64>| v.map_or(Cell::Null, |v| Cell::Float((v * 100.0).round() / 100.0));
+    let money = |v: Option<f64>| {
+        v.map_or(Cell::Null, |v| {
+            Cell::Float(crate::render::round_to_pence(v))
+        })
+    };
     let range = |r: Option<Range>| {
         [
             money(r.map(|r| r.central)),

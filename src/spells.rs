@@ -3,6 +3,8 @@
 
 use polars::prelude::*;
 
+use crate::periods::{Day, Period};
+
 /// A date column as day numbers (days since 1970-01-01).
 pub fn day(name: &str) -> Expr {
     col(name).cast(DataType::Int32)
@@ -88,4 +90,75 @@ pub fn grid(
 /// The rows of several frames with the same columns, one after the other (computed in parallel).
 pub fn union(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
     concat(frames, UnionArgs::default())
+}
+
+/// The first and last day of each period.
+pub fn period_bounds(periods: &[Period]) -> Vec<(Day, Day)> {
+    periods
+        .iter()
+        .map(|p| (p.start_day(), p.end_day()))
+        .collect()
+}
+
+/// The days a census for `periods` runs over: the day before the first to the end of the last.
+pub fn census_days(periods: &[Period]) -> (Day, Day) {
+    let first = periods.iter().map(|p| p.start_day()).min().unwrap_or(0) - 1;
+    let last = periods.iter().map(|p| p.end_day()).max().unwrap_or(0);
+    (first, last)
+}
+
+/// Calls `each(group, rows)` for every group of `frame` by `keys`; returns the key values of
+/// the groups (one row per group).
+pub fn for_each_group(
+    frame: &DataFrame,
+    keys: &[&str],
+    mut each: impl FnMut(usize, &mut dyn Iterator<Item = usize>),
+) -> PolarsResult<Vec<Column>> {
+    let grouped = frame.group_by_stable(keys.iter().copied())?;
+    for (group, rows) in grouped.get_groups().iter().enumerate() {
+        match rows {
+            GroupsIndicator::Idx((_, rows)) => each(group, &mut rows.iter().map(|&r| r as usize)),
+            GroupsIndicator::Slice([first, len]) => {
+                each(group, &mut (first as usize..(first + len) as usize))
+            }
+        }
+    }
+    Ok(grouped.keys())
+}
+
+/// Day numbers of the `s` and `e` columns (`e` null while ongoing).
+pub fn stays(frame: &DataFrame) -> PolarsResult<(Vec<Day>, Vec<Option<Day>>)> {
+    let starts = frame.column("s")?.i32()?;
+    polars_ensure!(starts.null_count() == 0, ComputeError: "a stay without a start");
+    Ok((
+        starts.into_no_null_iter().collect(),
+        frame.column("e")?.i32()?.iter().collect(),
+    ))
+}
+
+/// One row per group and period (periods varying fastest): the key columns, `period`, and the
+/// measure columns given in that order.
+pub fn measures_frame(
+    keys: Vec<Column>,
+    periods: &[Period],
+    measures: Vec<Column>,
+) -> PolarsResult<DataFrame> {
+    let groups = keys.first().map_or(0, |k| k.len());
+    let n = groups * periods.len();
+    let group_of = IdxCa::from_vec(
+        "group".into(),
+        (0..n).map(|i| (i / periods.len()) as IdxSize).collect(),
+    );
+    let mut columns = keys
+        .iter()
+        .map(|k| k.take(&group_of))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    columns.push(Column::new(
+        "period".into(),
+        (0..n)
+            .map(|i| periods[i % periods.len()].label.as_str())
+            .collect::<Vec<_>>(),
+    ));
+    columns.extend(measures);
+    DataFrame::new(n, columns)
 }

@@ -230,7 +230,6 @@ fn read_extract<R: Rows>(
 
 /// Reads and checks every row of the extracts and builds the typed frames of valid rows.
 pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
-    let t0 = std::time::Instant::now();
     let known: Option<PlHashSet<String>> = options
         .known_collaboratives
         .as_ref()
@@ -246,14 +245,14 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         &mut sources,
         known.as_ref(),
     )?;
-    crate::timing("admissions read", t0);
+    crate::timing("admissions read");
     let mut plc: PlacementRows = read_extract(
         &paths.placements,
         ExtractKind::Placements,
         &mut sources,
         known.as_ref(),
     )?;
-    crate::timing("placements read", t0);
+    crate::timing("placements read");
 
     // The extract date: as given, or the latest date in the data. No date may be after it, nor
     // after today.
@@ -587,7 +586,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     let (admissions, position) = admissions_frame(&adm)?;
     let oaps = oaps_frame(&plc, &adm, &spell_of, &position)?;
 
-    crate::timing("rows checked and frames built", t0);
+    crate::timing("rows checked and frames built");
     let mut list = sources.findings;
     list.sort_by_key(|(file, finding)| (*file, finding.line, finding.rule));
     Ok(Checked {

@@ -16,6 +16,7 @@ pub fn run(args: &LosArgs) -> Result<()> {
     let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
+    crate::timing("los computed");
     report.notes.push("LOS in days (discharge date − admission date) of spells discharged in the period; open spells at the period end with their nights so far. 90th percentile: linear interpolation (Excel PERCENTILE.INC).".into());
     if !args.output.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

@@ -183,14 +183,22 @@ pub fn prepare(args: &AnalysisInput, quiet: bool) -> Result<(Inputs, Selection)>
 pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
     use polars::prelude::IntoLazy;
     // A misspelt code would otherwise give an empty report that looks like "no activity".
-    let in_data: std::collections::BTreeSet<&str> = inputs
-        .checked
-        .admissions
-        .column("collaborative")?
-        .str()?
-        .iter()
-        .flatten()
-        .collect();
+    let in_data = if scope.collaboratives.is_empty() {
+        Default::default()
+    } else {
+        let codes = inputs
+            .checked
+            .admissions
+            .column("collaborative")?
+            .as_materialized_series()
+            .unique()?;
+        codes
+            .str()?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<String>>()
+    };
     for code in &scope.collaboratives {
         if !in_data.contains(code.as_str()) && !inputs.reference.collaboratives.contains_key(code) {
             bail!("--collaborative {code}: no such collaborative in the admissions or the collaboratives reference");

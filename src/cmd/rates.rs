@@ -12,12 +12,11 @@ use crate::rates::{fields, rates, Breakdown, RatesRequest};
 use crate::render::{Format, Report};
 
 pub fn run(args: &RatesArgs) -> Result<()> {
-    let t0 = std::time::Instant::now();
     let quiet = args.output.quiet;
     let (inputs, selection) = prepare(&args.analysis, quiet)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
-    crate::timing("rates computed", t0);
+    crate::timing("rates computed");
     if args.output.format == Format::Table {
         report.notes.push(
             "Length and distance bands, reason-not-known days, cost coverage and per-100k figures: --format csv or json.".into(),
@@ -27,7 +26,7 @@ pub fn run(args: &RatesArgs) -> Result<()> {
         eprintln!("oapstat: {}", inputs.counts_line());
     }
     let result = emit(report, &args.output, Some(&args.suppress));
-    crate::timing("written", t0);
+    crate::timing("written");
     result
 }
 

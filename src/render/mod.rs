@@ -142,7 +142,7 @@ impl Report {
             for (column, field) in columns.iter().zip(&fields) {
                 let cell = Cell::from_any(column.get(i)?);
                 row.push(match (field.kind, cell) {
-                    (Kind::Money, Cell::Float(v)) => Cell::Float((v * 100.0).round() / 100.0),
+                    (Kind::Money, Cell::Float(v)) => Cell::Float(round_to_pence(v)),
                     (_, cell) => cell,
                 });
             }
@@ -194,3 +194,26 @@ pub fn to_bytes(report: &Report, format: Format) -> Result<Vec<u8>> {
 }
 
 pub use text::{format_cell, group_thousands};
+
+/// Pounds rounded to pence, a half penny away from zero. A computed amount such as 37,335.90 / 60
+/// (exactly 622.265) is held as the nearest binary fraction, a hair above or below the half: it
+/// is first taken to a ten-thousandth of a penny, so that exact halves round as on paper.
+pub fn round_to_pence(pounds: f64) -> f64 {
+    let pence = ((pounds * 100.0) * 1e4).round() / 1e4;
+    pence.round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_rounds_half_pennies_away_from_zero() {
+        assert_eq!(round_to_pence(37_335.9 / 60.0), 622.27);
+        assert_eq!(round_to_pence(41_071.5 / 60.0), 684.53);
+        assert_eq!(round_to_pence(12_290.1 / 20.0), 614.51);
+        assert_eq!(round_to_pence(-1.005), -1.01);
+        assert_eq!(round_to_pence(1.004_99), 1.0);
+        assert_eq!(round_to_pence(0.125), 0.13);
+    }
+}
