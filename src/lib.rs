@@ -34,9 +34,17 @@ static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::n
 pub fn timing(label: &str) {
     if std::env::var_os("OAPSTAT_TIMING").is_some() {
         let started = STARTED.get_or_init(std::time::Instant::now);
+        // Resident and peak memory, where the system tells them (Linux).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let memory: Vec<String> = status
+            .lines()
+            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
         eprintln!(
-            "oapstat: timing: {label}: {:.3} s",
-            started.elapsed().as_secs_f64()
+            "oapstat: timing: {label}: {:.3} s {}",
+            started.elapsed().as_secs_f64(),
+            memory.join(" ")
         );
     }
 }

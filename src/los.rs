@@ -118,7 +118,7 @@ pub fn median_unsorted(values: &mut [i32]) -> Option<f64> {
 /// Discharges (LOS of spells discharged in each period) and open spells at each period end
 /// (nights so far), grouped by `keys`: one row per group and period.
 fn los_measures(spells: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
-    let (starts, ends) = stays(spells)?;
+    let (starts, ends) = stays(spells, "s", "e")?;
     let n = periods.len();
     let bounds = period_bounds(periods);
     let mut discharges = Vec::new();

@@ -9,7 +9,7 @@ use crate::census::Census;
 use crate::periods::Period;
 use crate::render::{Field, Kind};
 use crate::spells::{
-    census_days, day, for_each_group, grid, measures_frame, period_bounds, spells, stays,
+    census_days, day, for_each_group, grid, had_oap, measures_frame, period_bounds, stays,
 };
 
 /// An optional extra breakdown of the rates (`--by`).
@@ -177,7 +177,7 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
     const DISTANCE_LIMITS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 300.0];
     const MICROS_PER_POUND: f64 = 1e6;
 
-    let (starts, ends) = stays(oaps)?;
+    let (starts, ends) = stays(oaps, "s", "e")?;
     let bounds = period_bounds(periods);
     let reasons = oaps.column("oap_reason")?.str()?;
     let reasons: Vec<Option<&str>> = reasons.iter().collect();
@@ -256,21 +256,17 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
 
 /// Admissions, OAP admissions and bed days of every period, grouped by `keys`.
 fn admission_measures(
-    spells: &DataFrame,
+    admissions: &DataFrame,
+    has_oap: &[bool],
     periods: &[Period],
     keys: &[&str],
 ) -> PolarsResult<DataFrame> {
-    let (starts, ends) = stays(spells)?;
+    let (starts, ends) = stays(admissions, "admission_date", "discharge_date")?;
+    crate::timing("rates: stays");
     let bounds = period_bounds(periods);
-    let has_oap: Vec<bool> = spells
-        .column("has_oap")?
-        .bool()?
-        .iter()
-        .map(|v| v == Some(true))
-        .collect();
     let (first, last) = census_days(periods);
     let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
-    let keys = for_each_group(spells, keys, |_, rows| {
+    let keys = for_each_group(admissions, keys, |_, rows| {
         let mut all = Census::<i64>::new(first, last);
         let mut with_oap = Census::<i64>::new(first, last);
         for row in rows {
@@ -335,14 +331,27 @@ pub fn rates(
         ])
         .collect()?;
 
-    // The grid: every key combination that occurs, times every period.
-    let key_frame = if with_admissions {
-        admissions.clone().lazy().select(keys.clone())
+    crate::timing("rates: start");
+    let oap_frame = oap_measures(&oaps, request.periods, &key_names)?;
+    crate::timing("rates: oaps");
+    let admission_frame = if with_admissions {
+        let has_oap = had_oap(admissions, &oaps)?;
+        Some(admission_measures(
+            admissions,
+            &has_oap,
+            request.periods,
+            &key_names,
+        )?)
     } else {
-        oaps.clone().lazy().select(keys.clone())
+        None
     };
+
+    // The grid: every key combination that occurs (each has a group in the measures), times
+    // every period.
+    crate::timing("rates: admissions");
+    let key_frame = admission_frame.as_ref().unwrap_or(&oap_frame);
     let grid = grid(
-        key_frame,
+        key_frame.clone().lazy().select(keys.clone()),
         &key_names,
         request.collaboratives,
         request.periods,
@@ -358,13 +367,8 @@ pub fn rates(
             JoinArgs::new(JoinType::Left),
         )
     };
-
-    let oap_frame = oap_measures(&oaps, request.periods, &key_names)?;
     let mut result = left(grid, oap_frame.lazy());
-
-    if with_admissions {
-        let spells = spells(admissions, &oaps)?;
-        let frame = admission_measures(&spells, request.periods, &key_names)?;
+    if let Some(frame) = admission_frame {
         result = left(result, frame.lazy());
     } else {
         result = result.with_columns([

@@ -106,41 +106,77 @@ pub fn parse_flag(text: &str) -> Option<bool> {
     }
 }
 
-/// Many short texts in one buffer (identifiers); an empty cell is an empty text.
+/// Many short texts in one buffer (identifiers); an empty cell is an empty text. While every text
+/// has the same length (identifiers often do), where each ends needs no storing.
 #[derive(Debug, Default)]
 pub struct Texts {
     text: String,
+    /// Where each text ends; empty while all have length `width`.
     ends: Vec<u32>,
+    width: usize,
+    rows: usize,
 }
 
 impl Texts {
-    fn with_capacity(rows: usize, bytes: usize) -> Texts {
+    fn with_capacity(bytes: usize) -> Texts {
         Texts {
             text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(rows),
+            ..Default::default()
+        }
+    }
+
+    fn fixed(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Starts storing where each text ends.
+    fn store_ends(&mut self) {
+        if self.fixed() {
+            self.ends = (1..=self.rows).map(|r| (r * self.width) as u32).collect();
         }
     }
 
     fn push(&mut self, value: &str) {
-        self.text.push_str(value);
-        self.ends.push(self.text.len() as u32);
+        if self.fixed() && (self.rows == 0 || value.len() == self.width) {
+            self.width = value.len();
+            self.text.push_str(value);
+        } else {
+            self.store_ends();
+            self.text.push_str(value);
+            self.ends.push(self.text.len() as u32);
+        }
+        self.rows += 1;
     }
 
     /// The text of row `row`; `None` when the cell was empty.
     pub fn get(&self, row: usize) -> Option<&str> {
-        let start = if row == 0 { 0 } else { self.ends[row - 1] };
-        let end = self.ends[row];
-        (end > start).then(|| &self.text[start as usize..end as usize])
+        let (start, end) = if self.fixed() {
+            (row * self.width, (row + 1) * self.width)
+        } else {
+            let start = if row == 0 { 0 } else { self.ends[row - 1] };
+            (start as usize, self.ends[row] as usize)
+        };
+        (end > start).then(|| &self.text[start..end])
     }
 
-    fn append(&mut self, other: Texts) -> Result<()> {
+    fn append(&mut self, mut other: Texts) -> Result<()> {
         let offset = self.text.len();
         if offset + other.text.len() > u32::MAX as usize {
             bail!("the identifiers of one extract take more than 4 GiB of text");
         }
+        let same_width = self.rows == 0 || other.rows == 0 || self.width == other.width;
+        if self.fixed() && other.fixed() && same_width {
+            if self.rows == 0 {
+                self.width = other.width;
+            }
+        } else {
+            self.store_ends();
+            other.store_ends();
+            self.ends
+                .extend(other.ends.iter().map(|e| e + offset as u32));
+        }
         self.text.push_str(&other.text);
-        self.ends
-            .extend(other.ends.iter().map(|e| e + offset as u32));
+        self.rows += other.rows;
         Ok(())
     }
 }
@@ -213,10 +249,58 @@ pub const PLACEMENT_COLUMNS: [&str; 9] = [
 ];
 const REQUIRED_PLACEMENT_COLUMNS: usize = 7;
 
+/// The line of each row, kept as runs of rows on consecutive lines (a blank line, or a line break
+/// inside a quoted field, starts a new run): a few bytes per file instead of four per row.
+#[derive(Debug, Default, Clone)]
+pub struct Lines {
+    /// (first row, its line) of each run.
+    runs: Vec<(u32, u32)>,
+    rows: u32,
+}
+
+impl Lines {
+    fn push_run(&mut self, row: u32, line: u32) {
+        match self.runs.last() {
+            Some(&(first, first_line)) if first_line + (row - first) == line => {}
+            _ => self.runs.push((row, line)),
+        }
+    }
+
+    pub fn push(&mut self, line: u32) {
+        self.push_run(self.rows, line);
+        self.rows += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The line of row `row`.
+    pub fn get(&self, row: usize) -> u32 {
+        let run = self
+            .runs
+            .partition_point(|&(first, _)| first as usize <= row)
+            - 1;
+        let (first, line) = self.runs[run];
+        line + (row as u32 - first)
+    }
+
+    fn append(&mut self, other: Lines) {
+        for (first, line) in other.runs {
+            self.push_run(first + self.rows, line);
+        }
+        self.rows += other.rows;
+    }
+}
+
 /// State shared by both kinds of rows: lines, validity, findings and date formats.
 #[derive(Debug, Default)]
 pub struct Common {
-    pub line: Vec<u32>,
+    pub line: Lines,
     pub bad: Vec<bool>,
     /// Findings with the index of their file.
     pub findings: Vec<(usize, Finding)>,
@@ -240,7 +324,7 @@ impl Common {
             ctx.file,
             Finding {
                 file: ctx.path.to_string(),
-                line: self.line[row] as usize,
+                line: self.line.get(row) as usize,
                 rule,
                 column: Some(column),
                 value: value.map(str::to_string),
@@ -336,7 +420,7 @@ impl Common {
     }
 
     fn append(&mut self, other: Common) {
-        self.line.extend(other.line);
+        self.line.append(other.line);
         self.bad.extend(other.bad);
         self.findings.extend(other.findings);
         for slot in 0..2 {
@@ -427,7 +511,7 @@ pub trait Rows: Default + Send {
 impl Rows for AdmissionRows {
     fn with_capacity(rows: usize) -> Self {
         AdmissionRows {
-            id: Texts::with_capacity(rows, rows * 10),
+            id: Texts::with_capacity(rows * 10),
             collaborative: Vec::with_capacity(rows),
             service_line: Vec::with_capacity(rows),
             admitted: Vec::with_capacity(rows),
@@ -517,8 +601,8 @@ impl Rows for AdmissionRows {
 impl Rows for PlacementRows {
     fn with_capacity(rows: usize) -> Self {
         PlacementRows {
-            id: Texts::with_capacity(rows, rows * 10),
-            admission_id: Texts::with_capacity(rows, rows * 10),
+            id: Texts::with_capacity(rows * 10),
+            admission_id: Texts::with_capacity(rows * 10),
             start: Vec::with_capacity(rows),
             end: Vec::with_capacity(rows),
             ..Default::default()
@@ -785,7 +869,13 @@ fn read_csv_in_blocks<R: Rows>(
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (sender, receiver) = sync_channel::<(usize, Vec<u8>, u32)>(workers);
     let receiver = Mutex::new(receiver);
-    let parsed: Mutex<Vec<(usize, Result<R>)>> = Mutex::new(Vec::new());
+    // Blocks are appended in file order as soon as they are parsed, so that only the blocks in
+    // flight are held twice.
+    let merged = Mutex::new(InOrder {
+        next: 0,
+        waiting: std::collections::BTreeMap::new(),
+        rows: Ok(R::with_capacity(expected_rows)),
+    });
     let mut tail: Option<Result<R>> = None;
     let mut blocks = 0;
     std::thread::scope(|scope| -> Result<()> {
@@ -796,7 +886,8 @@ fn read_csv_in_blocks<R: Rows>(
                 let job = receiver.lock().expect("block queue").recv();
                 let Ok((index, block, line)) = job else { break };
                 let rows = parse_plain_block::<R>(&block, line, &ctx, &header);
-                parsed.lock().expect("parsed blocks").push((index, rows));
+                drop(block);
+                merged.lock().expect("parsed blocks").arrive(index, rows);
             });
         }
         let mut line: u32 = 2;
@@ -848,16 +939,35 @@ fn read_csv_in_blocks<R: Rows>(
         }
         Ok(())
     })?;
-    let mut parsed = parsed.into_inner().expect("parsed blocks");
-    parsed.sort_by_key(|(index, _)| *index);
-    let mut rows = R::with_capacity(expected_rows);
-    for (_, block) in parsed {
-        rows.append(block?)?;
-    }
+    let merged = merged.into_inner().expect("parsed blocks");
+    debug_assert!(merged.rows.is_err() || merged.next == blocks);
+    let mut rows = merged.rows?;
     if let Some(tail) = tail {
         rows.append(tail?)?;
     }
     Ok((rows, header.missing))
+}
+
+/// Rows of blocks parsed in any order, appended in the order of the blocks.
+struct InOrder<R> {
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Result<R>>,
+    /// The rows so far, or the first error in file order.
+    rows: Result<R>,
+}
+
+impl<R: Rows> InOrder<R> {
+    fn arrive(&mut self, index: usize, block: Result<R>) {
+        self.waiting.insert(index, block);
+        while let Some(block) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            if let Ok(rows) = &mut self.rows {
+                if let Err(error) = block.and_then(|block| rows.append(block)) {
+                    self.rows = Err(error);
+                }
+            }
+        }
+    }
 }
 
 /// Reads until `buffer` holds at least `at_least` bytes or the file ends; true at the end.
@@ -1206,10 +1316,16 @@ mod tests {
                 expected,
                 "block of {block_bytes} bytes"
             );
-            assert_eq!(rows.common.line[0], 2);
-            assert_eq!(rows.common.line[39], 41);
-            assert_eq!(rows.common.line[40], 43, "row 41 after the blank line");
-            assert_eq!(rows.common.line[198], 202);
+            let lines: Vec<u32> = (0..rows.len()).map(|r| rows.common.line.get(r)).collect();
+            assert_eq!(lines[0], 2);
+            assert_eq!(lines[39], 41);
+            assert_eq!(lines[40], 43, "row 41 after the blank line");
+            assert_eq!(
+                lines[129], 132,
+                "row 130 starts on line 132 and ends on 133"
+            );
+            assert_eq!(lines[130], 134, "row 131 after the quoted line break");
+            assert_eq!(lines[198], 202);
             assert_eq!(rows.id.get(198), Some("A199"));
             assert_eq!(
                 rows.admitted[198],
@@ -1240,6 +1356,43 @@ mod tests {
         let rows = read(&file, 40).unwrap();
         assert_eq!(rows.len(), 120, "a short row has its last cells empty");
         assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
+    }
+
+    #[test]
+    fn texts_of_one_width_and_of_many() {
+        let of = |values: &[&str]| {
+            let mut t = Texts::default();
+            values.iter().for_each(|v| t.push(v));
+            t
+        };
+        fn read(t: &Texts) -> Vec<Option<&str>> {
+            (0..t.rows).map(|i| t.get(i)).collect()
+        }
+        let fixed = of(&["A1", "A2"]);
+        assert!(fixed.fixed());
+        let mut all = of(&["A1", "A2"]);
+        all.append(of(&["B1"])).unwrap();
+        assert!(all.fixed(), "same width stays without ends");
+        all.append(of(&["C10", ""])).unwrap();
+        all.push("D1");
+        assert_eq!(
+            read(&all),
+            [
+                Some("A1"),
+                Some("A2"),
+                Some("B1"),
+                Some("C10"),
+                None,
+                Some("D1")
+            ]
+        );
+        let mut empty_first = of(&["", ""]);
+        empty_first.append(of(&["X"])).unwrap();
+        assert_eq!(read(&empty_first), [None, None, Some("X")]);
+        let mut onto_nothing = Texts::default();
+        onto_nothing.append(of(&["ABC", "DEF"])).unwrap();
+        onto_nothing.append(of(&["GH"])).unwrap();
+        assert_eq!(read(&onto_nothing), [Some("ABC"), Some("DEF"), Some("GH")]);
     }
 
     #[test]

@@ -10,9 +10,8 @@ pub fn day(name: &str) -> Expr {
     col(name).cast(DataType::Int32)
 }
 
-/// `collaborative, service_line, s, e, has_oap`: each spell's admission day `s`, discharge day
-/// `e` (null while open) and whether it had an out-of-area placement (a row of `oaps`).
-pub fn spells(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<DataFrame> {
+/// Whether each spell (row of `admissions`) had an out-of-area placement (a row of `oaps`).
+pub fn had_oap(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<Vec<bool>> {
     // Spell ids number the checked admissions from 0: a flag per id, set by the OAPs.
     let ids = admissions.column("spell_id")?.u32()?;
     let mut oap_spell = vec![false; ids.max().map_or(0, |m| m as usize + 1)];
@@ -21,10 +20,16 @@ pub fn spells(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<DataFram
             *flag = true;
         }
     }
-    let has_oap: BooleanChunked = ids
+    Ok(ids
         .iter()
-        .map(|id| id.map(|id| oap_spell[id as usize]))
-        .collect();
+        .map(|id| id.is_some_and(|id| oap_spell[id as usize]))
+        .collect())
+}
+
+/// `collaborative, service_line, s, e, has_oap`: each spell's admission day `s`, discharge day
+/// `e` (null while open) and whether it had an out-of-area placement (a row of `oaps`).
+pub fn spells(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<DataFrame> {
+    let has_oap = BooleanChunked::from_slice("has_oap".into(), &had_oap(admissions, oaps)?);
     admissions
         .clone()
         .lazy()
@@ -107,32 +112,82 @@ pub fn census_days(periods: &[Period]) -> (Day, Day) {
     (first, last)
 }
 
-/// Calls `each(group, rows)` for every group of `frame` by `keys`; returns the key values of
-/// the groups (one row per group).
+/// Calls `each(group, rows)` for every group of `frame` by the text columns `keys` (rows in
+/// frame order, groups in order of first appearance); returns the key values of the groups (one
+/// row per group).
+///
+/// The keys here (collaborative, service line, provider, reason) have few values, so each key
+/// column is coded by a small dictionary and the codes combined into a group number; rows are
+/// then put in group order by counting. A general hash group-by would hold a hash per row and
+/// its tables besides: at 7 million spells, 200 MB more than this.
 pub fn for_each_group(
     frame: &DataFrame,
     keys: &[&str],
     mut each: impl FnMut(usize, &mut dyn Iterator<Item = usize>),
 ) -> PolarsResult<Vec<Column>> {
-    let grouped = frame.group_by_stable(keys.iter().copied())?;
-    for (group, rows) in grouped.get_groups().iter().enumerate() {
-        match rows {
-            GroupsIndicator::Idx((_, rows)) => each(group, &mut rows.iter().map(|&r| r as usize)),
-            GroupsIndicator::Slice([first, len]) => {
-                each(group, &mut (first as usize..(first + len) as usize))
-            }
+    let height = frame.height();
+    let mut group_of: Vec<u32> = vec![0; height];
+    let mut groups: u64 = 1;
+    for key in keys {
+        let mut dictionary: PlHashMap<Option<&str>, u32> = PlHashMap::new();
+        let column = frame.column(key)?.str()?;
+        let mut codes = Vec::with_capacity(height);
+        for value in column.iter() {
+            let next = dictionary.len() as u32;
+            codes.push(*dictionary.entry(value).or_insert(next));
+        }
+        let distinct = dictionary.len().max(1) as u64;
+        groups *= distinct;
+        polars_ensure!(groups <= u32::MAX as u64, ComputeError: "too many combinations of {keys:?}");
+        for (group, code) in group_of.iter_mut().zip(codes) {
+            *group = *group * distinct as u32 + code;
         }
     }
-    Ok(grouped.keys())
+    // Rows in group order (a counting sort, stable), and the groups in order of first row.
+    let mut starts = vec![0u32; groups as usize + 1];
+    for &g in &group_of {
+        starts[g as usize + 1] += 1;
+    }
+    for g in 0..groups as usize {
+        starts[g + 1] += starts[g];
+    }
+    let mut order = vec![0u32; height];
+    let mut next = starts.clone();
+    let mut first_rows: Vec<IdxSize> = Vec::new();
+    for (row, &g) in group_of.iter().enumerate() {
+        let slot = &mut next[g as usize];
+        if *slot == starts[g as usize] {
+            first_rows.push(row as IdxSize);
+        }
+        order[*slot as usize] = row as u32;
+        *slot += 1;
+    }
+    drop(next);
+    for (index, &first) in first_rows.iter().enumerate() {
+        let g = group_of[first as usize] as usize;
+        let rows = &order[starts[g] as usize..starts[g + 1] as usize];
+        each(index, &mut rows.iter().map(|&r| r as usize));
+    }
+    let firsts = IdxCa::from_vec("first".into(), first_rows);
+    keys.iter()
+        .map(|key| frame.column(key)?.take(&firsts))
+        .collect()
 }
 
-/// Day numbers of the `s` and `e` columns (`e` null while ongoing).
-pub fn stays(frame: &DataFrame) -> PolarsResult<(Vec<Day>, Vec<Option<Day>>)> {
-    let starts = frame.column("s")?.i32()?;
+/// Day numbers of the columns `start` and `end` (dates or day numbers; the end null while
+/// ongoing).
+pub fn stays(
+    frame: &DataFrame,
+    start: &str,
+    end: &str,
+) -> PolarsResult<(Vec<Day>, Vec<Option<Day>>)> {
+    let days = |name: &str| frame.column(name)?.cast(&DataType::Int32);
+    let (starts, ends) = (days(start)?, days(end)?);
+    let starts = starts.i32()?;
     polars_ensure!(starts.null_count() == 0, ComputeError: "a stay without a start");
     Ok((
         starts.into_no_null_iter().collect(),
-        frame.column("e")?.i32()?.iter().collect(),
+        ends.i32()?.iter().collect(),
     ))
 }
 

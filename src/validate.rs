@@ -16,7 +16,7 @@ use polars::prelude::*;
 use crate::extract::{ExtractKind, InputPaths};
 use crate::periods::{date_of, day_of, Day};
 use crate::rows::{
-    is_day, iso, read_csv, read_parquet, AdmissionRows, PlacementRows, Rows, NO_DAY,
+    is_day, iso, read_csv, read_parquet, AdmissionRows, Lines, PlacementRows, Rows, NO_DAY,
 };
 
 /// The rule a finding breaks; its snake_case name is part of the JSON output.
@@ -128,14 +128,14 @@ struct Sources {
 
 impl Sources {
     /// The file index and line of row `row` of an extract.
-    fn at(&self, kind: ExtractKind, row: usize, lines: &[u32]) -> (usize, usize) {
+    fn at(&self, kind: ExtractKind, row: usize, lines: &Lines) -> (usize, usize) {
         let range = match kind {
             ExtractKind::Admissions => 0..self.first_placement_file,
             ExtractKind::Placements => self.first_placement_file..self.files.len(),
         };
         let files = &self.files[range.clone()];
         let index = files.partition_point(|f| f.first_row <= row) - 1;
-        (range.start + index, lines[row] as usize)
+        (range.start + index, lines.get(row) as usize)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -143,7 +143,7 @@ impl Sources {
         &mut self,
         kind: ExtractKind,
         row: usize,
-        lines: &[u32],
+        lines: &Lines,
         rule: Rule,
         column: &'static str,
         value: Option<&str>,
@@ -164,7 +164,7 @@ impl Sources {
     }
 
     /// `line 5`, or `admissions-2.csv:5` when the row is in another file than `here`.
-    fn location(&self, kind: ExtractKind, row: usize, lines: &[u32], here: usize) -> String {
+    fn location(&self, kind: ExtractKind, row: usize, lines: &Lines, here: usize) -> String {
         let (file, line) = self.at(kind, row, lines);
         if file == here {
             format!("line {line}")
@@ -272,7 +272,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     };
     let after_limit = |sources: &mut Sources,
                        bad: &mut [bool],
-                       lines: &[u32],
+                       lines: &Lines,
                        kind: ExtractKind,
                        column: &'static str,
                        days: &[Day]| {
@@ -519,6 +519,10 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         }
     }
 
+    // Admission ids are needed no more.
+    drop(admission_index);
+    adm.id = Default::default();
+
     // Overlapping placements within a spell, among placements otherwise valid: sorted by spell
     // and start, each must start on or after the end of the stays before it (a same-day stay
     // occupies no night).
@@ -526,23 +530,27 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         let end = plc.end[row];
         (end != NO_DAY).then_some(end)
     };
-    let mut order: Vec<(u32, Day, Day, u32)> = (0..plc.start.len())
-        .filter(|&row| spell_of[row] != u32::MAX && !pc.bad[row])
-        .map(|row| {
-            (
-                spell_of[row],
-                plc.start[row],
-                end_or_ongoing(row).unwrap_or(Day::MAX),
-                row as u32,
-            )
-        })
+    let key = |row: u32| {
+        let row = row as usize;
+        (
+            spell_of[row],
+            plc.start[row],
+            end_or_ongoing(row).unwrap_or(Day::MAX),
+        )
+    };
+    let mut order: Vec<u32> = (0..plc.start.len() as u32)
+        .filter(|&row| spell_of[row as usize] != u32::MAX && !pc.bad[row as usize])
         .collect();
-    order.sort_unstable();
-    for group in order.chunk_by(|a, b| a.0 == b.0) {
+    // Extracts listing each spell's placements together in date order need no sort.
+    if !order.is_sorted_by_key(|&row| key(row)) {
+        order.sort_unstable_by_key(|&row| (key(row), row));
+    }
+    for group in order.chunk_by(|&a, &b| spell_of[a as usize] == spell_of[b as usize]) {
         // The stay that reaches furthest so far.
-        let mut reach = group[0].3 as usize;
-        for &(_, start, _, current) in &group[1..] {
+        let mut reach = group[0] as usize;
+        for &current in &group[1..] {
             let current = current as usize;
+            let start = plc.start[current];
             let (prev_end, cur_end) = (end_or_ongoing(reach), end_or_ongoing(current));
             if prev_end.is_none_or(|prev_end| start < prev_end) {
                 let (here, _) = sources.at(Placements, current, &pc.line);
@@ -560,6 +568,9 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         }
     }
     drop(order);
+    // Placement identifiers neither.
+    plc.id = Default::default();
+    plc.admission_id = Default::default();
 
     // Counts, and the frames of valid rows.
     let files = sources
@@ -583,8 +594,14 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
             }
         })
         .collect();
-    let (admissions, position) = admissions_frame(&adm)?;
+    crate::timing("check: rules across rows");
+    // The frames, each row set freed as soon as it is no longer needed.
+    let position = positions(&adm.common.bad);
     let oaps = oaps_frame(&plc, &adm, &spell_of, &position)?;
+    drop((plc, spell_of));
+    adm.common.line = Lines::default();
+    crate::timing("check: oaps frame");
+    let admissions = admissions_frame(&adm, &position)?;
 
     crate::timing("rows checked and frames built");
     let mut list = sources.findings;
@@ -626,19 +643,27 @@ fn date_column(name: &str, days: impl Iterator<Item = Day>) -> PolarsResult<Colu
     Column::from(days.into_series().with_name(name.into())).cast(&DataType::Date)
 }
 
-/// The frame of valid admissions, and each admission row's position in it (`u32::MAX` when
-/// invalid).
-fn admissions_frame(adm: &AdmissionRows) -> PolarsResult<(DataFrame, Vec<u32>)> {
-    let bad = &adm.common.bad;
-    let mut position = vec![u32::MAX; bad.len()];
-    let mut valid = Vec::with_capacity(bad.len());
-    for (row, is_bad) in bad.iter().enumerate() {
-        if !is_bad {
-            position[row] = valid.len() as u32;
-            valid.push(row);
-        }
-    }
-    let codes = |of: &[u32]| valid.iter().map(|&r| of[r] as IdxSize).collect();
+/// Each admission row's position among the valid ones (`u32::MAX` when invalid).
+fn positions(bad: &[bool]) -> Vec<u32> {
+    let mut next = 0;
+    bad.iter()
+        .map(|is_bad| {
+            if *is_bad {
+                u32::MAX
+            } else {
+                next += 1;
+                next - 1
+            }
+        })
+        .collect()
+}
+
+/// The frame of valid admissions, in the order of `position` (from [`positions`]).
+fn admissions_frame(adm: &AdmissionRows, position: &[u32]) -> PolarsResult<DataFrame> {
+    let valid: Vec<u32> = (0..position.len() as u32)
+        .filter(|&row| position[row as usize] != u32::MAX)
+        .collect();
+    let codes = |of: &[u32]| valid.iter().map(|&r| of[r as usize] as IdxSize).collect();
     let values = &adm.dictionary.values;
     let columns = vec![
         Column::new(
@@ -647,10 +672,16 @@ fn admissions_frame(adm: &AdmissionRows) -> PolarsResult<(DataFrame, Vec<u32>)> 
         ),
         coded_column("collaborative", values, codes(&adm.collaborative))?,
         coded_column("service_line", values, codes(&adm.service_line))?,
-        date_column("admission_date", valid.iter().map(|&r| adm.admitted[r]))?,
-        date_column("discharge_date", valid.iter().map(|&r| adm.discharged[r]))?,
+        date_column(
+            "admission_date",
+            valid.iter().map(|&r| adm.admitted[r as usize]),
+        )?,
+        date_column(
+            "discharge_date",
+            valid.iter().map(|&r| adm.discharged[r as usize]),
+        )?,
     ];
-    Ok((DataFrame::new(valid.len(), columns)?, position))
+    DataFrame::new(valid.len(), columns)
 }
 
 /// The frame of valid out-of-area placements.
