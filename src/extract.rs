@@ -127,16 +127,17 @@ fn expand(patterns: &[String], option: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// A Parquet file of an extract, every column as text with normalised names; row `i` is row
-/// `i + 1` of the file.
+/// A Parquet file of an extract; row `i` is row `i + 1` of the file. Columns that hold dates,
+/// numbers or flags where the extract expects them keep their type (`Date`, `Float64`,
+/// `Boolean`); every other column is text.
 pub struct RawFile {
     /// The path as the user gave it (used in every message about the file).
     pub path: String,
     pub frame: DataFrame,
 }
 
-/// Reads one Parquet file with every column as text (CSV files are read by [`crate::rows`]).
-pub fn read_parquet_text(path: &Path, kind: ExtractKind) -> Result<RawFile> {
+/// Reads one Parquet file (CSV files are read by [`crate::rows`]).
+pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
     let shown = path.display().to_string();
     let metadata = std::fs::metadata(path).with_context(|| format!("{shown}: cannot open"))?;
     if !metadata.is_file() {
@@ -154,9 +155,28 @@ pub fn read_parquet_text(path: &Path, kind: ExtractKind) -> Result<RawFile> {
     let schema = lazy
         .collect_schema()
         .with_context(|| format!("{shown}: cannot read the columns"))?;
+    let (dates, numbers, flags): (&[&str], &[&str], &[&str]) = match kind {
+        ExtractKind::Admissions => (&["admission_date", "discharge_date"], &[], &[]),
+        ExtractKind::Placements => (
+            &["start_date", "end_date"],
+            &["distance_km", "daily_cost"],
+            &["out_of_area"],
+        ),
+    };
     let columns: Vec<_> = schema
-        .iter_names()
-        .map(|name| col(name.clone()).cast(DataType::String))
+        .iter()
+        .map(|(name, dtype)| {
+            let normalised = crate::rows::normalise_column_name(name);
+            let is = |names: &[&str]| names.contains(&normalised.as_str());
+            let column = col(name.clone());
+            if is(dates) && *dtype == DataType::Date || is(flags) && *dtype == DataType::Boolean {
+                column
+            } else if is(numbers) && dtype.is_primitive_numeric() {
+                column.cast(DataType::Float64)
+            } else {
+                column.cast(DataType::String)
+            }
+        })
         .collect();
     let frame = lazy
         .select(columns)

@@ -32,7 +32,7 @@ static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::n
 /// Prints the time since the command started on standard error when `OAPSTAT_TIMING` is set
 /// (a profile of where the time goes, for benchmarks).
 pub fn timing(label: &str) {
-    if std::env::var_os("OAPSTAT_TIMING").is_some() {
+    if std::env::var_os("OAPSTAT_TIMING").is_some_and(|v| !v.is_empty()) {
         let started = STARTED.get_or_init(std::time::Instant::now);
         // Resident and peak memory, where the system tells them (Linux).
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -218,10 +218,49 @@ pub struct FileContext<'a> {
     pub known_collaboratives: Option<&'a PlHashSet<String>>,
 }
 
+/// One cell of a record: text (CSV, and the text columns of Parquet), or a value a Parquet
+/// column already holds typed (dates, numbers, flags), which needs no parsing.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Day(Day),
+    Number(f64),
+    Flag(bool),
+}
+
+impl Cell<'_> {
+    /// The cell as written in a message.
+    fn shown(self) -> String {
+        match self {
+            Cell::Text(text) => text.to_string(),
+            Cell::Day(day) => iso(day),
+            Cell::Number(value) => value.to_string(),
+            Cell::Flag(flag) => flag.to_string(),
+        }
+    }
+}
+
 impl FileContext<'_> {
-    fn cell<'r>(&self, fields: &[&'r str], column: usize) -> Option<&'r str> {
-        let text = fields.get(self.columns[column]?)?.trim();
-        (!text.is_empty()).then_some(text)
+    /// A text cell, trimmed; `None` when empty (or missing from a short row).
+    fn cell<'r>(&self, fields: &[Cell<'r>], column: usize) -> Option<&'r str> {
+        match fields.get(self.columns[column]?)? {
+            Cell::Text(text) => {
+                let text = text.trim();
+                (!text.is_empty()).then_some(text)
+            }
+            _ => None,
+        }
+    }
+
+    /// A cell that may be typed; `None` when empty.
+    fn value<'r>(&self, fields: &[Cell<'r>], column: usize) -> Option<Cell<'r>> {
+        match *fields.get(self.columns[column]?)? {
+            Cell::Text(text) => {
+                let text = text.trim();
+                (!text.is_empty()).then_some(Cell::Text(text))
+            }
+            typed => Some(typed),
+        }
     }
 }
 
@@ -349,16 +388,26 @@ impl Common {
     fn date(
         &mut self,
         ctx: &FileContext,
-        cell: Option<&str>,
+        cell: Option<Cell>,
         column: &'static str,
         slot: usize,
         required: bool,
     ) -> Day {
-        let Some(text) = cell else {
-            if required {
-                self.required(ctx, None, column);
+        let text = match cell {
+            None => {
+                if required {
+                    self.required(ctx, None, column);
+                }
+                return NO_DAY;
             }
-            return NO_DAY;
+            Some(Cell::Day(day)) => return day,
+            Some(Cell::Text(text)) => text,
+            Some(other) => {
+                let shown = other.shown();
+                let message = format!("{column} {shown:?} is not a date");
+                self.flag(ctx, Rule::InvalidDate, column, Some(&shown), message);
+                return BAD_DAY;
+            }
         };
         let format = match ctx.forced[slot] {
             Some(format) => Some(format),
@@ -384,11 +433,17 @@ impl Common {
     fn number(
         &mut self,
         ctx: &FileContext,
-        cell: Option<&str>,
+        cell: Option<Cell>,
         column: &'static str,
     ) -> Option<f64> {
-        let text = cell?;
-        match text.parse::<f64>().ok().filter(|v| v.is_finite()) {
+        let cell = cell?;
+        let parsed = match cell {
+            Cell::Text(text) => text.parse::<f64>().ok(),
+            Cell::Number(value) => Some(value),
+            _ => None,
+        };
+        let text = &cell.shown();
+        match parsed.filter(|v| v.is_finite()) {
             None => {
                 self.flag(
                     ctx,
@@ -495,7 +550,7 @@ pub trait Rows: Default + Send {
     fn common(&self) -> &Common;
     fn common_mut(&mut self) -> &mut Common;
     /// Parses one record (`fields` in file order).
-    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[&str]);
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]);
     /// Appends the rows of a later block or file.
     fn append(&mut self, other: Self) -> Result<()>;
     fn len(&self) -> usize {
@@ -526,7 +581,7 @@ impl Rows for AdmissionRows {
         &mut self.common
     }
 
-    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[&str]) {
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]) {
         if ctx.unusable {
             return self.push_unusable(line);
         }
@@ -540,8 +595,8 @@ impl Rows for AdmissionRows {
         let service_line = ctx.cell(fields, 3);
         c.required(ctx, service_line, "service_line");
         c.required(ctx, ctx.cell(fields, 6), "provider_code");
-        let admitted = c.date(ctx, ctx.cell(fields, 4), "admission_date", 0, true);
-        let discharged = c.date(ctx, ctx.cell(fields, 5), "discharge_date", 1, false);
+        let admitted = c.date(ctx, ctx.value(fields, 4), "admission_date", 0, true);
+        let discharged = c.date(ctx, ctx.value(fields, 5), "discharge_date", 1, false);
         if is_day(admitted) && is_day(discharged) && discharged < admitted {
             let (a, d) = (iso(admitted), iso(discharged));
             c.flag(
@@ -615,7 +670,7 @@ impl Rows for PlacementRows {
         &mut self.common
     }
 
-    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[&str]) {
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]) {
         if ctx.unusable {
             return self.push_unusable(line);
         }
@@ -627,11 +682,11 @@ impl Rows for PlacementRows {
         c.required(ctx, admission_id, "admission_id");
         let provider = ctx.cell(fields, 4);
         c.required(ctx, provider, "provider_code");
-        let start = c.date(ctx, ctx.cell(fields, 2), "start_date", 0, true);
-        let end = c.date(ctx, ctx.cell(fields, 3), "end_date", 1, false);
-        let distance = c.number(ctx, ctx.cell(fields, 7), "distance_km");
-        let cost = c.number(ctx, ctx.cell(fields, 8), "daily_cost");
-        let out_of_area = match ctx.cell(fields, 5) {
+        let start = c.date(ctx, ctx.value(fields, 2), "start_date", 0, true);
+        let end = c.date(ctx, ctx.value(fields, 3), "end_date", 1, false);
+        let distance = c.number(ctx, ctx.value(fields, 7), "distance_km");
+        let cost = c.number(ctx, ctx.value(fields, 8), "daily_cost");
+        let out_of_area = match ctx.value(fields, 5) {
             None => {
                 c.flag(
                     ctx,
@@ -642,8 +697,13 @@ impl Rows for PlacementRows {
                 );
                 None
             }
-            Some(text) => {
-                let flag = parse_flag(text);
+            Some(Cell::Flag(flag)) => Some(flag),
+            Some(cell) => {
+                let text = &cell.shown();
+                let flag = match cell {
+                    Cell::Text(text) => parse_flag(text),
+                    _ => None,
+                };
                 if flag.is_none() {
                     c.flag(
                         ctx,
@@ -1012,7 +1072,7 @@ fn parse_plain_block<R: Rows>(
         }
     };
     let mut rows = R::with_capacity(memchr::memchr_iter(b'\n', block).count() + 1);
-    let mut fields: Vec<&str> = Vec::with_capacity(header.fields);
+    let mut fields: Vec<Cell> = Vec::with_capacity(header.fields);
     for (i, record) in text.split('\n').enumerate() {
         let record = record.strip_suffix('\r').unwrap_or(record);
         if record.is_empty() {
@@ -1020,7 +1080,7 @@ fn parse_plain_block<R: Rows>(
         }
         let at = line + i as u32;
         fields.clear();
-        fields.extend(record.split(','));
+        fields.extend(record.split(',').map(Cell::Text));
         // Fewer fields: the last cells are empty (as many extracts write them); more: an error.
         if fields.len() > header.fields {
             bail!(
@@ -1115,8 +1175,8 @@ fn read_quoted<R: Rows>(
     let mut rows = R::default();
     while let Some(at) = next(&mut record)? {
         let string_record = text(&mut record, at)?;
-        let fields: Vec<&str> = string_record.iter().collect();
-        if fields.len() == 1 && fields[0].is_empty() {
+        let fields: Vec<Cell> = string_record.iter().map(Cell::Text).collect();
+        if matches!(fields[..], [Cell::Text("")]) {
             continue;
         }
         if fields.len() > fields_wanted {
@@ -1149,7 +1209,50 @@ impl<R: Read> Read for LineEnds<R> {
     }
 }
 
-/// Reads one Parquet file into rows (Polars reads every column as text).
+/// A Parquet column as read: text, or typed where the extract expects dates, numbers or flags.
+enum TypedColumn {
+    Text(polars::prelude::StringChunked),
+    Day(polars::prelude::Int32Chunked),
+    Number(polars::prelude::Float64Chunked),
+    Flag(polars::prelude::BooleanChunked),
+}
+
+impl TypedColumn {
+    fn of(column: &polars::prelude::Column) -> polars::prelude::PolarsResult<TypedColumn> {
+        use polars::prelude::DataType;
+        Ok(match column.dtype() {
+            DataType::Date => TypedColumn::Day(column.cast(&DataType::Int32)?.i32()?.clone()),
+            DataType::Float64 => TypedColumn::Number(column.f64()?.clone()),
+            DataType::Boolean => TypedColumn::Flag(column.bool()?.clone()),
+            _ => TypedColumn::Text(column.str()?.clone()),
+        })
+    }
+
+    fn slice(&self, from: usize, len: usize) -> TypedColumn {
+        let from = from as i64;
+        match self {
+            TypedColumn::Text(c) => TypedColumn::Text(c.slice(from, len)),
+            TypedColumn::Day(c) => TypedColumn::Day(c.slice(from, len)),
+            TypedColumn::Number(c) => TypedColumn::Number(c.slice(from, len)),
+            TypedColumn::Flag(c) => TypedColumn::Flag(c.slice(from, len)),
+        }
+    }
+
+    /// The cells one by one; a null is an empty text cell.
+    fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
+        let empty = Cell::Text("");
+        match self {
+            TypedColumn::Text(c) => Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Text))),
+            TypedColumn::Day(c) => Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Day))),
+            TypedColumn::Number(c) => {
+                Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Number)))
+            }
+            TypedColumn::Flag(c) => Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Flag))),
+        }
+    }
+}
+
+/// Reads one Parquet file into rows.
 pub fn read_parquet<R: Rows>(
     path: &Path,
     file: usize,
@@ -1157,7 +1260,7 @@ pub fn read_parquet<R: Rows>(
     known_collaboratives: Option<&PlHashSet<String>>,
     forced: [Option<DateFormat>; 2],
 ) -> Result<(R, Vec<Finding>)> {
-    let raw = crate::extract::read_parquet_text(path, kind)?;
+    let raw = crate::extract::read_parquet_columns(path, kind)?;
     let names: Vec<&str> = raw
         .frame
         .get_column_names()
@@ -1176,11 +1279,11 @@ pub fn read_parquet<R: Rows>(
     let height = raw.frame.height();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let per = height.div_ceil(workers).max(1);
-    let columns: Vec<_> = raw
+    let columns: Vec<TypedColumn> = raw
         .frame
         .columns()
         .iter()
-        .map(|c| c.str().cloned())
+        .map(TypedColumn::of)
         .collect::<polars::prelude::PolarsResult<_>>()?;
     let blocks: Vec<R> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..height)
@@ -1189,14 +1292,14 @@ pub fn read_parquet<R: Rows>(
                 let (ctx, columns) = (&ctx, &columns);
                 scope.spawn(move || {
                     let len = per.min(height - from);
-                    let slices: Vec<_> =
-                        columns.iter().map(|c| c.slice(from as i64, len)).collect();
-                    let mut iters: Vec<_> = slices.iter().map(|c| c.iter()).collect();
+                    let slices: Vec<TypedColumn> =
+                        columns.iter().map(|c| c.slice(from, len)).collect();
+                    let mut iters: Vec<_> = slices.iter().map(TypedColumn::cells).collect();
                     let mut rows = R::with_capacity(len);
-                    let mut fields: Vec<&str> = Vec::with_capacity(iters.len());
+                    let mut fields: Vec<Cell> = Vec::with_capacity(iters.len());
                     for row in from..from + len {
                         fields.clear();
-                        fields.extend(iters.iter_mut().map(|i| i.next().flatten().unwrap_or("")));
+                        fields.extend(iters.iter_mut().map(|i| i.next().unwrap_or(Cell::Text(""))));
                         rows.parse(ctx, row as u32 + 1, &fields);
                     }
                     rows
@@ -1356,6 +1459,87 @@ mod tests {
         let rows = read(&file, 40).unwrap();
         assert_eq!(rows.len(), 120, "a short row has its last cells empty");
         assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
+    }
+
+    #[test]
+    fn parquet_dates_numbers_and_flags_are_read_as_typed() {
+        use polars::prelude::*;
+        let day = |text: &str| day_of(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap());
+        let dates = |name: &str, days: &[Option<Day>]| {
+            Column::new(name.into(), days)
+                .cast(&DataType::Date)
+                .unwrap()
+        };
+        let mut frame = DataFrame::new(
+            3,
+            vec![
+                Column::new("placement_id".into(), [101i64, 102, 103]),
+                Column::new("Admission_ID".into(), ["A1", "A1", "A2"]),
+                dates(
+                    "start_date",
+                    &[
+                        Some(day("2024-02-29")),
+                        Some(day("2024-03-02")),
+                        Some(day("2024-03-01")),
+                    ],
+                ),
+                dates("end_date", &[Some(day("2024-03-02")), None, None]),
+                Column::new("provider_code".into(), ["NPX01", "RAA01", "NPX02"]),
+                Column::new("out_of_area".into(), [true, false, true]),
+                Column::new("oap_reason".into(), [Some("10"), None, Some("99")]),
+                Column::new("distance_km".into(), [Some(30.5), None, Some(-2.0)]),
+                Column::new("daily_cost".into(), [Some(650i64), None, None]),
+            ],
+        )
+        .unwrap();
+        let file = tempfile::Builder::new()
+            .suffix(".parquet")
+            .tempfile()
+            .unwrap();
+        ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+        let (rows, missing) = read_parquet::<PlacementRows>(
+            file.path(),
+            0,
+            ExtractKind::Placements,
+            None,
+            [None, None],
+        )
+        .unwrap();
+        assert!(missing.is_empty());
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows.id.get(0),
+            Some("101"),
+            "a whole-number id is read as text"
+        );
+        assert_eq!(
+            rows.start,
+            [day("2024-02-29"), day("2024-03-02"), day("2024-03-01")]
+        );
+        assert_eq!(rows.end, [day("2024-03-02"), NO_DAY, NO_DAY]);
+        assert_eq!(rows.oap_row, [0, 2], "flags read as booleans");
+        assert_eq!(rows.distance, [Some(30.5), Some(-2.0)]);
+        assert_eq!(
+            rows.cost,
+            [Some(650.0), None],
+            "whole-number costs read as numbers"
+        );
+        assert_eq!(
+            problem_lines_of(&rows.common),
+            vec![(3, Rule::NegativeNumber)]
+        );
+        let finding = &rows.common.findings[0].1;
+        assert_eq!(finding.message, "distance_km -2 is negative");
+    }
+
+    fn problem_lines_of(common: &Common) -> Vec<(usize, Rule)> {
+        common
+            .findings
+            .iter()
+            .map(|(_, f)| (f.line, f.rule))
+            .collect()
     }
 
     #[test]
