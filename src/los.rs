@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::periods::Period;
 use crate::render::{Field, Kind};
-use crate::spells::{for_each_group, grid, measures_frame, period_bounds, spells, stays};
+use crate::spells::{for_each_group, grid, had_oap, measures_frame, period_bounds, stays};
 
 /// Open spells this long or longer (nights so far) are counted apart.
 pub const VERY_LONG_NIGHTS: i32 = 365;
@@ -118,7 +118,7 @@ pub fn median_unsorted(values: &mut [i32]) -> Option<f64> {
 /// Discharges (LOS of spells discharged in each period) and open spells at each period end
 /// (nights so far), grouped by `keys`: one row per group and period.
 fn los_measures(spells: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
-    let (starts, ends) = stays(spells, "s", "e")?;
+    let (starts, ends) = stays(spells, "admission_date", "discharge_date")?;
     let n = periods.len();
     let bounds = period_bounds(periods);
     let mut discharges = Vec::new();
@@ -186,21 +186,24 @@ pub fn los(
     oaps: &DataFrame,
     request: &LosRequest,
 ) -> PolarsResult<DataFrame> {
-    let mut spells = spells(admissions, oaps)?;
-    spells.with_column(Column::new(
-        "had_oap".into(),
-        spells
-            .column("has_oap")?
-            .bool()?
-            .iter()
-            .map(|v| if v == Some(true) { "yes" } else { "no" })
-            .collect::<Vec<_>>(),
-    ))?;
+    let mut spells = admissions.clone();
+    if request.by.contains(&LosBreakdown::Oap) {
+        let had_oap = had_oap(admissions, oaps)?;
+        spells.with_column(Column::new(
+            "had_oap".into(),
+            had_oap
+                .iter()
+                .map(|&v| if v { "yes" } else { "no" })
+                .collect::<Vec<_>>(),
+        ))?;
+    }
     let mut key_names = vec!["collaborative"];
     key_names.extend(request.by.iter().map(|b| b.column()));
     let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
+    let measures = los_measures(&spells, request.periods, &key_names)?;
+    // Every key combination that occurs has a group in the measures.
     let grid = grid(
-        spells.clone().lazy().select(keys.clone()),
+        measures.clone().lazy().select(keys.clone()),
         &key_names,
         request.collaboratives,
         request.periods,
@@ -216,7 +219,6 @@ pub fn los(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let measures = los_measures(&spells, request.periods, &key_names)?;
 
     let order: Vec<Expr> = fields(request.by)
         .iter()

@@ -26,23 +26,6 @@ pub fn had_oap(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<Vec<boo
         .collect())
 }
 
-/// `collaborative, service_line, s, e, has_oap`: each spell's admission day `s`, discharge day
-/// `e` (null while open) and whether it had an out-of-area placement (a row of `oaps`).
-pub fn spells(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<DataFrame> {
-    let has_oap = BooleanChunked::from_slice("has_oap".into(), &had_oap(admissions, oaps)?);
-    admissions
-        .clone()
-        .lazy()
-        .select([
-            col("collaborative"),
-            col("service_line"),
-            day("admission_date").alias("s"),
-            day("discharge_date").alias("e"),
-        ])
-        .with_column(lit(has_oap.into_series()).alias("has_oap"))
-        .collect()
-}
-
 /// Stays (columns `s`, `e`) that touch `[p1, p2]`: started by its end, and ongoing or ended on
 /// or after its start.
 pub fn touches(p1: i32, p2: i32) -> Expr {
