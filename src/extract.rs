@@ -50,6 +50,7 @@ pub fn resolve_inputs(
     placements: &[String],
     collaboratives: Option<&Path>,
     local_costs: Option<&Path>,
+    placements_needed: bool,
 ) -> Result<InputPaths> {
     let mut inputs = InputPaths::default();
     if let Some(dir) = data_dir {
@@ -77,7 +78,10 @@ pub fn resolve_inputs(
     if inputs.admissions.is_empty() {
         bail!("no admissions extract: give --admissions PATH or --data DIR holding admissions.csv");
     }
-    if inputs.placements.is_empty() {
+    if !placements_needed {
+        // Not read at all: neither checked nor counted.
+        inputs.placements.clear();
+    } else if inputs.placements.is_empty() {
         bail!("no placements extract: give --placements PATH or --data DIR holding placements.csv");
     }
     Ok(inputs)

@@ -111,6 +111,10 @@ impl Inputs {
     pub fn counts_line(&self) -> String {
         let mut parts = Vec::new();
         for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
+            if kind == ExtractKind::Placements && self.paths.placements.is_empty() {
+                parts.push("placements: not needed, not read".to_string());
+                continue;
+            }
             let files = self.checked.files.iter().filter(|f| f.extract == kind);
             let (read, valid) = files.fold((0, 0), |(r, v), f| (r + f.rows_read, v + f.rows_valid));
             parts.push(format!(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::spc::{charts, ChartRequest, SeriesChart};
-use super::{prepare, resolve_periods};
+use super::{prepare, resolve_periods, Extracts};
 use crate::cli::{ChartArgs, ImageFormat};
 use crate::load::write_atomically;
 use crate::render::chart::{png, svg};
@@ -32,7 +32,7 @@ fn format_of(path: &Path) -> Option<ImageFormat> {
 }
 
 pub fn run(args: &ChartArgs) -> Result<()> {
-    let (inputs, selection) = prepare(&args.analysis, args.quiet)?;
+    let (inputs, selection) = prepare(&args.analysis, args.quiet, Extracts::Both)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let drawn = charts(&inputs, &selection, &request)?.drawn;

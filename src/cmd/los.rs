@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::json;
 
-use super::{emit, period_parameters, prepare, resolve_periods, Selection};
+use super::{emit, period_parameters, prepare, resolve_periods, Extracts, Selection};
 use crate::cli::LosArgs;
 use crate::load::Inputs;
 use polars::prelude::DataFrame;
@@ -13,7 +13,13 @@ use crate::periods::{Period, PeriodKind};
 use crate::render::Report;
 
 pub fn run(args: &LosArgs) -> Result<()> {
-    let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
+    // The placements only tell which spells had an out-of-area placement.
+    let extracts = if args.by.contains(&LosBreakdown::Oap) {
+        Extracts::Both
+    } else {
+        Extracts::AdmissionsOnly
+    };
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
     crate::timing("los computed");

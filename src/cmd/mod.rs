@@ -40,8 +40,16 @@ pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
     }
 }
 
+/// Which extracts a command reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extracts {
+    Both,
+    /// The placements are neither used nor read (`los` without `--by oap`).
+    AdmissionsOnly,
+}
+
 /// Resolves and reads the inputs; with no input option, the bundled sample.
-pub fn load_inputs(args: &InputArgs, quiet: bool) -> Result<Inputs> {
+pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<Inputs> {
     let none_given = args.data.is_none()
         && args.admissions.is_empty()
         && args.placements.is_empty()
@@ -65,6 +73,7 @@ pub fn load_inputs(args: &InputArgs, quiet: bool) -> Result<Inputs> {
         &args.placements,
         args.collaboratives.as_deref(),
         args.local_costs.as_deref(),
+        extracts == Extracts::Both,
     )?;
     let extract_date = args
         .extract_date
@@ -172,8 +181,12 @@ pub struct Selection {
 
 /// Reads and checks the inputs, refuses invalid rows (or sets them aside with `--skip-invalid`),
 /// and applies the selection: the first steps of every analysis command.
-pub fn prepare(args: &AnalysisInput, quiet: bool) -> Result<(Inputs, Selection)> {
-    let mut inputs = load_inputs(&args.input, quiet)?;
+pub fn prepare(
+    args: &AnalysisInput,
+    quiet: bool,
+    extracts: Extracts,
+) -> Result<(Inputs, Selection)> {
+    let mut inputs = load_inputs(&args.input, quiet, extracts)?;
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
     let selection = select(&inputs, args.scope.scope())?;
     Ok((inputs, selection))

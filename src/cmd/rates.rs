@@ -4,7 +4,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, period_parameters, prepare, resolve_periods, Selection};
+use super::{emit, period_parameters, prepare, resolve_periods, Extracts, Selection};
 use crate::cli::RatesArgs;
 use crate::load::Inputs;
 use crate::periods::{Period, PeriodKind};
@@ -13,7 +13,7 @@ use crate::render::{Format, Report};
 
 pub fn run(args: &RatesArgs) -> Result<()> {
     let quiet = args.output.quiet;
-    let (inputs, selection) = prepare(&args.analysis, quiet)?;
+    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
     crate::timing("rates computed");

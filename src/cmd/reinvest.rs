@@ -4,7 +4,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{emit, parse_date, prepare, Selection};
+use super::{emit, parse_date, prepare, Extracts, Selection};
 use crate::cli::ReinvestArgs;
 use crate::load::Inputs;
 use crate::periods::{financial_year, financial_year_of, parse_financial_year, Period};
@@ -66,7 +66,7 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
         oap_daily_cost: args.oap_daily_cost,
         scenario: args.scenario.as_deref().map(Scenario::parse).transpose()?,
     };
-    let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::Both)?;
     let report = report(&inputs, &selection, &options)?;
     if !args.output.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use chrono::NaiveDate;
 
-use super::{period_parameters, prepare, resolve_periods, write_report, Selection};
+use super::{period_parameters, prepare, resolve_periods, write_report, Extracts, Selection};
 use crate::cli::SpcArgs;
 use crate::load::Inputs;
 use crate::los;
@@ -84,7 +84,7 @@ pub struct SeriesChart {
 }
 
 pub fn run(args: &SpcArgs) -> Result<()> {
-    let (inputs, selection) = prepare(&args.analysis, args.output.quiet)?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::Both)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let charts = charts(&inputs, &selection, &request)?;

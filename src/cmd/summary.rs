@@ -147,7 +147,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     }
 
     say("reading and checking the extracts");
-    let mut inputs = load_inputs(&args.analysis.input, true)?;
+    let mut inputs = load_inputs(&args.analysis.input, true, super::Extracts::Both)?;
     match &args.analysis.invalid.skip_invalid {
         None if !inputs.checked.findings.is_empty() => {
             return Err(InvalidInput(inputs.problems_line()).into())

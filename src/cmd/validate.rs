@@ -13,7 +13,11 @@ use crate::validate::Checked;
 
 /// Returns the exit code: 0 when the input is clean, 1 when problems were found.
 pub fn run(args: &ValidateArgs) -> Result<i32> {
-    let inputs = load_inputs(&args.input, args.format != Format::Table)?;
+    let inputs = load_inputs(
+        &args.input,
+        args.format != Format::Table,
+        super::Extracts::Both,
+    )?;
     let checked = &inputs.checked;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

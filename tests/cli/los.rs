@@ -127,3 +127,31 @@ fn very_long_open_spells_are_counted_apart() {
     assert_eq!(feb["open_spells_365_plus_nights"], 1);
     assert!(close(&feb["open_los_median"], (15.0 + 41.0) / 2.0));
 }
+
+#[test]
+fn placements_are_read_only_for_the_oap_breakdown() {
+    let w = hand_built();
+    // A placements file that is wrong in every way: los does not need it...
+    w.write("data/placements.csv", "placement_id\nP1\n");
+    let (code, stdout, stderr) = w.run(&[
+        "los", "--data", "data", "--extract-date", "2024-04-30", "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("placements: not needed, not read"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        doc["inputs"]["files"].as_array().unwrap().len(),
+        1,
+        "only the admissions file is listed"
+    );
+    assert_eq!(row(&doc, "2024-02", None)["discharges"], 3);
+    // ...except to split spells by whether they had an out-of-area placement.
+    let (code, _, stderr) = w.run(&[
+        "los", "--data", "data", "--extract-date", "2024-04-30", "--by", "oap",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("missing required column"), "{stderr}");
+}
