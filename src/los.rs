@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::periods::Period;
 use crate::render::{Field, Kind};
-use crate::spells::{for_each_group, grid, had_oap, measures_frame, period_bounds, stays};
+use crate::spells::{grid, had_oap, map_groups, measures_frame, period_bounds, stays};
 
 /// Open spells this long or longer (nights so far) are counted apart.
 pub const VERY_LONG_NIGHTS: i32 = 365;
@@ -73,6 +73,8 @@ pub struct LosRequest<'a> {
     pub by: &'a [LosBreakdown],
     /// Collaboratives that must appear even with no activity.
     pub collaboratives: &'a [String],
+    /// The names of the coded columns (`validate::Checked::names`).
+    pub names: &'a [String],
 }
 
 /// The `q` quantile of sorted values by linear interpolation between the closest ranks (R's type
@@ -117,14 +119,27 @@ pub fn median_unsorted(values: &mut [i32]) -> Option<f64> {
 
 /// Discharges (LOS of spells discharged in each period) and open spells at each period end
 /// (nights so far), grouped by `keys`: one row per group and period.
-fn los_measures(spells: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
+fn los_measures(
+    spells: &DataFrame,
+    periods: &[Period],
+    keys: &[&str],
+    names: &[String],
+) -> PolarsResult<DataFrame> {
     let (starts, ends) = stays(spells, "admission_date", "discharge_date")?;
     let n = periods.len();
     let bounds = period_bounds(periods);
-    let mut discharges = Vec::new();
-    let (mut mean, mut median, mut p90) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut open, mut open_median, mut open_long) = (Vec::new(), Vec::new(), Vec::new());
-    let keys = for_each_group(spells, keys, |_, rows| {
+    #[derive(Default)]
+    struct Measures {
+        discharges: Vec<i64>,
+        mean: Vec<Option<f64>>,
+        median: Vec<Option<f64>>,
+        p90: Vec<Option<f64>>,
+        open: Vec<i64>,
+        open_median: Vec<Option<f64>>,
+        open_long: Vec<i64>,
+    }
+    let (keys, groups) = map_groups(spells, keys, names, |rows| {
+        let mut m = Measures::default();
         // Per period: LOS of the spells discharged in it; starts of the spells open at its end.
         let mut discharged: Vec<Vec<i32>> = vec![Vec::new(); n];
         let mut open_starts: Vec<Vec<i32>> = vec![Vec::new(); n];
@@ -152,19 +167,41 @@ fn los_measures(spells: &DataFrame, periods: &[Period], keys: &[&str]) -> Polars
         for (k, &(_, p2)) in bounds.iter().enumerate() {
             let values = &mut discharged[k];
             values.sort_unstable();
-            discharges.push(values.len() as i64);
+            m.discharges.push(values.len() as i64);
             let total: i64 = values.iter().map(|&v| i64::from(v)).sum();
-            mean.push((!values.is_empty()).then(|| total as f64 / values.len() as f64));
-            median.push(quantile_linear(values, 0.5));
-            p90.push(quantile_linear(values, 0.9));
+            m.mean
+                .push((!values.is_empty()).then(|| total as f64 / values.len() as f64));
+            m.median.push(quantile_linear(values, 0.5));
+            m.p90.push(quantile_linear(values, 0.9));
             // Nights so far at the end of the period: up to and including its last night.
             let after = p2 + 1;
             let mut so_far: Vec<i32> = open_starts[k].iter().map(|&s| after - s).collect();
-            open.push(so_far.len() as i64);
-            open_long.push(so_far.iter().filter(|&&n| n >= VERY_LONG_NIGHTS).count() as i64);
-            open_median.push(median_unsorted(&mut so_far));
+            m.open.push(so_far.len() as i64);
+            m.open_long
+                .push(so_far.iter().filter(|&&n| n >= VERY_LONG_NIGHTS).count() as i64);
+            m.open_median.push(median_unsorted(&mut so_far));
         }
+        m
     })?;
+    let mut all = Measures::default();
+    for m in groups {
+        all.discharges.extend(m.discharges);
+        all.mean.extend(m.mean);
+        all.median.extend(m.median);
+        all.p90.extend(m.p90);
+        all.open.extend(m.open);
+        all.open_median.extend(m.open_median);
+        all.open_long.extend(m.open_long);
+    }
+    let Measures {
+        discharges,
+        mean,
+        median,
+        p90,
+        open,
+        open_median,
+        open_long,
+    } = all;
     measures_frame(
         keys,
         periods,
@@ -200,7 +237,7 @@ pub fn los(
     let mut key_names = vec!["collaborative"];
     key_names.extend(request.by.iter().map(|b| b.column()));
     let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
-    let measures = los_measures(&spells, request.periods, &key_names)?;
+    let measures = los_measures(&spells, request.periods, &key_names, request.names)?;
     // Every key combination that occurs has a group in the measures.
     let grid = grid(
         measures.clone().lazy().select(keys.clone()),

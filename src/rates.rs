@@ -9,7 +9,7 @@ use crate::census::Census;
 use crate::periods::Period;
 use crate::render::{Field, Kind};
 use crate::spells::{
-    census_days, day, for_each_group, grid, had_oap, measures_frame, period_bounds, stays,
+    census_days, day, grid, had_oap, map_groups, measures_frame, period_bounds, stays,
 };
 
 /// An optional extra breakdown of the rates (`--by`).
@@ -158,6 +158,8 @@ pub struct RatesRequest<'a> {
     pub collaboratives: &'a [String],
     /// `collaborative, population` (population may be null).
     pub populations: DataFrame,
+    /// The names of the coded columns (`validate::Checked::names`).
+    pub names: &'a [String],
 }
 
 fn null_f64() -> Expr {
@@ -166,7 +168,12 @@ fn null_f64() -> Expr {
 
 /// The out-of-area measures of every period, grouped by `keys`, from a daily census of each
 /// kind of stay (see [`crate::census`]).
-fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsResult<DataFrame> {
+fn oap_measures(
+    oaps: &DataFrame,
+    periods: &[Period],
+    keys: &[&str],
+    names: &[String],
+) -> PolarsResult<DataFrame> {
     const ALL: usize = 0;
     const INAPPROPRIATE: usize = 1;
     const REASON_NOT_KNOWN: usize = 2;
@@ -185,9 +192,9 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
     let costs: Vec<Option<f64>> = oaps.column("daily_cost")?.f64()?.iter().collect();
     let (first, last) = census_days(periods);
 
-    let mut values: Vec<Vec<i64>> = vec![Vec::new(); OAP_COUNTS.len() - 2];
-    let mut total_cost = Vec::new();
-    let keys = for_each_group(oaps, keys, |_, rows| {
+    let (keys, groups) = map_groups(oaps, keys, names, |rows| {
+        let mut values: Vec<Vec<i64>> = vec![Vec::new(); OAP_COUNTS.len() - 2];
+        let mut total_cost = Vec::new();
         let mut census: [Census<i64>; KINDS] = std::array::from_fn(|_| Census::new(first, last));
         // Money in millionths of a pound, so that every total is exact.
         let mut cost = Census::<i128>::new(first, last);
@@ -244,7 +251,16 @@ fn oap_measures(oaps: &DataFrame, periods: &[Period], keys: &[&str]) -> PolarsRe
             }
             total_cost.push(cost.nights_in(p1, p2) as f64 / MICROS_PER_POUND);
         }
+        (values, total_cost)
     })?;
+    let mut values: Vec<Vec<i64>> = vec![Vec::new(); OAP_COUNTS.len() - 2];
+    let mut total_cost = Vec::new();
+    for (group_values, group_cost) in groups {
+        for (all, group) in values.iter_mut().zip(group_values) {
+            all.extend(group);
+        }
+        total_cost.extend(group_cost);
+    }
     let mut columns: Vec<Column> = OAP_COUNTS[..OAP_COUNTS.len() - 2]
         .iter()
         .zip(values)
@@ -260,13 +276,14 @@ fn admission_measures(
     has_oap: &[bool],
     periods: &[Period],
     keys: &[&str],
+    names: &[String],
 ) -> PolarsResult<DataFrame> {
     let (starts, ends) = stays(admissions, "admission_date", "discharge_date")?;
     crate::timing("rates: stays");
     let bounds = period_bounds(periods);
     let (first, last) = census_days(periods);
-    let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
-    let keys = for_each_group(admissions, keys, |_, rows| {
+    let (keys, groups) = map_groups(admissions, keys, names, |rows| {
+        let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
         let mut all = Census::<i64>::new(first, last);
         let mut with_oap = Census::<i64>::new(first, last);
         for row in rows {
@@ -281,7 +298,14 @@ fn admission_measures(
             values[1].push(with_oap.started_in(p1, p2));
             values[2].push(all.nights_in(p1, p2));
         }
+        values
     })?;
+    let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
+    for group in groups {
+        for (all, group) in values.iter_mut().zip(group) {
+            all.extend(group);
+        }
+    }
     let columns = ["admissions", "oap_admissions", "bed_days"]
         .iter()
         .zip(values)
@@ -332,7 +356,7 @@ pub fn rates(
         .collect()?;
 
     crate::timing("rates: start");
-    let oap_frame = oap_measures(&oaps, request.periods, &key_names)?;
+    let oap_frame = oap_measures(&oaps, request.periods, &key_names, request.names)?;
     crate::timing("rates: oaps");
     let admission_frame = if with_admissions {
         let has_oap = had_oap(admissions, &oaps)?;
@@ -341,6 +365,7 @@ pub fn rates(
             &has_oap,
             request.periods,
             &key_names,
+            request.names,
         )?)
     } else {
         None

@@ -17,7 +17,7 @@ use polars::prelude::*;
 
 use crate::periods::Period;
 use crate::render::{Cell, Field, Kind};
-use crate::spells::{day, touches};
+use crate::spells::{day, decode, touches};
 
 /// OAP figures of one collaborative and service line in one period (from `rates`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -185,6 +185,7 @@ pub struct Estimate {
 pub fn cost_quartiles(
     oaps: &DataFrame,
     period: &Period,
+    names: &[String],
 ) -> PolarsResult<BTreeMap<(String, String), CostQuartiles>> {
     let frame = oaps
         .clone()
@@ -204,9 +205,10 @@ pub fn cost_quartiles(
         .collect()?;
     let mut out = BTreeMap::new();
     let (c, s) = (
-        frame.column("collaborative")?.str()?,
-        frame.column("service_line")?.str()?,
+        decode(frame.column("collaborative")?, names)?,
+        decode(frame.column("service_line")?, names)?,
     );
+    let (c, s) = (c.str()?, s.str()?);
     let (lower, upper) = (frame.column("lower")?.f64()?, frame.column("upper")?.f64()?);
     for i in 0..frame.height() {
         if let (Some(c), Some(s), Some(lower), Some(upper)) =

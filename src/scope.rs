@@ -11,14 +11,15 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// Keeps the rows of a frame with `collaborative` and `service_line` columns that are in scope.
-    pub fn apply(&self, frame: LazyFrame) -> LazyFrame {
+    /// Keeps the rows of a frame with `collaborative` and `service_line` columns that are in
+    /// scope; the columns hold codes into `names` (see `validate::Checked`).
+    pub fn apply(&self, frame: LazyFrame, names: &[String]) -> LazyFrame {
         let mut frame = frame;
         if !self.collaboratives.is_empty() {
-            frame = frame.filter(in_list("collaborative", &self.collaboratives));
+            frame = frame.filter(in_list("collaborative", &self.collaboratives, names));
         }
         if !self.service_lines.is_empty() {
-            frame = frame.filter(in_list("service_line", &self.service_lines));
+            frame = frame.filter(in_list("service_line", &self.service_lines, names));
         }
         frame
     }
@@ -29,10 +30,13 @@ impl Scope {
     }
 }
 
-fn in_list(column: &str, values: &[String]) -> Expr {
-    values
+/// Rows whose code in `column` names one of `values` (none, when no code does).
+fn in_list(column: &str, values: &[String], names: &[String]) -> Expr {
+    names
         .iter()
-        .map(|v| col(column).eq(lit(v.as_str())))
+        .enumerate()
+        .filter(|(_, name)| values.contains(name))
+        .map(|(code, _)| col(column).eq(lit(code as u32)))
         .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(true))
+        .unwrap_or(lit(false))
 }

@@ -86,13 +86,17 @@ pub struct CheckOptions {
 pub struct Checked {
     /// The valid spells: `spell_id, collaborative, service_line, admission_date, discharge_date`
     /// (dates as Polars `Date`; `discharge_date` null while the spell is open). `spell_id`
-    /// numbers the spells from 0; identifiers from the extracts (admission, patient) are
-    /// checked but never carried further.
+    /// numbers the spells from 0; `collaborative` and `service_line` are codes into `names`
+    /// (`UInt32`: 4 bytes a row where text takes 16). Identifiers from the extracts (admission,
+    /// patient) are checked but never carried further.
     pub admissions: DataFrame,
     /// The valid out-of-area placements (the only placements the analyses use): `spell_id,
     /// collaborative, service_line, start_date, end_date, provider_code, oap_reason,
-    /// distance_km, daily_cost`; `collaborative` and `service_line` are those of the spell.
+    /// distance_km, daily_cost`; `collaborative` and `service_line` are those of the spell, coded
+    /// like the admissions'; provider and reason are text.
     pub oaps: DataFrame,
+    /// The text of each code of `collaborative` and `service_line`.
+    pub names: Vec<String>,
     /// Sorted by file, then line.
     pub findings: Vec<Finding>,
     pub files: Vec<FileCounts>,
@@ -609,6 +613,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     Ok(Checked {
         admissions,
         oaps,
+        names: adm.dictionary.values,
         findings: list.into_iter().map(|(_, f)| f).collect(),
         files,
         extract_date: date_of(extract_day),
@@ -663,15 +668,19 @@ fn admissions_frame(adm: &AdmissionRows, position: &[u32]) -> PolarsResult<DataF
     let valid: Vec<u32> = (0..position.len() as u32)
         .filter(|&row| position[row as usize] != u32::MAX)
         .collect();
-    let codes = |of: &[u32]| valid.iter().map(|&r| of[r as usize] as IdxSize).collect();
-    let values = &adm.dictionary.values;
+    let codes = |name: &str, of: &[u32]| {
+        Column::new(
+            name.into(),
+            valid.iter().map(|&r| of[r as usize]).collect::<Vec<u32>>(),
+        )
+    };
     let columns = vec![
         Column::new(
             "spell_id".into(),
             (0..valid.len() as u32).collect::<Vec<u32>>(),
         ),
-        coded_column("collaborative", values, codes(&adm.collaborative))?,
-        coded_column("service_line", values, codes(&adm.service_line))?,
+        codes("collaborative", &adm.collaborative),
+        codes("service_line", &adm.service_line),
         date_column(
             "admission_date",
             valid.iter().map(|&r| adm.admitted[r as usize]),
@@ -700,7 +709,12 @@ fn oaps_frame(
         .filter(|&(_, row)| !plc.common.bad[row])
         .map(|(k, row)| (k, row, spell_of[row] as usize))
         .collect();
-    let spell_codes = |of: &[u32]| valid.iter().map(|&(_, _, a)| of[a] as IdxSize).collect();
+    let spell_codes = |name: &str, of: &[u32]| {
+        Column::new(
+            name.into(),
+            valid.iter().map(|&(_, _, a)| of[a]).collect::<Vec<u32>>(),
+        )
+    };
     let reasons: Vec<String> = REASON_CODES.iter().map(|c| c.to_string()).collect();
     let columns = vec![
         Column::new(
@@ -710,16 +724,8 @@ fn oaps_frame(
                 .map(|&(_, _, a)| position[a])
                 .collect::<Vec<u32>>(),
         ),
-        coded_column(
-            "collaborative",
-            &adm.dictionary.values,
-            spell_codes(&adm.collaborative),
-        )?,
-        coded_column(
-            "service_line",
-            &adm.dictionary.values,
-            spell_codes(&adm.service_line),
-        )?,
+        spell_codes("collaborative", &adm.collaborative),
+        spell_codes("service_line", &adm.service_line),
         date_column("start_date", valid.iter().map(|&(_, p, _)| plc.start[p]))?,
         date_column("end_date", valid.iter().map(|&(_, p, _)| plc.end[p]))?,
         coded_column(

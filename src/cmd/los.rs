@@ -43,6 +43,7 @@ pub fn compute(
             periods,
             by,
             collaboratives: &selection.collaboratives,
+            names: &selection.names,
         },
     )?)
 }

@@ -177,6 +177,8 @@ pub struct Selection {
     pub oaps: polars::prelude::DataFrame,
     pub collaboratives: Vec<String>,
     pub scope: Scope,
+    /// The names of the coded `collaborative` and `service_line` columns.
+    pub names: Vec<String>,
 }
 
 /// Reads and checks the inputs, refuses invalid rows (or sets them aside with `--skip-invalid`),
@@ -205,7 +207,7 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
             .column("collaborative")?
             .as_materialized_series()
             .unique()?;
-        codes
+        crate::spells::decode(&codes.into(), &inputs.checked.names)?
             .str()?
             .iter()
             .flatten()
@@ -217,13 +219,17 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
             bail!("--collaborative {code}: no such collaborative in the admissions or the collaboratives reference");
         }
     }
+    let names = &inputs.checked.names;
     Ok(Selection {
         admissions: scope
-            .apply(inputs.checked.admissions.clone().lazy())
+            .apply(inputs.checked.admissions.clone().lazy(), names)
             .collect()?,
-        oaps: scope.apply(inputs.checked.oaps.clone().lazy()).collect()?,
+        oaps: scope
+            .apply(inputs.checked.oaps.clone().lazy(), names)
+            .collect()?,
         collaboratives: listed_collaboratives(inputs, &scope),
         scope,
+        names: names.clone(),
     })
 }
 

@@ -45,6 +45,7 @@ pub fn compute(
             by,
             collaboratives: &selection.collaboratives,
             populations: populations_frame(&inputs.reference)?,
+            names: &selection.names,
         },
     )?)
 }

@@ -137,6 +137,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
             by: &[Breakdown::ServiceLine],
             collaboratives,
             populations: populations.clone(),
+            names: &selection.names,
         };
         Ok(period_use(&rates(admissions, oaps, &request)?)?)
     };
@@ -150,7 +151,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     let estimates = estimate(
         &use_in(&baseline)?,
         &use_in(&current)?,
-        &cost_quartiles(oaps, &baseline)?,
+        &cost_quartiles(oaps, &baseline, &selection.names)?,
         &inputs.reference.local_daily_costs,
         &assumptions,
     )?;

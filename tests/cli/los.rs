@@ -134,7 +134,13 @@ fn placements_are_read_only_for_the_oap_breakdown() {
     // A placements file that is wrong in every way: los does not need it...
     w.write("data/placements.csv", "placement_id\nP1\n");
     let (code, stdout, stderr) = w.run(&[
-        "los", "--data", "data", "--extract-date", "2024-04-30", "--format", "json",
+        "los",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -150,7 +156,13 @@ fn placements_are_read_only_for_the_oap_breakdown() {
     assert_eq!(row(&doc, "2024-02", None)["discharges"], 3);
     // ...except to split spells by whether they had an out-of-area placement.
     let (code, _, stderr) = w.run(&[
-        "los", "--data", "data", "--extract-date", "2024-04-30", "--by", "oap",
+        "los",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--by",
+        "oap",
     ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("missing required column"), "{stderr}");
