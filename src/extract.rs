@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use polars::prelude::{col, DataFrame, DataType, LazyFrame, PlRefPath, ScanArgsParquet};
+use polars::prelude::{
+    col, len, DataFrame, DataType, IdxSize, LazyFrame, PlRefPath, ScanArgsParquet,
+};
 
 /// Which extract a file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -137,7 +139,23 @@ fn expand(patterns: &[String], option: &str) -> Result<Vec<PathBuf>> {
 pub struct RawFile {
     /// The path as the user gave it (used in every message about the file).
     pub path: String,
-    pub frame: DataFrame,
+    /// The columns' names as in the file.
+    pub names: Vec<String>,
+    /// Rows in the file.
+    pub rows: usize,
+    /// The columns, cast as said above, not yet read.
+    plan: LazyFrame,
+}
+
+impl RawFile {
+    /// Rows `offset..offset + len` of the file (only the row groups holding them are read).
+    pub fn rows(&self, offset: usize, len: usize) -> Result<DataFrame> {
+        self.plan
+            .clone()
+            .slice(offset as i64, len as IdxSize)
+            .collect()
+            .with_context(|| format!("{}: cannot read", self.path))
+    }
 }
 
 /// Reads one Parquet file (CSV files are read by [`crate::rows`]).
@@ -182,9 +200,17 @@ pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
             }
         })
         .collect();
-    let frame = lazy
-        .select(columns)
+    let rows = lazy
+        .clone()
+        .select([len()])
         .collect()
-        .with_context(|| format!("{shown}: cannot read"))?;
-    Ok(RawFile { path: shown, frame })
+        .ok()
+        .and_then(|f| f.column("len").ok()?.idx().ok()?.get(0))
+        .with_context(|| format!("{shown}: cannot count the rows"))? as usize;
+    Ok(RawFile {
+        path: shown,
+        names: schema.iter_names().map(|n| n.to_string()).collect(),
+        rows,
+        plan: lazy.select(columns),
+    })
 }

@@ -1282,6 +1282,9 @@ impl TypedColumn {
     }
 }
 
+/// Rows of a Parquet file read into Polars at once.
+const PARQUET_ROWS_AT_A_TIME: usize = 1 << 20;
+
 /// Reads one Parquet file into rows.
 pub fn read_parquet<R: Rows>(
     path: &Path,
@@ -1290,13 +1293,26 @@ pub fn read_parquet<R: Rows>(
     known_collaboratives: Option<&PlHashSet<String>>,
     forced: [Option<DateFormat>; 2],
 ) -> Result<(R, Vec<Finding>)> {
+    read_parquet_in_chunks(
+        path,
+        file,
+        kind,
+        known_collaboratives,
+        forced,
+        PARQUET_ROWS_AT_A_TIME,
+    )
+}
+
+fn read_parquet_in_chunks<R: Rows>(
+    path: &Path,
+    file: usize,
+    kind: ExtractKind,
+    known_collaboratives: Option<&PlHashSet<String>>,
+    forced: [Option<DateFormat>; 2],
+    rows_at_a_time: usize,
+) -> Result<(R, Vec<Finding>)> {
     let raw = crate::extract::read_parquet_columns(path, kind)?;
-    let names: Vec<&str> = raw
-        .frame
-        .get_column_names()
-        .iter()
-        .map(|n| n.as_str())
-        .collect();
+    let names: Vec<&str> = raw.names.iter().map(String::as_str).collect();
     let header = read_header(&raw.path, kind, &names)?;
     let ctx = FileContext {
         file,
@@ -1306,44 +1322,50 @@ pub fn read_parquet<R: Rows>(
         forced,
         known_collaboratives,
     };
-    let height = raw.frame.height();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let per = height.div_ceil(workers).max(1);
-    let columns: Vec<TypedColumn> = raw
-        .frame
-        .columns()
-        .iter()
-        .map(TypedColumn::of)
-        .collect::<polars::prelude::PolarsResult<_>>()?;
-    let blocks: Vec<R> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..height)
-            .step_by(per)
-            .map(|from| {
-                let (ctx, columns) = (&ctx, &columns);
-                scope.spawn(move || {
-                    let len = per.min(height - from);
-                    let slices: Vec<TypedColumn> =
-                        columns.iter().map(|c| c.slice(from, len)).collect();
-                    let mut iters: Vec<_> = slices.iter().map(TypedColumn::cells).collect();
-                    let mut rows = R::with_capacity(len);
-                    let mut fields: Vec<Cell> = Vec::with_capacity(iters.len());
-                    for row in from..from + len {
-                        fields.clear();
-                        fields.extend(iters.iter_mut().map(|i| i.next().unwrap_or(Cell::Text(""))));
-                        rows.parse(ctx, row as u32 + 1, &fields);
-                    }
-                    rows
+    let mut rows = R::with_capacity(raw.rows);
+    // A million rows at a time: only that much of the file is held as Polars columns.
+    for offset in (0..raw.rows).step_by(rows_at_a_time) {
+        let frame = raw.rows(offset, rows_at_a_time)?;
+        let height = frame.height();
+        let per = height.div_ceil(workers).max(1);
+        let columns: Vec<TypedColumn> = frame
+            .columns()
+            .iter()
+            .map(TypedColumn::of)
+            .collect::<polars::prelude::PolarsResult<_>>()?;
+        let blocks: Vec<R> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..height)
+                .step_by(per)
+                .map(|from| {
+                    let (ctx, columns) = (&ctx, &columns);
+                    scope.spawn(move || {
+                        let len = per.min(height - from);
+                        let slices: Vec<TypedColumn> =
+                            columns.iter().map(|c| c.slice(from, len)).collect();
+                        let mut iters: Vec<_> = slices.iter().map(TypedColumn::cells).collect();
+                        let mut rows = R::with_capacity(len);
+                        let mut fields: Vec<Cell> = Vec::with_capacity(iters.len());
+                        for row in from..from + len {
+                            fields.clear();
+                            fields.extend(
+                                iters.iter_mut().map(|i| i.next().unwrap_or(Cell::Text(""))),
+                            );
+                            // Rows of a Parquet file count from 1.
+                            rows.parse(ctx, (offset + row) as u32 + 1, &fields);
+                        }
+                        rows
+                    })
                 })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("parsing thread"))
-            .collect()
-    });
-    let mut rows = R::with_capacity(height);
-    for block in blocks {
-        rows.append(block)?;
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("parsing thread"))
+                .collect()
+        });
+        for block in blocks {
+            rows.append(block)?;
+        }
     }
     Ok((rows, header.missing))
 }
@@ -1564,6 +1586,22 @@ mod tests {
         )
         .unwrap();
         assert!(missing.is_empty());
+        // Read two rows at a time: the same rows, the same row numbers.
+        let (in_chunks, _) = read_parquet_in_chunks::<PlacementRows>(
+            file.path(),
+            0,
+            ExtractKind::Placements,
+            None,
+            [None, None],
+            2,
+        )
+        .unwrap();
+        assert_eq!(in_chunks.start, rows.start);
+        assert_eq!(in_chunks.oap_row, rows.oap_row);
+        assert_eq!(
+            problem_lines_of(&in_chunks.common),
+            problem_lines_of(&rows.common)
+        );
         assert_eq!(rows.len(), 3);
         assert_eq!(
             rows.id.get(0),
