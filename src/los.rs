@@ -125,7 +125,7 @@ fn los_measures(
     keys: &[&str],
     names: &[String],
 ) -> PolarsResult<DataFrame> {
-    let (starts, ends) = stays(spells, "admission_date", "discharge_date")?;
+    let stays = stays(spells, "admission_date", "discharge_date")?;
     let n = periods.len();
     let bounds = period_bounds(periods);
     #[derive(Default)]
@@ -144,7 +144,7 @@ fn los_measures(
         let mut discharged: Vec<Vec<i32>> = vec![Vec::new(); n];
         let mut open_starts: Vec<Vec<i32>> = vec![Vec::new(); n];
         for row in rows {
-            let (s, e) = (starts[row], ends[row]);
+            let (s, e) = (stays.start(row), stays.end(row));
             // Periods are in order of start and of end: each set below is a run of them.
             if let Some(e) = e {
                 let first = bounds.partition_point(|&(_, p2)| p2 < e);

@@ -184,7 +184,7 @@ fn oap_measures(
     const DISTANCE_LIMITS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 300.0];
     const MICROS_PER_POUND: f64 = 1e6;
 
-    let (starts, ends) = stays(oaps, "s", "e")?;
+    let stays = stays(oaps, "s", "e")?;
     let bounds = period_bounds(periods);
     let reasons = oaps.column("oap_reason")?.str()?;
     let reasons: Vec<Option<&str>> = reasons.iter().collect();
@@ -199,7 +199,7 @@ fn oap_measures(
         // Money in millionths of a pound, so that every total is exact.
         let mut cost = Census::<i128>::new(first, last);
         for row in rows {
-            let (s, e) = (starts[row], ends[row]);
+            let (s, e) = (stays.start(row), stays.end(row));
             let mut add = |kind: usize| census[kind].add(s, e, 1);
             add(ALL);
             match reasons[row] {
@@ -278,7 +278,7 @@ fn admission_measures(
     keys: &[&str],
     names: &[String],
 ) -> PolarsResult<DataFrame> {
-    let (starts, ends) = stays(admissions, "admission_date", "discharge_date")?;
+    let stays = stays(admissions, "admission_date", "discharge_date")?;
     crate::timing("rates: stays");
     let bounds = period_bounds(periods);
     let (first, last) = census_days(periods);
@@ -287,9 +287,9 @@ fn admission_measures(
         let mut all = Census::<i64>::new(first, last);
         let mut with_oap = Census::<i64>::new(first, last);
         for row in rows {
-            all.add(starts[row], ends[row], 1);
+            all.add(stays.start(row), stays.end(row), 1);
             if has_oap[row] {
-                with_oap.add(starts[row], ends[row], 1);
+                with_oap.add(stays.start(row), stays.end(row), 1);
             }
         }
         let (all, with_oap) = (all.finish(), with_oap.finish());

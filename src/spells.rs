@@ -4,6 +4,7 @@
 use polars::prelude::*;
 
 use crate::periods::{Day, Period};
+use crate::rows::NO_DAY;
 
 /// A date column as day numbers (days since 1970-01-01).
 pub fn day(name: &str) -> Expr {
@@ -213,19 +214,38 @@ pub fn decode(column: &Column, names: &[String]) -> PolarsResult<Column> {
 
 /// Day numbers of the columns `start` and `end` (dates or day numbers; the end null while
 /// ongoing).
-pub fn stays(
-    frame: &DataFrame,
-    start: &str,
-    end: &str,
-) -> PolarsResult<(Vec<Day>, Vec<Option<Day>>)> {
-    let days = |name: &str| frame.column(name)?.cast(&DataType::Int32);
+pub fn stays(frame: &DataFrame, start: &str, end: &str) -> PolarsResult<Stays> {
+    let days = |name: &str| -> PolarsResult<Int32Chunked> {
+        let column = frame.column(name)?;
+        Ok(match column.dtype() {
+            // A date is its day number: read without a copy.
+            DataType::Date => column.date()?.physical().clone(),
+            _ => column.i32()?.clone(),
+        })
+    };
     let (starts, ends) = (days(start)?, days(end)?);
-    let starts = starts.i32()?;
     polars_ensure!(starts.null_count() == 0, ComputeError: "a stay without a start");
-    Ok((
-        starts.into_no_null_iter().collect(),
-        ends.i32()?.iter().collect(),
-    ))
+    Ok(Stays {
+        starts: starts.into_no_null_iter().collect(),
+        ends: ends.iter().map(|e| e.unwrap_or(NO_DAY)).collect(),
+    })
+}
+
+/// The first and last day of stays, row by row (4 bytes each; an ongoing stay has no end).
+pub struct Stays {
+    starts: Vec<Day>,
+    ends: Vec<Day>,
+}
+
+impl Stays {
+    pub fn start(&self, row: usize) -> Day {
+        self.starts[row]
+    }
+
+    pub fn end(&self, row: usize) -> Option<Day> {
+        let end = self.ends[row];
+        (end != NO_DAY).then_some(end)
+    }
 }
 
 /// One row per group and period (periods varying fastest): the key columns, `period`, and the

@@ -605,7 +605,15 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     drop((plc, spell_of));
     adm.common.line = Lines::default();
     crate::timing("check: oaps frame");
-    let admissions = admissions_frame(&adm, &position)?;
+    let names = std::mem::take(&mut adm.dictionary.values);
+    let admissions = if position
+        .last()
+        .is_none_or(|&p| p as usize + 1 == position.len())
+    {
+        every_admission_frame(adm)?
+    } else {
+        admissions_frame(&adm, &position)?
+    };
 
     crate::timing("rows checked and frames built");
     let mut list = sources.findings;
@@ -613,7 +621,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     Ok(Checked {
         admissions,
         oaps,
-        names: adm.dictionary.values,
+        names,
         findings: list.into_iter().map(|(_, f)| f).collect(),
         files,
         extract_date: date_of(extract_day),
@@ -661,6 +669,24 @@ fn positions(bad: &[bool]) -> Vec<u32> {
             }
         })
         .collect()
+}
+
+/// The frame of the admissions when every one is valid: the row columns become the frame's
+/// without a copy.
+fn every_admission_frame(adm: AdmissionRows) -> PolarsResult<DataFrame> {
+    let rows = adm.admitted.len();
+    let discharged = date_column("discharge_date", adm.discharged.iter().copied())?;
+    let columns = vec![
+        Column::new("spell_id".into(), (0..rows as u32).collect::<Vec<u32>>()),
+        UInt32Chunked::from_vec("collaborative".into(), adm.collaborative).into_column(),
+        UInt32Chunked::from_vec("service_line".into(), adm.service_line).into_column(),
+        // Required, so never empty in a valid row.
+        Int32Chunked::from_vec("admission_date".into(), adm.admitted)
+            .into_date()
+            .into_column(),
+        discharged,
+    ];
+    DataFrame::new(rows, columns)
 }
 
 /// The frame of valid admissions, in the order of `position` (from [`positions`]).
