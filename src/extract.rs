@@ -158,19 +158,24 @@ impl RawFile {
     }
 }
 
-/// Reads one Parquet file (CSV files are read by [`crate::rows`]).
-pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
+/// The path of an extract file as shown in messages, and its size, once it is known to be a
+/// file that is not empty (`expected` says what it should hold).
+pub fn open_extract(path: &Path, expected: &str) -> Result<(String, u64)> {
     let shown = path.display().to_string();
     let metadata = std::fs::metadata(path).with_context(|| format!("{shown}: cannot open"))?;
     if !metadata.is_file() {
         bail!("{shown}: not a file");
     }
     if metadata.len() == 0 {
-        bail!(
-            "{shown}: the file is empty (expected a Parquet file of the {} columns)",
-            kind.name()
-        );
+        bail!("{shown}: the file is empty (expected {expected})");
     }
+    Ok((shown, metadata.len()))
+}
+
+/// Reads one Parquet file (CSV files are read by [`crate::rows`]).
+pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
+    let expected = format!("a Parquet file of the {} columns", kind.name());
+    let (shown, _) = open_extract(path, &expected)?;
     let mut lazy =
         LazyFrame::scan_parquet(PlRefPath::new(shown.as_str()), ScanArgsParquet::default())
             .with_context(|| format!("{shown}: cannot read"))?;

@@ -403,15 +403,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     } else {
         write_atomically(&admissions_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "admission_id",
-                "patient_id",
-                "collaborative",
-                "service_line",
-                "admission_date",
-                "discharge_date",
-                "provider_code",
-            ])?;
+            w.write_record(crate::rows::ADMISSION_COLUMNS)?;
             for i in 0..g.admission_id.len() {
                 w.write_record([
                     g.admission_id[i].as_str(),
@@ -428,17 +420,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         })?;
         write_atomically(&placements_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "placement_id",
-                "admission_id",
-                "start_date",
-                "end_date",
-                "provider_code",
-                "out_of_area",
-                "oap_reason",
-                "distance_km",
-                "daily_cost",
-            ])?;
+            w.write_record(crate::rows::PLACEMENT_COLUMNS)?;
             for i in 0..g.placement_id.len() {
                 w.write_record([
                     g.placement_id[i].as_str(),

@@ -899,17 +899,8 @@ fn read_csv_in_blocks<R: Rows>(
     forced: [Option<DateFormat>; 2],
     block_bytes: usize,
 ) -> Result<(R, Vec<Finding>)> {
-    let shown = path.display().to_string();
-    let metadata = std::fs::metadata(path).with_context(|| format!("{shown}: cannot open"))?;
-    if !metadata.is_file() {
-        bail!("{shown}: not a file");
-    }
-    if metadata.len() == 0 {
-        bail!(
-            "{shown}: the file is empty (expected a header line naming the {} columns)",
-            kind.name()
-        );
-    }
+    let expected = format!("a header line naming the {} columns", kind.name());
+    let (shown, size) = crate::extract::open_extract(path, &expected)?;
     let mut reader = File::open(path).with_context(|| format!("{shown}: cannot open"))?;
     let mut first = Vec::with_capacity(block_bytes + 4096);
     let mut at_end = fill(&mut reader, &mut first, block_bytes, &shown)?;
@@ -954,7 +945,7 @@ fn read_csv_in_blocks<R: Rows>(
     // Rows per block, to size the vectors: a first guess from the first block's lines.
     let expected_rows = {
         let lines = memchr::memchr_iter(b'\n', &first).count().max(1);
-        (metadata.len() as usize / first.len().max(1) + 1) * lines
+        (size as usize / first.len().max(1) + 1) * lines
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (sender, receiver) = sync_channel::<(usize, Vec<u8>, u32)>(workers);
