@@ -8,7 +8,7 @@
 
 use polars::prelude::*;
 
-use crate::periods::Period;
+use crate::periods::{Day, Period};
 use crate::render::{Field, Kind};
 use crate::spells::{grid, had_oap, map_groups, measures_frame, period_bounds, stays};
 
@@ -97,24 +97,155 @@ pub fn quantile_linear(sorted: &[i32], q: f64) -> Option<f64> {
     })
 }
 
-/// The median of values in any order (reordering them), equal to [`quantile_linear`] at 0.5 on
-/// the sorted values, without a full sort.
-pub fn median_unsorted(values: &mut [i32]) -> Option<f64> {
-    let n = values.len();
-    if n == 0 {
-        return None;
+/// Spells open at the end of each period, counted by the day they started: a running count per
+/// start day (a Fenwick tree) takes in the spells started and lets go of those discharged as the
+/// periods' last days pass in order, so the median and the long stays of each period end are
+/// read off it, not found among the open spells one by one.
+#[derive(Default)]
+struct OpenSpells {
+    /// (start, end) of the spells that can be open at some period end.
+    spells: Vec<(Day, Day)>,
+    first_day: Option<Day>,
+}
+
+impl OpenSpells {
+    fn add(&mut self, start: Day, end: Option<Day>, last_end: Day) {
+        // Started after the last period end, or ended on its start day: never open at an end.
+        if start > last_end || end == Some(start) {
+            return;
+        }
+        self.first_day = Some(self.first_day.map_or(start, |d| d.min(start)));
+        self.spells.push((start, end.unwrap_or(Day::MAX)));
     }
-    let (left, &mut upper, _) = values.select_nth_unstable(n / 2);
-    if n % 2 == 1 {
-        return Some(f64::from(upper));
+
+    fn by_start_day(self, last_end: Day) -> OpenAtEnd {
+        let first = self.first_day.unwrap_or(last_end);
+        let days = (last_end - first + 1).max(0) as usize;
+        let slot = |day: Day| (day - first) as usize;
+        // Starts per day, and the start days of the spells ending on each day (counting sort).
+        let mut started = vec![0i32; days];
+        let mut ending_from = vec![0u32; days + 1];
+        for &(s, e) in &self.spells {
+            started[slot(s)] += 1;
+            if e <= last_end {
+                ending_from[slot(e) + 1] += 1;
+            }
+        }
+        for d in 0..days {
+            ending_from[d + 1] += ending_from[d];
+        }
+        let mut next = ending_from.clone();
+        let mut ending_starts = vec![0 as Day; ending_from[days] as usize];
+        for &(s, e) in &self.spells {
+            if e <= last_end {
+                ending_starts[next[slot(e)] as usize] = s;
+                next[slot(e)] += 1;
+            }
+        }
+        OpenAtEnd {
+            first,
+            tree: vec![0; days + 1],
+            open: 0,
+            started,
+            ending_from,
+            ending_starts,
+            done_through: first - 1,
+        }
     }
-    let lower = f64::from(*left.iter().max().expect("an even count above 0"));
-    let upper = f64::from(upper);
-    Some(if lower == upper {
-        lower
-    } else {
-        0.5 * (upper - lower) + lower
-    })
+}
+
+/// The open spells as the period ends pass (see [`OpenSpells`]).
+struct OpenAtEnd {
+    first: Day,
+    /// Fenwick tree (1-based) of open spells per start day.
+    tree: Vec<i32>,
+    open: i64,
+    started: Vec<i32>,
+    ending_from: Vec<u32>,
+    ending_starts: Vec<Day>,
+    /// Every day up to this one has been taken in.
+    done_through: Day,
+}
+
+impl OpenAtEnd {
+    fn change(&mut self, start: Day, by: i32) {
+        let mut i = (start - self.first) as usize + 1;
+        while i < self.tree.len() {
+            self.tree[i] += by;
+            i += i & i.wrapping_neg();
+        }
+        self.open += i64::from(by);
+    }
+
+    /// Open spells that started on or before `day`.
+    fn started_by(&self, day: Day) -> i64 {
+        if day < self.first {
+            return 0;
+        }
+        let mut i = ((day - self.first) as usize + 1).min(self.tree.len() - 1);
+        let mut total = 0i64;
+        while i > 0 {
+            total += i64::from(self.tree[i]);
+            i -= i & i.wrapping_neg();
+        }
+        total
+    }
+
+    /// The start day of the open spell of rank `k` (0 = the earliest start).
+    fn start_of_rank(&self, k: i64) -> Day {
+        let (mut position, mut remaining) = (0usize, k);
+        let mut step = (self.tree.len() - 1).next_power_of_two();
+        while step > 0 {
+            let next = position + step;
+            if next < self.tree.len() && i64::from(self.tree[next]) <= remaining {
+                position = next;
+                remaining -= i64::from(self.tree[next]);
+            }
+            step /= 2;
+        }
+        self.first + position as Day
+    }
+
+    /// At the end of the day `p2` (ends given in order): open spells, the median of their nights
+    /// so far (up to and including that night, as [`quantile_linear`] gives it), and how many
+    /// have been in [`VERY_LONG_NIGHTS`] nights or more.
+    fn at_end_of(&mut self, p2: Day) -> (i64, Option<f64>, i64) {
+        while self.done_through < p2 {
+            self.done_through += 1;
+            let d = self.done_through;
+            let Some(slot) = usize::try_from(d - self.first)
+                .ok()
+                .filter(|&s| s < self.started.len())
+            else {
+                continue;
+            };
+            if self.started[slot] > 0 {
+                self.change(d, self.started[slot]);
+            }
+            let ending = self.ending_from[slot] as usize..self.ending_from[slot + 1] as usize;
+            for i in ending {
+                self.change(self.ending_starts[i], -1);
+            }
+        }
+        let n = self.open;
+        let after = p2 + 1;
+        let long = self.started_by(after - VERY_LONG_NIGHTS);
+        let median = match n {
+            0 => None,
+            n if n % 2 == 1 => Some(f64::from(after - self.start_of_rank(n / 2))),
+            n => {
+                // Nights so far fall as start days rise: the two middle values, lower first.
+                let lower = f64::from(after - self.start_of_rank(n / 2));
+                let upper = f64::from(after - self.start_of_rank(n / 2 - 1));
+                Some(if lower == upper {
+                    lower
+                } else {
+                    0.5 * (upper - lower) + lower
+                })
+            }
+        };
+        (n, median, long)
+    }
 }
 
 /// Discharges (LOS of spells discharged in each period) and open spells at each period end
@@ -140,11 +271,13 @@ fn los_measures(
     }
     let (keys, groups) = map_groups(spells, keys, names, |rows| {
         let mut m = Measures::default();
-        // Per period: LOS of the spells discharged in it; starts of the spells open at its end.
+        // Per period: LOS of the spells discharged in it. Open spells: see `OpenSpells`.
         let mut discharged: Vec<Vec<i32>> = vec![Vec::new(); n];
-        let mut open_starts: Vec<Vec<i32>> = vec![Vec::new(); n];
+        let last_end = bounds.iter().map(|&(_, p2)| p2).max().unwrap_or(0);
+        let mut open = OpenSpells::default();
         for row in rows {
             let (s, e) = (stays.start(row), stays.end(row));
+            open.add(s, e, last_end);
             // Periods are in order of start and of end: each set below is a run of them.
             if let Some(e) = e {
                 let first = bounds.partition_point(|&(_, p2)| p2 < e);
@@ -155,15 +288,8 @@ fn los_measures(
                     discharged[k].push(e - s);
                 }
             }
-            // Open at the end p2: admitted by then, not discharged by then.
-            let first = bounds.partition_point(|&(_, p2)| p2 < s);
-            for (k, &(_, p2)) in bounds.iter().enumerate().skip(first) {
-                if e.is_some_and(|e| e <= p2) {
-                    break;
-                }
-                open_starts[k].push(s);
-            }
         }
+        let mut open = open.by_start_day(last_end);
         for (k, &(_, p2)) in bounds.iter().enumerate() {
             let values = &mut discharged[k];
             values.sort_unstable();
@@ -173,13 +299,10 @@ fn los_measures(
                 .push((!values.is_empty()).then(|| total as f64 / values.len() as f64));
             m.median.push(quantile_linear(values, 0.5));
             m.p90.push(quantile_linear(values, 0.9));
-            // Nights so far at the end of the period: up to and including its last night.
-            let after = p2 + 1;
-            let mut so_far: Vec<i32> = open_starts[k].iter().map(|&s| after - s).collect();
-            m.open.push(so_far.len() as i64);
-            m.open_long
-                .push(so_far.iter().filter(|&&n| n >= VERY_LONG_NIGHTS).count() as i64);
-            m.open_median.push(median_unsorted(&mut so_far));
+            let (count, median, long) = open.at_end_of(p2);
+            m.open.push(count);
+            m.open_median.push(median);
+            m.open_long.push(long);
         }
         m
     })?;
@@ -304,10 +427,44 @@ mod quantile_tests {
                     .extract::<f64>();
                 assert_eq!(quantile_linear(&sorted, q), polars, "n {n} q {q}");
             }
-            let mut unsorted = values[..n].to_vec();
+        }
+    }
+}
+
+#[cfg(test)]
+mod open_spell_tests {
+    use super::*;
+
+    #[test]
+    fn open_spells_at_each_end_agree_with_counting_them() {
+        // Spells of every start in a 500-day window and many lengths (same-day, ongoing, some
+        // over 365 nights), against month-like ends, counted one by one.
+        let mut spells: Vec<(Day, Option<Day>)> = Vec::new();
+        for s in (0..500).step_by(3) {
+            for len in [0, 1, 5, 29, 30, 31, 200, 364, 365, 366, 400] {
+                spells.push((s, Some(s + len)));
+            }
+            spells.push((s, None));
+        }
+        let ends: Vec<Day> = (1..=20).map(|k| k * 30 - 1).collect();
+        let last = *ends.last().unwrap();
+        let mut open = OpenSpells::default();
+        for &(s, e) in &spells {
+            open.add(s, e, last);
+        }
+        let mut open = open.by_start_day(last);
+        for &p2 in &ends {
+            let mut so_far: Vec<i32> = spells
+                .iter()
+                .filter(|(s, e)| *s <= p2 && e.is_none_or(|e| e > p2))
+                .map(|(s, _)| p2 + 1 - s)
+                .collect();
+            so_far.sort_unstable();
+            let long = so_far.iter().filter(|&&n| n >= VERY_LONG_NIGHTS).count() as i64;
             assert_eq!(
-                median_unsorted(&mut unsorted),
-                quantile_linear(&sorted, 0.5)
+                open.at_end_of(p2),
+                (so_far.len() as i64, quantile_linear(&so_far, 0.5), long),
+                "end {p2}"
             );
         }
     }
