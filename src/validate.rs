@@ -258,6 +258,73 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     )?;
     crate::timing("placements read");
 
+    let (extract_day, extract_date_inferred) =
+        rule_after_extract_date(&mut sources, &mut adm, &mut plc, options);
+    let spell_of = rules_of_identifiers_and_spells(&mut sources, &mut adm, &mut plc);
+    rule_no_overlaps(&mut sources, &mut plc, &spell_of);
+
+    // Counts, and the frames of valid rows.
+    let files = sources
+        .files
+        .iter()
+        .map(|f| {
+            let bad = match f.kind {
+                ExtractKind::Admissions => &adm.common.bad,
+                ExtractKind::Placements => &plc.common.bad,
+            };
+            let invalid = bad[f.first_row..f.first_row + f.rows]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            FileCounts {
+                path: f.path.clone(),
+                extract: f.kind,
+                rows_read: f.rows,
+                rows_valid: f.rows - invalid,
+                rows_invalid: invalid,
+            }
+        })
+        .collect();
+    crate::timing("check: rules across rows");
+    // The frames, each row set freed as soon as it is no longer needed.
+    let position = positions(&adm.common.bad);
+    let oaps = oaps_frame(&plc, &adm, &spell_of, &position)?;
+    drop((plc, spell_of));
+    adm.common.line = Lines::default();
+    crate::timing("check: oaps frame");
+    let names = std::mem::take(&mut adm.dictionary.values);
+    let admissions = if position
+        .last()
+        .is_none_or(|&p| p as usize + 1 == position.len())
+    {
+        every_admission_frame(adm)?
+    } else {
+        admissions_frame(&adm, &position)?
+    };
+
+    crate::timing("rows checked and frames built");
+    let mut list = sources.findings;
+    list.sort_by_key(|(file, finding)| (*file, finding.line, finding.rule));
+    Ok(Checked {
+        admissions,
+        oaps,
+        names,
+        findings: list.into_iter().map(|(_, f)| f).collect(),
+        files,
+        extract_date: date_of(extract_day),
+        extract_date_inferred,
+    })
+}
+
+/// The extract date (as given, or the latest date in the data, but never after today), and the
+/// rule that no date lies after it.
+fn rule_after_extract_date(
+    sources: &mut Sources,
+    adm: &mut AdmissionRows,
+    plc: &mut PlacementRows,
+    options: &CheckOptions,
+) -> (Day, bool) {
+    use ExtractKind::{Admissions, Placements};
     // The extract date: as given, or the latest date in the data. No date may be after it, nor
     // after today.
     let latest = [&adm.admitted, &adm.discharged, &plc.start, &plc.end]
@@ -295,10 +362,9 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
             }
         }
     };
-    use ExtractKind::{Admissions, Placements};
     let (ac, pc) = (&mut adm.common, &mut plc.common);
     after_limit(
-        &mut sources,
+        &mut *sources,
         &mut ac.bad,
         &ac.line,
         Admissions,
@@ -306,7 +372,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         &adm.admitted,
     );
     after_limit(
-        &mut sources,
+        &mut *sources,
         &mut ac.bad,
         &ac.line,
         Admissions,
@@ -314,7 +380,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         &adm.discharged,
     );
     after_limit(
-        &mut sources,
+        &mut *sources,
         &mut pc.bad,
         &pc.line,
         Placements,
@@ -322,14 +388,26 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         &plc.start,
     );
     after_limit(
-        &mut sources,
+        &mut *sources,
         &mut pc.bad,
         &pc.line,
         Placements,
         "end_date",
         &plc.end,
     );
+    (extract_day, extract_date_inferred)
+}
 
+/// The rules on identifiers (duplicates, unknown or invalid admissions) and on placements within
+/// their spell; the spell (admission row) of each placement whose spell is valid (`u32::MAX`
+/// otherwise).
+fn rules_of_identifiers_and_spells(
+    sources: &mut Sources,
+    adm: &mut AdmissionRows,
+    plc: &mut PlacementRows,
+) -> Vec<u32> {
+    use ExtractKind::{Admissions, Placements};
+    let (ac, pc) = (&mut adm.common, &mut plc.common);
     // Duplicate identifiers: the first occurrence stands, later ones are findings. Extracts
     // sorted by identifier (the usual case) need no index: sorted identifiers that always
     // increase hold no duplicate, and placements sorted by admission find their spell by a
@@ -526,7 +604,13 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     // Admission ids are needed no more.
     drop(admission_index);
     adm.id = Default::default();
+    spell_of
+}
 
+/// The rule that placements of a spell do not overlap.
+fn rule_no_overlaps(sources: &mut Sources, plc: &mut PlacementRows, spell_of: &[u32]) {
+    use ExtractKind::Placements;
+    let pc = &mut plc.common;
     // Overlapping placements within a spell, among placements otherwise valid: sorted by spell
     // and start, each must start on or after the end of the stays before it (a same-day stay
     // occupies no night).
@@ -572,61 +656,9 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         }
     }
     drop(order);
-    // Placement identifiers neither.
+    // Placement identifiers are needed no more.
     plc.id = Default::default();
     plc.admission_id = Default::default();
-
-    // Counts, and the frames of valid rows.
-    let files = sources
-        .files
-        .iter()
-        .map(|f| {
-            let bad = match f.kind {
-                Admissions => &ac.bad,
-                Placements => &pc.bad,
-            };
-            let invalid = bad[f.first_row..f.first_row + f.rows]
-                .iter()
-                .filter(|b| **b)
-                .count();
-            FileCounts {
-                path: f.path.clone(),
-                extract: f.kind,
-                rows_read: f.rows,
-                rows_valid: f.rows - invalid,
-                rows_invalid: invalid,
-            }
-        })
-        .collect();
-    crate::timing("check: rules across rows");
-    // The frames, each row set freed as soon as it is no longer needed.
-    let position = positions(&adm.common.bad);
-    let oaps = oaps_frame(&plc, &adm, &spell_of, &position)?;
-    drop((plc, spell_of));
-    adm.common.line = Lines::default();
-    crate::timing("check: oaps frame");
-    let names = std::mem::take(&mut adm.dictionary.values);
-    let admissions = if position
-        .last()
-        .is_none_or(|&p| p as usize + 1 == position.len())
-    {
-        every_admission_frame(adm)?
-    } else {
-        admissions_frame(&adm, &position)?
-    };
-
-    crate::timing("rows checked and frames built");
-    let mut list = sources.findings;
-    list.sort_by_key(|(file, finding)| (*file, finding.line, finding.rule));
-    Ok(Checked {
-        admissions,
-        oaps,
-        names,
-        findings: list.into_iter().map(|(_, f)| f).collect(),
-        files,
-        extract_date: date_of(extract_day),
-        extract_date_inferred,
-    })
 }
 
 /// Whether the identifiers of the rows (empty cells aside) increase from row to row: strictly,
