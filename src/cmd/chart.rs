@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::spc::{charts, ChartRequest, SeriesChart};
-use super::{prepare, resolve_periods, Extracts};
+use super::{prepare, resolve_periods};
 use crate::cli::{ChartArgs, ImageFormat};
 use crate::load::write_atomically;
 use crate::render::chart::{png, svg};
@@ -32,7 +32,8 @@ fn format_of(path: &Path) -> Option<ImageFormat> {
 }
 
 pub fn run(args: &ChartArgs) -> Result<()> {
-    let (inputs, selection) = prepare(&args.analysis, args.quiet, Extracts::Both)?;
+    let extracts = super::spc::extracts_for(&args.measure);
+    let (inputs, selection) = prepare(&args.analysis, args.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let drawn = charts(&inputs, &selection, &request)?.drawn;

@@ -83,8 +83,18 @@ pub struct SeriesChart {
     pub baseline: Option<std::ops::Range<usize>>,
 }
 
+/// The extracts a measure needs: a length-of-stay measure, the admissions only.
+pub fn extracts_for(measure: &str) -> Extracts {
+    if los::fields(&[]).iter().any(|f| f.name == measure) {
+        Extracts::AdmissionsOnly
+    } else {
+        Extracts::Both
+    }
+}
+
 pub fn run(args: &SpcArgs) -> Result<()> {
-    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::Both)?;
+    let extracts = extracts_for(&args.measure);
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let charts = charts(&inputs, &selection, &request)?;

@@ -93,3 +93,32 @@ fn unknown_measure_is_a_usage_error_listing_the_measures() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--measure \"oap_nights\" is not a measure of los or rates (one of: discharges, los_mean"), "{stderr}");
 }
+
+#[test]
+fn length_of_stay_measures_need_no_placements() {
+    let w = super::fixtures::hand_built();
+    w.write("data/placements.csv", "placement_id\nP1\n");
+    let base = [
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+    ];
+    let mut los = vec!["spc", "--measure", "los_median"];
+    los.extend(base);
+    let (code, _, stderr) = w.run(&los);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("placements: not needed, not read"),
+        "{stderr}"
+    );
+    let mut oap_days = vec!["spc", "--measure", "oap_days"];
+    oap_days.extend(base);
+    let (code, _, stderr) = w.run(&oap_days);
+    assert_eq!(
+        code, 1,
+        "an out-of-area measure reads the placements: {stderr}"
+    );
+}
