@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::periods::{Day, Period};
 use crate::render::{Field, Kind};
-use crate::spells::{grid, had_oap, map_groups, measures_frame, period_bounds, stays};
+use crate::spells::{had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays};
 
 /// Open spells this long or longer (nights so far) are counted apart.
 pub const VERY_LONG_NIGHTS: i32 = 365;
@@ -359,45 +359,19 @@ pub fn los(
     }
     let mut key_names = vec!["collaborative"];
     key_names.extend(request.by.iter().map(|b| b.column()));
-    let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
     let measures = los_measures(&spells, request.periods, &key_names, request.names)?;
-    // Every key combination that occurs has a group in the measures.
-    let grid = grid(
-        measures.clone().lazy().select(keys.clone()),
+    let on_grid = on_grid(
+        vec![measures],
         &key_names,
         request.collaboratives,
         request.periods,
-    )?;
-
-    let mut join_on = keys.clone();
-    join_on.push(col("period"));
-    let left = |frame: LazyFrame, other: LazyFrame| {
-        frame.join(
-            other,
-            join_on.clone(),
-            join_on.clone(),
-            JoinArgs::new(JoinType::Left),
-        )
-    };
-
-    let order: Vec<Expr> = fields(request.by)
-        .iter()
-        .map(|f| col(f.name.as_str()))
-        .collect();
-    let mut sort_by: Vec<PlSmallStr> = key_names.iter().map(|k| PlSmallStr::from(*k)).collect();
-    sort_by.push("period_start".into());
-    left(grid, measures.lazy())
-        .with_columns([
-            col("discharges").fill_null(lit(0i64)),
-            col("open_spells").fill_null(lit(0i64)),
-            col("open_spells_365_plus_nights").fill_null(lit(0i64)),
-        ])
-        .select(order)
-        .sort(
-            sort_by,
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
+    )?
+    .with_columns([
+        col("discharges").fill_null(lit(0i64)),
+        col("open_spells").fill_null(lit(0i64)),
+        col("open_spells_365_plus_nights").fill_null(lit(0i64)),
+    ]);
+    in_order(on_grid, &fields(request.by), &key_names).collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::census::Census;
 use crate::periods::Period;
 use crate::render::{Field, Kind};
 use crate::spells::{
-    census_days, day, grid, had_oap, map_groups, measures_frame, period_bounds, stays,
+    census_days, day, had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays,
 };
 
 /// An optional extra breakdown of the rates (`--by`).
@@ -190,7 +190,7 @@ fn oap_measures(
     let reasons: Vec<Option<&str>> = reasons.iter().collect();
     let distances: Vec<Option<f64>> = oaps.column("distance_km")?.f64()?.iter().collect();
     let costs: Vec<Option<f64>> = oaps.column("daily_cost")?.f64()?.iter().collect();
-    let (first, last) = census_days(periods);
+    let (first, last) = census_days(&bounds);
 
     let (keys, groups) = map_groups(oaps, keys, names, |rows| {
         let mut values: Vec<Vec<i64>> = vec![Vec::new(); OAP_COUNTS.len() - 2];
@@ -281,7 +281,7 @@ fn admission_measures(
     let stays = stays(admissions, "admission_date", "discharge_date")?;
     crate::timing("rates: stays");
     let bounds = period_bounds(periods);
-    let (first, last) = census_days(periods);
+    let (first, last) = census_days(&bounds);
     let (keys, groups) = map_groups(admissions, keys, names, |rows| {
         let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
         let mut all = Census::<i64>::new(first, last);
@@ -336,7 +336,6 @@ pub fn rates(
     let by: Vec<&str> = request.by.iter().map(|b| b.column()).collect();
     let mut key_names = vec!["collaborative"];
     key_names.extend(&by);
-    let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
     let with_admissions = request.by.iter().all(|b| b.has_admission_measures());
 
     let oaps = oaps
@@ -355,47 +354,33 @@ pub fn rates(
         ])
         .collect()?;
 
-    crate::timing("rates: start");
-    let oap_frame = oap_measures(&oaps, request.periods, &key_names, request.names)?;
-    crate::timing("rates: oaps");
-    let admission_frame = if with_admissions {
+    let mut measures = vec![oap_measures(
+        &oaps,
+        request.periods,
+        &key_names,
+        request.names,
+    )?];
+    if with_admissions {
         let has_oap = had_oap(admissions, &oaps)?;
-        Some(admission_measures(
-            admissions,
-            &has_oap,
-            request.periods,
-            &key_names,
-            request.names,
-        )?)
-    } else {
-        None
-    };
-
-    // The grid: every key combination that occurs (each has a group in the measures), times
-    // every period.
-    crate::timing("rates: admissions");
-    let key_frame = admission_frame.as_ref().unwrap_or(&oap_frame);
-    let grid = grid(
-        key_frame.clone().lazy().select(keys.clone()),
+        // First: every key combination that occurs has a group among the admissions.
+        measures.insert(
+            0,
+            admission_measures(
+                admissions,
+                &has_oap,
+                request.periods,
+                &key_names,
+                request.names,
+            )?,
+        );
+    }
+    let mut result = on_grid(
+        measures,
         &key_names,
         request.collaboratives,
         request.periods,
     )?;
-
-    let mut join_on: Vec<Expr> = keys.clone();
-    join_on.push(col("period"));
-    let left = |frame: LazyFrame, other: LazyFrame| {
-        frame.join(
-            other,
-            join_on.clone(),
-            join_on.clone(),
-            JoinArgs::new(JoinType::Left),
-        )
-    };
-    let mut result = left(grid, oap_frame.lazy());
-    if let Some(frame) = admission_frame {
-        result = left(result, frame.lazy());
-    } else {
+    if !with_admissions {
         result = result.with_columns([
             lit(NULL).cast(DataType::Int64).alias("admissions"),
             lit(NULL).cast(DataType::Int64).alias("oap_admissions"),
@@ -427,13 +412,7 @@ pub fn rates(
         ratio("oap_admissions", "admissions").alias("oap_admission_rate"),
         ratio("oap_days", "bed_days").alias("oap_day_share"),
     ]);
-    let order: Vec<Expr> = fields(request.by)
-        .iter()
-        .map(|f| col(f.name.as_str()))
-        .collect();
-    let mut sort_by: Vec<PlSmallStr> = key_names.iter().map(|k| PlSmallStr::from(*k)).collect();
-    sort_by.push("period_start".into());
-    result
+    let result = result
         .with_columns(zero_filled)
         .join(
             request.populations.clone().lazy(),
@@ -441,11 +420,6 @@ pub fn rates(
             [col("collaborative")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_columns(per_100k)
-        .select(order)
-        .sort(
-            sort_by,
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
+        .with_columns(per_100k);
+    in_order(result, &fields(request.by), &key_names).collect()
 }

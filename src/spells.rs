@@ -1,5 +1,6 @@
-//! Spells (admissions) with day numbers and whether they had an out-of-area placement: the
-//! common starting point of the rates and length-of-stay analyses.
+//! What the rates and length-of-stay analyses share: stays as day numbers, which spells had an
+//! out-of-area placement, groups by key, and the grid of every key combination and period that
+//! their results are laid on.
 
 use polars::prelude::*;
 
@@ -35,11 +36,6 @@ pub fn touches(p1: i32, p2: i32) -> Expr {
         .and(col("e").is_null().or(col("e").gt_eq(lit(p1))))
 }
 
-/// The sum of a condition: how many rows meet it.
-pub fn count(condition: Expr) -> Expr {
-    condition.cast(DataType::Int64).sum()
-}
-
 /// A frame of the periods: `period, period_start, period_end` (dates).
 pub fn periods_frame(periods: &[crate::periods::Period]) -> PolarsResult<DataFrame> {
     let labels: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
@@ -55,30 +51,57 @@ pub fn periods_frame(periods: &[crate::periods::Period]) -> PolarsResult<DataFra
     )
 }
 
-/// Every key combination of `keys` (a frame with the key columns, duplicates allowed), plus the
-/// listed collaboratives when the only key is `collaborative`, times every period.
-pub fn grid(
-    keys: LazyFrame,
+/// The measure frames (each keyed by `key_names` and `period`) laid on the grid of every key
+/// combination of the first one, plus the listed collaboratives when the only key is
+/// `collaborative`, times every period: a row for each, with `period_start` and `period_end`,
+/// and nulls where a frame has no row (a listed collaborative without activity).
+pub fn on_grid(
+    measures: Vec<DataFrame>,
     key_names: &[&str],
     collaboratives: &[String],
-    periods: &[crate::periods::Period],
+    periods: &[Period],
 ) -> PolarsResult<LazyFrame> {
-    let mut keys = keys;
+    let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
+    let mut key_frame = measures
+        .first()
+        .map_or_else(|| DataFrame::empty().lazy(), |m| m.clone().lazy())
+        .select(keys.clone());
     if key_names == ["collaborative"] {
         let listed = DataFrame::new(
             collaboratives.len(),
             vec![Column::new("collaborative".into(), collaboratives.to_vec())],
         )?;
-        keys = concat([keys, listed.lazy()], UnionArgs::default())?;
+        key_frame = concat([key_frame, listed.lazy()], UnionArgs::default())?;
     }
-    Ok(keys
+    let mut grid = key_frame
         .unique_stable(None, UniqueKeepStrategy::First)
-        .cross_join(periods_frame(periods)?.lazy(), None))
+        .cross_join(periods_frame(periods)?.lazy(), None);
+    let mut join_on = keys;
+    join_on.push(col("period"));
+    for frame in measures {
+        grid = grid.join(
+            frame.lazy(),
+            join_on.clone(),
+            join_on.clone(),
+            JoinArgs::new(JoinType::Left),
+        );
+    }
+    Ok(grid)
 }
 
-/// The rows of several frames with the same columns, one after the other (computed in parallel).
-pub fn union(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
-    concat(frames, UnionArgs::default())
+/// The columns of `fields` in their order, rows sorted by the keys and then by period.
+pub fn in_order(
+    frame: LazyFrame,
+    fields: &[crate::render::Field],
+    key_names: &[&str],
+) -> LazyFrame {
+    let order: Vec<Expr> = fields.iter().map(|f| col(f.name.as_str())).collect();
+    let mut sort_by: Vec<PlSmallStr> = key_names.iter().map(|k| PlSmallStr::from(*k)).collect();
+    sort_by.push("period_start".into());
+    frame.select(order).sort(
+        sort_by,
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
 }
 
 /// The first and last day of each period.
@@ -89,10 +112,11 @@ pub fn period_bounds(periods: &[Period]) -> Vec<(Day, Day)> {
         .collect()
 }
 
-/// The days a census for `periods` runs over: the day before the first to the end of the last.
-pub fn census_days(periods: &[Period]) -> (Day, Day) {
-    let first = periods.iter().map(|p| p.start_day()).min().unwrap_or(0) - 1;
-    let last = periods.iter().map(|p| p.end_day()).max().unwrap_or(0);
+/// The days a census for periods of these bounds runs over: the day before the first to the end
+/// of the last.
+pub fn census_days(bounds: &[(Day, Day)]) -> (Day, Day) {
+    let first = bounds.iter().map(|b| b.0).min().unwrap_or(0) - 1;
+    let last = bounds.iter().map(|b| b.1).max().unwrap_or(0);
     (first, last)
 }
 
