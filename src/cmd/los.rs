@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::json;
 
-use super::{emit, period_parameters, prepare, resolve_periods, Extracts, Selection};
+use super::{emit, period_report, prepare, resolve_periods, Extracts, Selection};
 use crate::cli::LosArgs;
 use crate::load::Inputs;
 use polars::prelude::DataFrame;
@@ -75,12 +75,19 @@ pub fn report_of(
     periods: &[Period],
     by: &[LosBreakdown],
 ) -> Result<Report> {
-    let mut report = Report::from_frame("los", frame, fields(by))?;
-    let mut parameters = period_parameters(kind, periods, &selection.scope);
-    parameters["by"] = json!(by);
-    parameters["percentile_method"] =
-        json!("linear interpolation between closest ranks (Excel PERCENTILE.INC, R type 7)");
-    report.meta.insert("parameters".into(), parameters);
-    report.meta.insert("inputs".into(), inputs.metadata());
+    let mut report = period_report(
+        "los",
+        frame,
+        fields(by),
+        inputs,
+        selection,
+        kind,
+        periods,
+        json!(by),
+    )?;
+    if let Some(parameters) = report.meta.get_mut("parameters") {
+        parameters["percentile_method"] =
+            json!("linear interpolation between closest ranks (Excel PERCENTILE.INC, R type 7)");
+    }
     Ok(report)
 }

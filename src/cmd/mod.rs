@@ -233,6 +233,27 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
     })
 }
 
+/// The report of a period-based analysis: rows, and `parameters` (periods, scope, `by`) and
+/// `inputs` metadata.
+#[allow(clippy::too_many_arguments)]
+pub fn period_report(
+    command: &str,
+    frame: &polars::prelude::DataFrame,
+    fields: Vec<crate::render::Field>,
+    inputs: &Inputs,
+    selection: &Selection,
+    kind: PeriodKind,
+    periods: &[Period],
+    by: serde_json::Value,
+) -> Result<Report> {
+    let mut report = Report::from_frame(command, frame, fields)?;
+    let mut parameters = period_parameters(kind, periods, &selection.scope);
+    parameters["by"] = by;
+    report.meta.insert("parameters".into(), parameters);
+    report.meta.insert("inputs".into(), inputs.metadata());
+    Ok(report)
+}
+
 /// The `parameters` metadata shared by the period-based commands.
 pub fn period_parameters(kind: PeriodKind, periods: &[Period], scope: &Scope) -> serde_json::Value {
     serde_json::json!({

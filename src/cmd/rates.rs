@@ -4,7 +4,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, period_parameters, prepare, resolve_periods, Extracts, Selection};
+use super::{emit, period_report, prepare, resolve_periods, Extracts, Selection};
 use crate::cli::RatesArgs;
 use crate::load::Inputs;
 use crate::periods::{Period, PeriodKind};
@@ -77,12 +77,16 @@ pub fn report_of(
     periods: &[Period],
     by: &[Breakdown],
 ) -> Result<Report> {
-    let mut report = Report::from_frame("rates", frame, fields(by))?;
-    let mut parameters = period_parameters(kind, periods, &selection.scope);
-    parameters["by"] = json!(by);
-    report.meta.insert("parameters".into(), parameters);
-    report.meta.insert("inputs".into(), inputs.metadata());
-    Ok(report)
+    period_report(
+        "rates",
+        frame,
+        fields(by),
+        inputs,
+        selection,
+        kind,
+        periods,
+        json!(by),
+    )
 }
 
 /// `collaborative, population` from the reference (population null where not given).
