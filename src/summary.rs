@@ -19,6 +19,27 @@ pub struct Headline {
     pub reinvestment_so_far: String,
 }
 
+impl Headline {
+    /// The row's cells in the order of [`headings`] (the signals joined, or "none").
+    fn cells(&self) -> [String; 8] {
+        let signals = if self.signals.is_empty() {
+            "none".to_string()
+        } else {
+            self.signals.join("; ")
+        };
+        [
+            self.collaborative.clone(),
+            self.oaps_active_end.clone(),
+            self.inappropriate_oap_days_3_months.clone(),
+            self.inappropriate_oap_days_3_months_year_earlier.clone(),
+            self.median_los.clone(),
+            self.median_los_year_earlier.clone(),
+            signals,
+            self.reinvestment_so_far.clone(),
+        ]
+    }
+}
+
 fn cell<'a>(report: &'a Report, row: &'a [Cell], name: &str) -> Option<(&'a Field, &'a Cell)> {
     let i = report.field_index(name)?;
     Some((&report.fields[i], &row[i]))
@@ -193,22 +214,8 @@ pub fn markdown(
     ));
     md.push_str("|---|---:|---:|---:|---:|---:|---|---:|\n");
     for h in headlines {
-        let signals = if h.signals.is_empty() {
-            "none".to_string()
-        } else {
-            h.signals.join("; ")
-        };
-        md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            escape(&h.collaborative),
-            h.oaps_active_end,
-            h.inappropriate_oap_days_3_months,
-            h.inappropriate_oap_days_3_months_year_earlier,
-            h.median_los,
-            h.median_los_year_earlier,
-            escape(&signals),
-            h.reinvestment_so_far
-        ));
+        let cells: Vec<String> = h.cells().iter().map(|c| escape(c)).collect();
+        md.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     md.push('\n');
     for note in notes {
@@ -272,22 +279,17 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for row in headlines {
-        let signals = if row.signals.is_empty() {
-            "none".to_string()
-        } else {
-            row.signals.join("; ")
-        };
+        let [collaborative, numbers @ ..] = row.cells();
         h.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
-            html_escape(&row.collaborative),
-            html_escape(&row.oaps_active_end),
-            html_escape(&row.inappropriate_oap_days_3_months),
-            html_escape(&row.inappropriate_oap_days_3_months_year_earlier),
-            html_escape(&row.median_los),
-            html_escape(&row.median_los_year_earlier),
-            html_escape(&signals),
-            html_escape(&row.reinvestment_so_far)
+            "<tr><th scope=\"row\">{}</th>",
+            html_escape(&collaborative)
         ));
+        for (i, cell) in numbers.iter().enumerate() {
+            // The signals (the sixth of these) are text; the rest are numbers.
+            let class = if i == 5 { "" } else { " class=\"n\"" };
+            h.push_str(&format!("<td{class}>{}</td>", html_escape(cell)));
+        }
+        h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table></div>\n<ul>\n");
     for note in notes {
