@@ -395,3 +395,50 @@ fn row_order_changes_no_figure_and_no_finding() {
     );
     assert_eq!(sorted, rates(&with_files(ADMISSIONS, PLACEMENTS)));
 }
+
+#[test]
+fn rows_set_aside_leave_the_figures_of_the_clean_extract() {
+    // An invalid admission first (29 days in February 2023 only), with an out-of-area placement
+    // that is therefore rejected too: with --skip-invalid, every figure is that of the clean
+    // extract.
+    let insert_first = |text: &str, row: &str| {
+        let (header, rest) = text.split_once('\n').unwrap();
+        format!("{header}\n{row}\n{rest}")
+    };
+    let admissions = insert_first(ADMISSIONS, "A0,PT0,AAA,adult_acute,2023-02-29,,RAA01");
+    let placements = insert_first(PLACEMENTS, "P0,A0,2024-02-01,,NPX01,Y,10,30,500");
+    let figures = |w: &Workdir, command: &str| {
+        let mut args = vec![
+            command,
+            "--extract-date",
+            "2024-04-30",
+            "--format",
+            "json",
+            "--quiet",
+            "--skip-invalid",
+            "rejects.csv",
+        ];
+        args.extend(FILES);
+        w.json(&args)["rows"].clone()
+    };
+    let (clean, with_invalid) = (
+        with_files(ADMISSIONS, PLACEMENTS),
+        with_files(&admissions, &placements),
+    );
+    for command in ["rates", "los"] {
+        assert_eq!(
+            figures(&with_invalid, command),
+            figures(&clean, command),
+            "{command}"
+        );
+        let rejects = with_invalid.read("rejects.csv");
+        assert!(rejects.contains("a.csv,2,invalid_date"), "{rejects}");
+        // los reads no placements, so sets none aside.
+        let placement_set_aside = rejects.contains("p.csv,2,rejected_admission");
+        assert_eq!(
+            placement_set_aside,
+            command == "rates",
+            "{command}: {rejects}"
+        );
+    }
+}
