@@ -16,7 +16,7 @@ use polars::prelude::*;
 use crate::extract::{ExtractKind, InputPaths};
 use crate::periods::{date_of, day_of, Day};
 use crate::rows::{
-    is_day, iso, read_csv, read_parquet, AdmissionRows, Lines, PlacementRows, Rows, NO_DAY,
+    is_day, iso, read_csv, read_parquet, AdmissionRows, ColumnWise, Lines, PlacementRows, NO_DAY,
 };
 
 /// The rule a finding breaks; its snake_case name is part of the JSON output.
@@ -179,7 +179,7 @@ impl Sources {
 }
 
 /// Reads every file of one extract, parsing and checking each row.
-fn read_extract<R: Rows>(
+fn read_extract<R: ColumnWise>(
     paths: &[PathBuf],
     kind: ExtractKind,
     sources: &mut Sources,
@@ -412,11 +412,15 @@ fn rules_of_identifiers_and_spells(
     // sorted by identifier (the usual case) need no index: sorted identifiers that always
     // increase hold no duplicate, and placements sorted by admission find their spell by a
     // merge. Otherwise hash maps; the placement ids are looked at on another thread.
-    let (admissions_sorted, placements_sorted, references_sorted) = (
-        increasing(&adm.id, adm.admitted.len(), true),
-        increasing(&plc.id, plc.start.len(), true),
-        increasing(&plc.admission_id, plc.start.len(), false),
-    );
+    let (admissions_sorted, placements_sorted, references_sorted) = std::thread::scope(|scope| {
+        let placements = scope.spawn(|| increasing(&plc.id, plc.start.len(), true));
+        let references = scope.spawn(|| increasing(&plc.admission_id, plc.start.len(), false));
+        (
+            increasing(&adm.id, adm.admitted.len(), true),
+            placements.join().expect("placement ids"),
+            references.join().expect("admission ids of placements"),
+        )
+    });
     let merge = admissions_sorted && references_sorted;
     let mut admission_index: PlHashMap<&str, u32> = PlHashMap::default();
     std::thread::scope(|scope| {

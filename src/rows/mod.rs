@@ -5,8 +5,8 @@
 //! line is a record and each comma separates two fields, so blocks are parsed on every core at
 //! once; from the first block holding a quote to the end of the file the `csv` crate reads the
 //! records one after the other (a quoted field may hold commas and line breaks). A Parquet file
-//! is read by Polars with every column as text and parsed the same way. Only the blocks being
-//! parsed are held as text: the rows are kept as day numbers, flags and dictionary codes, and
+//! is decoded by Polars a million rows at a time and checked column by column ([`parquet`]).
+//! Only the blocks being parsed are held as text: the rows are kept as day numbers, flags and dictionary codes, and
 //! identifiers (needed only for the rules across rows) as one text buffer per column.
 //!
 //! Line numbers are those of the file (the header is line 1), counting blank lines and line
@@ -28,6 +28,9 @@ use polars::prelude::{PlHashMap, PlHashSet};
 use crate::extract::ExtractKind;
 use crate::periods::Day;
 use crate::validate::{Finding, Rule, REASON_CODES};
+
+mod parquet;
+pub use parquet::{read_parquet, ColumnWise};
 
 /// An empty date cell.
 pub const NO_DAY: Day = Day::MIN;
@@ -1230,137 +1233,6 @@ impl<R: Read> Read for LineEnds<R> {
     }
 }
 
-/// A Parquet column as read: text, or typed where the extract expects dates, numbers or flags.
-enum TypedColumn {
-    Text(polars::prelude::StringChunked),
-    Day(polars::prelude::Int32Chunked),
-    Number(polars::prelude::Float64Chunked),
-    Flag(polars::prelude::BooleanChunked),
-}
-
-impl TypedColumn {
-    fn of(column: &polars::prelude::Column) -> polars::prelude::PolarsResult<TypedColumn> {
-        use polars::prelude::DataType;
-        Ok(match column.dtype() {
-            DataType::Date => TypedColumn::Day(column.cast(&DataType::Int32)?.i32()?.clone()),
-            DataType::Float64 => TypedColumn::Number(column.f64()?.clone()),
-            DataType::Boolean => TypedColumn::Flag(column.bool()?.clone()),
-            _ => TypedColumn::Text(column.str()?.clone()),
-        })
-    }
-
-    fn slice(&self, from: usize, len: usize) -> TypedColumn {
-        let from = from as i64;
-        match self {
-            TypedColumn::Text(c) => TypedColumn::Text(c.slice(from, len)),
-            TypedColumn::Day(c) => TypedColumn::Day(c.slice(from, len)),
-            TypedColumn::Number(c) => TypedColumn::Number(c.slice(from, len)),
-            TypedColumn::Flag(c) => TypedColumn::Flag(c.slice(from, len)),
-        }
-    }
-
-    /// The cells one by one; a null is an empty text cell.
-    fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
-        let empty = Cell::Text("");
-        match self {
-            TypedColumn::Text(c) => Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Text))),
-            TypedColumn::Day(c) => Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Day))),
-            TypedColumn::Number(c) => {
-                Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Number)))
-            }
-            TypedColumn::Flag(c) => Box::new(c.iter().map(move |v| v.map_or(empty, Cell::Flag))),
-        }
-    }
-}
-
-/// Rows of a Parquet file read into Polars at once.
-const PARQUET_ROWS_AT_A_TIME: usize = 1 << 20;
-
-/// Reads one Parquet file into rows.
-pub fn read_parquet<R: Rows>(
-    path: &Path,
-    file: usize,
-    kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
-) -> Result<(R, Vec<Finding>)> {
-    read_parquet_in_chunks(
-        path,
-        file,
-        kind,
-        known_collaboratives,
-        forced,
-        PARQUET_ROWS_AT_A_TIME,
-    )
-}
-
-fn read_parquet_in_chunks<R: Rows>(
-    path: &Path,
-    file: usize,
-    kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
-    rows_at_a_time: usize,
-) -> Result<(R, Vec<Finding>)> {
-    let raw = crate::extract::read_parquet_columns(path, kind)?;
-    let names: Vec<&str> = raw.names.iter().map(String::as_str).collect();
-    let header = read_header(&raw.path, kind, &names)?;
-    let ctx = FileContext {
-        file,
-        path: &raw.path,
-        columns: header.columns.clone(),
-        unusable: !header.missing.is_empty(),
-        forced,
-        known_collaboratives,
-    };
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut rows = R::with_capacity(raw.rows);
-    // A million rows at a time: only that much of the file is held as Polars columns.
-    for offset in (0..raw.rows).step_by(rows_at_a_time) {
-        let frame = raw.rows(offset, rows_at_a_time)?;
-        let height = frame.height();
-        let per = height.div_ceil(workers).max(1);
-        let columns: Vec<TypedColumn> = frame
-            .columns()
-            .iter()
-            .map(TypedColumn::of)
-            .collect::<polars::prelude::PolarsResult<_>>()?;
-        let blocks: Vec<R> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..height)
-                .step_by(per)
-                .map(|from| {
-                    let (ctx, columns) = (&ctx, &columns);
-                    scope.spawn(move || {
-                        let len = per.min(height - from);
-                        let slices: Vec<TypedColumn> =
-                            columns.iter().map(|c| c.slice(from, len)).collect();
-                        let mut iters: Vec<_> = slices.iter().map(TypedColumn::cells).collect();
-                        let mut rows = R::with_capacity(len);
-                        let mut fields: Vec<Cell> = Vec::with_capacity(iters.len());
-                        for row in from..from + len {
-                            fields.clear();
-                            fields.extend(
-                                iters.iter_mut().map(|i| i.next().unwrap_or(Cell::Text(""))),
-                            );
-                            // Rows of a Parquet file count from 1.
-                            rows.parse(ctx, (offset + row) as u32 + 1, &fields);
-                        }
-                        rows
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("parsing thread"))
-                .collect()
-        });
-        for block in blocks {
-            rows.append(block)?;
-        }
-    }
-    Ok((rows, header.missing))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1528,103 +1400,6 @@ mod tests {
         let rows = read(&file, 40).unwrap();
         assert_eq!(rows.len(), 120, "a short row has its last cells empty");
         assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
-    }
-
-    #[test]
-    fn parquet_dates_numbers_and_flags_are_read_as_typed() {
-        use polars::prelude::*;
-        let day = |text: &str| day_of(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap());
-        let dates = |name: &str, days: &[Option<Day>]| {
-            Column::new(name.into(), days)
-                .cast(&DataType::Date)
-                .unwrap()
-        };
-        let mut frame = DataFrame::new(
-            3,
-            vec![
-                Column::new("placement_id".into(), [101i64, 102, 103]),
-                Column::new("Admission_ID".into(), ["A1", "A1", "A2"]),
-                dates(
-                    "start_date",
-                    &[
-                        Some(day("2024-02-29")),
-                        Some(day("2024-03-02")),
-                        Some(day("2024-03-01")),
-                    ],
-                ),
-                dates("end_date", &[Some(day("2024-03-02")), None, None]),
-                Column::new("provider_code".into(), ["NPX01", "RAA01", "NPX02"]),
-                Column::new("out_of_area".into(), [true, false, true]),
-                Column::new("oap_reason".into(), [Some("10"), None, Some("99")]),
-                Column::new("distance_km".into(), [Some(30.5), None, Some(-2.0)]),
-                Column::new("daily_cost".into(), [Some(650i64), None, None]),
-            ],
-        )
-        .unwrap();
-        let file = tempfile::Builder::new()
-            .suffix(".parquet")
-            .tempfile()
-            .unwrap();
-        ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
-            .finish(&mut frame)
-            .unwrap();
-        let (rows, missing) = read_parquet::<PlacementRows>(
-            file.path(),
-            0,
-            ExtractKind::Placements,
-            None,
-            [None, None],
-        )
-        .unwrap();
-        assert!(missing.is_empty());
-        // Read two rows at a time: the same rows, the same row numbers.
-        let (in_chunks, _) = read_parquet_in_chunks::<PlacementRows>(
-            file.path(),
-            0,
-            ExtractKind::Placements,
-            None,
-            [None, None],
-            2,
-        )
-        .unwrap();
-        assert_eq!(in_chunks.start, rows.start);
-        assert_eq!(in_chunks.oap_row, rows.oap_row);
-        assert_eq!(
-            problem_lines_of(&in_chunks.common),
-            problem_lines_of(&rows.common)
-        );
-        assert_eq!(rows.len(), 3);
-        assert_eq!(
-            rows.id.get(0),
-            Some("101"),
-            "a whole-number id is read as text"
-        );
-        assert_eq!(
-            rows.start,
-            [day("2024-02-29"), day("2024-03-02"), day("2024-03-01")]
-        );
-        assert_eq!(rows.end, [day("2024-03-02"), NO_DAY, NO_DAY]);
-        assert_eq!(rows.oap_row, [0, 2], "flags read as booleans");
-        assert_eq!(rows.distance, [Some(30.5), Some(-2.0)]);
-        assert_eq!(
-            rows.cost,
-            [Some(650.0), None],
-            "whole-number costs read as numbers"
-        );
-        assert_eq!(
-            problem_lines_of(&rows.common),
-            vec![(3, Rule::NegativeNumber)]
-        );
-        let finding = &rows.common.findings[0].1;
-        assert_eq!(finding.message, "distance_km -2 is negative");
-    }
-
-    fn problem_lines_of(common: &Common) -> Vec<(usize, Rule)> {
-        common
-            .findings
-            .iter()
-            .map(|(_, f)| (f.line, f.rule))
-            .collect()
     }
 
     #[test]
