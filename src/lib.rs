@@ -12,6 +12,7 @@ pub mod extract;
 pub mod generate;
 pub mod load;
 pub mod los;
+pub mod memory;
 pub mod periods;
 pub mod rates;
 pub mod reference;

@@ -1,6 +1,7 @@
 use clap::Parser;
 
 fn main() {
+    oapstat::memory::one_arena();
     let cli = oapstat::cli::Cli::parse();
     let code = match oapstat::run(cli) {
         Ok(code) => code,
