@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::{
-    col, len, DataFrame, DataType, IdxSize, LazyFrame, PlRefPath, ScanArgsParquet,
+    col, DataFrame, DataType, IdxSize, LazyFrame, ParquetReader, PlRefPath, PolarsError,
+    ScanArgsParquet, SerReader,
 };
 
 /// Which extract a file belongs to.
@@ -143,11 +144,37 @@ pub struct RawFile {
     pub names: Vec<String>,
     /// Rows in the file.
     pub rows: usize,
+    /// Rows of each row group, in order.
+    pub row_groups: Vec<usize>,
     /// The columns, cast as said above, not yet read.
     plan: LazyFrame,
 }
 
 impl RawFile {
+    /// The rows to read at a time, as (offset, length): whole row groups (Polars decodes a
+    /// row group whole even for a slice of it), together up to `most` rows; a row group of
+    /// more rows than that is read in slices of `most`.
+    pub fn chunks(&self, most: usize) -> Vec<(usize, usize)> {
+        let most = most.max(1);
+        let mut chunks: Vec<(usize, usize)> = Vec::new();
+        let mut offset = 0;
+        for &rows in &self.row_groups {
+            match chunks.last_mut() {
+                Some((start, len)) if *start + *len == offset && *len + rows <= most => {
+                    *len += rows
+                }
+                _ if rows <= most => chunks.push((offset, rows)),
+                _ => chunks.extend(
+                    (0..rows)
+                        .step_by(most)
+                        .map(|from| (offset + from, most.min(rows - from))),
+                ),
+            }
+            offset += rows;
+        }
+        chunks
+    }
+
     /// Rows `offset..offset + len` of the file (only the row groups holding them are read).
     pub fn rows(&self, offset: usize, len: usize) -> Result<DataFrame> {
         self.plan
@@ -205,17 +232,19 @@ pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
             }
         })
         .collect();
-    let rows = lazy
-        .clone()
-        .select([len()])
-        .collect()
-        .ok()
-        .and_then(|f| f.column("len").ok()?.idx().ok()?.get(0))
-        .with_context(|| format!("{shown}: cannot count the rows"))? as usize;
+    let row_groups: Vec<usize> = std::fs::File::open(path)
+        .map_err(PolarsError::from)
+        .and_then(|file| {
+            let mut reader = ParquetReader::new(file);
+            let metadata = reader.get_metadata()?;
+            Ok(metadata.row_groups.iter().map(|g| g.num_rows()).collect())
+        })
+        .with_context(|| format!("{shown}: cannot read the row groups"))?;
     Ok(RawFile {
         path: shown,
         names: schema.iter_names().map(|n| n.to_string()).collect(),
-        rows,
+        rows: row_groups.iter().sum(),
+        row_groups,
         plan: lazy.select(columns),
     })
 }

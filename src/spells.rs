@@ -3,9 +3,9 @@
 //! their results are laid on.
 
 use polars::prelude::*;
+use polars_arrow::array::{Array, PrimitiveArray};
 
 use crate::periods::{Day, Period};
-use crate::rows::NO_DAY;
 
 /// A date column as day numbers (days since 1970-01-01).
 pub fn day(name: &str) -> Expr {
@@ -139,10 +139,19 @@ pub fn map_groups<T: Send>(
     let mut groups: u64 = 1;
     for key in keys {
         let column = frame.column(key)?;
-        let (codes, distinct) = if column.dtype() == &DataType::UInt32 {
+        let mut combine = |distinct: usize, codes: &mut dyn Iterator<Item = u32>| {
+            let distinct = distinct.max(1) as u64;
+            groups *= distinct;
+            polars_ensure!(groups <= u32::MAX as u64, ComputeError: "too many combinations of {keys:?}");
+            for (group, code) in group_of.iter_mut().zip(codes) {
+                *group = *group * distinct as u32 + code;
+            }
+            Ok(())
+        };
+        if column.dtype() == &DataType::UInt32 {
             // Already coded (collaborative, service line: see `validate::Checked`).
-            let codes: Vec<u32> = column.u32()?.iter().map(|c| c.unwrap_or(0)).collect();
-            (codes, names.len())
+            let codes = column.u32()?;
+            combine(names.len(), &mut codes.iter().map(|c| c.unwrap_or(0)))?;
         } else {
             let mut dictionary: PlHashMap<Option<&str>, u32> = PlHashMap::new();
             let mut codes = Vec::with_capacity(height);
@@ -150,13 +159,7 @@ pub fn map_groups<T: Send>(
                 let next = dictionary.len() as u32;
                 codes.push(*dictionary.entry(value).or_insert(next));
             }
-            (codes, dictionary.len())
-        };
-        let distinct = distinct.max(1) as u64;
-        groups *= distinct;
-        polars_ensure!(groups <= u32::MAX as u64, ComputeError: "too many combinations of {keys:?}");
-        for (group, code) in group_of.iter_mut().zip(codes) {
-            *group = *group * distinct as u32 + code;
+            combine(dictionary.len(), &mut codes.into_iter())?;
         }
     }
     // Rows in group order (a counting sort, stable), and the groups in order of first row.
@@ -237,38 +240,40 @@ pub fn decode(column: &Column, names: &[String]) -> PolarsResult<Column> {
 }
 
 /// Day numbers of the columns `start` and `end` (dates or day numbers; the end null while
-/// ongoing).
+/// ongoing), read in place.
 pub fn stays(frame: &DataFrame, start: &str, end: &str) -> PolarsResult<Stays> {
-    let days = |name: &str| -> PolarsResult<Int32Chunked> {
+    let days = |name: &str| -> PolarsResult<PrimitiveArray<i32>> {
         let column = frame.column(name)?;
-        Ok(match column.dtype() {
+        let days = match column.dtype() {
             // A date is its day number: read without a copy.
-            DataType::Date => column.date()?.physical().clone(),
-            _ => column.i32()?.clone(),
-        })
+            DataType::Date => column.date()?.physical().rechunk(),
+            _ => column.i32()?.rechunk(),
+        };
+        let array = days
+            .downcast_iter()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| PrimitiveArray::new_empty(ArrowDataType::Int32));
+        Ok(array)
     };
     let (starts, ends) = (days(start)?, days(end)?);
     polars_ensure!(starts.null_count() == 0, ComputeError: "a stay without a start");
-    Ok(Stays {
-        starts: starts.into_no_null_iter().collect(),
-        ends: ends.iter().map(|e| e.unwrap_or(NO_DAY)).collect(),
-    })
+    Ok(Stays { starts, ends })
 }
 
-/// The first and last day of stays, row by row (4 bytes each; an ongoing stay has no end).
+/// The first and last day of stays, row by row (an ongoing stay has no end).
 pub struct Stays {
-    starts: Vec<Day>,
-    ends: Vec<Day>,
+    starts: PrimitiveArray<i32>,
+    ends: PrimitiveArray<i32>,
 }
 
 impl Stays {
     pub fn start(&self, row: usize) -> Day {
-        self.starts[row]
+        self.starts.value(row)
     }
 
     pub fn end(&self, row: usize) -> Option<Day> {
-        let end = self.ends[row];
-        (end != NO_DAY).then_some(end)
+        self.ends.is_valid(row).then(|| self.ends.value(row))
     }
 }
 

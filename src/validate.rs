@@ -16,7 +16,8 @@ use polars::prelude::*;
 use crate::extract::{ExtractKind, InputPaths};
 use crate::periods::{date_of, day_of, Day};
 use crate::rows::{
-    is_day, iso, read_csv, read_parquet, AdmissionRows, ColumnWise, Lines, PlacementRows, NO_DAY,
+    is_day, iso, read_csv, read_parquet, AdmissionRows, ColumnWise, Lines, PlacementRows, Reading,
+    NO_DAY,
 };
 
 /// The rule a finding breaks; its snake_case name is part of the JSON output.
@@ -184,6 +185,7 @@ fn read_extract<R: ColumnWise>(
     kind: ExtractKind,
     sources: &mut Sources,
     known: Option<&PlHashSet<String>>,
+    keep_admission_ids: bool,
 ) -> Result<R> {
     let mut all = R::default();
     let date_columns = match kind {
@@ -197,10 +199,16 @@ fn read_extract<R: ColumnWise>(
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
         let read = |forced| {
+            let reading = Reading {
+                known_collaboratives: known,
+                forced,
+                keep_admission_ids,
+            };
             if is_parquet {
-                read_parquet::<R>(path, file, kind, known, forced)
+                let _reuse = crate::memory::ReuseFreed::new();
+                read_parquet::<R>(path, file, kind, reading)
             } else {
-                read_csv::<R>(path, file, kind, known, forced)
+                read_csv::<R>(path, file, kind, reading)
             }
         };
         let (mut rows, missing) = read([None, None])?;
@@ -243,18 +251,32 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         first_placement_file: paths.admissions.len(),
         findings: Vec::new(),
     };
-    let mut adm: AdmissionRows = read_extract(
-        &paths.admissions,
-        ExtractKind::Admissions,
-        &mut sources,
-        known.as_ref(),
-    )?;
+    // Admission ids are kept to join the placements; with no placements, only for duplicates,
+    // which ids that always increase cannot hold (the usual case), so only their order is kept.
+    let placements_read = !paths.placements.is_empty();
+    let read_admissions = |sources: &mut Sources, keep_ids| {
+        read_extract::<AdmissionRows>(
+            &paths.admissions,
+            ExtractKind::Admissions,
+            sources,
+            known.as_ref(),
+            keep_ids,
+        )
+    };
+    let mut adm = read_admissions(&mut sources, placements_read)?;
+    if !placements_read && !adm.id_order.increasing {
+        // Ids out of order: read again, keeping them to look for duplicates.
+        sources.files.clear();
+        sources.findings.clear();
+        adm = read_admissions(&mut sources, true)?;
+    }
     crate::timing("admissions read");
     let mut plc: PlacementRows = read_extract(
         &paths.placements,
         ExtractKind::Placements,
         &mut sources,
         known.as_ref(),
+        true,
     )?;
     crate::timing("placements read");
 
@@ -287,19 +309,20 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         .collect();
     crate::timing("check: rules across rows");
     // The frames, each row set freed as soon as it is no longer needed.
-    let position = positions(&adm.common.bad);
-    let oaps = oaps_frame(&plc, &adm, &spell_of, &position)?;
+    // Each admission's place among the valid ones; none needed when every one is valid.
+    let position = adm
+        .common
+        .bad
+        .contains(&true)
+        .then(|| positions(&adm.common.bad));
+    let oaps = oaps_frame(&plc, &adm, &spell_of, position.as_deref())?;
     drop((plc, spell_of));
     adm.common.line = Lines::default();
     crate::timing("check: oaps frame");
     let names = std::mem::take(&mut adm.dictionary.values);
-    let admissions = if position
-        .last()
-        .is_none_or(|&p| p as usize + 1 == position.len())
-    {
-        every_admission_frame(adm)?
-    } else {
-        admissions_frame(&adm, &position)?
+    let admissions = match position {
+        None => every_admission_frame(adm)?,
+        Some(position) => admissions_frame(&adm, &position)?,
     };
 
     crate::timing("rows checked and frames built");
@@ -416,7 +439,9 @@ fn rules_of_identifiers_and_spells(
         let placements = scope.spawn(|| increasing(&plc.id, plc.start.len(), true));
         let references = scope.spawn(|| increasing(&plc.admission_id, plc.start.len(), false));
         (
-            increasing(&adm.id, adm.admitted.len(), true),
+            // Ids not kept: they always increase (see `check`).
+            adm.id.is_empty() && adm.id_order.increasing
+                || increasing(&adm.id, adm.admitted.len(), true),
             placements.join().expect("placement ids"),
             references.join().expect("admission ids of placements"),
         )
@@ -708,10 +733,14 @@ fn positions(bad: &[bool]) -> Vec<u32> {
 }
 
 /// The frame of the admissions when every one is valid: the row columns become the frame's
-/// without a copy.
+/// without a copy (an open spell's discharge day is masked as null).
 fn every_admission_frame(adm: AdmissionRows) -> PolarsResult<DataFrame> {
     let rows = adm.admitted.len();
-    let discharged = date_column("discharge_date", adm.discharged.iter().copied())?;
+    let open: polars_arrow::bitmap::Bitmap = adm.discharged.iter().map(|&d| is_day(d)).collect();
+    let discharged =
+        Int32Chunked::from_vec_validity("discharge_date".into(), adm.discharged, Some(open))
+            .into_date()
+            .into_column();
     let columns = vec![
         Column::new("spell_id".into(), (0..rows as u32).collect::<Vec<u32>>()),
         UInt32Chunked::from_vec("collaborative".into(), adm.collaborative).into_column(),
@@ -760,7 +789,7 @@ fn oaps_frame(
     plc: &PlacementRows,
     adm: &AdmissionRows,
     spell_of: &[u32],
-    position: &[u32],
+    position: Option<&[u32]>,
 ) -> PolarsResult<DataFrame> {
     // (index among the out-of-area rows, placement row, admission row)
     let valid: Vec<(usize, usize, usize)> = plc
@@ -783,7 +812,7 @@ fn oaps_frame(
             "spell_id".into(),
             valid
                 .iter()
-                .map(|&(_, _, a)| position[a])
+                .map(|&(_, _, a)| position.map_or(a as u32, |p| p[a]))
                 .collect::<Vec<u32>>(),
         ),
         spell_codes("collaborative", &adm.collaborative),

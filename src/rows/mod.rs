@@ -157,6 +157,11 @@ impl Texts {
         self.ends.is_empty()
     }
 
+    /// Whether no text is held (none was pushed).
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
     /// Starts storing where each text ends.
     fn store_ends(&mut self) {
         if self.fixed() {
@@ -246,9 +251,19 @@ pub struct FileContext<'a> {
     pub columns: Vec<Option<usize>>,
     /// True when a required column is missing: rows are counted, all invalid, not parsed.
     pub unusable: bool,
+    pub reading: Reading<'a>,
+}
+
+/// What the rules of a row need beyond the file itself, and what of it is kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reading<'a> {
+    /// The collaboratives of the reference, when one is given.
+    pub known_collaboratives: Option<&'a PlHashSet<String>>,
     /// Date formats fixed for the file (second pass over a file mixing formats in a column).
     pub forced: [Option<DateFormat>; 2],
-    pub known_collaboratives: Option<&'a PlHashSet<String>>,
+    /// Whether each admission's identifier is kept (to find its placements, or its duplicates);
+    /// when not, only whether the identifiers always increase is kept ([`IdOrder`]).
+    pub keep_admission_ids: bool,
 }
 
 /// One cell of a record: text (CSV, and the text columns of Parquet), or a value a Parquet
@@ -382,6 +397,13 @@ pub struct Common {
 }
 
 impl Common {
+    fn with_capacity(rows: usize) -> Common {
+        Common {
+            bad: Vec::with_capacity(rows),
+            ..Default::default()
+        }
+    }
+
     fn flag(
         &mut self,
         ctx: &FileContext,
@@ -442,7 +464,7 @@ impl Common {
                 return BAD_DAY;
             }
         };
-        let format = match ctx.forced[slot] {
+        let format = match ctx.reading.forced[slot] {
             Some(format) => Some(format),
             None => {
                 let detected = DateFormat::detect(text);
@@ -545,11 +567,58 @@ impl Common {
     }
 }
 
+/// Whether identifiers always increase from row to row (empty cells aside), kept instead of the
+/// identifiers themselves when only that is needed: identifiers that always increase hold no
+/// duplicate.
+#[derive(Debug)]
+pub struct IdOrder {
+    pub increasing: bool,
+    first: Option<String>,
+    last: String,
+}
+
+impl Default for IdOrder {
+    fn default() -> Self {
+        IdOrder {
+            increasing: true,
+            first: None,
+            last: String::new(),
+        }
+    }
+}
+
+impl IdOrder {
+    fn see(&mut self, id: &str) {
+        if self.first.is_none() {
+            self.first = Some(id.to_string());
+        } else if id <= self.last.as_str() {
+            self.increasing = false;
+        }
+        self.last.clear();
+        self.last.push_str(id);
+    }
+
+    /// The order of these rows followed by `later`.
+    fn append(&mut self, later: IdOrder) {
+        let Some(first) = later.first else { return };
+        if self.first.is_none() {
+            self.first = Some(first);
+        } else if first <= self.last {
+            self.increasing = false;
+        }
+        self.increasing &= later.increasing;
+        self.last = later.last;
+    }
+}
+
 /// Rows of an admissions extract.
 #[derive(Debug, Default)]
 pub struct AdmissionRows {
     pub common: Common,
+    /// Identifiers, when [`Reading::keep_admission_ids`]; otherwise empty, and `id_order` says
+    /// whether they always increase.
     pub id: Texts,
+    pub id_order: IdOrder,
     pub collaborative: Vec<u32>,
     pub service_line: Vec<u32>,
     pub admitted: Vec<Day>,
@@ -593,7 +662,18 @@ pub trait Rows: Default + Send {
         self.len() == 0
     }
     /// A row of a file that lacks a required column: counted, invalid, not parsed.
-    fn push_unusable(&mut self, line: u32);
+    fn push_unusable(&mut self, ctx: &FileContext, line: u32);
+}
+
+impl AdmissionRows {
+    /// Keeps an admission's identifier, or only its place in their order.
+    fn push_id(&mut self, ctx: &FileContext, id: Option<&str>) {
+        if ctx.reading.keep_admission_ids {
+            self.id.push(id.unwrap_or_default());
+        } else if let Some(id) = id {
+            self.id_order.see(id);
+        }
+    }
 }
 
 impl Rows for AdmissionRows {
@@ -604,6 +684,7 @@ impl Rows for AdmissionRows {
             service_line: Vec::with_capacity(rows),
             admitted: Vec::with_capacity(rows),
             discharged: Vec::with_capacity(rows),
+            common: Common::with_capacity(rows),
             ..Default::default()
         }
     }
@@ -616,7 +697,7 @@ impl Rows for AdmissionRows {
 
     fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]) {
         if ctx.unusable {
-            return self.push_unusable(line);
+            return self.push_unusable(ctx, line);
         }
         let c = &mut self.common;
         c.start_row(line);
@@ -640,7 +721,7 @@ impl Rows for AdmissionRows {
                 format!("discharge_date {d} is before admission_date {a}"),
             );
         }
-        if let (Some(known), Some(code)) = (ctx.known_collaboratives, collaborative) {
+        if let (Some(known), Some(code)) = (ctx.reading.known_collaboratives, collaborative) {
             if !known.contains(code) {
                 c.flag(
                     ctx,
@@ -651,7 +732,7 @@ impl Rows for AdmissionRows {
                 );
             }
         }
-        self.id.push(id.unwrap_or_default());
+        self.push_id(ctx, id);
         self.collaborative
             .push(self.dictionary.code(collaborative.unwrap_or_default()));
         self.service_line
@@ -660,11 +741,11 @@ impl Rows for AdmissionRows {
         self.discharged.push(discharged);
     }
 
-    fn push_unusable(&mut self, line: u32) {
+    fn push_unusable(&mut self, ctx: &FileContext, line: u32) {
         self.common.start_row(line);
         let last = self.common.bad.len() - 1;
         self.common.bad[last] = true;
-        self.id.push("");
+        self.push_id(ctx, None);
         let blank = self.dictionary.code("");
         self.collaborative.push(blank);
         self.service_line.push(blank);
@@ -676,6 +757,7 @@ impl Rows for AdmissionRows {
         let map = self.dictionary.absorb(&other.dictionary);
         self.common.append(other.common);
         self.id.append(other.id)?;
+        self.id_order.append(other.id_order);
         self.collaborative
             .extend(other.collaborative.iter().map(|&c| map[c as usize]));
         self.service_line
@@ -693,6 +775,14 @@ impl Rows for PlacementRows {
             admission_id: Texts::with_capacity(rows * 10),
             start: Vec::with_capacity(rows),
             end: Vec::with_capacity(rows),
+            common: Common::with_capacity(rows),
+            // Room for every row to be out of area: pages never written take no memory, and the
+            // columns are never copied to grow.
+            oap_row: Vec::with_capacity(rows),
+            provider: Vec::with_capacity(rows),
+            reason: Vec::with_capacity(rows),
+            distance: Vec::with_capacity(rows),
+            cost: Vec::with_capacity(rows),
             ..Default::default()
         }
     }
@@ -705,7 +795,7 @@ impl Rows for PlacementRows {
 
     fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]) {
         if ctx.unusable {
-            return self.push_unusable(line);
+            return self.push_unusable(ctx, line);
         }
         let c = &mut self.common;
         c.start_row(line);
@@ -788,7 +878,7 @@ impl Rows for PlacementRows {
         }
     }
 
-    fn push_unusable(&mut self, line: u32) {
+    fn push_unusable(&mut self, _: &FileContext, line: u32) {
         self.common.start_row(line);
         let last = self.common.bad.len() - 1;
         self.common.bad[last] = true;
@@ -888,18 +978,16 @@ pub fn read_csv<R: Rows>(
     path: &Path,
     file: usize,
     kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
+    reading: Reading,
 ) -> Result<(R, Vec<Finding>)> {
-    read_csv_in_blocks(path, file, kind, known_collaboratives, forced, BLOCK_BYTES)
+    read_csv_in_blocks(path, file, kind, reading, BLOCK_BYTES)
 }
 
 fn read_csv_in_blocks<R: Rows>(
     path: &Path,
     file: usize,
     kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
+    reading: Reading,
     block_bytes: usize,
 ) -> Result<(R, Vec<Finding>)> {
     let expected = format!("a header line naming the {} columns", kind.name());
@@ -918,16 +1006,7 @@ fn read_csv_in_blocks<R: Rows>(
     if memchr::memchr(b'"', &first[..header_end]).is_some() {
         // A quoted header: the csv crate reads the whole file.
         let stream = std::io::Cursor::new(first).chain(reader);
-        return read_quoted(
-            stream,
-            None,
-            1,
-            &shown,
-            file,
-            kind,
-            known_collaboratives,
-            forced,
-        );
+        return read_quoted(stream, None, 1, &shown, file, kind, reading);
     }
     let header_text = std::str::from_utf8(&first[..header_end])
         .map_err(|_| anyhow::anyhow!("{shown}:1: is not valid UTF-8 text"))?;
@@ -941,8 +1020,7 @@ fn read_csv_in_blocks<R: Rows>(
         path: &shown,
         columns: header.columns.clone(),
         unusable: !header.missing.is_empty(),
-        forced,
-        known_collaboratives,
+        reading,
     };
     first.drain(..header_end);
     // Rows per block, to size the vectors: a first guess from the first block's lines.
@@ -988,17 +1066,8 @@ fn read_csv_in_blocks<R: Rows>(
                 let stream = std::io::Cursor::new(block).chain(&mut reader);
                 let columns = (header.columns.clone(), header.fields);
                 tail = Some(
-                    read_quoted(
-                        stream,
-                        Some(columns),
-                        line,
-                        &shown,
-                        file,
-                        kind,
-                        known_collaboratives,
-                        forced,
-                    )
-                    .map(|(rows, _)| rows),
+                    read_quoted(stream, Some(columns), line, &shown, file, kind, reading)
+                        .map(|(rows, _)| rows),
                 );
                 break;
             }
@@ -1129,8 +1198,7 @@ fn read_quoted<R: Rows>(
     shown: &str,
     file: usize,
     kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
+    reading: Reading,
 ) -> Result<(R, Vec<Finding>)> {
     // The csv crate's own line count leaves out blank lines: lines are counted here from the
     // line ends seen in the stream. A record's first line is found from where it ends.
@@ -1193,8 +1261,7 @@ fn read_quoted<R: Rows>(
         path: shown,
         unusable: !missing.is_empty(),
         columns,
-        forced,
-        known_collaboratives,
+        reading,
     };
     let mut rows = R::default();
     while let Some(at) = next(&mut record)? {
@@ -1236,6 +1303,13 @@ impl<R: Read> Read for LineEnds<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reading that keeps every identifier, as with placements.
+    const KEEP_IDS: Reading = Reading {
+        known_collaboratives: None,
+        forced: [None, None],
+        keep_admission_ids: true,
+    };
     use crate::periods::day_of;
     use chrono::{Datelike, NaiveDate};
 
@@ -1313,8 +1387,7 @@ mod tests {
             file.path(),
             0,
             ExtractKind::Admissions,
-            None,
-            [None, None],
+            KEEP_IDS,
             block_bytes,
         )
         .map(|(rows, _)| rows)
@@ -1400,6 +1473,37 @@ mod tests {
         let rows = read(&file, 40).unwrap();
         assert_eq!(rows.len(), 120, "a short row has its last cells empty");
         assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
+    }
+
+    #[test]
+    fn id_order_within_and_across_blocks() {
+        let order = |ids: &[&str]| {
+            let mut order = IdOrder::default();
+            ids.iter().for_each(|id| order.see(id));
+            order
+        };
+        assert!(order(&["A01", "A02", "A10"]).increasing);
+        assert!(!order(&["A1", "A2", "A10"]).increasing, "compared as text");
+        assert!(!order(&["A1", "A2", "A2"]).increasing, "a repeat");
+        assert!(!order(&["A2", "A1"]).increasing);
+        let joined = |a: &[&str], b: &[&str]| {
+            let mut first = order(a);
+            first.append(order(b));
+            first.increasing
+        };
+        assert!(joined(&["A1", "A2"], &["A3", "A4"]));
+        assert!(
+            !joined(&["A1", "A3"], &["A2", "A4"]),
+            "the second block starts too low"
+        );
+        assert!(!joined(&["A1", "A3"], &["A3"]), "a repeat across blocks");
+        assert!(joined(&[], &["A1", "A2"]) && joined(&["A1"], &[]));
+        assert!(!joined(&[], &["A2", "A1"]));
+        // Across three blocks, the middle one empty.
+        let mut all = order(&["A1", "A5"]);
+        all.append(order(&[]));
+        all.append(order(&["A4"]));
+        assert!(!all.increasing);
     }
 
     #[test]

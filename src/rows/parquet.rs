@@ -11,8 +11,7 @@ use polars::prelude::{ChunkedArray, DataType, PlHashSet, PolarsDataType, PolarsR
 use polars_arrow::array::{Array, BooleanArray, PrimitiveArray, Utf8ViewArray};
 
 use super::{
-    read_header, AdmissionRows, Cell, DateFormat, Dictionary, FileContext, PlacementRows, Rows,
-    NO_DAY,
+    read_header, AdmissionRows, Cell, Dictionary, FileContext, PlacementRows, Reading, Rows, NO_DAY,
 };
 use crate::extract::ExtractKind;
 use crate::periods::Day;
@@ -275,7 +274,7 @@ impl ColumnWise for AdmissionRows {
         };
         require_order(admitted, discharged, &mut plain);
         let collaboratives = codes(collaborative, &mut self.dictionary, &plain);
-        if let Some(known) = ctx.known_collaboratives {
+        if let Some(known) = ctx.reading.known_collaboratives {
             let unknown = unknown_codes(&self.dictionary, known);
             for (row, &code) in collaboratives.iter().enumerate() {
                 if plain[row] && unknown[code as usize] {
@@ -291,7 +290,7 @@ impl ColumnWise for AdmissionRows {
                 continue;
             }
             self.common.start_row(line);
-            self.id.push(id.value(row));
+            self.push_id(ctx, Some(id.value(row)));
             self.collaborative.push(collaboratives[row]);
             self.service_line.push(service_lines[row]);
             self.admitted.push(admitted.value(row));
@@ -397,10 +396,10 @@ impl ColumnWise for PlacementRows {
 /// A piece of a frame: its first row, and one array per column.
 type Piece = (usize, Vec<ColumnArray>);
 
-/// The columns of a frame as [`ColumnArray`]s, in pieces of at most `most` rows each. Polars'
-/// own chunks are kept (no copy) when every column has the same; otherwise the columns are first
-/// made one chunk each.
-fn pieces(frame: &polars::prelude::DataFrame, most: usize) -> PolarsResult<Vec<Piece>> {
+/// The rows of a frame as [`ColumnArray`]s in `parts` runs of (nearly) equal length, one per
+/// parsing thread; each run is the pieces of Polars' chunks it covers. Those chunks are kept (no
+/// copy) when every column has the same; otherwise the columns are first made one chunk each.
+fn runs(frame: &polars::prelude::DataFrame, parts: usize) -> PolarsResult<Vec<Vec<Piece>>> {
     let lengths = |c: &polars::prelude::Column| -> Vec<usize> {
         c.as_materialized_series().chunk_lengths().collect()
     };
@@ -421,18 +420,28 @@ fn pieces(frame: &polars::prelude::DataFrame, most: usize) -> PolarsResult<Vec<P
             _ => arrays(series.str()?, ColumnArray::Text),
         });
     }
-    let mut pieces = Vec::new();
-    let mut first_row = 0;
+    let height = frame.height();
+    let parts = parts.clamp(1, height.max(1));
+    let mut runs: Vec<Vec<Piece>> = vec![Vec::new(); parts];
+    let mut chunk_start = 0;
     for chunk in 0..chunks.first().map_or(0, Vec::len) {
-        let height = chunks[0][chunk].len();
-        for from in (0..height).step_by(most.max(1)) {
-            let len = most.min(height - from);
-            let columns = chunks.iter().map(|c| c[chunk].sliced(from, len)).collect();
-            pieces.push((first_row + from, columns));
+        let chunk_len = chunks[0][chunk].len();
+        let mut row = chunk_start;
+        while row < chunk_start + chunk_len {
+            // The run of this row ends where the next begins.
+            let part = row * parts / height;
+            let run_end = ((part + 1) * height).div_ceil(parts);
+            let end = run_end.min(chunk_start + chunk_len);
+            let columns = chunks
+                .iter()
+                .map(|c| c[chunk].sliced(row - chunk_start, end - row))
+                .collect();
+            runs[part].push((row, columns));
+            row = end;
         }
-        first_row += height;
+        chunk_start += chunk_len;
     }
-    Ok(pieces)
+    Ok(runs)
 }
 
 /// The arrays of a column's chunks.
@@ -448,26 +457,16 @@ pub fn read_parquet<R: ColumnWise>(
     path: &Path,
     file: usize,
     kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
+    reading: Reading,
 ) -> Result<(R, Vec<Finding>)> {
-    read_parquet_in_chunks(
-        path,
-        file,
-        kind,
-        known_collaboratives,
-        forced,
-        PARQUET_ROWS_AT_A_TIME,
-        true,
-    )
+    read_parquet_in_chunks(path, file, kind, reading, PARQUET_ROWS_AT_A_TIME, true)
 }
 
 fn read_parquet_in_chunks<R: ColumnWise>(
     path: &Path,
     file: usize,
     kind: ExtractKind,
-    known_collaboratives: Option<&PlHashSet<String>>,
-    forced: [Option<DateFormat>; 2],
+    reading: Reading,
     rows_at_a_time: usize,
     column_wise: bool,
 ) -> Result<(R, Vec<Finding>)> {
@@ -479,30 +478,31 @@ fn read_parquet_in_chunks<R: ColumnWise>(
         path: &raw.path,
         columns: header.columns.clone(),
         unusable: !header.missing.is_empty(),
-        forced,
-        known_collaboratives,
+        reading,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut rows = R::with_capacity(raw.rows);
     // A million rows at a time: only that much of the file is held as Polars columns.
-    for offset in (0..raw.rows).step_by(rows_at_a_time) {
-        let frame = raw.rows(offset, rows_at_a_time)?;
-        let pieces = pieces(&frame, frame.height().div_ceil(workers))?;
+    for (offset, len) in raw.chunks(rows_at_a_time) {
+        let frame = raw.rows(offset, len)?;
+        let runs = runs(&frame, workers)?;
         drop(frame);
         let blocks: Vec<R> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pieces
+            let handles: Vec<_> = runs
                 .iter()
-                .map(|(first_row, columns)| {
+                .map(|run| {
                     let ctx = &ctx;
-                    // Rows of a Parquet file count from 1.
-                    let first_line = (offset + first_row) as u32 + 1;
                     scope.spawn(move || {
-                        let height = columns.first().map_or(0, ColumnArray::len);
+                        let height = run.iter().map(|(_, c)| c[0].len()).sum();
                         let mut rows = R::with_capacity(height);
-                        if column_wise {
-                            rows.parse_columns(ctx, first_line, columns);
-                        } else {
-                            row_by_row(&mut rows, ctx, first_line, columns);
+                        for (first_row, columns) in run {
+                            // Rows of a Parquet file count from 1.
+                            let first_line = (offset + first_row) as u32 + 1;
+                            if column_wise {
+                                rows.parse_columns(ctx, first_line, columns);
+                            } else {
+                                row_by_row(&mut rows, ctx, first_line, columns);
+                            }
                         }
                         rows
                     })
@@ -524,6 +524,13 @@ fn read_parquet_in_chunks<R: ColumnWise>(
 mod tests {
     use super::super::Common;
     use super::*;
+
+    /// Reading that keeps every identifier, as with placements.
+    const KEEP_IDS: Reading = Reading {
+        known_collaboratives: None,
+        forced: [None, None],
+        keep_admission_ids: true,
+    };
     use crate::periods::day_of;
     use crate::validate::Rule;
     use chrono::NaiveDate;
@@ -574,22 +581,16 @@ mod tests {
         ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
             .finish(&mut frame)
             .unwrap();
-        let (rows, missing) = read_parquet::<PlacementRows>(
-            file.path(),
-            0,
-            ExtractKind::Placements,
-            None,
-            [None, None],
-        )
-        .unwrap();
+        let (rows, missing) =
+            read_parquet::<PlacementRows>(file.path(), 0, ExtractKind::Placements, KEEP_IDS)
+                .unwrap();
         assert!(missing.is_empty());
         // Read two rows at a time: the same rows, the same row numbers.
         let (in_chunks, _) = read_parquet_in_chunks::<PlacementRows>(
             file.path(),
             0,
             ExtractKind::Placements,
-            None,
-            [None, None],
+            KEEP_IDS,
             2,
             true,
         )
@@ -692,8 +693,10 @@ mod tests {
                 file.path(),
                 0,
                 kind,
-                known,
-                [None, None],
+                Reading {
+                    known_collaboratives: known,
+                    ..KEEP_IDS
+                },
                 rows_at_a_time,
                 column_wise,
             )

@@ -167,3 +167,50 @@ fn placements_are_read_only_for_the_oap_breakdown() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("missing required column"), "{stderr}");
 }
+
+#[test]
+fn duplicate_admission_ids_are_found_without_the_placements() {
+    // Without the placements, los keeps no admission id while the ids increase; a duplicate
+    // breaks that order, and the admissions are read again to name it.
+    let w = hand_built();
+    let duplicate = "A3,PT9,AAA,adult_acute,2024-03-01,2024-03-02,RAA01\n";
+    w.write(
+        "data/admissions.csv",
+        &format!("{}{duplicate}", super::fixtures::ADMISSIONS),
+    );
+    let args = ["los", "--data", "data", "--extract-date", "2024-04-30"];
+    let (code, _, stderr) = w.run(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("data/admissions.csv:10: admission_id A3 is a duplicate of line 4"),
+        "{stderr}"
+    );
+    // Set aside, the figures are those of the extract without it.
+    let (code, stdout, stderr) = w.run(
+        &[
+            &args[..],
+            &["--skip-invalid", "rejects.csv", "--format", "json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["rows"], los(&[])["rows"]);
+    assert!(w.read("rejects.csv").contains("duplicate_id"));
+
+    // Each file in order by itself, the second repeating an id of the first.
+    w.write("data/admissions.csv", super::fixtures::ADMISSIONS).write(
+        "data/admissions_z.csv",
+        &format!(
+            "admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code\n{duplicate}"
+        ),
+    );
+    let (code, _, stderr) = w.run(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "data/admissions_z.csv:2: admission_id A3 is a duplicate of data/admissions.csv:4"
+        ),
+        "{stderr}"
+    );
+}
