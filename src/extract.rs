@@ -150,29 +150,36 @@ pub struct RawFile {
     plan: LazyFrame,
 }
 
-impl RawFile {
-    /// The rows to read at a time, as (offset, length): whole row groups (Polars decodes a
-    /// row group whole even for a slice of it), together up to `most` rows; a row group of
-    /// more rows than that is read in slices of `most`.
-    pub fn chunks(&self, most: usize) -> Vec<(usize, usize)> {
-        let most = most.max(1);
-        let mut chunks: Vec<(usize, usize)> = Vec::new();
-        let mut offset = 0;
-        for &rows in &self.row_groups {
-            match chunks.last_mut() {
-                Some((start, len)) if *start + *len == offset && *len + rows <= most => {
-                    *len += rows
-                }
-                _ if rows <= most => chunks.push((offset, rows)),
-                _ => chunks.extend(
-                    (0..rows)
-                        .step_by(most)
-                        .map(|from| (offset + from, most.min(rows - from))),
-                ),
-            }
-            offset += rows;
+/// See [`RawFile::chunks`].
+fn chunks_of(row_groups: &[usize], most: usize) -> Vec<(usize, usize)> {
+    let most = most.max(1);
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for &rows in row_groups {
+        match chunks.last_mut() {
+            Some((start, len)) if *start + *len == offset && *len + rows <= most => *len += rows,
+            _ if rows <= SLICED_ABOVE => chunks.push((offset, rows)),
+            _ => chunks.extend(
+                (0..rows)
+                    .step_by(most)
+                    .map(|from| (offset + from, most.min(rows - from))),
+            ),
         }
-        chunks
+        offset += rows;
+    }
+    chunks
+}
+
+/// Row groups of more rows than this are read in slices (see [`RawFile::chunks`]).
+pub const SLICED_ABOVE: usize = 1 << 21;
+
+impl RawFile {
+    /// The rows to read at a time, as (offset, length): whole row groups, as many together as
+    /// make up to `most` rows (a larger one alone), since Polars decodes a row group whole even
+    /// for a slice of it; only a row group of more than [`SLICED_ABOVE`] rows is read in slices
+    /// of `most`.
+    pub fn chunks(&self, most: usize) -> Vec<(usize, usize)> {
+        chunks_of(&self.row_groups, most)
     }
 
     /// Rows `offset..offset + len` of the file (only the row groups holding them are read).
@@ -247,4 +254,29 @@ pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
         row_groups,
         plan: lazy.select(columns),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_whole_row_groups() {
+        // Small groups together up to the most; a larger one alone; a huge one in slices.
+        assert_eq!(
+            chunks_of(&[2, 2, 2, 5, 1, 1], 4),
+            [(0, 4), (4, 2), (6, 5), (11, 2)]
+        );
+        let huge = SLICED_ABOVE + 1;
+        assert_eq!(
+            chunks_of(&[1, huge], SLICED_ABOVE / 2),
+            [
+                (0, 1),
+                (1, SLICED_ABOVE / 2),
+                (1 + SLICED_ABOVE / 2, SLICED_ABOVE / 2),
+                (1 + SLICED_ABOVE, 1)
+            ]
+        );
+        assert!(chunks_of(&[], 4).is_empty());
+    }
 }

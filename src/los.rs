@@ -101,55 +101,88 @@ pub fn quantile_linear(sorted: &[i32], q: f64) -> Option<f64> {
 /// start day (a Fenwick tree) takes in the spells started and lets go of those discharged as the
 /// periods' last days pass in order, so the median and the long stays of each period end are
 /// read off it, not found among the open spells one by one.
-#[derive(Default)]
+///
+/// Built in two passes over the spells, so that no spell is held: [`OpenSpells::count`] each
+/// (starts per day, and how many end on each day), then [`OpenSpells::place`] each (the start
+/// days of the spells ending on each day, a counting sort), then [`OpenSpells::by_start_day`].
 struct OpenSpells {
-    /// (start, end) of the spells that can be open at some period end.
-    spells: Vec<(Day, Day)>,
-    first_day: Option<Day>,
+    /// No spell that can be open at a period end starts before this day.
+    first: Day,
+    last_end: Day,
+    started: Vec<i32>,
+    ending_from: Vec<u32>,
+    /// Where the next start day of a spell ending on each day goes (second pass).
+    next: Vec<u32>,
+    ending_starts: Vec<Day>,
 }
 
 impl OpenSpells {
-    fn add(&mut self, start: Day, end: Option<Day>, last_end: Day) {
-        // Started after the last period end, or ended on its start day: never open at an end.
-        if start > last_end || end == Some(start) {
-            return;
+    /// `first`: a day on or before the start of every spell; `last_end`: the last period end.
+    fn new(first: Day, last_end: Day) -> OpenSpells {
+        let first = first.min(last_end);
+        let days = (last_end - first + 1) as usize;
+        OpenSpells {
+            first,
+            last_end,
+            started: vec![0; days],
+            ending_from: vec![0; days + 1],
+            next: Vec::new(),
+            ending_starts: Vec::new(),
         }
-        self.first_day = Some(self.first_day.map_or(start, |d| d.min(start)));
-        self.spells.push((start, end.unwrap_or(Day::MAX)));
     }
 
-    fn by_start_day(self, last_end: Day) -> OpenAtEnd {
-        let first = self.first_day.unwrap_or(last_end);
-        let days = (last_end - first + 1).max(0) as usize;
-        let slot = |day: Day| (day - first) as usize;
-        // Starts per day, and the start days of the spells ending on each day (counting sort).
-        let mut started = vec![0i32; days];
-        let mut ending_from = vec![0u32; days + 1];
-        for &(s, e) in &self.spells {
-            started[slot(s)] += 1;
-            if e <= last_end {
-                ending_from[slot(e) + 1] += 1;
+    /// Whether a spell can be open at some period end: not started after the last, nor ended
+    /// on its start day.
+    fn can_be_open(&self, start: Day, end: Option<Day>) -> bool {
+        start <= self.last_end && end != Some(start)
+    }
+
+    fn slot(&self, day: Day) -> usize {
+        (day - self.first) as usize
+    }
+
+    /// First pass: one spell.
+    fn count(&mut self, start: Day, end: Option<Day>) {
+        if !self.can_be_open(start, end) {
+            return;
+        }
+        let slot = self.slot(start);
+        self.started[slot] += 1;
+        if let Some(end) = end.filter(|&e| e <= self.last_end) {
+            let slot = self.slot(end);
+            self.ending_from[slot + 1] += 1;
+        }
+    }
+
+    /// Second pass: the same spells, in any order.
+    fn place(&mut self, start: Day, end: Option<Day>) {
+        if self.next.is_empty() {
+            for d in 0..self.started.len() {
+                self.ending_from[d + 1] += self.ending_from[d];
             }
+            self.next = self.ending_from.clone();
+            self.ending_starts = vec![0; self.ending_from[self.started.len()] as usize];
         }
-        for d in 0..days {
-            ending_from[d + 1] += ending_from[d];
+        if !self.can_be_open(start, end) {
+            return;
         }
-        let mut next = ending_from.clone();
-        let mut ending_starts = vec![0 as Day; ending_from[days] as usize];
-        for &(s, e) in &self.spells {
-            if e <= last_end {
-                ending_starts[next[slot(e)] as usize] = s;
-                next[slot(e)] += 1;
-            }
+        if let Some(end) = end.filter(|&e| e <= self.last_end) {
+            let slot = self.slot(end);
+            self.ending_starts[self.next[slot] as usize] = start;
+            self.next[slot] += 1;
         }
+    }
+
+    fn by_start_day(self) -> OpenAtEnd {
+        let days = self.started.len();
         OpenAtEnd {
-            first,
+            first: self.first,
             tree: vec![0; days + 1],
             open: 0,
-            started,
-            ending_from,
-            ending_starts,
-            done_through: first - 1,
+            started: self.started,
+            ending_from: self.ending_from,
+            ending_starts: self.ending_starts,
+            done_through: self.first - 1,
         }
     }
 }
@@ -269,27 +302,50 @@ fn los_measures(
         open_median: Vec<Option<f64>>,
         open_long: Vec<i64>,
     }
-    let (keys, groups) = map_groups(spells, keys, names, |rows| {
+    let first_start = (0..spells.height())
+        .map(|row| stays.start(row))
+        .min()
+        .unwrap_or(0);
+    let last_end = bounds.iter().map(|&(_, p2)| p2).max().unwrap_or(0);
+    // Periods are in order of start and of end: those holding a discharge day are a run, from
+    // the first period ending on or after it (looked up by day).
+    let table_start = first_start.min(last_end);
+    let first_period: Vec<u32> = (table_start..=last_end)
+        .map(|day| bounds.partition_point(|&(_, p2)| p2 < day) as u32)
+        .collect();
+    let bounds = &bounds;
+    let periods_of = |e: Day| {
+        let first = match e {
+            e if e > last_end => n,
+            e if e < table_start => bounds.partition_point(|&(_, p2)| p2 < e),
+            e => first_period[(e - table_start) as usize] as usize,
+        };
+        (first..n).take_while(move |&k| bounds[k].0 <= e)
+    };
+    let (keys, groups) = map_groups(spells, keys, names, |rows, _| {
         let mut m = Measures::default();
         // Per period: LOS of the spells discharged in it. Open spells: see `OpenSpells`.
-        let mut discharged: Vec<Vec<i32>> = vec![Vec::new(); n];
-        let last_end = bounds.iter().map(|&(_, p2)| p2).max().unwrap_or(0);
-        let mut open = OpenSpells::default();
-        for row in rows {
+        // Two passes over the group's spells: counts first, so that the lengths of the
+        // discharges of each period are held in vectors of the exact size, and no spell is held
+        // for the open ones (at 7 million spells, tens of MiB less than growing them).
+        let mut counts = vec![0usize; n];
+        let mut open = OpenSpells::new(first_start, last_end);
+        for row in rows() {
             let (s, e) = (stays.start(row), stays.end(row));
-            open.add(s, e, last_end);
-            // Periods are in order of start and of end: each set below is a run of them.
+            open.count(s, e);
             if let Some(e) = e {
-                let first = bounds.partition_point(|&(_, p2)| p2 < e);
-                for (k, &(p1, _)) in bounds.iter().enumerate().skip(first) {
-                    if p1 > e {
-                        break;
-                    }
-                    discharged[k].push(e - s);
-                }
+                periods_of(e).for_each(|k| counts[k] += 1);
             }
         }
-        let mut open = open.by_start_day(last_end);
+        let mut discharged: Vec<Vec<i32>> = counts.iter().map(|&c| Vec::with_capacity(c)).collect();
+        for row in rows() {
+            let (s, e) = (stays.start(row), stays.end(row));
+            open.place(s, e);
+            if let Some(e) = e {
+                periods_of(e).for_each(|k| discharged[k].push(e - s));
+            }
+        }
+        let mut open = open.by_start_day();
         for (k, &(_, p2)) in bounds.iter().enumerate() {
             let values = &mut discharged[k];
             values.sort_unstable();
@@ -422,11 +478,15 @@ mod open_spell_tests {
         }
         let ends: Vec<Day> = (1..=20).map(|k| k * 30 - 1).collect();
         let last = *ends.last().unwrap();
-        let mut open = OpenSpells::default();
+        let mut open = OpenSpells::new(0, last);
         for &(s, e) in &spells {
-            open.add(s, e, last);
+            open.count(s, e);
         }
-        let mut open = open.by_start_day(last);
+        // The second pass in another order: the counting sort places them all the same.
+        for &(s, e) in spells.iter().rev() {
+            open.place(s, e);
+        }
+        let mut open = open.by_start_day();
         for &p2 in &ends {
             let mut so_far: Vec<i32> = spells
                 .iter()

@@ -192,13 +192,13 @@ fn oap_measures(
     let costs: Vec<Option<f64>> = oaps.column("daily_cost")?.f64()?.iter().collect();
     let (first, last) = census_days(&bounds);
 
-    let (keys, groups) = map_groups(oaps, keys, names, |rows| {
+    let (keys, groups) = map_groups(oaps, keys, names, |rows, _| {
         let mut values: Vec<Vec<i64>> = vec![Vec::new(); OAP_COUNTS.len() - 2];
         let mut total_cost = Vec::new();
         let mut census: [Census<i64>; KINDS] = std::array::from_fn(|_| Census::new(first, last));
         // Money in millionths of a pound, so that every total is exact.
         let mut cost = Census::<i128>::new(first, last);
-        for row in rows {
+        for row in rows() {
             let (s, e) = (stays.start(row), stays.end(row));
             let mut add = |kind: usize| census[kind].add(s, e, 1);
             add(ALL);
@@ -282,11 +282,11 @@ fn admission_measures(
     crate::timing("rates: stays");
     let bounds = period_bounds(periods);
     let (first, last) = census_days(&bounds);
-    let (keys, groups) = map_groups(admissions, keys, names, |rows| {
+    let (keys, groups) = map_groups(admissions, keys, names, |rows, _| {
         let mut values: Vec<Vec<i64>> = vec![Vec::new(); 3];
         let mut all = Census::<i64>::new(first, last);
         let mut with_oap = Census::<i64>::new(first, last);
-        for row in rows {
+        for row in rows() {
             all.add(stays.start(row), stays.end(row), 1);
             if has_oap[row] {
                 with_oap.add(stays.start(row), stays.end(row), 1);

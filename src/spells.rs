@@ -120,25 +120,47 @@ pub fn census_days(bounds: &[(Day, Day)]) -> (Day, Day) {
     (first, last)
 }
 
-/// Calls `each(rows)` for every group of `frame` by the columns `keys` (text, or codes into
-/// `names`), on every core; returns the key values of the groups (one row per group, in order of
+/// The rows of one group, in frame order.
+pub type GroupRows<'a> = Box<dyn Iterator<Item = usize> + 'a>;
+
+/// Calls `each(rows, size)` for every group of `frame` by the columns `keys` (text, or codes
+/// into `names`), on every core (`rows()` gives the group's `size` rows, as often as needed); returns the key values of the groups (one row per group, in order of
 /// first appearance, as text) and the results in the same order. Rows come in frame order.
 ///
 /// The keys here (collaborative, service line, provider, reason) have few values, so each key
 /// column is coded by a small dictionary and the codes combined into a group number; rows are
-/// then put in group order by counting. A general hash group-by would hold a hash per row and
-/// its tables besides: at 7 million spells, 200 MB more than this.
+/// then put in group order by counting. A general hash group-by would hold a hash per row and its tables
+/// besides: at 7 million spells, 200 MB more than this.
 pub fn map_groups<T: Send>(
     frame: &DataFrame,
     keys: &[&str],
     names: &[String],
-    each: impl Fn(&mut dyn Iterator<Item = usize>) -> T + Sync,
+    each: impl for<'a> Fn(&'a dyn Fn() -> GroupRows<'a>, usize) -> T + Sync,
 ) -> PolarsResult<(Vec<Column>, Vec<T>)> {
     let height = frame.height();
-    let mut group_of: Vec<u32> = vec![0; height];
+    // One coded key (collaborative alone, the usual case) is its own group number: read in place.
+    let single_code = match keys {
+        [key] => {
+            let column = frame.column(key)?;
+            (column.dtype() == &DataType::UInt32)
+                .then(|| column.u32())
+                .transpose()?
+                .and_then(|codes| codes.cont_slice().ok())
+                .filter(|codes| codes.iter().all(|&c| (c as usize) < names.len()))
+        }
+        _ => None,
+    };
     let mut groups: u64 = 1;
-    for key in keys {
+    let mut group_of: std::borrow::Cow<[u32]> = match single_code {
+        Some(codes) => {
+            groups = names.len().max(1) as u64;
+            std::borrow::Cow::Borrowed(codes)
+        }
+        None => std::borrow::Cow::Owned(vec![0; height]),
+    };
+    for key in keys.iter().filter(|_| single_code.is_none()) {
         let column = frame.column(key)?;
+        let group_of = group_of.to_mut();
         let mut combine = |distinct: usize, codes: &mut dyn Iterator<Item = u32>| {
             let distinct = distinct.max(1) as u64;
             groups *= distinct;
@@ -162,51 +184,53 @@ pub fn map_groups<T: Send>(
             combine(dictionary.len(), &mut codes.into_iter())?;
         }
     }
-    // Rows in group order (a counting sort, stable), and the groups in order of first row.
-    let mut starts = vec![0u32; groups as usize + 1];
-    for &g in &group_of {
-        starts[g as usize + 1] += 1;
+    // The groups in order of first row, and their sizes.
+    let mut size = vec![0u32; groups as usize];
+    let mut first_rows: Vec<IdxSize> = Vec::new();
+    for (row, &g) in group_of.iter().enumerate() {
+        if size[g as usize] == 0 {
+            first_rows.push(row as IdxSize);
+        }
+        size[g as usize] += 1;
     }
+    let present: Vec<u32> = first_rows.iter().map(|&r| group_of[r as usize]).collect();
+    // Rows in group order (a counting sort, stable).
+    let mut starts = vec![0u32; groups as usize + 1];
     for g in 0..groups as usize {
-        starts[g + 1] += starts[g];
+        starts[g + 1] = starts[g] + size[g];
     }
     let mut order = vec![0u32; height];
     let mut next = starts.clone();
-    let mut first_rows: Vec<IdxSize> = Vec::new();
     for (row, &g) in group_of.iter().enumerate() {
         let slot = &mut next[g as usize];
-        if *slot == starts[g as usize] {
-            first_rows.push(row as IdxSize);
-        }
         order[*slot as usize] = row as u32;
         *slot += 1;
     }
-    drop(next);
-    let groups: Vec<&[u32]> = first_rows
-        .iter()
-        .map(|&first| {
-            let g = group_of[first as usize] as usize;
-            &order[starts[g] as usize..starts[g + 1] as usize]
-        })
-        .collect();
-    drop(group_of);
+    drop((next, group_of));
+    let rows_of = |g: u32| -> GroupRows<'_> {
+        let range = starts[g as usize] as usize..starts[g as usize + 1] as usize;
+        Box::new(order[range].iter().map(|&r| r as usize))
+    };
     // Groups on every core, the largest first; results kept in group order.
-    let mut work: Vec<usize> = (0..groups.len()).collect();
-    work.sort_by_key(|&g| std::cmp::Reverse(groups[g].len()));
+    let mut work: Vec<usize> = (0..present.len()).collect();
+    work.sort_by_key(|&i| std::cmp::Reverse(size[present[i] as usize]));
     let next_work = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<T>>> =
-        groups.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results: Vec<std::sync::Mutex<Option<T>>> = present
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
-        .min(groups.len())
+        .min(present.len())
         .max(1);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next_work.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(&g) = work.get(i) else { break };
-                let result = each(&mut groups[g].iter().map(|&r| r as usize));
-                *results[g].lock().expect("group result") = Some(result);
+                let Some(&k) = work.get(i) else { break };
+                let g = present[k];
+                let result = each(&|| rows_of(g), size[g as usize] as usize);
+                *results[k].lock().expect("group result") = Some(result);
             });
         }
     });

@@ -87,7 +87,8 @@ pub struct CheckOptions {
 pub struct Checked {
     /// The valid spells: `spell_id, collaborative, service_line, admission_date, discharge_date`
     /// (dates as Polars `Date`; `discharge_date` null while the spell is open). `spell_id`
-    /// numbers the spells from 0; `collaborative` and `service_line` are codes into `names`
+    /// numbers the spells from 0 (and is left out when the placements were not read: nothing
+    /// joins to the spells then); `collaborative` and `service_line` are codes into `names`
     /// (`UInt32`: 4 bytes a row where text takes 16). Identifiers from the extracts (admission,
     /// patient) are checked but never carried further.
     pub admissions: DataFrame,
@@ -320,11 +321,14 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     adm.common.line = Lines::default();
     crate::timing("check: oaps frame");
     let names = std::mem::take(&mut adm.dictionary.values);
+    // Nothing joins to the spells when the placements were not read: no spell ids then.
     let admissions = match position {
-        None => every_admission_frame(adm)?,
-        Some(position) => admissions_frame(&adm, &position)?,
+        None => every_admission_frame(adm, placements_read)?,
+        Some(position) => admissions_frame(&adm, &position, placements_read)?,
     };
 
+    // Free memory kept while the extracts were read goes back to the system.
+    crate::memory::hand_back_free();
     crate::timing("rows checked and frames built");
     let mut list = sources.findings;
     list.sort_by_key(|(file, finding)| (*file, finding.line, finding.rule));
@@ -734,15 +738,14 @@ fn positions(bad: &[bool]) -> Vec<u32> {
 
 /// The frame of the admissions when every one is valid: the row columns become the frame's
 /// without a copy (an open spell's discharge day is masked as null).
-fn every_admission_frame(adm: AdmissionRows) -> PolarsResult<DataFrame> {
+fn every_admission_frame(adm: AdmissionRows, spell_ids: bool) -> PolarsResult<DataFrame> {
     let rows = adm.admitted.len();
     let open: polars_arrow::bitmap::Bitmap = adm.discharged.iter().map(|&d| is_day(d)).collect();
     let discharged =
         Int32Chunked::from_vec_validity("discharge_date".into(), adm.discharged, Some(open))
             .into_date()
             .into_column();
-    let columns = vec![
-        Column::new("spell_id".into(), (0..rows as u32).collect::<Vec<u32>>()),
+    let mut columns = vec![
         UInt32Chunked::from_vec("collaborative".into(), adm.collaborative).into_column(),
         UInt32Chunked::from_vec("service_line".into(), adm.service_line).into_column(),
         // Required, so never empty in a valid row.
@@ -751,11 +754,19 @@ fn every_admission_frame(adm: AdmissionRows) -> PolarsResult<DataFrame> {
             .into_column(),
         discharged,
     ];
+    if spell_ids {
+        let ids = (0..rows as u32).collect::<Vec<u32>>();
+        columns.insert(0, Column::new("spell_id".into(), ids));
+    }
     DataFrame::new(rows, columns)
 }
 
 /// The frame of valid admissions, in the order of `position` (from [`positions`]).
-fn admissions_frame(adm: &AdmissionRows, position: &[u32]) -> PolarsResult<DataFrame> {
+fn admissions_frame(
+    adm: &AdmissionRows,
+    position: &[u32],
+    spell_ids: bool,
+) -> PolarsResult<DataFrame> {
     let valid: Vec<u32> = (0..position.len() as u32)
         .filter(|&row| position[row as usize] != u32::MAX)
         .collect();
@@ -765,11 +776,7 @@ fn admissions_frame(adm: &AdmissionRows, position: &[u32]) -> PolarsResult<DataF
             valid.iter().map(|&r| of[r as usize]).collect::<Vec<u32>>(),
         )
     };
-    let columns = vec![
-        Column::new(
-            "spell_id".into(),
-            (0..valid.len() as u32).collect::<Vec<u32>>(),
-        ),
+    let mut columns = vec![
         codes("collaborative", &adm.collaborative),
         codes("service_line", &adm.service_line),
         date_column(
@@ -781,6 +788,10 @@ fn admissions_frame(adm: &AdmissionRows, position: &[u32]) -> PolarsResult<DataF
             valid.iter().map(|&r| adm.discharged[r as usize]),
         )?,
     ];
+    if spell_ids {
+        let ids = (0..valid.len() as u32).collect::<Vec<u32>>();
+        columns.insert(0, Column::new("spell_id".into(), ids));
+    }
     DataFrame::new(valid.len(), columns)
 }
 

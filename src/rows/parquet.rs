@@ -17,8 +17,10 @@ use crate::extract::ExtractKind;
 use crate::periods::Day;
 use crate::validate::{Finding, REASON_CODES};
 
-/// Rows of a Parquet file decoded by Polars at once.
-const PARQUET_ROWS_AT_A_TIME: usize = 1 << 20;
+/// Rows of a Parquet file decoded by Polars at once, at most, unless one row group holds more
+/// (see [`crate::extract::RawFile::chunks`]). Two such chunks are held at a time: one parsed,
+/// the next decoded.
+const PARQUET_ROWS_AT_A_TIME: usize = 1 << 18;
 
 /// One column of a piece of a Parquet file, as a single Arrow array: text, or typed where the
 /// extract expects dates, numbers or flags and the file holds them so.
@@ -400,25 +402,29 @@ type Piece = (usize, Vec<ColumnArray>);
 /// parsing thread; each run is the pieces of Polars' chunks it covers. Those chunks are kept (no
 /// copy) when every column has the same; otherwise the columns are first made one chunk each.
 fn runs(frame: &polars::prelude::DataFrame, parts: usize) -> PolarsResult<Vec<Vec<Piece>>> {
-    let lengths = |c: &polars::prelude::Column| -> Vec<usize> {
-        c.as_materialized_series().chunk_lengths().collect()
+    let arrays_of = |rechunk: bool| -> PolarsResult<Vec<Vec<ColumnArray>>> {
+        let mut chunks: Vec<Vec<ColumnArray>> = Vec::new();
+        for column in frame.columns() {
+            let series = column.as_materialized_series();
+            let series = if rechunk {
+                std::borrow::Cow::Owned(series.rechunk())
+            } else {
+                std::borrow::Cow::Borrowed(series)
+            };
+            chunks.push(match series.dtype() {
+                DataType::Date => arrays(series.cast(&DataType::Int32)?.i32()?, ColumnArray::Day),
+                DataType::Float64 => arrays(series.f64()?, ColumnArray::Number),
+                DataType::Boolean => arrays(series.bool()?, ColumnArray::Flag),
+                _ => arrays(series.str()?, ColumnArray::Text),
+            });
+        }
+        Ok(chunks)
     };
-    let first = frame.columns().first().map(lengths).unwrap_or_default();
-    let aligned = frame.columns().iter().all(|c| lengths(c) == first);
-    let mut chunks: Vec<Vec<ColumnArray>> = Vec::new();
-    for column in frame.columns() {
-        let series = column.as_materialized_series();
-        let series = if aligned {
-            std::borrow::Cow::Borrowed(series)
-        } else {
-            std::borrow::Cow::Owned(series.rechunk())
-        };
-        chunks.push(match series.dtype() {
-            DataType::Date => arrays(series.cast(&DataType::Int32)?.i32()?, ColumnArray::Day),
-            DataType::Float64 => arrays(series.f64()?, ColumnArray::Number),
-            DataType::Boolean => arrays(series.bool()?, ColumnArray::Flag),
-            _ => arrays(series.str()?, ColumnArray::Text),
-        });
+    let lengths = |arrays: &Vec<ColumnArray>| arrays.iter().map(ColumnArray::len).collect();
+    let mut chunks = arrays_of(false)?;
+    let first: Vec<usize> = chunks.first().map(lengths).unwrap_or_default();
+    if !chunks.iter().all(|c| lengths(c) == first) {
+        chunks = arrays_of(true)?;
     }
     let height = frame.height();
     let parts = parts.clamp(1, height.max(1));
@@ -482,41 +488,57 @@ fn read_parquet_in_chunks<R: ColumnWise>(
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut rows = R::with_capacity(raw.rows);
-    // A million rows at a time: only that much of the file is held as Polars columns.
-    for (offset, len) in raw.chunks(rows_at_a_time) {
-        let frame = raw.rows(offset, len)?;
-        let runs = runs(&frame, workers)?;
-        drop(frame);
-        let blocks: Vec<R> = std::thread::scope(|scope| {
-            let handles: Vec<_> = runs
-                .iter()
-                .map(|run| {
-                    let ctx = &ctx;
-                    scope.spawn(move || {
-                        let height = run.iter().map(|(_, c)| c[0].len()).sum();
-                        let mut rows = R::with_capacity(height);
-                        for (first_row, columns) in run {
-                            // Rows of a Parquet file count from 1.
-                            let first_line = (offset + first_row) as u32 + 1;
-                            if column_wise {
-                                rows.parse_columns(ctx, first_line, columns);
-                            } else {
-                                row_by_row(&mut rows, ctx, first_line, columns);
-                            }
-                        }
-                        rows
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("parsing thread"))
-                .collect()
+    // A few row groups at a time: only they are held as Polars columns. The next chunk is
+    // decoded (on Polars' threads) while this one is parsed (on as many of oapstat's as there are
+    // cores).
+    std::thread::scope(|scope| -> Result<()> {
+        let (send, decoded) = std::sync::mpsc::sync_channel(0);
+        let raw = &raw;
+        scope.spawn(move || {
+            for (offset, len) in raw.chunks(rows_at_a_time) {
+                let frame = raw.rows(offset, len);
+                let failed = frame.is_err();
+                if send.send((offset, frame)).is_err() || failed {
+                    break;
+                }
+            }
         });
-        for block in blocks {
-            rows.append(block)?;
+        for (offset, frame) in decoded {
+            let frame = frame?;
+            let runs = runs(&frame, workers)?;
+            drop(frame);
+            let blocks: Vec<R> = std::thread::scope(|scope| {
+                let handles: Vec<_> = runs
+                    .iter()
+                    .map(|run| {
+                        let ctx = &ctx;
+                        scope.spawn(move || {
+                            let height = run.iter().map(|(_, c)| c[0].len()).sum();
+                            let mut rows = R::with_capacity(height);
+                            for (first_row, columns) in run {
+                                // Rows of a Parquet file count from 1.
+                                let first_line = (offset + first_row) as u32 + 1;
+                                if column_wise {
+                                    rows.parse_columns(ctx, first_line, columns);
+                                } else {
+                                    row_by_row(&mut rows, ctx, first_line, columns);
+                                }
+                            }
+                            rows
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("parsing thread"))
+                    .collect()
+            });
+            for block in blocks {
+                rows.append(block)?;
+            }
         }
-    }
+        Ok(())
+    })?;
     Ok((rows, header.missing))
 }
 
@@ -579,13 +601,14 @@ mod tests {
             .tempfile()
             .unwrap();
         ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
+            .with_row_group_size(Some(2))
             .finish(&mut frame)
             .unwrap();
         let (rows, missing) =
             read_parquet::<PlacementRows>(file.path(), 0, ExtractKind::Placements, KEEP_IDS)
                 .unwrap();
         assert!(missing.is_empty());
-        // Read two rows at a time: the same rows, the same row numbers.
+        // Read a row group of two rows at a time: the same rows, the same row numbers.
         let (in_chunks, _) = read_parquet_in_chunks::<PlacementRows>(
             file.path(),
             0,
@@ -670,18 +693,23 @@ mod tests {
         )
     }
 
-    fn parquet_file(frame: &mut polars::prelude::DataFrame) -> tempfile::NamedTempFile {
+    fn parquet_file(
+        frame: &mut polars::prelude::DataFrame,
+        row_group_rows: usize,
+    ) -> tempfile::NamedTempFile {
         let file = tempfile::Builder::new()
             .suffix(".parquet")
             .tempfile()
             .unwrap();
         polars::prelude::ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
+            .with_row_group_size(Some(row_group_rows))
             .finish(frame)
             .unwrap();
         file
     }
 
-    /// Reads a file column by column and row by row, `rows_at_a_time` rows at a time.
+    /// Reads a file column by column and row by row, row groups up to `rows_at_a_time` rows at
+    /// a time.
     fn both_ways<R: ColumnWise>(
         file: &tempfile::NamedTempFile,
         kind: ExtractKind,
@@ -780,12 +808,14 @@ mod tests {
             ],
         )
         .unwrap();
-        let file = parquet_file(&mut frame);
-        for rows_at_a_time in [1, 4, 1 << 20] {
+        // Row groups of 1 row (read 4 at a time), of 3 (one at a time) and one of them all.
+        for row_group_rows in [1, 3, 1 << 20] {
+            let file = parquet_file(&mut frame, row_group_rows);
             let (columns, by_row) =
-                both_ways::<PlacementRows>(&file, ExtractKind::Placements, None, rows_at_a_time);
+                both_ways::<PlacementRows>(&file, ExtractKind::Placements, None, 4);
             assert_eq!(placements_as_read(&columns), placements_as_read(&by_row));
         }
+        let file = parquet_file(&mut frame, 1 << 20);
         let (columns, _) =
             both_ways::<PlacementRows>(&file, ExtractKind::Placements, None, 1 << 20);
         let bad: Vec<usize> = (0..21).filter(|&r| columns.common.bad[r]).collect();
@@ -830,19 +860,16 @@ mod tests {
             ],
         )
         .unwrap();
-        let file = parquet_file(&mut frame);
         let known: PlHashSet<String> = ["AAA", "BBB"].iter().map(|s| s.to_string()).collect();
         for known in [None, Some(&known)] {
-            for rows_at_a_time in [1, 3, 1 << 20] {
-                let (columns, by_row) = both_ways::<AdmissionRows>(
-                    &file,
-                    ExtractKind::Admissions,
-                    known,
-                    rows_at_a_time,
-                );
+            for row_group_rows in [1, 2, 1 << 20] {
+                let file = parquet_file(&mut frame, row_group_rows);
+                let (columns, by_row) =
+                    both_ways::<AdmissionRows>(&file, ExtractKind::Admissions, known, 3);
                 assert_eq!(admissions_as_read(&columns), admissions_as_read(&by_row));
             }
         }
+        let file = parquet_file(&mut frame, 1 << 20);
         let (columns, _) =
             both_ways::<AdmissionRows>(&file, ExtractKind::Admissions, Some(&known), 1 << 20);
         let bad: Vec<usize> = (0..11).filter(|&r| columns.common.bad[r]).collect();
@@ -865,7 +892,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let file = parquet_file(&mut frame);
+        let file = parquet_file(&mut frame, 1 << 20);
         let (columns, by_row) = both_ways::<AdmissionRows>(&file, ExtractKind::Admissions, None, 8);
         assert_eq!(admissions_as_read(&columns), admissions_as_read(&by_row));
         assert_eq!(
