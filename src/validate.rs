@@ -16,8 +16,8 @@ use polars::prelude::*;
 use crate::extract::{ExtractKind, InputPaths};
 use crate::periods::{date_of, day_of, Day};
 use crate::rows::{
-    is_day, iso, read_csv, read_parquet, AdmissionRows, ColumnWise, Lines, PlacementRows, Reading,
-    NO_DAY,
+    is_day, iso, read_csv, read_parquet, AdmissionRows, Codes, ColumnWise, Lines, PlacementRows,
+    Reading, NO_DAY,
 };
 
 /// The rule a finding breaks; its snake_case name is part of the JSON output.
@@ -746,8 +746,9 @@ fn every_admission_frame(adm: AdmissionRows, spell_ids: bool) -> PolarsResult<Da
             .into_date()
             .into_column();
     let mut columns = vec![
-        UInt32Chunked::from_vec("collaborative".into(), adm.collaborative).into_column(),
-        UInt32Chunked::from_vec("service_line".into(), adm.service_line).into_column(),
+        UInt32Chunked::from_vec("collaborative".into(), adm.collaborative.into_wide())
+            .into_column(),
+        UInt32Chunked::from_vec("service_line".into(), adm.service_line.into_wide()).into_column(),
         // Required, so never empty in a valid row.
         Int32Chunked::from_vec("admission_date".into(), adm.admitted)
             .into_date()
@@ -770,10 +771,13 @@ fn admissions_frame(
     let valid: Vec<u32> = (0..position.len() as u32)
         .filter(|&row| position[row as usize] != u32::MAX)
         .collect();
-    let codes = |name: &str, of: &[u32]| {
+    let codes = |name: &str, of: &Codes| {
         Column::new(
             name.into(),
-            valid.iter().map(|&r| of[r as usize]).collect::<Vec<u32>>(),
+            valid
+                .iter()
+                .map(|&r| of.get(r as usize))
+                .collect::<Vec<u32>>(),
         )
     };
     let mut columns = vec![
@@ -811,10 +815,13 @@ fn oaps_frame(
         .filter(|&(_, row)| !plc.common.bad[row])
         .map(|(k, row)| (k, row, spell_of[row] as usize))
         .collect();
-    let spell_codes = |name: &str, of: &[u32]| {
+    let spell_codes = |name: &str, of: &Codes| {
         Column::new(
             name.into(),
-            valid.iter().map(|&(_, _, a)| of[a]).collect::<Vec<u32>>(),
+            valid
+                .iter()
+                .map(|&(_, _, a)| of.get(a))
+                .collect::<Vec<u32>>(),
         )
     };
     let reasons: Vec<String> = REASON_CODES.iter().map(|c| c.to_string()).collect();

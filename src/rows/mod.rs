@@ -243,6 +243,73 @@ impl Dictionary {
     }
 }
 
+/// Dictionary codes of a column: two bytes each while every code fits in two (the usual case:
+/// a few dozen collaboratives and service lines), four from the first that does not.
+#[derive(Debug, Clone)]
+pub enum Codes {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Codes::Narrow(Vec::new())
+    }
+}
+
+impl Codes {
+    fn with_capacity(rows: usize) -> Codes {
+        Codes::Narrow(Vec::with_capacity(rows))
+    }
+
+    pub fn push(&mut self, code: u32) {
+        match self {
+            Codes::Narrow(codes) => match u16::try_from(code) {
+                Ok(code) => codes.push(code),
+                Err(_) => {
+                    let mut wide: Vec<u32> =
+                        Vec::with_capacity(codes.capacity().max(codes.len() + 1));
+                    wide.extend(codes.iter().map(|&c| u32::from(c)));
+                    wide.push(code);
+                    *self = Codes::Wide(wide);
+                }
+            },
+            Codes::Wide(codes) => codes.push(code),
+        }
+    }
+
+    pub fn get(&self, row: usize) -> u32 {
+        match self {
+            Codes::Narrow(codes) => u32::from(codes[row]),
+            Codes::Wide(codes) => codes[row],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Codes::Narrow(codes) => codes.len(),
+            Codes::Wide(codes) => codes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends the codes of `other`, each `c` as `map[c]`.
+    fn extend_mapped(&mut self, other: &Codes, map: &[u32]) {
+        (0..other.len()).for_each(|row| self.push(map[other.get(row) as usize]));
+    }
+
+    /// Four bytes a code.
+    pub fn into_wide(self) -> Vec<u32> {
+        match self {
+            Codes::Narrow(codes) => codes.into_iter().map(u32::from).collect(),
+            Codes::Wide(codes) => codes,
+        }
+    }
+}
+
 /// What every row of a file is parsed with.
 pub struct FileContext<'a> {
     pub file: usize,
@@ -619,8 +686,8 @@ pub struct AdmissionRows {
     /// whether they always increase.
     pub id: Texts,
     pub id_order: IdOrder,
-    pub collaborative: Vec<u32>,
-    pub service_line: Vec<u32>,
+    pub collaborative: Codes,
+    pub service_line: Codes,
     pub admitted: Vec<Day>,
     pub discharged: Vec<Day>,
     /// Codes of `collaborative` and `service_line`.
@@ -680,8 +747,8 @@ impl Rows for AdmissionRows {
     fn with_capacity(rows: usize) -> Self {
         AdmissionRows {
             id: Texts::with_capacity(rows * 10),
-            collaborative: Vec::with_capacity(rows),
-            service_line: Vec::with_capacity(rows),
+            collaborative: Codes::with_capacity(rows),
+            service_line: Codes::with_capacity(rows),
             admitted: Vec::with_capacity(rows),
             discharged: Vec::with_capacity(rows),
             common: Common::with_capacity(rows),
@@ -758,10 +825,8 @@ impl Rows for AdmissionRows {
         self.common.append(other.common);
         self.id.append(other.id)?;
         self.id_order.append(other.id_order);
-        self.collaborative
-            .extend(other.collaborative.iter().map(|&c| map[c as usize]));
-        self.service_line
-            .extend(other.service_line.iter().map(|&c| map[c as usize]));
+        self.collaborative.extend_mapped(&other.collaborative, &map);
+        self.service_line.extend_mapped(&other.service_line, &map);
         self.admitted.extend(other.admitted);
         self.discharged.extend(other.discharged);
         Ok(())
@@ -1449,7 +1514,7 @@ mod tests {
                 day_of(NaiveDate::from_ymd_opt(2024, 7, 18).unwrap())
             );
             assert_eq!(
-                rows.dictionary.values[rows.service_line[129] as usize],
+                rows.dictionary.values[rows.service_line.get(129) as usize],
                 "adult\nacute"
             );
         }
@@ -1504,6 +1569,25 @@ mod tests {
         all.append(order(&[]));
         all.append(order(&["A4"]));
         assert!(!all.increasing);
+    }
+
+    #[test]
+    fn codes_widen_when_one_does_not_fit_in_two_bytes() {
+        let mut codes = Codes::default();
+        let values = [0, 7, 65_535, 65_536, 3, 4_000_000];
+        for (i, &v) in values.iter().enumerate() {
+            codes.push(v);
+            let wide = matches!(codes, Codes::Wide(_));
+            assert_eq!(wide, i >= 3, "after {v}");
+        }
+        assert_eq!(
+            (0..codes.len()).map(|r| codes.get(r)).collect::<Vec<_>>(),
+            values
+        );
+        let mut narrow = Codes::default();
+        [1, 0, 1].iter().for_each(|&c| narrow.push(c));
+        narrow.extend_mapped(&narrow.clone(), &[9, 70_000]);
+        assert_eq!(narrow.into_wide(), [1, 0, 1, 70_000, 9, 70_000]);
     }
 
     #[test]

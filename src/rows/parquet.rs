@@ -684,8 +684,12 @@ mod tests {
         format!(
             "{:?}\n{:?}\n{:?}\n{:?} {:?}\n{:?} {lines:?}\n{:#?}",
             (0..rows.len()).map(|r| rows.id.get(r)).collect::<Vec<_>>(),
-            rows.collaborative.iter().map(name).collect::<Vec<_>>(),
-            rows.service_line.iter().map(name).collect::<Vec<_>>(),
+            (0..rows.len())
+                .map(|r| name(&rows.collaborative.get(r)))
+                .collect::<Vec<_>>(),
+            (0..rows.len())
+                .map(|r| name(&rows.service_line.get(r)))
+                .collect::<Vec<_>>(),
             rows.admitted,
             rows.discharged,
             rows.common.bad,
