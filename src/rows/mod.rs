@@ -321,6 +321,14 @@ pub struct FileContext<'a> {
     pub reading: Reading<'a>,
 }
 
+/// Reading that keeps every identifier, as with placements (for tests).
+#[cfg(test)]
+const KEEP_IDS: Reading<'static> = Reading {
+    known_collaboratives: None,
+    forced: [None, None],
+    keep_admission_ids: true,
+};
+
 /// What the rules of a row need beyond the file itself, and what of it is kept.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Reading<'a> {
@@ -1369,12 +1377,6 @@ impl<R: Read> Read for LineEnds<R> {
 mod tests {
     use super::*;
 
-    /// Reading that keeps every identifier, as with placements.
-    const KEEP_IDS: Reading = Reading {
-        known_collaboratives: None,
-        forced: [None, None],
-        keep_admission_ids: true,
-    };
     use crate::periods::day_of;
     use chrono::{Datelike, NaiveDate};
 

@@ -547,12 +547,7 @@ mod tests {
     use super::super::Common;
     use super::*;
 
-    /// Reading that keeps every identifier, as with placements.
-    const KEEP_IDS: Reading = Reading {
-        known_collaboratives: None,
-        forced: [None, None],
-        keep_admission_ids: true,
-    };
+    use super::super::KEEP_IDS;
     use crate::periods::day_of;
     use crate::validate::Rule;
     use chrono::NaiveDate;
@@ -738,6 +733,16 @@ mod tests {
         (read(true), read(false))
     }
 
+    /// A column of field `$i` of every row of `$rows`.
+    macro_rules! column {
+        ($rows:expr, $name:expr, $i:tt) => {
+            polars::prelude::Column::new(
+                $name.into(),
+                $rows.iter().map(|r| r.$i).collect::<Vec<_>>(),
+            )
+        };
+    }
+
     /// placement_id, admission_id, start, end, provider, out_of_area, reason, distance, cost.
     type PlacementRow<'a> = (
         Option<&'a str>,
@@ -791,24 +796,19 @@ mod tests {
             (Some("P20"), Some("A9"), day(-30_000), day(40_000), Some("a-much-longer-provider-code"), Some(true), Some("10"), Some(12.0), Some(700.0)),
             (Some("P21"), Some("A9"), day(6), None, Some("a-much-longer-provider-code"), Some(true), Some("12"), Some(12.0), Some(700.0)),
         ];
-        macro_rules! column {
-            ($name:expr, $i:tt) => {
-                Column::new($name.into(), rows.iter().map(|r| r.$i).collect::<Vec<_>>())
-            };
-        }
         let dates = |c: Column| c.cast(&DataType::Date).unwrap();
         let mut frame = DataFrame::new(
             rows.len(),
             vec![
-                column!("placement_id", 0),
-                column!("admission_id", 1),
-                dates(column!("start_date", 2)),
-                dates(column!("end_date", 3)),
-                column!("provider_code", 4),
-                column!("out_of_area", 5),
-                column!("oap_reason", 6),
-                column!("distance_km", 7),
-                column!("daily_cost", 8),
+                column!(rows, "placement_id", 0),
+                column!(rows, "admission_id", 1),
+                dates(column!(rows, "start_date", 2)),
+                dates(column!(rows, "end_date", 3)),
+                column!(rows, "provider_code", 4),
+                column!(rows, "out_of_area", 5),
+                column!(rows, "oap_reason", 6),
+                column!(rows, "distance_km", 7),
+                column!(rows, "daily_cost", 8),
             ],
         )
         .unwrap();
@@ -845,22 +845,17 @@ mod tests {
             (Some("A10"), Some("PT2"), Some("BBB"), Some("adult_secure_medium"), day(-9), day(3), Some("R2")),
             (None, Some("PT2"), Some("BBB"), Some("adult_secure_medium"), day(-9), day(3), Some("R2")),
         ];
-        macro_rules! column {
-            ($name:expr, $i:tt) => {
-                Column::new($name.into(), rows.iter().map(|r| r.$i).collect::<Vec<_>>())
-            };
-        }
         let dates = |c: Column| c.cast(&DataType::Date).unwrap();
         let mut frame = DataFrame::new(
             rows.len(),
             vec![
-                column!("admission_id", 0),
-                column!("patient_id", 1),
-                column!("collaborative", 2),
-                column!("service_line", 3),
-                dates(column!("admission_date", 4)),
-                dates(column!("discharge_date", 5)),
-                column!("provider_code", 6),
+                column!(rows, "admission_id", 0),
+                column!(rows, "patient_id", 1),
+                column!(rows, "collaborative", 2),
+                column!(rows, "service_line", 3),
+                dates(column!(rows, "admission_date", 4)),
+                dates(column!(rows, "discharge_date", 5)),
+                column!(rows, "provider_code", 6),
             ],
         )
         .unwrap();
