@@ -123,9 +123,8 @@ pub fn census_days(bounds: &[(Day, Day)]) -> (Day, Day) {
 /// The rows of one group, in frame order.
 pub type GroupRows<'a> = Box<dyn Iterator<Item = usize> + 'a>;
 
-/// Up to this many possible groups of one coded key, [`map_groups`] finds each group's rows by a
-/// scan of the key.
-const FEW_GROUPS: u64 = 64;
+/// Up to this many groups, [`map_groups`] marks each group's rows in a bitmap of its own.
+const FEW_GROUPS: usize = 16;
 
 /// Calls `each(rows, size)` for every group of `frame` by the columns `keys` (text, or codes
 /// into `names`), on every core (`rows()` gives the group's `size` rows, as often as needed); returns the key values of the groups (one row per group, in order of
@@ -133,8 +132,7 @@ const FEW_GROUPS: u64 = 64;
 ///
 /// The keys here (collaborative, service line, provider, reason) have few values, so each key
 /// column is coded by a small dictionary and the codes combined into a group number; rows are
-/// then put in group order by counting, or, for one coded key with few values (collaborative
-/// alone), each group scans the key for its rows. A general hash group-by would hold a hash per row and its tables
+/// then marked in a bitmap per group (few groups) or put in group order by counting. A general hash group-by would hold a hash per row and its tables
 /// besides: at 7 million spells, 200 MB more than this.
 pub fn map_groups<T: Send>(
     frame: &DataFrame,
@@ -199,13 +197,22 @@ pub fn map_groups<T: Send>(
         size[g as usize] += 1;
     }
     let present: Vec<u32> = first_rows.iter().map(|&r| group_of[r as usize]).collect();
-    // When the group numbers are the frame's own codes (one coded key: nothing allocated) and
-    // few, each group finds its rows by a scan of them; otherwise rows are put in group order
-    // first (a counting sort, stable), 4 bytes a row more.
-    let scan = matches!(group_of, std::borrow::Cow::Borrowed(_)) && groups <= FEW_GROUPS;
+    // With few groups, each group's rows are one bit a row (at most 2 bytes a row in all);
+    // otherwise rows are put in group order (a counting sort, stable: 4 bytes a row).
+    let few = present.len() <= FEW_GROUPS;
+    let mut slot_of = vec![u32::MAX; groups as usize];
+    let mut bits: Vec<Vec<u64>> = Vec::new();
     let mut order: Vec<u32> = Vec::new();
     let mut starts = vec![0u32; groups as usize + 1];
-    if !scan {
+    if few {
+        for (slot, &g) in present.iter().enumerate() {
+            slot_of[g as usize] = slot as u32;
+        }
+        bits = vec![vec![0u64; height.div_ceil(64)]; present.len()];
+        for (row, &g) in group_of.iter().enumerate() {
+            bits[slot_of[g as usize] as usize][row / 64] |= 1 << (row % 64);
+        }
+    } else {
         for g in 0..groups as usize {
             starts[g + 1] = starts[g] + size[g];
         }
@@ -216,17 +223,19 @@ pub fn map_groups<T: Send>(
             order[*slot as usize] = row as u32;
             *slot += 1;
         }
-        group_of = std::borrow::Cow::Owned(Vec::new());
     }
+    drop(group_of);
     let rows_of = |g: u32| -> GroupRows<'_> {
-        if scan {
-            Box::new(
-                group_of
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, &x)| x == g)
-                    .map(|(row, _)| row),
-            )
+        if few {
+            let words = &bits[slot_of[g as usize] as usize];
+            Box::new(words.iter().enumerate().flat_map(|(w, &word)| {
+                // The set bits of the word, lowest first.
+                std::iter::successors((word != 0).then_some(word), |&rest| {
+                    let rest = rest & (rest - 1);
+                    (rest != 0).then_some(rest)
+                })
+                .map(move |rest| w * 64 + rest.trailing_zeros() as usize)
+            }))
         } else {
             let range = starts[g as usize] as usize..starts[g as usize + 1] as usize;
             Box::new(order[range].iter().map(|&r| r as usize))
@@ -347,4 +356,52 @@ pub fn measures_frame(
     ));
     columns.extend(measures);
     DataFrame::new(n, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each group's rows as `map_groups` gives them, twice over (rows can be walked again).
+    fn grouped(frame: &DataFrame, keys: &[&str], names: &[String]) -> Vec<(String, Vec<usize>)> {
+        let (keys, groups) = map_groups(frame, keys, names, |rows, size| {
+            let first: Vec<usize> = rows().collect();
+            assert_eq!(first, rows().collect::<Vec<_>>());
+            assert_eq!(first.len(), size);
+            first
+        })
+        .unwrap();
+        let labels = keys[0].str().unwrap();
+        groups
+            .into_iter()
+            .enumerate()
+            .map(|(i, rows)| (labels.get(i).unwrap().to_string(), rows))
+            .collect()
+    }
+
+    #[test]
+    fn groups_hold_their_rows_in_order_with_few_groups_and_with_many() {
+        // 200 rows over word boundaries (64 rows a word): `distinct` groups by row % distinct,
+        // first seen in order; as text keys, and as codes into `names` (one coded key).
+        for distinct in [1usize, 3, FEW_GROUPS, FEW_GROUPS + 1, 40] {
+            let names: Vec<String> = (0..distinct).map(|g| format!("g{g}")).collect();
+            let codes: Vec<u32> = (0..200).map(|r| (r % distinct) as u32).collect();
+            let text: Vec<&str> = codes.iter().map(|&c| names[c as usize].as_str()).collect();
+            let expected: Vec<(String, Vec<usize>)> = (0..distinct)
+                .map(|g| (names[g].clone(), (g..200).step_by(distinct).collect()))
+                .collect();
+            let as_text = DataFrame::new(200, vec![Column::new("k".into(), text)]).unwrap();
+            assert_eq!(
+                grouped(&as_text, &["k"], &[]),
+                expected,
+                "{distinct} as text"
+            );
+            let coded = DataFrame::new(200, vec![Column::new("k".into(), codes)]).unwrap();
+            assert_eq!(
+                grouped(&coded, &["k"], &names),
+                expected,
+                "{distinct} coded"
+            );
+        }
+    }
 }
