@@ -92,6 +92,27 @@ fn row_by_row<R: Rows>(rows: &mut R, ctx: &FileContext, first_line: u32, columns
     }
 }
 
+/// The rows of a piece in order: a plain one is started and its values pushed by `push`, any
+/// other parsed cell by cell.
+fn in_order<R: Rows>(
+    rows: &mut R,
+    ctx: &FileContext,
+    first_line: u32,
+    columns: &[ColumnArray],
+    plain: &[bool],
+    mut push: impl FnMut(&mut R, usize),
+) {
+    for (row, &plain) in plain.iter().enumerate() {
+        let line = first_line + row as u32;
+        if plain {
+            rows.common_mut().start_row(line);
+            push(rows, row);
+        } else {
+            one_row(rows, ctx, line, columns, row);
+        }
+    }
+}
+
 /// Parses one row cell by cell (a row some column-wise check doubted).
 fn one_row<R: Rows>(
     rows: &mut R,
@@ -285,19 +306,13 @@ impl ColumnWise for AdmissionRows {
             }
         }
         let service_lines = codes(service_line, &mut self.dictionary, &plain);
-        for row in 0..height {
-            let line = first_line + row as u32;
-            if !plain[row] {
-                one_row(self, ctx, line, columns, row);
-                continue;
-            }
-            self.common.start_row(line);
-            self.push_id(ctx, Some(id.value(row)));
-            self.collaborative.push(collaboratives[row]);
-            self.service_line.push(service_lines[row]);
-            self.admitted.push(admitted.value(row));
-            self.discharged.push(day_at(discharged, row));
-        }
+        in_order(self, ctx, first_line, columns, &plain, |rows, row| {
+            rows.push_id(ctx, Some(id.value(row)));
+            rows.collaborative.push(collaboratives[row]);
+            rows.service_line.push(service_lines[row]);
+            rows.admitted.push(admitted.value(row));
+            rows.discharged.push(day_at(discharged, row));
+        });
     }
 }
 
@@ -373,25 +388,19 @@ impl ColumnWise for PlacementRows {
             .map(|row| plain[row] && flags.value(row))
             .collect();
         let providers = codes(provider, &mut self.dictionary, &oap);
-        for row in 0..height {
-            let line = first_line + row as u32;
-            if !plain[row] {
-                one_row(self, ctx, line, columns, row);
-                continue;
-            }
-            self.common.start_row(line);
+        in_order(self, ctx, first_line, columns, &plain, |rows, row| {
             if oap[row] {
-                self.oap_row.push(self.start.len() as u32);
-                self.provider.push(providers[row]);
-                self.reason.push(reasons[row]);
-                self.distance.push(number_at(distances, row));
-                self.cost.push(number_at(costs, row));
+                rows.oap_row.push(rows.start.len() as u32);
+                rows.provider.push(providers[row]);
+                rows.reason.push(reasons[row]);
+                rows.distance.push(number_at(distances, row));
+                rows.cost.push(number_at(costs, row));
             }
-            self.id.push(id.value(row));
-            self.admission_id.push(admission_id.value(row));
-            self.start.push(starts.value(row));
-            self.end.push(day_at(ends, row));
-        }
+            rows.id.push(id.value(row));
+            rows.admission_id.push(admission_id.value(row));
+            rows.start.push(starts.value(row));
+            rows.end.push(day_at(ends, row));
+        });
     }
 }
 
