@@ -76,9 +76,9 @@ pub fn find_row<'a>(doc: &'a serde_json::Value, wanted: &[(&str, &str)]) -> &'a 
         .unwrap_or_else(|| panic!("no row with {wanted:?}"))
 }
 
-/// `oapstat COMMAND --data data --extract-date 2024-04-30 --format json EXTRA...` on the
-/// hand-built extracts, parsed.
-pub fn hand_built_json(command: &str, extra: &[&str]) -> serde_json::Value {
+/// `COMMAND --data data --extract-date 2024-04-30 --format json EXTRA...`: a command on the
+/// hand-built extracts (in a [`hand_built`] folder), as JSON.
+pub fn hand_built_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         command,
         "--data",
@@ -89,5 +89,10 @@ pub fn hand_built_json(command: &str, extra: &[&str]) -> serde_json::Value {
         "json",
     ];
     args.extend(extra);
-    hand_built().json(&args)
+    args
+}
+
+/// [`hand_built_args`] run on the hand-built extracts, parsed.
+pub fn hand_built_json(command: &str, extra: &[&str]) -> serde_json::Value {
+    hand_built().json(&hand_built_args(command, extra))
 }

@@ -33,6 +33,23 @@ fn with_files(admissions: &str, placements: &str) -> Workdir {
     w
 }
 
+/// The rows of `COMMAND` as JSON on the files of [`with_files`], invalid rows set aside to
+/// `rejects.csv`.
+fn figures_set_aside(w: &Workdir, command: &str) -> Value {
+    let mut args = vec![
+        command,
+        "--extract-date",
+        "2024-04-30",
+        "--format",
+        "json",
+        "--quiet",
+        "--skip-invalid",
+        "rejects.csv",
+    ];
+    args.extend(FILES);
+    w.json(&args)["rows"].clone()
+}
+
 const FILES: [&str; 6] = [
     "--admissions",
     "a.csv",
@@ -374,20 +391,7 @@ fn row_order_changes_no_figure_and_no_finding() {
     // (Of two placements with one id, the first in the file stands: which one depends on the
     // order, so the figures are compared without the duplicate.)
     let placements = format!("{PLACEMENTS}PX1,A99,2024-02-01,,NPX01,Y,10,30,500\n");
-    let rates = |w: &Workdir| {
-        let mut args = vec![
-            "rates",
-            "--extract-date",
-            "2024-04-30",
-            "--format",
-            "json",
-            "--quiet",
-            "--skip-invalid",
-            "rejects.csv",
-        ];
-        args.extend(FILES);
-        w.json(&args)["rows"].clone()
-    };
+    let rates = |w: &Workdir| figures_set_aside(w, "rates");
     let sorted = rates(&with_files(ADMISSIONS, &placements));
     assert_eq!(
         sorted,
@@ -407,20 +411,7 @@ fn rows_set_aside_leave_the_figures_of_the_clean_extract() {
     };
     let admissions = insert_first(ADMISSIONS, "A0,PT0,AAA,adult_acute,2023-02-29,,RAA01");
     let placements = insert_first(PLACEMENTS, "P0,A0,2024-02-01,,NPX01,Y,10,30,500");
-    let figures = |w: &Workdir, command: &str| {
-        let mut args = vec![
-            command,
-            "--extract-date",
-            "2024-04-30",
-            "--format",
-            "json",
-            "--quiet",
-            "--skip-invalid",
-            "rejects.csv",
-        ];
-        args.extend(FILES);
-        w.json(&args)["rows"].clone()
-    };
+    let figures = figures_set_aside;
     let (clean, with_invalid) = (
         with_files(ADMISSIONS, PLACEMENTS),
         with_files(&admissions, &placements),

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::fixtures::{find_row, hand_built, hand_built_json};
+use super::fixtures::{find_row, hand_built, hand_built_args, hand_built_json};
 
 fn los(extra: &[&str]) -> Value {
     hand_built_json("los", extra)
@@ -107,17 +107,7 @@ fn very_long_open_spells_are_counted_apart() {
     let placements = w.read("data/placements.csv") + "P10,A9,2022-12-01,,RAA01,N,,5,\n";
     w.write("data/admissions.csv", &admissions)
         .write("data/placements.csv", &placements);
-    let doc = w.json(&[
-        "los",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-        "--from",
-        "2024-01",
-    ]);
+    let doc = w.json(&hand_built_args("los", &["--from", "2024-01"]));
     let jan = row(&doc, "2024-01", None);
     assert_eq!(jan["open_spells"], 2); // A1 (12 nights) and A9 (427)
     assert_eq!(jan["open_spells_365_plus_nights"], 1);
@@ -133,15 +123,7 @@ fn placements_are_read_only_for_the_oap_breakdown() {
     let w = hand_built();
     // A placements file that is wrong in every way: los does not need it...
     w.write("data/placements.csv", "placement_id\nP1\n");
-    let (code, stdout, stderr) = w.run(&[
-        "los",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = w.run(&hand_built_args("los", &[]));
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains("placements: not needed, not read"),
@@ -155,15 +137,7 @@ fn placements_are_read_only_for_the_oap_breakdown() {
     );
     assert_eq!(row(&doc, "2024-02", None)["discharges"], 3);
     // ...except to split spells by whether they had an out-of-area placement.
-    let (code, _, stderr) = w.run(&[
-        "los",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--by",
-        "oap",
-    ]);
+    let (code, _, stderr) = w.run(&hand_built_args("los", &["--by", "oap"]));
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("missing required column"), "{stderr}");
 }
@@ -178,7 +152,7 @@ fn duplicate_admission_ids_are_found_without_the_placements() {
         "data/admissions.csv",
         &format!("{}{duplicate}", super::fixtures::ADMISSIONS),
     );
-    let args = ["los", "--data", "data", "--extract-date", "2024-04-30"];
+    let args = hand_built_args("los", &[]);
     let (code, _, stderr) = w.run(&args);
     assert_eq!(code, 1, "{stderr}");
     assert!(
@@ -186,13 +160,7 @@ fn duplicate_admission_ids_are_found_without_the_placements() {
         "{stderr}"
     );
     // Set aside, the figures are those of the extract without it.
-    let (code, stdout, stderr) = w.run(
-        &[
-            &args[..],
-            &["--skip-invalid", "rejects.csv", "--format", "json"],
-        ]
-        .concat(),
-    );
+    let (code, stdout, stderr) = w.run(&hand_built_args("los", &["--skip-invalid", "rejects.csv"]));
     assert_eq!(code, 0, "{stderr}");
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["rows"], los(&[])["rows"]);

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::fixtures::{find_row, hand_built, hand_built_json};
+use super::fixtures::{find_row, hand_built, hand_built_args, hand_built_json};
 
 fn rates(extra: &[&str]) -> Value {
     hand_built_json("rates", extra)
@@ -198,19 +198,10 @@ fn rolling_three_months_and_financial_years() {
     );
 
     let w = hand_built();
-    let years = w.json(&[
+    let years = w.json(&hand_built_args(
         "rates",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-        "--period",
-        "year",
-        "--from",
-        "2023-04",
-    ]);
+        &["--period", "year", "--from", "2023-04"],
+    ));
     let fy = row(&years, "AAA", "2023-24");
     // 2023-24 ends on 31 March 2024: P6 contributes its 7 March nights only.
     assert_fields(

@@ -1,6 +1,6 @@
 //! The documented output schema is what the binary prints.
 
-use super::fixtures::hand_built;
+use super::fixtures::{hand_built, hand_built_args};
 
 /// Field names from the first column of the table under `heading` in docs/output-schema.md.
 fn documented_fields(heading: &str) -> Vec<String> {
@@ -27,15 +27,7 @@ fn documented_fields(heading: &str) -> Vec<String> {
 #[test]
 fn rates_rows_have_exactly_the_documented_fields_in_order() {
     let w = hand_built();
-    let doc = w.json(&[
-        "rates",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-    ]);
+    let doc = w.json(&hand_built_args("rates", &[]));
     let row = doc["rows"][0].as_object().unwrap();
     let printed: Vec<&String> = row.keys().collect();
     let documented = documented_fields("## `oapstat rates`");
@@ -74,30 +66,18 @@ fn assert_documented(heading: &str, row: &serde_json::Value) {
 #[test]
 fn los_spc_and_reinvest_rows_have_the_documented_fields() {
     let w = hand_built();
-    let base = [
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-    ];
-    let los = w.json(&[&["los"], &base[..]].concat());
+    let los = w.json(&hand_built_args("los", &[]));
     assert_documented("## `oapstat los`", &los["rows"][0]);
-    let spc = w.json(&[&["spc"], &base[..]].concat());
+    let spc = w.json(&hand_built_args("spc", &[]));
     assert_documented("## `oapstat spc`", &spc["rows"][0]);
-    let reinvest = w.json(
+    let reinvest = w.json(&hand_built_args(
+        "reinvest",
         &[
-            &[
-                "reinvest",
-                "--baseline",
-                "2024-02-01..2024-02-29",
-                "--current",
-                "2024-03-01..2024-03-31",
-            ],
-            &base[..],
-        ]
-        .concat(),
-    );
+            "--baseline",
+            "2024-02-01..2024-02-29",
+            "--current",
+            "2024-03-01..2024-03-31",
+        ],
+    ));
     assert_documented("## `oapstat reinvest`", &reinvest["rows"][0]);
 }

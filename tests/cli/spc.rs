@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::fixtures::hand_built;
+use super::fixtures::{hand_built, hand_built_args};
 use super::workdir::Workdir;
 
 #[test]
@@ -98,25 +98,13 @@ fn unknown_measure_is_a_usage_error_listing_the_measures() {
 fn length_of_stay_measures_need_no_placements() {
     let w = super::fixtures::hand_built();
     w.write("data/placements.csv", "placement_id\nP1\n");
-    let base = [
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--format",
-        "json",
-    ];
-    let mut los = vec!["spc", "--measure", "los_median"];
-    los.extend(base);
-    let (code, _, stderr) = w.run(&los);
+    let (code, _, stderr) = w.run(&hand_built_args("spc", &["--measure", "los_median"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains("placements: not needed, not read"),
         "{stderr}"
     );
-    let mut oap_days = vec!["spc", "--measure", "oap_days"];
-    oap_days.extend(base);
-    let (code, _, stderr) = w.run(&oap_days);
+    let (code, _, stderr) = w.run(&hand_built_args("spc", &["--measure", "oap_days"]));
     assert_eq!(
         code, 1,
         "an out-of-area measure reads the placements: {stderr}"
