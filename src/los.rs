@@ -103,8 +103,9 @@ pub fn quantile_linear(sorted: &[i32], q: f64) -> Option<f64> {
 /// read off it, not found among the open spells one by one.
 ///
 /// Built in two passes over the spells, so that no spell is held: [`OpenSpells::count`] each
-/// (starts per day, and how many end on each day), then [`OpenSpells::place`] each (the start
-/// days of the spells ending on each day, a counting sort), then [`OpenSpells::by_start_day`].
+/// (starts per day, and how many end on each day), [`OpenSpells::counted`], then
+/// [`OpenSpells::place`] each (the start days of the spells ending on each day, a counting
+/// sort), then [`OpenSpells::by_start_day`].
 struct OpenSpells {
     /// No spell that can be open at a period end starts before this day.
     first: Day,
@@ -154,15 +155,17 @@ impl OpenSpells {
         }
     }
 
+    /// Between the passes: where the spells ending on each day go.
+    fn counted(&mut self) {
+        for d in 0..self.started.len() {
+            self.ending_from[d + 1] += self.ending_from[d];
+        }
+        self.next = self.ending_from.clone();
+        self.ending_starts = vec![0; self.ending_from[self.started.len()] as usize];
+    }
+
     /// Second pass: the same spells, in any order.
     fn place(&mut self, start: Day, end: Option<Day>) {
-        if self.next.is_empty() {
-            for d in 0..self.started.len() {
-                self.ending_from[d + 1] += self.ending_from[d];
-            }
-            self.next = self.ending_from.clone();
-            self.ending_starts = vec![0; self.ending_from[self.started.len()] as usize];
-        }
         if !self.can_be_open(start, end) {
             return;
         }
@@ -337,6 +340,7 @@ fn los_measures(
                 periods_of(e).for_each(|k| counts[k] += 1);
             }
         }
+        open.counted();
         let mut discharged: Vec<Vec<i32>> = counts.iter().map(|&c| Vec::with_capacity(c)).collect();
         for row in rows() {
             let (s, e) = (stays.start(row), stays.end(row));
@@ -482,6 +486,7 @@ mod open_spell_tests {
         for &(s, e) in &spells {
             open.count(s, e);
         }
+        open.counted();
         // The second pass in another order: the counting sort places them all the same.
         for &(s, e) in spells.iter().rev() {
             open.place(s, e);
