@@ -436,20 +436,15 @@ fn rules_of_identifiers_and_spells(
     use ExtractKind::{Admissions, Placements};
     let (ac, pc) = (&mut adm.common, &mut plc.common);
     // Duplicate identifiers: the first occurrence stands, later ones are findings. Extracts
-    // sorted by identifier (the usual case) need no index: sorted identifiers that always
-    // increase hold no duplicate, and placements sorted by admission find their spell by a
-    // merge. Otherwise hash maps; the placement ids are looked at on another thread.
-    let (admissions_sorted, placements_sorted, references_sorted) = std::thread::scope(|scope| {
-        let placements = scope.spawn(|| increasing(&plc.id, plc.start.len(), true));
-        let references = scope.spawn(|| increasing(&plc.admission_id, plc.start.len(), false));
-        (
-            // Ids not kept: they always increase (see `check`).
-            adm.id.is_empty() && adm.id_order.increasing
-                || increasing(&adm.id, adm.admitted.len(), true),
-            placements.join().expect("placement ids"),
-            references.join().expect("admission ids of placements"),
-        )
-    });
+    // sorted by identifier (the usual case) need no index: identifiers that always increase
+    // (as followed while reading) hold no duplicate, and placements sorted by admission find
+    // their spell by a merge. Otherwise hash maps; the placement ids are looked at on another
+    // thread.
+    let (admissions_sorted, placements_sorted, references_sorted) = (
+        adm.id_order.increasing,
+        plc.id_order.increasing,
+        plc.admission_id_order.never_decreasing,
+    );
     let merge = admissions_sorted && references_sorted;
     let mut admission_index: PlHashMap<&str, u32> = PlHashMap::default();
     std::thread::scope(|scope| {
@@ -692,22 +687,6 @@ fn rule_no_overlaps(sources: &mut Sources, plc: &mut PlacementRows, spell_of: &[
     // Placement identifiers are needed no more.
     plc.id = Default::default();
     plc.admission_id = Default::default();
-}
-
-/// Whether the identifiers of the rows (empty cells aside) increase from row to row: strictly,
-/// or allowing repeats.
-fn increasing(ids: &crate::rows::Texts, rows: usize, strictly: bool) -> bool {
-    let mut previous: Option<&str> = None;
-    for row in 0..rows {
-        let Some(id) = ids.get(row) else { continue };
-        if let Some(before) = previous {
-            if id < before || (strictly && id == before) {
-                return false;
-            }
-        }
-        previous = Some(id);
-    }
-    true
 }
 
 /// A text column from dictionary codes.

@@ -157,11 +157,6 @@ impl Texts {
         self.ends.is_empty()
     }
 
-    /// Whether no text is held (none was pushed).
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
-    }
-
     /// Starts storing where each text ends.
     fn store_ends(&mut self) {
         if self.fixed() {
@@ -642,12 +637,15 @@ impl Common {
     }
 }
 
-/// Whether identifiers always increase from row to row (empty cells aside), kept instead of the
-/// identifiers themselves when only that is needed: identifiers that always increase hold no
-/// duplicate.
+/// The order of identifiers from row to row (empty cells aside), followed as they are read:
+/// identifiers that always increase hold no duplicate, and placements whose admission ids never
+/// decrease find their spells by a merge.
 #[derive(Debug)]
 pub struct IdOrder {
+    /// Each is greater than the one before.
     pub increasing: bool,
+    /// None is less than the one before.
+    pub never_decreasing: bool,
     first: Option<String>,
     last: String,
 }
@@ -656,6 +654,7 @@ impl Default for IdOrder {
     fn default() -> Self {
         IdOrder {
             increasing: true,
+            never_decreasing: true,
             first: None,
             last: String::new(),
         }
@@ -666,11 +665,20 @@ impl IdOrder {
     fn see(&mut self, id: &str) {
         if self.first.is_none() {
             self.first = Some(id.to_string());
-        } else if id <= self.last.as_str() {
-            self.increasing = false;
+        } else {
+            self.follow(id);
         }
         self.last.clear();
         self.last.push_str(id);
+    }
+
+    /// Takes in `next` coming after the last seen.
+    fn follow(&mut self, next: &str) {
+        match next.cmp(self.last.as_str()) {
+            std::cmp::Ordering::Less => (self.increasing, self.never_decreasing) = (false, false),
+            std::cmp::Ordering::Equal => self.increasing = false,
+            std::cmp::Ordering::Greater => {}
+        }
     }
 
     /// The order of these rows followed by `later`.
@@ -678,10 +686,11 @@ impl IdOrder {
         let Some(first) = later.first else { return };
         if self.first.is_none() {
             self.first = Some(first);
-        } else if first <= self.last {
-            self.increasing = false;
+        } else {
+            self.follow(&first);
         }
         self.increasing &= later.increasing;
+        self.never_decreasing &= later.never_decreasing;
         self.last = later.last;
     }
 }
@@ -690,8 +699,8 @@ impl IdOrder {
 #[derive(Debug, Default)]
 pub struct AdmissionRows {
     pub common: Common,
-    /// Identifiers, when [`Reading::keep_admission_ids`]; otherwise empty, and `id_order` says
-    /// whether they always increase.
+    /// Identifiers, when [`Reading::keep_admission_ids`]; otherwise empty (`id_order` is kept
+    /// either way).
     pub id: Texts,
     pub id_order: IdOrder,
     pub collaborative: Codes,
@@ -708,7 +717,9 @@ pub struct AdmissionRows {
 pub struct PlacementRows {
     pub common: Common,
     pub id: Texts,
+    pub id_order: IdOrder,
     pub admission_id: Texts,
+    pub admission_id_order: IdOrder,
     pub start: Vec<Day>,
     pub end: Vec<Day>,
     pub oap_row: Vec<u32>,
@@ -741,13 +752,28 @@ pub trait Rows: Default + Send {
 }
 
 impl AdmissionRows {
-    /// Keeps an admission's identifier, or only its place in their order.
+    /// Takes an admission's identifier in its order, and keeps it when asked to.
     fn push_id(&mut self, ctx: &FileContext, id: Option<&str>) {
-        if ctx.reading.keep_admission_ids {
-            self.id.push(id.unwrap_or_default());
-        } else if let Some(id) = id {
+        if let Some(id) = id {
             self.id_order.see(id);
         }
+        if ctx.reading.keep_admission_ids {
+            self.id.push(id.unwrap_or_default());
+        }
+    }
+}
+
+impl PlacementRows {
+    /// Keeps a placement's identifier and its admission's, and takes both in their orders.
+    fn push_ids(&mut self, id: Option<&str>, admission_id: Option<&str>) {
+        if let Some(id) = id {
+            self.id_order.see(id);
+        }
+        if let Some(admission_id) = admission_id {
+            self.admission_id_order.see(admission_id);
+        }
+        self.id.push(id.unwrap_or_default());
+        self.admission_id.push(admission_id.unwrap_or_default());
     }
 }
 
@@ -936,8 +962,7 @@ impl Rows for PlacementRows {
             );
         }
         let row = self.start.len();
-        self.id.push(id.unwrap_or_default());
-        self.admission_id.push(admission_id.unwrap_or_default());
+        self.push_ids(id, admission_id);
         self.start.push(start);
         self.end.push(end);
         if out_of_area == Some(true) {
@@ -966,7 +991,9 @@ impl Rows for PlacementRows {
         let map = self.dictionary.absorb(&other.dictionary);
         self.common.append(other.common);
         self.id.append(other.id)?;
+        self.id_order.append(other.id_order);
         self.admission_id.append(other.admission_id)?;
+        self.admission_id_order.append(other.admission_id_order);
         self.start.extend(other.start);
         self.end.extend(other.end);
         self.oap_row
@@ -1551,7 +1578,9 @@ mod tests {
         };
         assert!(order(&["A01", "A02", "A10"]).increasing);
         assert!(!order(&["A1", "A2", "A10"]).increasing, "compared as text");
-        assert!(!order(&["A1", "A2", "A2"]).increasing, "a repeat");
+        let repeat = order(&["A1", "A2", "A2"]);
+        assert!(!repeat.increasing && repeat.never_decreasing, "a repeat");
+        assert!(!order(&["A2", "A1"]).never_decreasing);
         assert!(!order(&["A2", "A1"]).increasing);
         let joined = |a: &[&str], b: &[&str]| {
             let mut first = order(a);
@@ -1564,6 +1593,11 @@ mod tests {
             "the second block starts too low"
         );
         assert!(!joined(&["A1", "A3"], &["A3"]), "a repeat across blocks");
+        let mut repeat = order(&["A1", "A3"]);
+        repeat.append(order(&["A3", "A4"]));
+        assert!(repeat.never_decreasing);
+        repeat.append(order(&["A2"]));
+        assert!(!repeat.never_decreasing, "a step down across blocks");
         assert!(joined(&[], &["A1", "A2"]) && joined(&["A1"], &[]));
         assert!(!joined(&[], &["A2", "A1"]));
         // Across three blocks, the middle one empty.

@@ -396,8 +396,7 @@ impl ColumnWise for PlacementRows {
                 rows.distance.push(number_at(distances, row));
                 rows.cost.push(number_at(costs, row));
             }
-            rows.id.push(id.value(row));
-            rows.admission_id.push(admission_id.value(row));
+            rows.push_ids(Some(id.value(row)), Some(admission_id.value(row)));
             rows.start.push(starts.value(row));
             rows.end.push(day_at(ends, row));
         });
