@@ -115,7 +115,19 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
         None => last_complete_month_end(inputs.checked.extract_date),
     };
     if to < from {
-        bail!("--to {to} is before --from {from}");
+        // Say where each bound came from: a default the user never typed needs naming.
+        let to_text = match &args.to {
+            Some(_) => format!("--to {to}"),
+            None => format!(
+                "the last complete month ({to}, the extract date being {})",
+                inputs.checked.extract_date
+            ),
+        };
+        let from_text = match &args.from {
+            Some(_) => format!("--from {from}"),
+            None => format!("the month of the earliest valid admission ({from})"),
+        };
+        bail!("{to_text} is before {from_text}: no period to report; give --from and --to");
     }
     let periods = periods_within(args.period, from, to);
     if periods.is_empty() {

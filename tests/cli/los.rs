@@ -182,3 +182,22 @@ fn duplicate_admission_ids_are_found_without_the_placements() {
         "{stderr}"
     );
 }
+
+#[test]
+fn default_periods_that_cannot_be_reported_are_named_as_defaults() {
+    // One admission on 5 January 2024 and no --extract-date: the latest date is the extract
+    // date, so the last complete month (December 2023) ends before the first (January 2024).
+    let w = hand_built();
+    w.write(
+        "data/admissions.csv",
+        "admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code\nA1,PT1,AAA,adult_acute,2024-01-05,,RAA01\n",
+    );
+    let (code, _, stderr) = w.run(&["los", "--data", "data"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "the last complete month (2023-12-31, the extract date being 2024-01-05) is before the month of the earliest valid admission (2024-01-01)"
+        ),
+        "{stderr}"
+    );
+}
