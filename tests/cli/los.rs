@@ -201,3 +201,23 @@ fn default_periods_that_cannot_be_reported_are_named_as_defaults() {
         "{stderr}"
     );
 }
+
+#[test]
+fn rolling_windows_count_a_discharge_in_every_window_holding_it() {
+    // Discharges (nights): A6 15 Jan (10), A3 10 Feb (0), A8 12 Feb (7), A2 29 Feb (28),
+    // A7 2 Mar (2), A1 5 Mar (45), A5 10 Apr (16).
+    let doc = los(&["--period", "rolling3"]);
+    // January to March: 0, 2, 7, 10, 28, 45.
+    let q1 = row(&doc, "2024-01/2024-03", None);
+    assert_eq!(q1["discharges"], 6);
+    assert!(close(&q1["los_mean"], 92.0 / 6.0), "{q1}");
+    assert!(close(&q1["los_median"], (7.0 + 10.0) / 2.0), "{q1}");
+    // Rank 0.9 × 5 = 4.5: 28 + 0.5 × (45 − 28).
+    assert!(close(&q1["los_p90"], 36.5), "{q1}");
+    // February to April: 0, 2, 7, 16, 28, 45 (A6 has left the window, A5 come in).
+    let q2 = row(&doc, "2024-02/2024-04", None);
+    assert_eq!(q2["discharges"], 6);
+    assert!(close(&q2["los_mean"], 98.0 / 6.0), "{q2}");
+    assert!(close(&q2["los_median"], (7.0 + 16.0) / 2.0), "{q2}");
+    assert!(close(&q2["los_p90"], 36.5), "{q2}");
+}
