@@ -77,14 +77,15 @@ pub struct HeadlinePeriods {
 /// The headline per collaborative from the pack's reports.
 ///
 /// `rates` holds the month; `rolling` the two rolling 3-month windows; `los` the month and the
-/// same month a year earlier; `charts` the SPC points; `reinvest` the financial year to date.
+/// same month a year earlier; `charts` the SPC points; `reinvest` the financial year to date,
+/// or why there is none.
 pub fn headlines(
     periods: &HeadlinePeriods,
     rates: &Report,
     rolling: &Report,
     los: &Report,
     charts: &[&Report],
-    reinvest: &Report,
+    reinvest: Result<&Report, &str>,
 ) -> Vec<Headline> {
     let active = by_collaborative(rates, &periods.month, "oaps_active_end");
     let window = by_collaborative(rolling, &periods.window, "inappropriate_oap_days");
@@ -125,36 +126,10 @@ pub fn headlines(
                     ));
                 }
             }
-            let reinvestment = reinvest
-                .rows
-                .iter()
-                .find(|r| {
-                    matches(reinvest, r, "collaborative", code)
-                        && matches(reinvest, r, "service_line", "all")
-                })
-                .map(|r| {
-                    let central = text_of(reinvest, r, "reinvestment");
-                    let (low, high) = (
-                        text_of(reinvest, r, "reinvestment_low"),
-                        text_of(reinvest, r, "reinvestment_high"),
-                    );
-                    let mut text = if low == high {
-                        central
-                    } else {
-                        format!("{central} ({low} to {high})")
-                    };
-                    // A rise in OAP days is a cost pressure, shown rather than hidden in a zero.
-                    if let Some((_, Cell::Float(pressure))) = cell(reinvest, r, "cost_pressure") {
-                        if *pressure > 0.0 {
-                            text.push_str(&format!(
-                                "; cost pressure {}",
-                                text_of(reinvest, r, "cost_pressure")
-                            ));
-                        }
-                    }
-                    text
-                })
-                .unwrap_or_else(|| "–".into());
+            let reinvestment = match reinvest {
+                Ok(reinvest) => reinvestment_so_far(reinvest, code),
+                Err(why) => why.to_string(),
+            };
             Headline {
                 collaborative: code.clone(),
                 oaps_active_end: dash(&active, code),
@@ -167,6 +142,43 @@ pub fn headlines(
             }
         })
         .collect()
+}
+
+/// A collaborative's reinvestment so far with its range, any cost pressure, and whether the
+/// change in OAP days behind it is real.
+fn reinvestment_so_far(reinvest: &Report, code: &str) -> String {
+    let Some(r) = reinvest.rows.iter().find(|r| {
+        matches(reinvest, r, "collaborative", code) && matches(reinvest, r, "service_line", "all")
+    }) else {
+        return "–".into();
+    };
+    let central = text_of(reinvest, r, "reinvestment");
+    let (low, high) = (
+        text_of(reinvest, r, "reinvestment_low"),
+        text_of(reinvest, r, "reinvestment_high"),
+    );
+    let mut text = if low == high {
+        central
+    } else {
+        format!("{central} ({low} to {high})")
+    };
+    // A rise in OAP days is a cost pressure, shown rather than hidden in a zero.
+    if let Some((_, Cell::Float(pressure))) = cell(reinvest, r, "cost_pressure") {
+        if *pressure > 0.0 {
+            text.push_str(&format!(
+                "; cost pressure {}",
+                text_of(reinvest, r, "cost_pressure")
+            ));
+        }
+    }
+    let verdict = match cell(reinvest, r, "oap_days_change") {
+        Some((_, Cell::Text(v))) => crate::reinvest::Verdict::parse(v).map(|v| v.describe()),
+        _ => None,
+    };
+    if let Some(verdict) = verdict {
+        text.push_str(&format!("; change in OAP days {verdict}"));
+    }
+    text
 }
 
 fn escape(text: &str) -> String {

@@ -7,12 +7,15 @@ use serde_json::json;
 use super::{emit, parse_date, prepare, Extracts, Selection};
 use crate::cli::ReinvestArgs;
 use crate::load::Inputs;
-use crate::periods::{financial_year, financial_year_of, parse_financial_year, Period};
-use crate::rates::{rates, Breakdown, RatesRequest};
-use crate::reinvest::{
-    cells, cost_quartiles, estimate, fields, period_use, total, Assumptions, Scenario,
+use crate::periods::{
+    financial_year, financial_year_of, parse_financial_year, periods_within, Period, PeriodKind,
 };
-use crate::render::Report;
+use crate::rates::{rates, Breakdown, RatesRequest};
+use crate::reinvest::rows::{cells, fields};
+use crate::reinvest::{
+    cost_quartiles, estimate, monthly_days, period_use, sensitivity, total, Assumptions, Scenario,
+};
+use crate::render::{pounds, Report};
 
 /// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
 fn parse_period(text: &str, option: &str) -> Result<Period> {
@@ -131,16 +134,30 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     );
     let scope = &selection.scope;
     let populations = super::rates::populations_frame(&inputs.reference)?;
-    let use_in = |period: &Period| -> Result<_> {
+    let by_service_line = |periods: &[Period]| {
         let request = RatesRequest {
-            periods: std::slice::from_ref(period),
+            periods,
             by: &[Breakdown::ServiceLine],
             collaboratives,
             populations: populations.clone(),
             names: &selection.names,
         };
-        Ok(period_use(&rates(admissions, oaps, &request)?)?)
+        rates(admissions, oaps, &request)
     };
+    let use_in = |period: &Period| -> Result<_> {
+        Ok(period_use(&by_service_line(std::slice::from_ref(period))?)?)
+    };
+    // Whether a change is real: the whole months from the baseline's first to the current
+    // period's last, the baseline's months fixing the XmR limits.
+    let months = periods_within(PeriodKind::Month, baseline.start, current.end);
+    let baseline_months = months.iter().filter(|m| m.end <= baseline.end).count();
+    let current_months = months.iter().filter(|m| m.start >= current.start).count();
+    let monthly = monthly_days(
+        &by_service_line(&months)?,
+        &months,
+        baseline_months,
+        current_months,
+    )?;
     let assumptions = Assumptions {
         baseline: baseline.clone(),
         current: current.clone(),
@@ -153,6 +170,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         &use_in(&current)?,
         &cost_quartiles(oaps, &baseline, &selection.names)?,
         &inputs.reference.local_daily_costs,
+        &monthly,
         &assumptions,
     )?;
 
@@ -164,6 +182,8 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         notes: Vec::new(),
     };
     let mut uncosted = Vec::new();
+    let mut widened = Vec::new();
+    let mut sensitivities = Vec::new();
     let codes: std::collections::BTreeSet<&str> =
         estimates.iter().map(|e| e.collaborative.as_str()).collect();
     for code in codes {
@@ -173,14 +193,21 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
             .collect();
         for row in &rows {
             report.rows.push(cells(row, scenario.is_some()));
-            if row.estimated_saving.is_none() {
+            if row.net_saving.is_none() {
                 uncosted.push(format!("{} {}", row.collaborative, row.service_line));
             }
+            if row.cost_range_widened {
+                widened.push(format!("{} {}", row.collaborative, row.service_line));
+            }
         }
-        report.rows.push(cells(
-            &total(code, &rows, options.reinvest_share),
-            scenario.is_some(),
-        ));
+        let all = total(
+            code,
+            &rows,
+            options.reinvest_share,
+            monthly.get(&(code.to_string(), "all".to_string())),
+        );
+        report.rows.push(cells(&all, scenario.is_some()));
+        sensitivities.push((code.to_string(), sensitivity(&rows)));
     }
     let days = |p: &Period| p.length_days();
     // A baseline that starts before the first admission in the data counts OAP days that the
@@ -196,14 +223,22 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         "current": {"label": current.label, "start": current.start.to_string(), "end": current.end.to_string(), "days": days(&current), "annualisation": format!("× 365 ÷ {}", days(&current))},
         "oap_daily_cost": match options.oap_daily_cost {
             Some(c) => json!({"source": "given", "pounds": c}),
-            None => json!({"source": "recorded mean of the baseline per collaborative and service line", "range": "lower and upper quartile of the recorded daily costs of OAPs active in the baseline"}),
+            None => json!({"source": "recorded mean of the baseline per collaborative and service line (total recorded cost ÷ OAP days with a cost)", "range": "lower and upper quartile of the recorded daily cost over the same costed OAP days of the baseline (each day once), widened to hold the mean where it lies outside them", "range_widened": widened}),
         },
+        "oap_days_change": format!("judged by the XmR chart (NHSRplotthedots rules) of monthly OAP days: the {baseline_months} whole months of the baseline fix the mean and limits; a change is real when the {current_months} whole months of the current period show a shift (7 or more months on one side of the mean) or a month beyond a limit, on the side the change went; otherwise common cause"),
+        "sensitivity": sensitivities.iter().map(|(code, s)| json!({
+            "collaborative": code,
+            "net_saving": crate::render::round_to_pence(s.net_saving),
+            "net_saving_local_cost_10_percent_lower": crate::render::round_to_pence(s.net_saving_local_cost_10_percent_lower),
+            "net_saving_local_cost_10_percent_higher": crate::render::round_to_pence(s.net_saving_local_cost_10_percent_higher),
+            "reinvestment_per_10_points_of_share": crate::render::round_to_pence(s.reinvestment_per_10_points_of_share),
+        })).collect::<Vec<_>>(),
         "local_daily_cost": {"source": inputs.reference.local_costs_path},
         "reinvest_share": options.reinvest_share,
         "scenario": scenario.map(|s| s.describe()),
         "not_costed": uncosted,
         "baseline_covered_by_data": baseline_covered,
-        "totals": "per collaborative (service_line \"all\"): savings and cost pressures summed apart; reinvestment = share × (savings − pressures), never below zero",
+        "totals": "per collaborative (service_line \"all\"): savings and cost pressures summed apart; net saving = savings − pressures; reinvestment = share × net saving, never below zero",
     });
     report.notes.push(format!(
         "Baseline {} ({} days) against current {} ({} days), both annualised × 365 ÷ days.",
@@ -214,9 +249,25 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     ));
     report.notes.push(match options.oap_daily_cost {
         Some(c) => format!("OAP daily cost: £{c} given; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
-        None => format!("OAP daily cost: recorded mean of the baseline, range from its lower and upper quartiles; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
+        None => format!("OAP daily cost: recorded mean of the baseline over costed OAP days, range from the lower and upper quartiles of the daily cost over the same days; local daily cost from {}.", inputs.reference.local_costs_path.as_deref().unwrap_or("the local costs reference")),
     });
-    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures).", options.reinvest_share * 100.0));
+    if !widened.is_empty() {
+        report.notes.push(format!(
+            "Range widened to hold the estimate (skewed costs put the mean cost outside the quartiles): {}.",
+            widened.join(", ")
+        ));
+    }
+    report.notes.push(format!("Change in OAP days: real when the current period's months show a shift or a month beyond the limits of the baseline's XmR chart ({baseline_months} months), on the side the change went; common_cause means within month-to-month variation, so a saving on it may not last."));
+    for (code, s) in &sensitivities {
+        report.notes.push(format!(
+            "Sensitivity {code}: net saving {}; with local daily costs 10% lower {}, 10% higher {}; each 10 points of reinvestment share moves the reinvestment by {}.",
+            pounds(s.net_saving),
+            pounds(s.net_saving_local_cost_10_percent_lower),
+            pounds(s.net_saving_local_cost_10_percent_higher),
+            pounds(s.reinvestment_per_10_points_of_share)
+        ));
+    }
+    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures), never below zero.", options.reinvest_share * 100.0));
     if let Some(s) = scenario {
         report.notes.push(format!(
             "Scenario: {} (scenario_* fields in csv or json).",

@@ -94,6 +94,9 @@ fn resolve_month(args: &SummaryArgs) -> Result<chrono::NaiveDate> {
     }
 }
 
+/// Why a pack has no reinvestment section (headline, notes and manifest say it).
+const REINVEST_NOT_ESTIMATED: &str = "not estimated: no local daily costs were given (--local-costs, or local_costs.csv in the --data folder)";
+
 pub fn run(args: &SummaryArgs) -> Result<()> {
     let say = |message: &str| {
         if args.verbose {
@@ -228,17 +231,23 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     }
     let fy = financial_year(financial_year_of(month));
     let reinvest_label = format!("{} to date ({} to {month_last_day})", fy.label, fy.start);
-    let reinvest = super::reinvest::report(
-        &inputs,
-        &selection,
-        &super::reinvest::ReinvestOptions {
-            baseline: None,
-            current: Some(format!("{}..{month_last_day}", fy.start)),
-            reinvest_share: args.reinvest_share,
-            oap_daily_cost: None,
-            scenario: None,
-        },
-    )?;
+    // Without local daily costs there is nothing to set a saving against: the pack is written
+    // without its reinvestment section, and says why.
+    let reinvest = if inputs.reference.local_daily_costs.is_empty() {
+        None
+    } else {
+        Some(super::reinvest::report(
+            &inputs,
+            &selection,
+            &super::reinvest::ReinvestOptions {
+                baseline: None,
+                current: Some(format!("{}..{month_last_day}", fy.start)),
+                reinvest_share: args.reinvest_share,
+                oap_daily_cost: None,
+                scenario: None,
+            },
+        )?)
+    };
     // Each chart is suppressed on its own: its values are counts or not by its measure.
     for chart in &mut charts {
         suppress::apply_or_record(chart, suppression);
@@ -249,15 +258,16 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ("rates", rates),
         ("rates-rolling-3-months", rolling),
         ("los", los),
-        ("reinvest", reinvest),
-        ("spc", spc),
     ];
+    reports.extend(reinvest.map(|r| ("reinvest", r)));
+    reports.push(("spc", spc));
     for (name, report) in &mut reports {
         if *name != "spc" {
             suppress::apply_or_record(report, suppression);
         }
     }
-    let find = |name: &str| &reports.iter().find(|(n, _)| *n == name).expect("report").1;
+    let find_some = |name: &str| reports.iter().find(|(n, _)| *n == name).map(|r| &r.1);
+    let find = |name: &str| find_some(name).expect("report");
     let periods = HeadlinePeriods {
         month: label.clone(),
         window: window.label.clone(),
@@ -271,19 +281,24 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         find("rates-rolling-3-months"),
         find("los"),
         &[spc_report],
-        find("reinvest"),
+        find_some("reinvest").ok_or(REINVEST_NOT_ESTIMATED),
     );
     let mut notes = vec![
         format!("Extract date {}; {}.", inputs.checked.extract_date, inputs.counts_line()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
-        format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, args.reinvest_share * 100.0),
-        "Files: rates, rates-rolling-3-months, los, reinvest and spc as JSON and CSV; charts/ as SVG; index.html; manifest.json lists inputs and files with SHA-256.".to_string(),
+        match find_some("reinvest") {
+            Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, args.reinvest_share * 100.0),
+            None => format!("Reinvestment: {REINVEST_NOT_ESTIMATED}."),
+        },
+        format!(
+            "Files: {} as JSON and CSV; charts/ as SVG; index.html; manifest.json lists inputs and files with SHA-256.",
+            reports.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        ),
     ];
     // The reinvestment report knows whether the data covers its baseline; say it here too.
-    let baseline_covered = find("reinvest")
-        .meta
-        .get("assumptions")
+    let baseline_covered = find_some("reinvest")
+        .and_then(|r| r.meta.get("assumptions"))
         .and_then(|a| a.get("baseline_covered_by_data"))
         .and_then(Value::as_bool);
     if baseline_covered == Some(false) {
@@ -376,6 +391,10 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             "collaboratives": selection.scope.collaboratives,
             "service_lines": selection.scope.service_lines,
             "reinvest_share": args.reinvest_share,
+        },
+        "reinvestment": match find_some("reinvest") {
+            Some(_) => json!({"estimated": true}),
+            None => json!({"estimated": false, "reason": REINVEST_NOT_ESTIMATED}),
         },
         "extract_date": inputs.checked.extract_date.to_string(),
         "inputs": input_entries,

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::periods::date_of;
 
 /// The version of the machine-readable output schema (see docs/output-schema.md).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What a field holds, which decides how it is shown and whether suppression touches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +193,7 @@ pub fn to_bytes(report: &Report, format: Format) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-pub use text::{format_cell, group_thousands};
+pub use text::{format_cell, group_thousands, pounds};
 
 /// Pounds rounded to pence, a half penny away from zero. A computed amount such as 37,335.90 / 60
 /// (exactly 622.265) is held as the nearest binary fraction, a hair above or below the half: it

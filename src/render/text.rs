@@ -41,6 +41,16 @@ fn with_decimals(value: f64, decimals: usize) -> String {
 }
 
 /// A cell as people read it: `1,234`, `12.5%`, `£1,234`, `*` when suppressed, `–` when undefined.
+/// Whole pounds with separators, as people read money: `£1,234`, `-£1,234`.
+pub fn pounds(v: f64) -> String {
+    let whole = with_decimals(v.abs(), 0);
+    if v < -0.5 {
+        format!("-£{whole}")
+    } else {
+        format!("£{whole}")
+    }
+}
+
 pub fn format_cell(field: &Field, cell: &Cell) -> String {
     match cell {
         Cell::Null => "–".to_string(),
@@ -53,14 +63,7 @@ pub fn format_cell(field: &Field, cell: &Cell) -> String {
         },
         Cell::Float(v) => match field.kind {
             Kind::Ratio => format!("{}%", with_decimals(v * 100.0, 1)),
-            Kind::Money => {
-                let pounds = with_decimals(v.abs(), 0);
-                if *v < -0.5 {
-                    format!("-£{pounds}")
-                } else {
-                    format!("£{pounds}")
-                }
-            }
+            Kind::Money => pounds(*v),
             Kind::Count | Kind::Reference => with_decimals(*v, 0),
             _ => with_decimals(*v, 1),
         },

@@ -77,6 +77,8 @@ fn pack_files_and_their_content() {
     assert_eq!(cells[5], "23.5");
     assert_eq!(cells[6], "–");
     assert!(md.contains("| BBB | 0 | 0 | 0 | – | – | none |"), "{md}");
+    // Beside the reinvestment, whether the change in OAP days behind it is real.
+    assert!(cells[8].contains("; change in OAP days "), "{aaa}");
     assert!(
         md.contains("the reinvestment baseline year is not fully covered"),
         "{md}"
@@ -134,6 +136,41 @@ fn pack_files_and_their_content() {
             "index.html refers to {external}"
         );
     }
+}
+
+#[test]
+fn a_pack_without_local_costs_is_written_without_its_reinvestment_section() {
+    let w = hand_built();
+    std::fs::remove_file(w.path("data/local_costs.csv")).unwrap();
+    let (code, _, stderr) = w.run(&PACK);
+    assert_eq!(code, 0, "{stderr}");
+    let why = "not estimated: no local daily costs were given (--local-costs, or local_costs.csv in the --data folder)";
+    assert!(!w.path("reports/2024-03/reinvest.json").exists());
+    assert!(!w.path("reports/2024-03/reinvest.csv").exists());
+    let md = w.read("reports/2024-03/summary.md");
+    let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
+    assert!(aaa.ends_with(&format!("| {why} |")), "{aaa}");
+    assert!(md.contains(&format!("- Reinvestment: {why}.")), "{md}");
+    assert!(!md.contains("reinvest.csv"), "{md}");
+    let index = w.read("reports/2024-03/index.html");
+    assert!(
+        index.contains(&format!("<li>Reinvestment: {why}.</li>")),
+        "{index}"
+    );
+    let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
+    assert_eq!(manifest["reinvestment"]["estimated"], false);
+    assert_eq!(manifest["reinvestment"]["reason"], why);
+    assert!(manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["name"].as_str().unwrap().starts_with("reinvest")));
+    // With local costs, the manifest says the reinvestment was estimated.
+    let with = hand_built();
+    assert_eq!(with.run(&PACK).0, 0);
+    let manifest: Value =
+        serde_json::from_str(&with.read("reports/2024-03/manifest.json")).unwrap();
+    assert_eq!(manifest["reinvestment"]["estimated"], true);
 }
 
 #[test]

@@ -4,9 +4,12 @@
 //! - OAP days in a baseline and a current period, annualised (× 365 ÷ days in the period);
 //! - avoided OAP days = baseline − current (negative: a cost pressure, not a saving);
 //! - saving per avoided day = OAP daily cost − local daily cost, the OAP daily cost being the
-//!   recorded mean of the baseline unless given, with a low–high range from the lower and upper
-//!   quartiles of the recorded daily costs of the OAPs active in the baseline;
+//!   recorded mean of the baseline (a mean over costed OAP days) unless given, with a low–high
+//!   range from the lower and upper quartiles of the recorded daily cost over the same costed OAP
+//!   days (each day once), widened to hold the mean where skewed costs put it outside them;
 //! - estimated saving = avoided days × saving per day; reinvestment = saving × committed share;
+//! - whether the change is real: the current period's monthly OAP days against the baseline's
+//!   XmR limits ([`crate::spc`]);
 //! - a scenario: what eliminating (or cutting by a share) the current inappropriate OAP days
 //!   would free.
 
@@ -16,8 +19,13 @@ use anyhow::{bail, Result};
 use polars::prelude::*;
 
 use crate::periods::Period;
-use crate::render::{Cell, Field, Kind};
-use crate::spells::{day, decode, touches};
+
+mod change;
+mod costs;
+pub mod rows;
+
+pub use change::{monthly_days, verdict, MonthlyDays, Verdict};
+pub use costs::{cost_quartiles, weighted_quantile, CostQuartiles};
 
 /// OAP figures of one collaborative and service line in one period (from `rates`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -26,13 +34,6 @@ pub struct PeriodUse {
     pub inappropriate_oap_days: f64,
     pub oap_days_with_cost: f64,
     pub total_recorded_cost: f64,
-}
-
-/// Recorded daily costs of the OAPs active in the baseline: quartiles (linear interpolation).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CostQuartiles {
-    pub lower: f64,
-    pub upper: f64,
 }
 
 /// A scenario on the current period's inappropriate OAP days.
@@ -136,6 +137,14 @@ impl Range {
             high: self.high * share,
         }
     }
+    /// The same amounts the other way round: a negative effect as a positive cost pressure.
+    pub fn opposite(self) -> Range {
+        Range {
+            low: -self.high,
+            central: -self.central,
+            high: -self.low,
+        }
+    }
     fn add(self, other: Range) -> Range {
         Range {
             low: self.low + other.low,
@@ -153,7 +162,8 @@ fn non_negative(r: Range) -> Range {
     }
 }
 
-/// The estimate for one collaborative and service line.
+/// The estimate for one collaborative and service line (or, with `service_line` "all", a
+/// collaborative's total).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
     pub collaborative: String,
@@ -163,64 +173,30 @@ pub struct Estimate {
     pub baseline_oap_days_annualised: f64,
     pub current_oap_days_annualised: f64,
     pub avoided_oap_days_annualised: f64,
+    /// Whether the change in OAP days is real.
+    pub verdict: Verdict,
     pub cost_source: CostSource,
     pub oap_daily_cost: Option<f64>,
     pub oap_daily_cost_lower_quartile: Option<f64>,
     pub oap_daily_cost_upper_quartile: Option<f64>,
+    /// The cost range is the quartiles widened to hold the mean (skewed costs put it outside).
+    pub cost_range_widened: bool,
     pub local_daily_cost: Option<f64>,
     /// Saving per avoided day: low, central, high.
     pub saving_per_day: Option<Range>,
-    /// Positive avoided days × saving per day (zero when OAP days rose).
+    /// Avoided days × saving per day when OAP days fell or held (`None` when they rose); on a
+    /// total, the sum of its service lines' savings.
     pub estimated_saving: Option<Range>,
-    /// Risen OAP days × saving per day (zero when OAP days fell).
+    /// Risen OAP days × saving per day when OAP days rose (`None` otherwise); on a total, the
+    /// sum of its service lines' cost pressures.
     pub cost_pressure: Option<Range>,
+    /// Savings less cost pressures (negative: a net cost pressure).
+    pub net_saving: Option<Range>,
+    /// The committed share of the net saving, never below zero.
     pub reinvestment: Option<Range>,
     pub scenario_avoided_oap_days_annualised: Option<f64>,
     pub scenario_saving: Option<Range>,
     pub scenario_reinvestment: Option<Range>,
-}
-
-/// Per-placement recorded daily costs of OAPs active in `period`, quartiles per collaborative and
-/// service line.
-pub fn cost_quartiles(
-    oaps: &DataFrame,
-    period: &Period,
-    names: &[String],
-) -> PolarsResult<BTreeMap<(String, String), CostQuartiles>> {
-    let frame = oaps
-        .clone()
-        .lazy()
-        .filter(col("daily_cost").is_not_null())
-        .with_columns([day("start_date").alias("s"), day("end_date").alias("e")])
-        .filter(touches(period.start_day(), period.end_day()))
-        .group_by([col("collaborative"), col("service_line")])
-        .agg([
-            col("daily_cost")
-                .quantile(lit(0.25), QuantileMethod::Linear)
-                .alias("lower"),
-            col("daily_cost")
-                .quantile(lit(0.75), QuantileMethod::Linear)
-                .alias("upper"),
-        ])
-        .collect()?;
-    let mut out = BTreeMap::new();
-    let (c, s) = (
-        decode(frame.column("collaborative")?, names)?,
-        decode(frame.column("service_line")?, names)?,
-    );
-    let (c, s) = (c.str()?, s.str()?);
-    let (lower, upper) = (frame.column("lower")?.f64()?, frame.column("upper")?.f64()?);
-    for i in 0..frame.height() {
-        if let (Some(c), Some(s), Some(lower), Some(upper)) =
-            (c.get(i), s.get(i), lower.get(i), upper.get(i))
-        {
-            out.insert(
-                (c.to_string(), s.to_string()),
-                CostQuartiles { lower, upper },
-            );
-        }
-    }
-    Ok(out)
 }
 
 /// OAP use per collaborative and service line from a `rates --by service_line` frame of one period.
@@ -263,12 +239,14 @@ pub fn period_use(rates: &DataFrame) -> PolarsResult<BTreeMap<(String, String), 
 ///
 /// A service line with OAP days in either period needs a local daily cost; its absence is an
 /// error naming the collaborative and service line. A service line with no OAP days in either
-/// period is left out (nothing to estimate).
+/// period is left out (nothing to estimate). `monthly` holds the monthly OAP days that judge
+/// whether each change is real (a key without them is not judged).
 pub fn estimate(
     baseline: &BTreeMap<(String, String), PeriodUse>,
     current: &BTreeMap<(String, String), PeriodUse>,
     quartiles: &BTreeMap<(String, String), CostQuartiles>,
     local_daily_costs: &BTreeMap<(String, String), f64>,
+    monthly: &BTreeMap<(String, String), MonthlyDays>,
     assumptions: &Assumptions,
 ) -> Result<Vec<Estimate>> {
     // Multiply before dividing, so that a whole year's days come back exactly.
@@ -306,29 +284,25 @@ pub fn estimate(
             ),
             (None, None) => (CostSource::NoneRecorded, None, None, None),
         };
+        // The point never lies outside its range: where skewed costs put the mean outside the
+        // quartiles (or rounding does, by a hair), the range is widened to hold it.
+        let mut widened = false;
         let saving_per_day = match (cost, low_cost, high_cost) {
-            (Some(mid), Some(lo), Some(hi)) => Some(Range {
-                low: lo - local,
-                central: mid - local,
-                high: hi - local,
-            }),
+            (Some(mid), Some(lo), Some(hi)) => {
+                widened = mid < lo || mid > hi;
+                Some(Range {
+                    low: lo.min(mid) - local,
+                    central: mid - local,
+                    high: hi.max(mid) - local,
+                })
+            }
             _ => None,
         };
         let effect = saving_per_day.map(|per_day| Range::scale(per_day, avoided));
-        // A fall in OAP days is a saving, a rise a cost pressure; each keeps its own range (the
-        // low end of a saving may be below zero where cheap OAPs cost less than a local bed).
-        let estimated_saving = effect.map(|e| if avoided > 0.0 { e } else { Range::default() });
-        let cost_pressure = effect.map(|e| {
-            if avoided < 0.0 {
-                Range {
-                    low: -e.high,
-                    central: -e.central,
-                    high: -e.low,
-                }
-            } else {
-                Range::default()
-            }
-        });
+        // A fall (or no change) in OAP days is a saving, a rise a cost pressure; never both. The
+        // low end of a saving may be below zero where cheap OAPs cost less than a local bed.
+        let estimated_saving = effect.filter(|_| avoided >= 0.0);
+        let cost_pressure = effect.filter(|_| avoided < 0.0).map(Range::opposite);
         let scenario_days = assumptions
             .scenario
             .map(|s| annualise(c.inappropriate_oap_days, current_period) * s.fraction());
@@ -344,16 +318,20 @@ pub fn estimate(
             baseline_oap_days_annualised: baseline_annual,
             current_oap_days_annualised: current_annual,
             avoided_oap_days_annualised: avoided,
+            verdict: monthly
+                .get(key)
+                .map_or(Verdict::NotJudged, |m| verdict(m, avoided)),
             cost_source: source,
             oap_daily_cost: cost,
             oap_daily_cost_lower_quartile: low_cost,
             oap_daily_cost_upper_quartile: high_cost,
+            cost_range_widened: widened,
             local_daily_cost: Some(local),
             saving_per_day,
             estimated_saving,
             cost_pressure,
-            reinvestment: estimated_saving
-                .map(|s| non_negative(s).times(assumptions.reinvest_share)),
+            net_saving: effect,
+            reinvestment: effect.map(|e| non_negative(e).times(assumptions.reinvest_share)),
             scenario_avoided_oap_days_annualised: scenario_days,
             scenario_saving,
             scenario_reinvestment: scenario_saving.map(|s| s.times(assumptions.reinvest_share)),
@@ -362,9 +340,15 @@ pub fn estimate(
     Ok(out)
 }
 
-/// A collaborative's total: sums of the costed service lines, savings and pressures apart; its
-/// reinvestment is the committed share of the net saving (savings less pressures), never negative.
-pub fn total(collaborative: &str, rows: &[&Estimate], share: f64) -> Estimate {
+/// A collaborative's total: sums of the costed service lines, savings and pressures apart; the
+/// net saving is savings less pressures, and its committed share, never negative, is the
+/// reinvestment. `monthly` (the collaborative's monthly OAP days) judges its change.
+pub fn total(
+    collaborative: &str,
+    rows: &[&Estimate],
+    share: f64,
+    monthly: Option<&MonthlyDays>,
+) -> Estimate {
     let sum = |f: &dyn Fn(&Estimate) -> f64| rows.iter().map(|r| f(r)).sum::<f64>();
     let sum_range = |f: &dyn Fn(&Estimate) -> Option<Range>| {
         rows.iter()
@@ -373,13 +357,10 @@ pub fn total(collaborative: &str, rows: &[&Estimate], share: f64) -> Estimate {
     };
     let saving = sum_range(&|r| r.estimated_saving);
     let pressure = sum_range(&|r| r.cost_pressure);
-    let net = Range {
-        low: (saving.low - pressure.high).max(0.0),
-        central: (saving.central - pressure.central).max(0.0),
-        high: (saving.high - pressure.low).max(0.0),
-    };
+    let net = saving.add(pressure.opposite());
     let has_scenario = rows.iter().any(|r| r.scenario_saving.is_some());
     let scenario_saving = has_scenario.then(|| sum_range(&|r| r.scenario_saving));
+    let avoided = sum(&|r| r.avoided_oap_days_annualised);
     Estimate {
         collaborative: collaborative.to_string(),
         service_line: "all".into(),
@@ -387,16 +368,19 @@ pub fn total(collaborative: &str, rows: &[&Estimate], share: f64) -> Estimate {
         current_oap_days: sum(&|r| r.current_oap_days),
         baseline_oap_days_annualised: sum(&|r| r.baseline_oap_days_annualised),
         current_oap_days_annualised: sum(&|r| r.current_oap_days_annualised),
-        avoided_oap_days_annualised: sum(&|r| r.avoided_oap_days_annualised),
+        avoided_oap_days_annualised: avoided,
+        verdict: monthly.map_or(Verdict::NotJudged, |m| verdict(m, avoided)),
         cost_source: CostSource::RecordedBaselineMean,
         oap_daily_cost: None,
         oap_daily_cost_lower_quartile: None,
         oap_daily_cost_upper_quartile: None,
+        cost_range_widened: rows.iter().any(|r| r.cost_range_widened),
         local_daily_cost: None,
         saving_per_day: None,
         estimated_saving: Some(saving),
         cost_pressure: Some(pressure),
-        reinvestment: Some(net.times(share)),
+        net_saving: Some(net),
+        reinvestment: Some(non_negative(net).times(share)),
         scenario_avoided_oap_days_annualised: has_scenario
             .then(|| sum(&|r| r.scenario_avoided_oap_days_annualised.unwrap_or(0.0))),
         scenario_saving,
@@ -404,122 +388,36 @@ pub fn total(collaborative: &str, rows: &[&Estimate], share: f64) -> Estimate {
     }
 }
 
-/// The output fields of a reinvestment row.
-pub fn fields() -> Vec<Field> {
-    // Under suppression, every estimate is suppressed with the OAP day counts it comes from.
-    const FROM: [&str; 2] = ["baseline_oap_days", "current_oap_days"];
-    let money = |name: &str, heading: &str| Field::new(name, Kind::Money, heading, &FROM);
-    vec![
-        Field::text("collaborative", "Collaborative"),
-        Field::text("service_line", "Service line"),
-        Field::count("baseline_oap_days", ""),
-        Field::count("current_oap_days", ""),
-        Field::new(
-            "baseline_oap_days_annualised",
-            Kind::Number,
-            "Baseline OAP days/yr",
-            &["baseline_oap_days"],
-        ),
-        Field::new(
-            "current_oap_days_annualised",
-            Kind::Number,
-            "Current OAP days/yr",
-            &["current_oap_days"],
-        ),
-        Field::new(
-            "avoided_oap_days_annualised",
-            Kind::Number,
-            "Avoided days/yr",
-            &FROM,
-        ),
-        Field::text("oap_daily_cost_source", ""),
-        money("oap_daily_cost", "OAP £/day"),
-        money("oap_daily_cost_lower_quartile", ""),
-        money("oap_daily_cost_upper_quartile", ""),
-        money("local_daily_cost", "Local £/day"),
-        money("saving_per_avoided_day", ""),
-        money("estimated_saving", "Saving"),
-        money("estimated_saving_low", ""),
-        money("estimated_saving_high", ""),
-        Field::new("range", Kind::Text, "Range (low–high)", &FROM),
-        money("cost_pressure", "Cost pressure"),
-        money("cost_pressure_low", ""),
-        money("cost_pressure_high", ""),
-        money("reinvestment", "Reinvestment"),
-        money("reinvestment_low", ""),
-        money("reinvestment_high", ""),
-        Field::new(
-            "scenario_avoided_oap_days_annualised",
-            Kind::Number,
-            "",
-            &FROM,
-        ),
-        money("scenario_saving", ""),
-        money("scenario_saving_low", ""),
-        money("scenario_saving_high", ""),
-        money("scenario_reinvestment", ""),
-    ]
+/// How a collaborative's net saving moves with its assumptions (central figures).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sensitivity {
+    pub net_saving: f64,
+    /// With every local daily cost 10% lower, and 10% higher.
+    pub net_saving_local_cost_10_percent_lower: f64,
+    pub net_saving_local_cost_10_percent_higher: f64,
+    /// How much the reinvestment moves per 10 percentage points of the reinvestment share.
+    pub reinvestment_per_10_points_of_share: f64,
 }
 
-/// An estimate as output cells, in [`fields`] order.
-pub fn cells(e: &Estimate, with_scenario: bool) -> Vec<Cell> {
-    let num = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
-    let money = |v: Option<f64>| {
-        v.map_or(Cell::Null, |v| {
-            Cell::Float(crate::render::round_to_pence(v))
-        })
-    };
-    let range = |r: Option<Range>| {
-        [
-            money(r.map(|r| r.central)),
-            money(r.map(|r| r.low)),
-            money(r.map(|r| r.high)),
-        ]
-    };
-    let pounds = |v: f64| {
-        crate::render::format_cell(&Field::new("m", Kind::Money, "m", &[]), &Cell::Float(v))
-    };
-    let mut row = vec![
-        Cell::Text(e.collaborative.clone()),
-        Cell::Text(e.service_line.clone()),
-        Cell::Int(e.baseline_oap_days.round() as i64),
-        Cell::Int(e.current_oap_days.round() as i64),
-        num(Some(e.baseline_oap_days_annualised)),
-        num(Some(e.current_oap_days_annualised)),
-        num(Some(e.avoided_oap_days_annualised)),
-        if e.service_line == "all" {
-            Cell::Null
-        } else {
-            Cell::Text(e.cost_source.name().into())
-        },
-        money(e.oap_daily_cost),
-        money(e.oap_daily_cost_lower_quartile),
-        money(e.oap_daily_cost_upper_quartile),
-        money(e.local_daily_cost),
-        money(e.saving_per_day.map(|r| r.central)),
-    ];
-    row.extend(range(e.estimated_saving));
-    // The range of whichever applies: the saving, or the cost pressure.
-    let shown = match (e.estimated_saving, e.cost_pressure) {
-        (Some(s), _) if s != Range::default() => Some(s),
-        (_, Some(p)) if p != Range::default() => Some(p),
-        _ => None,
-    };
-    row.push(shown.map_or(Cell::Null, |r| {
-        Cell::Text(format!("{} to {}", pounds(r.low), pounds(r.high)))
-    }));
-    row.extend(range(e.cost_pressure));
-    row.extend(range(e.reinvestment));
-    if with_scenario {
-        row.push(num(e.scenario_avoided_oap_days_annualised));
-        row.push(money(e.scenario_saving.map(|r| r.central)));
-        row.push(money(e.scenario_saving.map(|r| r.low)));
-        row.push(money(e.scenario_saving.map(|r| r.high)));
-        row.push(money(e.scenario_reinvestment.map(|r| r.central)));
-    } else {
-        row.extend([Cell::Null, Cell::Null, Cell::Null, Cell::Null, Cell::Null]);
+/// The sensitivity of a collaborative's net saving, from its costed service lines: a local cost
+/// `(1 ± 0.1) × l` changes each line's saving per day by `∓ 0.1 × l`, so the net saving by
+/// `∓ 0.1 × Σ avoided days × l`.
+pub fn sensitivity(rows: &[&Estimate]) -> Sensitivity {
+    let costed = rows.iter().filter(|r| r.net_saving.is_some());
+    let net: f64 = costed
+        .clone()
+        .filter_map(|r| r.net_saving)
+        .map(|n| n.central)
+        .sum();
+    let local_share: f64 = costed
+        .map(|r| r.avoided_oap_days_annualised * r.local_daily_cost.unwrap_or(0.0) * 0.1)
+        .sum();
+    Sensitivity {
+        net_saving: net,
+        net_saving_local_cost_10_percent_lower: net + local_share,
+        net_saving_local_cost_10_percent_higher: net - local_share,
+        reinvestment_per_10_points_of_share: net.max(0.0) * 0.1,
     }
-    row
 }
 
 #[cfg(test)]
@@ -590,6 +488,7 @@ mod tests {
             &current,
             &quartiles,
             &local,
+            &BTreeMap::new(),
             &assumptions(Some(Scenario::ReduceInappropriate(0.5))),
         )
         .unwrap();
@@ -606,7 +505,10 @@ mod tests {
                 high: 69_000.0
             })
         );
-        assert_eq!(acute.cost_pressure, Some(Range::default()));
+        assert_eq!(acute.cost_pressure, None);
+        assert_eq!(acute.net_saving, acute.estimated_saving);
+        assert_eq!(acute.verdict, Verdict::NotJudged);
+        assert!(!acute.cost_range_widened);
         assert_eq!(
             acute.reinvestment,
             Some(Range {
@@ -631,7 +533,7 @@ mod tests {
         let picu = &rows[1];
         // OAP days rose by 50: a cost pressure of 50 × (900 − 800) = 5,000 (range 2,500–10,000).
         assert_eq!(picu.avoided_oap_days_annualised, -50.0);
-        assert_eq!(picu.estimated_saving, Some(Range::default()));
+        assert_eq!(picu.estimated_saving, None);
         assert_eq!(
             picu.cost_pressure,
             Some(Range {
@@ -641,15 +543,34 @@ mod tests {
             })
         );
 
+        assert_eq!(
+            picu.net_saving,
+            Some(Range {
+                low: -10_000.0,
+                central: -5_000.0,
+                high: -2_500.0
+            })
+        );
+        assert_eq!(picu.reinvestment, Some(Range::default()));
+
         let secure = &rows[2];
         assert_eq!(secure.cost_source, CostSource::NoneRecorded);
         assert_eq!(secure.estimated_saving, None);
+        assert_eq!(secure.cost_pressure, None);
 
         let all: Vec<&Estimate> = rows.iter().collect();
-        let t = total("AAA", &all, 0.5);
+        let t = total("AAA", &all, 0.5, None);
         assert_eq!(t.avoided_oap_days_annualised, 300.0 - 50.0 + 100.0);
         assert_eq!(t.estimated_saving.unwrap().central, 45_000.0);
         assert_eq!(t.cost_pressure.unwrap().central, 5_000.0);
+        assert_eq!(
+            t.net_saving,
+            Some(Range {
+                low: 20_000.0,
+                central: 40_000.0,
+                high: 66_500.0
+            })
+        );
         // Half of the net 40,000; low: 30,000 − 10,000; high: 69,000 − 2,500.
         assert_eq!(
             t.reinvestment,
@@ -688,7 +609,15 @@ mod tests {
             },
         )]);
         let local = BTreeMap::from([(key("AAA", "acute"), 500.0)]);
-        let rows = estimate(&baseline, &current, &BTreeMap::new(), &local, &a).unwrap();
+        let rows = estimate(
+            &baseline,
+            &current,
+            &BTreeMap::new(),
+            &local,
+            &BTreeMap::new(),
+            &a,
+        )
+        .unwrap();
         // 183 days in 183 days is 365 a year; baseline 730 a year: 365 avoided × £200.
         assert_eq!(rows[0].current_oap_days_annualised, 365.0);
         assert_eq!(rows[0].avoided_oap_days_annualised, 365.0);
@@ -717,6 +646,7 @@ mod tests {
             &BTreeMap::new(),
             &BTreeMap::new(),
             &BTreeMap::new(),
+            &BTreeMap::new(),
             &assumptions(None),
         )
         .unwrap_err();
@@ -724,6 +654,62 @@ mod tests {
             error.to_string(),
             "no local daily cost for collaborative AAA and service line picu: add it to the local costs reference (local_costs.csv)"
         );
+    }
+
+    #[test]
+    fn a_mean_outside_the_quartiles_widens_the_range() {
+        // Ten days at £100 and one at £1,000: both quartiles are £100 (positions 2.5 and 7.5 of
+        // 11 days), the mean £2,000 / 11 = £181.82 lies above them; the range is widened to it.
+        let mut costs = vec![(100.0, 10), (1000.0, 1)];
+        let quartiles = CostQuartiles {
+            lower: weighted_quantile(&mut costs, 0.25).unwrap(),
+            upper: weighted_quantile(&mut costs, 0.75).unwrap(),
+        };
+        assert_eq!((quartiles.lower, quartiles.upper), (100.0, 100.0));
+        let use_ = |days: f64| PeriodUse {
+            oap_days: days,
+            oap_days_with_cost: 11.0,
+            total_recorded_cost: 2000.0,
+            ..Default::default()
+        };
+        let rows = estimate(
+            &BTreeMap::from([(key("AAA", "acute"), use_(365.0))]),
+            &BTreeMap::from([(key("AAA", "acute"), use_(300.0))]),
+            &BTreeMap::from([(key("AAA", "acute"), quartiles)]),
+            &BTreeMap::from([(key("AAA", "acute"), 50.0)]),
+            &BTreeMap::new(),
+            &assumptions(None),
+        )
+        .unwrap();
+        let saving = rows[0].estimated_saving.unwrap();
+        // 65 days × (100 − 50) = 3,250 to 65 × (181.82 − 50) = 8,568.18, the point at the top.
+        assert!(rows[0].cost_range_widened);
+        assert_eq!(saving.low, 3250.0);
+        assert!((saving.central - 65.0 * (2000.0 / 11.0 - 50.0)).abs() < 1e-9);
+        assert_eq!(saving.high, saving.central);
+        assert!(total("AAA", &[&rows[0]], 0.5, None).cost_range_widened);
+    }
+
+    #[test]
+    fn sensitivity_to_local_costs_and_share() {
+        let line = |avoided: f64, net: f64, local: f64| Estimate {
+            avoided_oap_days_annualised: avoided,
+            net_saving: Some(Range {
+                low: net,
+                central: net,
+                high: net,
+            }),
+            local_daily_cost: Some(local),
+            ..total("AAA", &[], 0.5, None)
+        };
+        // Net 45,000 − 5,000 = 40,000; local costs ±10%: ∓ 0.1 × (300 × 450 − 50 × 800) =
+        // ∓ 9,500; each 10 points of share moves 4,000.
+        let (a, b) = (line(300.0, 45_000.0, 450.0), line(-50.0, -5_000.0, 800.0));
+        let s = sensitivity(&[&a, &b]);
+        assert_eq!(s.net_saving, 40_000.0);
+        assert_eq!(s.net_saving_local_cost_10_percent_lower, 49_500.0);
+        assert_eq!(s.net_saving_local_cost_10_percent_higher, 30_500.0);
+        assert_eq!(s.reinvestment_per_10_points_of_share, 4_000.0);
     }
 
     #[test]
