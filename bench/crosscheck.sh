@@ -9,9 +9,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check duckdb
-# The debug build made by `cargo test` is enough for figures (the benchmark uses release).
-cargo build --locked --quiet
-bin="${CARGO_TARGET_DIR:-target}/debug/oapstat"
+# The release build that the README's commands (and `cargo test --release`) make.
+cargo build --release --locked --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/oapstat"
 
 "$bin" generate --seed 11 --admissions "$admissions" --out "$work/data"
 "$bin" rates --data "$work/data" --format json --quiet --from 2023-04 --to 2026-10 > "$work/oapstat.json"

@@ -3,6 +3,7 @@
 
 Usage: bench/run.py [--sizes 100000,1000000,10000000] [--runs 3] [--formats csv,parquet]
                     [--work DIR] [--out bench/results.md] [--oapstat target/release/oapstat]
+                    [--tools oapstat,DuckDB,Polars-Python]
 
 Sizes are numbers of placements (about 1.35 per admission). Each command runs --runs times in the
 same session; the median wall time and the median peak memory (maximum resident set size, from
@@ -44,6 +45,8 @@ def main():
     parser.add_argument("--work", default="/tmp/oapstat-bench")
     parser.add_argument("--out", default=os.path.join(HERE, "results.md"))
     parser.add_argument("--oapstat", default=os.path.join(HERE, "..", "target", "release", "oapstat"))
+    parser.add_argument("--tools", default="oapstat,DuckDB,Polars-Python",
+                        help="which tools to time (oapstat always; e.g. --tools oapstat to compare two builds)")
     args = parser.parse_args()
     oapstat = os.path.abspath(args.oapstat)
     py = sys.executable
@@ -73,6 +76,8 @@ def main():
             for job, commands in jobs.items():
                 ours = None
                 for tool, command in commands.items():
+                    if tool != "oapstat" and tool not in args.tools.split(","):
+                        continue
                     wall, peak = timed(command, args.runs)
                     if tool == "oapstat":
                         ours = wall

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::{
-    col, DataFrame, DataType, IdxSize, LazyFrame, ParquetReader, PlRefPath, PolarsError,
-    ScanArgsParquet, SerReader,
+    DataFrame, DataType, FileMetadataRef, ParquetReader, PolarsError, PolarsResult, SerReader,
 };
 
 /// Which extract a file belongs to.
@@ -146,8 +145,11 @@ pub struct RawFile {
     pub rows: usize,
     /// Rows of each row group, in order.
     pub row_groups: Vec<usize>,
-    /// The columns, cast as said above, not yet read.
-    plan: LazyFrame,
+    /// Where the file is, and its metadata (read once).
+    file: PathBuf,
+    metadata: FileMetadataRef,
+    /// What each column is cast to when read (`None`: kept as it is).
+    casts: Vec<Option<DataType>>,
 }
 
 /// See [`RawFile::chunks`].
@@ -184,11 +186,20 @@ impl RawFile {
 
     /// Rows `offset..offset + len` of the file (only the row groups holding them are read).
     pub fn rows(&self, offset: usize, len: usize) -> Result<DataFrame> {
-        self.plan
-            .clone()
-            .slice(offset as i64, len as IdxSize)
-            .collect()
-            .with_context(|| format!("{}: cannot read", self.path))
+        let read = || -> PolarsResult<DataFrame> {
+            let mut reader = ParquetReader::new(std::fs::File::open(&self.file)?)
+                .with_slice(Some((offset, len)));
+            reader.set_metadata(self.metadata.clone());
+            let mut frame = reader.finish()?;
+            for (i, cast) in self.casts.iter().enumerate() {
+                if let Some(dtype) = cast {
+                    let column = frame.columns()[i].cast(dtype)?;
+                    frame.replace_column(i, column)?;
+                }
+            }
+            Ok(frame)
+        };
+        read().with_context(|| format!("{}: cannot read", self.path))
     }
 }
 
@@ -210,12 +221,17 @@ pub fn open_extract(path: &Path, expected: &str) -> Result<(String, u64)> {
 pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
     let expected = format!("a Parquet file of the {} columns", kind.name());
     let (shown, _) = open_extract(path, &expected)?;
-    let mut lazy =
-        LazyFrame::scan_parquet(PlRefPath::new(shown.as_str()), ScanArgsParquet::default())
-            .with_context(|| format!("{shown}: cannot read"))?;
-    let schema = lazy
-        .collect_schema()
+    let mut reader = std::fs::File::open(path)
+        .map_err(PolarsError::from)
+        .map(ParquetReader::new)
+        .with_context(|| format!("{shown}: cannot read"))?;
+    let schema = reader
+        .schema()
         .with_context(|| format!("{shown}: cannot read the columns"))?;
+    let metadata = reader
+        .get_metadata()
+        .with_context(|| format!("{shown}: cannot read the row groups"))?
+        .clone();
     let (dates, numbers, flags): (&[&str], &[&str], &[&str]) = match kind {
         ExtractKind::Admissions => (&["admission_date", "discharge_date"], &[], &[]),
         ExtractKind::Placements => (
@@ -224,35 +240,30 @@ pub fn read_parquet_columns(path: &Path, kind: ExtractKind) -> Result<RawFile> {
             &["out_of_area"],
         ),
     };
-    let columns: Vec<_> = schema
-        .iter()
-        .map(|(name, dtype)| {
-            let normalised = crate::rows::normalise_column_name(name);
+    let casts: Vec<Option<DataType>> = schema
+        .iter_values()
+        .map(|field| {
+            let dtype = DataType::from_arrow_field(field);
+            let normalised = crate::rows::normalise_column_name(&field.name);
             let is = |names: &[&str]| names.contains(&normalised.as_str());
-            let column = col(name.clone());
-            if is(dates) && *dtype == DataType::Date || is(flags) && *dtype == DataType::Boolean {
-                column
+            if is(dates) && dtype == DataType::Date || is(flags) && dtype == DataType::Boolean {
+                None
             } else if is(numbers) && dtype.is_primitive_numeric() {
-                column.cast(DataType::Float64)
+                (dtype != DataType::Float64).then_some(DataType::Float64)
             } else {
-                column.cast(DataType::String)
+                (dtype != DataType::String).then_some(DataType::String)
             }
         })
         .collect();
-    let row_groups: Vec<usize> = std::fs::File::open(path)
-        .map_err(PolarsError::from)
-        .and_then(|file| {
-            let mut reader = ParquetReader::new(file);
-            let metadata = reader.get_metadata()?;
-            Ok(metadata.row_groups.iter().map(|g| g.num_rows()).collect())
-        })
-        .with_context(|| format!("{shown}: cannot read the row groups"))?;
+    let row_groups: Vec<usize> = metadata.row_groups.iter().map(|g| g.num_rows()).collect();
     Ok(RawFile {
         path: shown,
         names: schema.iter_names().map(|n| n.to_string()).collect(),
         rows: row_groups.iter().sum(),
         row_groups,
-        plan: lazy.select(columns),
+        file: path.to_path_buf(),
+        metadata,
+        casts,
     })
 }
 

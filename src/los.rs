@@ -10,7 +10,9 @@ use polars::prelude::*;
 
 use crate::periods::{Day, Period};
 use crate::render::{Field, Kind};
-use crate::spells::{had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays};
+use crate::spells::{
+    had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays, zero_filled,
+};
 
 /// Open spells this long or longer (nights so far) are counted apart.
 pub const VERY_LONG_NIGHTS: i32 = 365;
@@ -420,18 +422,17 @@ pub fn los(
     let mut key_names = vec!["collaborative"];
     key_names.extend(request.by.iter().map(|b| b.column()));
     let measures = los_measures(&spells, request.periods, &key_names, request.names)?;
-    let on_grid = on_grid(
+    let mut on_grid = on_grid(
         vec![measures],
         &key_names,
         request.collaboratives,
         request.periods,
-    )?
-    .with_columns([
-        col("discharges").fill_null(lit(0i64)),
-        col("open_spells").fill_null(lit(0i64)),
-        col("open_spells_365_plus_nights").fill_null(lit(0i64)),
-    ]);
-    in_order(on_grid, &fields(request.by), &key_names).collect()
+    )?;
+    zero_filled(
+        &mut on_grid,
+        &["discharges", "open_spells", "open_spells_365_plus_nights"],
+    )?;
+    in_order(&on_grid, &fields(request.by), &key_names)
 }
 
 #[cfg(test)]

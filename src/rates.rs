@@ -9,7 +9,8 @@ use crate::census::Census;
 use crate::periods::Period;
 use crate::render::{Field, Kind};
 use crate::spells::{
-    census_days, day, had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays,
+    census_days, had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays,
+    zero_filled,
 };
 
 /// An optional extra breakdown of the rates (`--by`).
@@ -162,10 +163,6 @@ pub struct RatesRequest<'a> {
     pub names: &'a [String],
 }
 
-fn null_f64() -> Expr {
-    lit(NULL).cast(DataType::Float64)
-}
-
 /// The out-of-area measures of every period, grouped by `keys`, from a daily census of each
 /// kind of stay (see [`crate::census`]).
 fn oap_measures(
@@ -184,7 +181,7 @@ fn oap_measures(
     const DISTANCE_LIMITS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 300.0];
     const MICROS_PER_POUND: f64 = 1e6;
 
-    let stays = stays(oaps, "s", "e")?;
+    let stays = stays(oaps, "start_date", "end_date")?;
     let bounds = period_bounds(periods);
     let reasons = oaps.column("oap_reason")?.str()?;
     let reasons: Vec<Option<&str>> = reasons.iter().collect();
@@ -314,12 +311,18 @@ fn admission_measures(
     measures_frame(keys, periods, columns)
 }
 
-fn ratio(numerator: &str, denominator: &str) -> Expr {
-    when(col(denominator).eq(lit(0)))
-        .then(null_f64())
-        .otherwise(
-            col(numerator).cast(DataType::Float64) / col(denominator).cast(DataType::Float64),
-        )
+/// A column as floating-point numbers.
+fn floats(frame: &DataFrame, name: &str) -> PolarsResult<Float64Chunked> {
+    Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
+}
+
+/// `numerator ÷ denominator` row by row, null where either is null or the denominator is 0.
+fn ratio(frame: &DataFrame, numerator: &str, denominator: &str) -> PolarsResult<Float64Chunked> {
+    let (n, d) = (floats(frame, numerator)?, floats(frame, denominator)?);
+    Ok(n.iter()
+        .zip(d.iter())
+        .map(|(n, d)| d.filter(|d| *d != 0.0).and_then(|d| Some(n? / d)))
+        .collect())
 }
 
 /// Every measure of DOMAIN.md section 5 per collaborative (and breakdown) and period.
@@ -338,21 +341,19 @@ pub fn rates(
     key_names.extend(&by);
     let with_admissions = request.by.iter().all(|b| b.has_admission_measures());
 
-    let oaps = oaps
-        .clone()
-        .lazy()
-        .select([
-            col("spell_id"),
-            col("collaborative"),
-            col("service_line"),
-            col("provider_code").alias("receiving_provider"),
-            col("oap_reason"),
-            day("start_date").alias("s"),
-            day("end_date").alias("e"),
-            col("distance_km"),
-            col("daily_cost"),
-        ])
-        .collect()?;
+    // The OAP rows with the breakdowns under their output names.
+    let mut oaps = oaps.select([
+        "spell_id",
+        "collaborative",
+        "service_line",
+        "provider_code",
+        "oap_reason",
+        "start_date",
+        "end_date",
+        "distance_km",
+        "daily_cost",
+    ])?;
+    oaps.rename("provider_code", "receiving_provider".into())?;
 
     let mut measures = vec![oap_measures(
         &oaps,
@@ -380,46 +381,52 @@ pub fn rates(
         request.collaboratives,
         request.periods,
     )?;
-    if !with_admissions {
-        result = result.with_columns([
-            lit(NULL).cast(DataType::Int64).alias("admissions"),
-            lit(NULL).cast(DataType::Int64).alias("oap_admissions"),
-            lit(NULL).cast(DataType::Int64).alias("bed_days"),
-        ]);
-    }
-
-    let mut zero_filled: Vec<Expr> = OAP_COUNTS[..19]
-        .iter()
-        .map(|c| col(*c).fill_null(lit(0i64)))
-        .collect();
-    zero_filled.push(col("total_recorded_cost").fill_null(lit(0.0)));
-    if with_admissions {
-        for c in ["admissions", "oap_admissions", "bed_days"] {
-            zero_filled.push(col(c).fill_null(lit(0i64)));
+    let mut zeroed: Vec<&str> = OAP_COUNTS[..19].to_vec();
+    zeroed.push("total_recorded_cost");
+    for name in ["admissions", "oap_admissions", "bed_days"] {
+        if with_admissions {
+            zeroed.push(name);
+        } else {
+            let nulls = Column::full_null(name.into(), result.height(), &DataType::Int64);
+            result.with_column(nulls)?;
         }
     }
-    let mut per_100k: Vec<Expr> = PER_100K
-        .iter()
-        .map(|m| {
-            (col(*m).cast(DataType::Float64) * lit(100_000.0)
-                / col("population").cast(DataType::Float64))
-            .alias(format!("{m}_per_100k"))
-        })
-        .collect();
-    per_100k.extend([
-        ratio("oap_days_with_cost", "oap_days").alias("cost_recorded_share"),
-        ratio("total_recorded_cost", "oap_days_with_cost").alias("mean_daily_cost"),
-        ratio("oap_admissions", "admissions").alias("oap_admission_rate"),
-        ratio("oap_days", "bed_days").alias("oap_day_share"),
-    ]);
-    let result = result
-        .with_columns(zero_filled)
-        .join(
-            request.populations.clone().lazy(),
-            [col("collaborative")],
-            [col("collaborative")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns(per_100k);
-    in_order(result, &fields(request.by), &key_names).collect()
+    zero_filled(&mut result, &zeroed)?;
+    let mut result = result.join(
+        &request.populations,
+        ["collaborative"],
+        ["collaborative"],
+        JoinArgs {
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(JoinType::Left)
+        },
+        None,
+    )?;
+    let population = floats(&result, "population")?;
+    for m in PER_100K {
+        let per_100k: Float64Chunked = floats(&result, m)?
+            .iter()
+            .zip(population.iter())
+            .map(|(v, p)| Some(v? * 100_000.0 / p?))
+            .collect();
+        result.with_column(
+            per_100k
+                .with_name(format!("{m}_per_100k").into())
+                .into_column(),
+        )?;
+    }
+    for (name, numerator, denominator) in [
+        ("cost_recorded_share", "oap_days_with_cost", "oap_days"),
+        (
+            "mean_daily_cost",
+            "total_recorded_cost",
+            "oap_days_with_cost",
+        ),
+        ("oap_admission_rate", "oap_admissions", "admissions"),
+        ("oap_day_share", "oap_days", "bed_days"),
+    ] {
+        let value = ratio(&result, numerator, denominator)?;
+        result.with_column(value.with_name(name.into()).into_column())?;
+    }
+    in_order(&result, &fields(request.by), &key_names)
 }

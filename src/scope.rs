@@ -13,30 +13,35 @@ pub struct Scope {
 impl Scope {
     /// Keeps the rows of a frame with `collaborative` and `service_line` columns that are in
     /// scope; the columns hold codes into `names` (see `validate::Checked`).
-    pub fn apply(&self, frame: LazyFrame, names: &[String]) -> LazyFrame {
-        let mut frame = frame;
-        if !self.collaboratives.is_empty() {
-            frame = frame.filter(in_list("collaborative", &self.collaboratives, names));
+    pub fn apply(&self, frame: &DataFrame, names: &[String]) -> PolarsResult<DataFrame> {
+        let mut keep: Option<BooleanChunked> = None;
+        for (column, values) in [
+            ("collaborative", &self.collaboratives),
+            ("service_line", &self.service_lines),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let listed: Vec<bool> = names.iter().map(|n| values.contains(n)).collect();
+            let in_list: BooleanChunked = frame
+                .column(column)?
+                .u32()?
+                .iter()
+                .map(|code| code.is_some_and(|c| listed.get(c as usize) == Some(&true)))
+                .collect();
+            keep = Some(match keep {
+                Some(k) => &k & &in_list,
+                None => in_list,
+            });
         }
-        if !self.service_lines.is_empty() {
-            frame = frame.filter(in_list("service_line", &self.service_lines, names));
+        match keep {
+            Some(mask) => frame.filter(&mask),
+            None => Ok(frame.clone()),
         }
-        frame
     }
 
     /// Whether a collaborative code is in scope.
     pub fn includes_collaborative(&self, code: &str) -> bool {
         self.collaboratives.is_empty() || self.collaboratives.iter().any(|c| c == code)
     }
-}
-
-/// Rows whose code in `column` names one of `values` (none, when no code does).
-fn in_list(column: &str, values: &[String], names: &[String]) -> Expr {
-    names
-        .iter()
-        .enumerate()
-        .filter(|(_, name)| values.contains(name))
-        .map(|(code, _)| col(column).eq(lit(code as u32)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false))
 }

@@ -7,11 +7,6 @@ use polars_arrow::array::{Array, PrimitiveArray};
 
 use crate::periods::{Day, Period};
 
-/// A date column as day numbers (days since 1970-01-01).
-pub fn day(name: &str) -> Expr {
-    col(name).cast(DataType::Int32)
-}
-
 /// Whether each spell (row of `admissions`) had an out-of-area placement (a row of `oaps`).
 pub fn had_oap(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<Vec<bool>> {
     // Spell ids number the checked admissions from 0: a flag per id, set by the OAPs.
@@ -26,14 +21,6 @@ pub fn had_oap(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<Vec<boo
         .iter()
         .map(|id| id.is_some_and(|id| oap_spell[id as usize]))
         .collect())
-}
-
-/// Stays (columns `s`, `e`) that touch `[p1, p2]`: started by its end, and ongoing or ended on
-/// or after its start.
-pub fn touches(p1: i32, p2: i32) -> Expr {
-    col("s")
-        .lt_eq(lit(p2))
-        .and(col("e").is_null().or(col("e").gt_eq(lit(p1))))
 }
 
 /// A frame of the periods: `period, period_start, period_end` (dates).
@@ -60,48 +47,68 @@ pub fn on_grid(
     key_names: &[&str],
     collaboratives: &[String],
     periods: &[Period],
-) -> PolarsResult<LazyFrame> {
-    let keys: Vec<Expr> = key_names.iter().map(|k| col(*k)).collect();
-    let mut key_frame = measures
-        .first()
-        .map_or_else(|| DataFrame::empty().lazy(), |m| m.clone().lazy())
-        .select(keys.clone());
+) -> PolarsResult<DataFrame> {
+    let mut key_frame = match measures.first() {
+        Some(first) => first.select(key_names.iter().copied())?,
+        None => DataFrame::empty(),
+    };
     if key_names == ["collaborative"] {
         let listed = DataFrame::new(
             collaboratives.len(),
             vec![Column::new("collaborative".into(), collaboratives.to_vec())],
         )?;
-        key_frame = concat([key_frame, listed.lazy()], UnionArgs::default())?;
+        key_frame = if key_frame.width() == 0 {
+            listed
+        } else {
+            key_frame.vstack(&listed)?
+        };
     }
     let mut grid = key_frame
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .cross_join(periods_frame(periods)?.lazy(), None);
-    let mut join_on = keys;
-    join_on.push(col("period"));
+        .unique_stable(None, UniqueKeepStrategy::First, None)?
+        .cross_join(
+            &periods_frame(periods)?,
+            None,
+            None,
+            MaintainOrderJoin::Left,
+        )?;
+    let mut join_on: Vec<&str> = key_names.to_vec();
+    join_on.push("period");
     for frame in measures {
         grid = grid.join(
-            frame.lazy(),
-            join_on.clone(),
-            join_on.clone(),
-            JoinArgs::new(JoinType::Left),
-        );
+            &frame,
+            join_on.iter().copied(),
+            join_on.iter().copied(),
+            JoinArgs {
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
+            None,
+        )?;
     }
     Ok(grid)
 }
 
 /// The columns of `fields` in their order, rows sorted by the keys and then by period.
 pub fn in_order(
-    frame: LazyFrame,
+    frame: &DataFrame,
     fields: &[crate::render::Field],
     key_names: &[&str],
-) -> LazyFrame {
-    let order: Vec<Expr> = fields.iter().map(|f| col(f.name.as_str())).collect();
-    let mut sort_by: Vec<PlSmallStr> = key_names.iter().map(|k| PlSmallStr::from(*k)).collect();
-    sort_by.push("period_start".into());
-    frame.select(order).sort(
+) -> PolarsResult<DataFrame> {
+    let mut sort_by: Vec<&str> = key_names.to_vec();
+    sort_by.push("period_start");
+    frame.select(fields.iter().map(|f| f.name.as_str()))?.sort(
         sort_by,
         SortMultipleOptions::default().with_maintain_order(true),
     )
+}
+
+/// Sets the nulls of the named columns to zero (measures of a key and period with no activity).
+pub fn zero_filled(frame: &mut DataFrame, names: &[&str]) -> PolarsResult<()> {
+    for name in names {
+        let filled = frame.column(name)?.fill_null(FillNullStrategy::Zero)?;
+        frame.with_column(filled)?;
+    }
+    Ok(())
 }
 
 /// The first and last day of each period.

@@ -208,7 +208,6 @@ pub fn prepare(
 
 /// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts.
 pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
-    use polars::prelude::IntoLazy;
     // A misspelt code would otherwise give an empty report that looks like "no activity".
     let in_data = if scope.collaboratives.is_empty() {
         Default::default()
@@ -233,12 +232,8 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
     }
     let names = &inputs.checked.names;
     Ok(Selection {
-        admissions: scope
-            .apply(inputs.checked.admissions.clone().lazy(), names)
-            .collect()?,
-        oaps: scope
-            .apply(inputs.checked.oaps.clone().lazy(), names)
-            .collect()?,
+        admissions: scope.apply(&inputs.checked.admissions, names)?,
+        oaps: scope.apply(&inputs.checked.oaps, names)?,
         collaboratives: listed_collaboratives(inputs, &scope),
         scope,
         names: names.clone(),
