@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use polars::prelude::{
-    DataFrame, DataType, FileMetadataRef, ParquetReader, PolarsError, PolarsResult, SerReader,
-};
+use polars::prelude::{DataFrame, DataType, PolarsError, PolarsResult};
+use polars_io::prelude::{FileMetadataRef, ParquetReader, SerReader};
 
 /// Which extract a file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -396,7 +396,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
             (&placements_path, &mut placements),
         ] {
             write_atomically(path, |out| {
-                ParquetWriter::new(out).finish(frame)?;
+                polars_io::prelude::ParquetWriter::new(out).finish(frame)?;
                 Ok(())
             })?;
         }

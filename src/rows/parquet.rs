@@ -603,7 +603,7 @@ mod tests {
             .suffix(".parquet")
             .tempfile()
             .unwrap();
-        ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
+        polars_io::prelude::ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
             .with_row_group_size(Some(2))
             .finish(&mut frame)
             .unwrap();
@@ -708,7 +708,7 @@ mod tests {
             .suffix(".parquet")
             .tempfile()
             .unwrap();
-        polars::prelude::ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
+        polars_io::prelude::ParquetWriter::new(std::fs::File::create(file.path()).unwrap())
             .with_row_group_size(Some(row_group_rows))
             .finish(frame)
             .unwrap();
