@@ -114,7 +114,7 @@ pub struct PeriodArgs {
     /// Period: calendar month, NHS financial quarter or year, or rolling 3 months.
     #[arg(long, value_enum, default_value = "month")]
     pub period: PeriodKind,
-    /// First month (YYYY-MM) or day (YYYY-MM-DD). [default: the month of the earliest admission]
+    /// First month (YYYY-MM) or day (YYYY-MM-DD). [default: the month the extract starts, that of its earliest discharge]
     #[arg(long, value_name = "WHEN")]
     pub from: Option<String>,
     /// Last month (YYYY-MM) or day (YYYY-MM-DD). [default: the last complete month of the extract]

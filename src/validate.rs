@@ -111,6 +111,28 @@ impl Checked {
     pub fn rows_invalid(&self) -> usize {
         self.files.iter().map(|f| f.rows_invalid).sum()
     }
+
+    /// The first day the extract covers, and what it was read from. An extract of a running
+    /// service holds the spells open on its first day or admitted after it, so some of them
+    /// began years before it; but none ended before it: the earliest discharge marks it. With no
+    /// discharge at all, the earliest admission. `None` with no valid spell.
+    pub fn data_start(&self) -> PolarsResult<Option<(NaiveDate, &'static str)>> {
+        let earliest = |name: &str| -> PolarsResult<Option<i32>> {
+            self.admissions
+                .column(name)?
+                .as_materialized_series()
+                .min::<i32>()
+        };
+        Ok(match earliest("discharge_date")? {
+            Some(day) => Some((date_of(day), "its earliest discharge")),
+            None => earliest("admission_date")?.map(|day| {
+                (
+                    date_of(day),
+                    "its earliest admission, no spell having ended",
+                )
+            }),
+        })
+    }
 }
 
 /// The reason codes of DOMAIN.md section 2.

@@ -92,23 +92,14 @@ impl ScopeArgs {
     }
 }
 
-/// The periods asked for; by default from the month of the earliest admission to the last
-/// complete month of the extract.
+/// The periods asked for; by default from the month the extract starts (its earliest discharge,
+/// see [`crate::validate::Checked::data_start`]) to the last complete month of the extract.
 pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
-    let from = match &args.from {
-        Some(text) => parse_bound(text, false)?,
-        None => {
-            let earliest = inputs
-                .checked
-                .admissions
-                .column("admission_date")?
-                .as_materialized_series()
-                .min::<i32>()?;
-            match earliest {
-                Some(day) => month_start(crate::periods::date_of(day)),
-                None => bail!("the admissions extract has no valid rows: nothing to report"),
-            }
-        }
+    let start = inputs.checked.data_start()?;
+    let from = match (&args.from, start) {
+        (Some(text), _) => parse_bound(text, false)?,
+        (None, Some((day, _))) => month_start(day),
+        (None, None) => bail!("the admissions extract has no valid rows: nothing to report"),
     };
     let to = match &args.to {
         Some(text) => parse_bound(text, true)?,
@@ -125,7 +116,10 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
         };
         let from_text = match &args.from {
             Some(_) => format!("--from {from}"),
-            None => format!("the month of the earliest valid admission ({from})"),
+            None => format!(
+                "the month the extract starts ({from}, from {})",
+                start.map_or("", |s| s.1)
+            ),
         };
         bail!("{to_text} is before {from_text}: no period to report; give --from and --to");
     }

@@ -210,14 +210,10 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         sensitivities.push((code.to_string(), sensitivity(&rows)));
     }
     let days = |p: &Period| p.length_days();
-    // A baseline that starts before the first admission in the data counts OAP days that the
-    // extract cannot show: the saving would be understated (or a pressure overstated).
-    let first_admission = admissions
-        .column("admission_date")?
-        .as_materialized_series()
-        .min::<i32>()?
-        .map(crate::periods::date_of);
-    let baseline_covered = first_admission.is_none_or(|first| first <= baseline.start);
+    // A baseline that starts before the extract does counts OAP days that the extract cannot
+    // show: the saving would be understated (or a pressure overstated).
+    let data_start = inputs.checked.data_start()?.map(|(day, _)| day);
+    let baseline_covered = data_start.is_none_or(|first| first <= baseline.start);
     let assumptions_json = json!({
         "baseline": {"label": baseline.label, "start": baseline.start.to_string(), "end": baseline.end.to_string(), "days": days(&baseline), "annualisation": format!("× 365 ÷ {}", days(&baseline))},
         "current": {"label": current.label, "start": current.start.to_string(), "end": current.end.to_string(), "days": days(&current), "annualisation": format!("× 365 ÷ {}", days(&current))},
@@ -277,7 +273,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     if !baseline_covered {
         report.notes.push(format!(
             "Warning: the data starts on {}, after the baseline starts ({}): the baseline's OAP days are incomplete, so savings are understated and cost pressures overstated.",
-            first_admission.map(|d| d.to_string()).unwrap_or_default(),
+            data_start.map(|d| d.to_string()).unwrap_or_default(),
             baseline.start
         ));
     }

@@ -196,7 +196,7 @@ fn default_periods_that_cannot_be_reported_are_named_as_defaults() {
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(
-            "the last complete month (2023-12-31, the extract date being 2024-01-05) is before the month of the earliest valid admission (2024-01-01)"
+            "the last complete month (2023-12-31, the extract date being 2024-01-05) is before the month the extract starts (2024-01-01, from its earliest admission, no spell having ended)"
         ),
         "{stderr}"
     );

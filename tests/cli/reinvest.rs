@@ -300,7 +300,7 @@ fn table_carries_the_assumptions() {
 
 #[test]
 fn a_baseline_the_data_does_not_cover_is_flagged() {
-    // The data starts on 2024-01-05; the 2023-24 baseline starts on 2023-04-01.
+    // The data starts on 2024-01-15 (its earliest discharge); the 2023-24 baseline on 2023-04-01.
     let doc = reinvest(&["--baseline", "2023-24", "--current", "2024-25"]);
     assert_eq!(doc["assumptions"]["baseline_covered_by_data"], false);
     let covered = reinvest(&FEB_TO_MAR);
@@ -320,7 +320,7 @@ fn a_baseline_the_data_does_not_cover_is_flagged() {
     assert_eq!(code, 0);
     assert!(
         stdout.contains(
-            "Warning: the data starts on 2024-01-05, after the baseline starts (2023-04-01)"
+            "Warning: the data starts on 2024-01-15, after the baseline starts (2023-04-01)"
         ),
         "{stdout}"
     );
