@@ -331,10 +331,11 @@ pub struct GenerateArgs {
     /// Seed of the random generator: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Number of admissions (spells) to generate; placements are about 1.3 per spell.
+    /// Number of admissions (spells) from the start to the extract date; the spells already open
+    /// on the start date (admitted before it) come on top. Placements are about 1.35 per spell.
     #[arg(long, default_value_t = 20_000)]
     pub admissions: usize,
-    /// First day admissions may start.
+    /// The day the extract starts: it holds the spells open on it or admitted after it.
     #[arg(long, value_name = "DATE", default_value = "2023-04-01")]
     pub start: String,
     /// The extract date: the last day of the data; stays still open on it are ongoing.

@@ -1,10 +1,17 @@
 //! A deterministic generator of synthetic, realistic extracts (DOMAIN.md section 3).
 //!
-//! Five fictional collaboratives, every service line of DOMAIN.md, lengths of stay drawn from
-//! log-normal distributions per service line (secure stays run to many months, acute to weeks),
-//! out-of-area use falling in some collaboratives and rising in others, and the awkward cases of
-//! real extracts: spells crossing months and financial years, same-day stays, ongoing stays,
-//! several placements per spell, missing costs and distances. The same seed gives the same files.
+//! Five fictional collaboratives, the service lines of DOMAIN.md's MHSDS bed-type table, lengths
+//! of stay drawn from log-normal distributions per service line (secure stays run to many months,
+//! acute to weeks), out-of-area use falling in some collaboratives and rising in others, and the
+//! awkward cases of real extracts: spells crossing months and financial years, same-day stays,
+//! ongoing stays, several placements per spell, missing costs and distances. The same seed gives
+//! the same files.
+//!
+//! The service runs before the extract starts: admissions are simulated from [`LONGEST_STAY`]
+//! days before the start (so every stay that could still be open is there: the steady state),
+//! and the extract holds, as a real one would, the spells open on the start date or admitted
+//! after it, with their true admission dates, and of their placements those open on the start
+//! date or begun after it.
 
 use std::path::Path;
 
@@ -31,7 +38,7 @@ struct ServiceLine {
     local_daily_cost: f64,
 }
 
-const SERVICE_LINES: [ServiceLine; 7] = [
+const SERVICE_LINES: [ServiceLine; 10] = [
     ServiceLine {
         name: "adult_acute",
         weight: 0.50,
@@ -95,7 +102,41 @@ const SERVICE_LINES: [ServiceLine; 7] = [
         oap_daily_cost: 700.0,
         local_daily_cost: 600.0,
     },
+    ServiceLine {
+        name: "adult_rehabilitation",
+        weight: 0.04,
+        median_los: 180.0,
+        sigma: 0.7,
+        oap_share: 0.15,
+        oap_daily_cost: 560.0,
+        local_daily_cost: 460.0,
+    },
+    ServiceLine {
+        name: "adult_ld_autism",
+        weight: 0.03,
+        median_los: 90.0,
+        sigma: 0.8,
+        oap_share: 0.25,
+        oap_daily_cost: 820.0,
+        local_daily_cost: 700.0,
+    },
+    ServiceLine {
+        name: "mother_and_baby",
+        weight: 0.02,
+        median_los: 35.0,
+        sigma: 0.6,
+        oap_share: 0.20,
+        oap_daily_cost: 900.0,
+        local_daily_cost: 800.0,
+    },
 ];
+
+/// The longest stay drawn, in nights; the service is simulated this long before the extract.
+pub const LONGEST_STAY: Day = 3000;
+
+/// Shares of each collaborative's admissions by admitting (sending) provider: a lead trust and
+/// two smaller partners.
+const PROVIDER_SHARES: [f64; 3] = [0.55, 0.30, 0.15];
 
 struct CollaborativeSpec {
     code: &'static str,
@@ -239,32 +280,43 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
     let mut rng = ChaCha8Rng::seed_from_u64(request.seed);
     let n = request.admissions;
     let span = f64::from(last - first);
-    // Admission dates first, sorted, so that ids follow time. The last admission is on the
-    // extract date so the last month is complete.
-    let mut dates: Vec<Day> = (0..n)
-        .map(|_| first + rng.random_range(0..=(last - first)))
+    // Admission dates first, sorted, so that ids follow time: `n` from the start to the extract
+    // date (the last on the extract date, so the last month is complete), and before them the
+    // same rate over the warm-up of LONGEST_STAY days.
+    let warm_up = (n as f64 * f64::from(LONGEST_STAY) / (span + 1.0)).round() as usize;
+    let mut dates: Vec<Day> = (0..warm_up)
+        .map(|_| first - LONGEST_STAY + rng.random_range(0..LONGEST_STAY))
         .collect();
     dates.sort_unstable();
-    if let Some(d) = dates.last_mut() {
+    let mut window: Vec<Day> = (0..n)
+        .map(|_| first + rng.random_range(0..=(last - first)))
+        .collect();
+    window.sort_unstable();
+    if let Some(d) = window.last_mut() {
         *d = last;
     }
+    dates.append(&mut window);
     let patients = (n * 7 / 10).max(1);
     let noise = LogNormal::new(0.0, 0.2)?;
     let far = LogNormal::new(90f64.ln(), 0.8)?;
     let near = LogNormal::new(12f64.ln(), 0.6)?;
     let mut out = Generated::default();
     let mut placement_number = 0usize;
-    for (index, &admitted) in dates.iter().enumerate() {
+    for &admitted in &dates {
         let collaborative = pick(&mut rng, &COLLABORATIVES, |c| c.weight);
         let line = pick(&mut rng, &SERVICE_LINES, |s| s.weight);
         let los = if line.median_los < 60.0 && rng.random::<f64>() < 0.03 {
             0
         } else {
             let draw = LogNormal::new(line.median_los.ln(), line.sigma)?.sample(&mut rng);
-            draw.round().clamp(1.0, 3000.0) as Day
+            draw.round().clamp(1.0, f64::from(LONGEST_STAY)) as Day
         };
+        if admitted + los < first {
+            // Discharged before the extract starts: not in it.
+            continue;
+        }
         let discharged = Some(admitted + los).filter(|d| *d <= last);
-        let admission_id = format!("A{:08}", index + 1);
+        let admission_id = format!("A{:08}", out.admission_id.len() + 1);
         out.admission_id.push(admission_id.clone());
         out.patient_id
             .push(format!("PT{:07}", rng.random_range(0..patients) + 1));
@@ -273,7 +325,7 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
         out.admission_date.push(admitted);
         out.discharge_date.push(discharged);
         out.admitting_provider
-            .push(collaborative.providers[rng.random_range(0..3)]);
+            .push(collaborative.providers[*pick(&mut rng, &[0, 1, 2], |&i| PROVIDER_SHARES[i])]);
 
         // Placements: cut the spell at random days into 1–3 consecutive stays.
         let spell_end = discharged.unwrap_or(last);
@@ -287,7 +339,8 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             .map(|_| admitted + rng.random_range(0..=(spell_end - admitted)))
             .collect();
         cuts.sort_unstable();
-        let t = f64::from(admitted - first) / span;
+        // Out-of-area use follows the collaborative's trend from the start (steady before it).
+        let t = (f64::from(admitted - first) / span).max(0.0);
         let trend =
             collaborative.oap_trend.0 + (collaborative.oap_trend.1 - collaborative.oap_trend.0) * t;
         let oap_spell = rng.random::<f64>() < (line.oap_share * trend).min(0.9);
@@ -305,6 +358,10 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
                 Some(cuts[stay])
             };
             let out_of_area = oap_spell && (stay == oap_stay || (stays == 1));
+            if end.is_some_and(|e| e < first) {
+                // Ended before the extract starts: not in it.
+                continue;
+            }
             placement_number += 1;
             out.placement_id.push(format!("P{placement_number:08}"));
             out.placement_admission.push(admission_id.clone());
