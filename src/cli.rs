@@ -41,6 +41,8 @@ pub enum Command {
     Spc(SpcArgs),
     /// What reduced out-of-area use frees for community services: savings, cost pressures and reinvestment, with ranges.
     Reinvest(ReinvestArgs),
+    /// How many local beds would bring inappropriate OAPs home: daily demand, beds needed by occupancy and by the chance of no bed, and their cost.
+    Capacity(CapacityArgs),
     /// Draw a measure's XmR chart per collaborative (SVG or PNG): values, mean, limits, special-cause points.
     Chart(ChartArgs),
     /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
@@ -289,6 +291,57 @@ pub struct ReinvestArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CapacityArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisInput,
+    /// Baseline period: a financial year (2025-26) or dates (2025-04-01..2026-03-31).
+    /// [default: the last complete financial year]
+    #[arg(long, value_name = "PERIOD", help_heading = "Capacity")]
+    pub baseline: Option<String>,
+    /// Share of inappropriate OAP days (reason 10) brought home (0 to 1).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 1.0,
+        help_heading = "Capacity"
+    )]
+    pub repatriate: f64,
+    /// Target bed occupancy (0 to 1; 0.85 is the Royal College of Psychiatrists' guidance).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.85,
+        help_heading = "Capacity"
+    )]
+    pub occupancy: f64,
+    /// Largest share of days on which demand may exceed the beds (0 up to 1).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.05,
+        help_heading = "Capacity"
+    )]
+    pub no_bed_risk: f64,
+    /// A group of service lines reported beside its lines, as NAME=LINE,LINE (e.g.
+    /// adult_acute_group=adult_acute,older_adult_acute,picu); repeat for several.
+    #[arg(long, value_name = "NAME=LINES", help_heading = "Capacity")]
+    pub group: Vec<String>,
+    /// Current local beds: a CSV of collaborative, service_line, beds. [default: local_beds.csv
+    /// in the --data folder, if there]
+    #[arg(long, value_name = "PATH", help_heading = "Capacity")]
+    pub beds: Option<PathBuf>,
+    /// Also a row per calendar month of the baseline, so seasonal pressure shows.
+    #[arg(long, help_heading = "Capacity")]
+    pub by_month: bool,
+    /// Also draw each collaborative and service line's nightly demand, with the current beds and
+    /// both counts of beds needed, into this folder as capacity-COLLABORATIVE-LINE.svg.
+    #[arg(long, value_name = "DIR", help_heading = "Capacity")]
+    pub charts: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct SummaryArgs {
     #[command(flatten)]
     pub analysis: AnalysisInput,
@@ -313,6 +366,10 @@ pub struct SummaryArgs {
         help_heading = "Pack"
     )]
     pub reinvest_share: f64,
+    /// Current local beds (collaborative, service_line, beds) for the pack's capacity section.
+    /// [default: local_beds.csv in the --data folder, if there; without it, no capacity section]
+    #[arg(long, value_name = "PATH", help_heading = "Pack")]
+    pub beds: Option<PathBuf>,
     /// Print the Markdown summary on standard output once the pack is written.
     #[arg(long, help_heading = "Output")]
     pub print: bool,

@@ -5,6 +5,7 @@
 //! frames, the analyses ([`rates`]) are pure functions of those frames, and [`render`] turns
 //! results into tables, JSON, NDJSON or CSV. [`cli`] and [`cmd`] are the thin command layer.
 
+pub mod capacity;
 pub mod census;
 pub mod cli;
 pub mod cmd;
@@ -60,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Los(args) => cmd::los::run(&args).map(|_| 0),
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
+        Command::Capacity(args) => cmd::capacity::run(&args).map(|_| 0),
         Command::Chart(args) => cmd::chart::run(&args).map(|_| 0),
         Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),

@@ -24,7 +24,7 @@ pub struct Collaborative {
 #[derive(Debug, Clone, Default)]
 pub struct Reference {
     pub collaboratives: BTreeMap<String, Collaborative>,
-    pub local_daily_costs: BTreeMap<(String, String), f64>,
+    pub local_daily_costs: PerServiceLine,
     pub collaboratives_path: Option<String>,
     pub local_costs_path: Option<String>,
 }
@@ -126,35 +126,59 @@ pub fn read_reference(
         reference.collaboratives_path = Some(table.path);
     }
     if let Some(path) = local_costs {
-        let table = Table::read(path, &["collaborative", "service_line", "local_daily_cost"])?;
-        for (line, row) in &table.rows {
-            let key = (
-                table.get(row, "collaborative").to_string(),
-                table.get(row, "service_line").to_string(),
-            );
-            if key.0.is_empty() || key.1.is_empty() {
-                bail!(
-                    "{}:{line}: collaborative and service_line are required",
-                    table.path
-                );
-            }
-            let text = table.get(row, "local_daily_cost");
-            let cost = match text.parse::<f64>() {
-                Ok(c) if c.is_finite() && c >= 0.0 => c,
-                _ => bail!(
-                    "{}:{line}: local_daily_cost {text:?} is not a non-negative number",
-                    table.path
-                ),
-            };
-            if reference
-                .local_daily_costs
-                .insert(key.clone(), cost)
-                .is_some()
-            {
-                bail!("{}:{line}: {} {} is listed twice", table.path, key.0, key.1);
-            }
-        }
-        reference.local_costs_path = Some(table.path);
+        let (shown, costs) =
+            read_per_service_line(path, "local_daily_cost", "a non-negative number", |text| {
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|c| c.is_finite() && *c >= 0.0)
+            })?;
+        reference.local_daily_costs = costs;
+        reference.local_costs_path = Some(shown);
     }
     Ok(reference)
+}
+
+/// A figure per collaborative and service line.
+pub type PerServiceLine = BTreeMap<(String, String), f64>;
+
+/// Reads the current local beds: `collaborative, service_line, beds` (a whole number, 0 or more).
+pub fn read_local_beds(path: &Path) -> Result<PerServiceLine> {
+    let (_, beds) =
+        read_per_service_line(path, "beds", "a whole number of beds (0 or more)", |text| {
+            text.parse::<u32>().ok().map(f64::from)
+        })?;
+    Ok(beds)
+}
+
+/// A file of one figure per collaborative and service line (`collaborative, service_line,
+/// COLUMN`): the path as shown, and the figures; each value must `parse`, else the error names the
+/// line, the value and what was `expected`; a pair listed twice is an error.
+fn read_per_service_line(
+    path: &Path,
+    column: &str,
+    expected: &str,
+    parse: impl Fn(&str) -> Option<f64>,
+) -> Result<(String, PerServiceLine)> {
+    let table = Table::read(path, &["collaborative", "service_line", column])?;
+    let mut figures = BTreeMap::new();
+    for (line, row) in &table.rows {
+        let key = (
+            table.get(row, "collaborative").to_string(),
+            table.get(row, "service_line").to_string(),
+        );
+        if key.0.is_empty() || key.1.is_empty() {
+            bail!(
+                "{}:{line}: collaborative and service_line are required",
+                table.path
+            );
+        }
+        let text = table.get(row, column);
+        let Some(value) = parse(text) else {
+            bail!("{}:{line}: {column} {text:?} is not {expected}", table.path);
+        };
+        if figures.insert(key.clone(), value).is_some() {
+            bail!("{}:{line}: {} {} is listed twice", table.path, key.0, key.1);
+        }
+    }
+    Ok((table.path, figures))
 }

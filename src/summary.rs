@@ -185,6 +185,34 @@ fn escape(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
+/// The capacity section's lines: one per collaborative and service line with current beds.
+pub fn capacity_lines(capacity: &Report) -> Vec<String> {
+    capacity
+        .rows
+        .iter()
+        .filter(|r| {
+            matches(capacity, r, "month", "all")
+                && !matches!(cell(capacity, r, "current_beds"), Some((_, Cell::Null)) | None)
+        })
+        .map(|r| {
+            let t = |name: &str| text_of(capacity, r, name);
+            format!(
+                "{} {}: nightly demand {} on average, {} at its peak; {} beds needed by the chance of no bed, {} by occupancy; {} beds now, so {} more at {} a year, against {} a year of inappropriate OAP spend brought home.",
+                t("collaborative"),
+                t("service_line"),
+                t("mean_demand"),
+                t("peak_demand"),
+                t("beds_by_no_bed_risk"),
+                t("beds_by_occupancy"),
+                t("current_beds"),
+                t("extra_beds_by_no_bed_risk"),
+                t("extra_beds_cost_per_year_by_no_bed_risk"),
+                t("inappropriate_oap_spend_per_year"),
+            )
+        })
+        .collect()
+}
+
 /// The headline table's column headings (Markdown and HTML alike).
 fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [String; 8] {
     [
@@ -202,13 +230,20 @@ fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [St
     ]
 }
 
+/// A list of the pack's summary after the headline table, under its heading (none: the
+/// headline's own notes).
+pub struct Section {
+    pub heading: String,
+    pub lines: Vec<String>,
+}
+
 /// The Markdown summary of the pack.
 pub fn markdown(
     month: &str,
     periods: &HeadlinePeriods,
     headlines: &[Headline],
     reinvest_label: &str,
-    notes: &[String],
+    sections: &[Section],
     suppression: Option<&str>,
 ) -> String {
     let mut md = String::new();
@@ -229,9 +264,15 @@ pub fn markdown(
         let cells: Vec<String> = h.cells().iter().map(|c| escape(c)).collect();
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
-    md.push('\n');
-    for note in notes {
-        md.push_str(&format!("- {note}\n"));
+    for section in sections {
+        if section.heading.is_empty() {
+            md.push('\n');
+        } else {
+            md.push_str(&format!("\n## {}\n\n", section.heading));
+        }
+        for line in &section.lines {
+            md.push_str(&format!("- {line}\n"));
+        }
     }
     md
 }
@@ -258,7 +299,7 @@ pub fn html(
     periods: &HeadlinePeriods,
     headlines: &[Headline],
     reinvest_label: &str,
-    notes: &[String],
+    sections: &[Section],
     suppression: Option<&str>,
     charts: &[PackChart],
 ) -> String {
@@ -303,11 +344,17 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table></div>\n<ul>\n");
-    for note in notes {
-        h.push_str(&format!("<li>{}</li>\n", html_escape(note)));
+    h.push_str("</tbody>\n</table></div>\n");
+    for section in sections {
+        if !section.heading.is_empty() {
+            h.push_str(&format!("<h2>{}</h2>\n", html_escape(&section.heading)));
+        }
+        h.push_str("<ul>\n");
+        for line in &section.lines {
+            h.push_str(&format!("<li>{}</li>\n", html_escape(line)));
+        }
+        h.push_str("</ul>\n");
     }
-    h.push_str("</ul>\n");
     h.push_str("<p class=\"key\">Chart key: <span>▲ blue: improvement</span><span>■ orange: concern</span><span>◆ purple: special cause, no better direction</span><span>● grey: common cause</span><span>dashed lines: process limits</span><span>shading: baseline</span><span>icon: latest point (H high, L low, ~ common cause)</span></p>\n");
     let mut current = "";
     for chart in charts {

@@ -1,6 +1,7 @@
 //! One module per command: each turns its parsed arguments into options, calls the analysis and
 //! hands the result to rendering. Shared steps (inputs, periods, output) live here.
 
+pub mod capacity;
 pub mod chart;
 pub mod generate;
 pub mod los;
@@ -19,7 +20,8 @@ use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, Su
 use crate::extract::{bundled_data_dir, resolve_inputs};
 use crate::load::{load, write_atomically, Inputs};
 use crate::periods::{
-    last_complete_month_end, month_start, parse_bound, periods_within, Period, PeriodKind,
+    last_complete_month_end, month_start, parse_bound, parse_financial_year, periods_within,
+    Period, PeriodKind,
 };
 use crate::render::{self, Report};
 use crate::scope::Scope;
@@ -131,6 +133,23 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
         );
     }
     Ok(periods)
+}
+
+/// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
+pub fn parse_period(text: &str, option: &str) -> Result<Period> {
+    if let Some((from, to)) = text.split_once("..") {
+        let (start, end) = (parse_date(from, option)?, parse_date(to, option)?);
+        if end < start {
+            bail!("{option} {text:?}: the end is before the start");
+        }
+        return Ok(Period {
+            label: format!("{start} to {end}"),
+            start,
+            end,
+        });
+    }
+    parse_financial_year(text)
+        .map_err(|e| anyhow::anyhow!("{option}: {e} or dates (2025-04-01..2025-09-30)"))
 }
 
 /// Applies suppression if asked, then writes the report to standard output or a file.

@@ -4,35 +4,16 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{emit, parse_date, prepare, Extracts, Selection};
+use super::{emit, parse_period, prepare, Extracts, Selection};
 use crate::cli::ReinvestArgs;
 use crate::load::Inputs;
-use crate::periods::{
-    financial_year, financial_year_of, parse_financial_year, periods_within, Period, PeriodKind,
-};
+use crate::periods::{financial_year, financial_year_of, periods_within, Period, PeriodKind};
 use crate::rates::{rates, Breakdown, RatesRequest};
 use crate::reinvest::rows::{cells, fields};
 use crate::reinvest::{
     cost_quartiles, estimate, monthly_days, period_use, sensitivity, total, Assumptions, Scenario,
 };
 use crate::render::{pounds, Report};
-
-/// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
-fn parse_period(text: &str, option: &str) -> Result<Period> {
-    if let Some((from, to)) = text.split_once("..") {
-        let (start, end) = (parse_date(from, option)?, parse_date(to, option)?);
-        if end < start {
-            bail!("{option} {text:?}: the end is before the start");
-        }
-        return Ok(Period {
-            label: format!("{start} to {end}"),
-            start,
-            end,
-        });
-    }
-    parse_financial_year(text)
-        .map_err(|e| anyhow::anyhow!("{option}: {e} or dates (2025-04-01..2025-09-30)"))
-}
 
 /// The current period ends at the extract date at the latest (then it is annualised).
 fn cap_at(period: Period, extract_date: NaiveDate, option: &str) -> Result<Period> {

@@ -23,7 +23,9 @@ use crate::periods::{
 };
 use crate::render::chart::{self, measure_label};
 use crate::render::{self, Format, Report};
-use crate::summary::{headlines, html, markdown, HeadlinePeriods, PackChart};
+use crate::summary::{
+    capacity_lines, headlines, html, markdown, HeadlinePeriods, PackChart, Section,
+};
 use crate::suppress::{self, Suppression};
 
 /// Why a pack was not written, with its own exit code.
@@ -248,6 +250,41 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             },
         )?)
     };
+    // Local beds, when the current beds are known: over the last complete financial year. Its
+    // nightly figures are not counts the suppression rule covers, so a suppressed pack leaves it
+    // out (and says so).
+    let beds = args.beds.clone().or_else(|| {
+        let in_data = args.analysis.input.data.as_ref()?.join("local_beds.csv");
+        in_data.is_file().then_some(in_data)
+    });
+    let capacity_year = {
+        let this_year = financial_year(financial_year_of(month));
+        if this_year.end <= month_last_day {
+            this_year
+        } else {
+            financial_year(financial_year_of(month) - 1)
+        }
+    };
+    let capacity = match (&beds, suppression) {
+        (Some(path), None) => Some(
+            super::capacity::report(
+                &inputs,
+                &selection,
+                &super::capacity::CapacityOptions {
+                    baseline: Some(capacity_year.label.clone()),
+                    repatriate: 1.0,
+                    occupancy: 0.85,
+                    no_bed_risk: 0.05,
+                    groups: Vec::new(),
+                    beds: Some(path.clone()),
+                    by_month: false,
+                    charts: None,
+                },
+            )?
+            .0,
+        ),
+        _ => None,
+    };
     // Each chart is suppressed on its own: its values are counts or not by its measure.
     for chart in &mut charts {
         suppress::apply_or_record(chart, suppression);
@@ -266,6 +303,18 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             suppress::apply_or_record(report, suppression);
         }
     }
+    let capacity_section = match (&capacity, &beds) {
+        (Some(report), _) => Some(Section {
+            heading: format!("Local beds, {}: beds needed so that demand exceeds them on at most 5% of nights, and at 85% occupancy; details in capacity.csv", capacity_year.label),
+            lines: capacity_lines(report),
+        }),
+        (None, Some(_)) => Some(Section {
+            heading: "Local beds".into(),
+            lines: vec!["Not in a suppressed pack: its nightly figures are not counts the suppression rule covers. Run oapstat capacity for them.".into()],
+        }),
+        (None, None) => None,
+    };
+    reports.extend(capacity.map(|r| ("capacity", r)));
     let find_some = |name: &str| reports.iter().find(|(n, _)| *n == name).map(|r| &r.1);
     let find = |name: &str| find_some(name).expect("report");
     let periods = HeadlinePeriods {
@@ -306,13 +355,19 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             notes.push(format!("The data starts in {}: the reinvestment baseline year is not fully covered, so treat the estimate with care.", first.label));
         }
     }
+    let sections: Vec<Section> = std::iter::once(Section {
+        heading: String::new(),
+        lines: notes,
+    })
+    .chain(capacity_section)
+    .collect();
     let suppression_text = suppression.map(|s| s.describe());
     let summary_md = markdown(
         &label,
         &periods,
         &heads,
         &reinvest_label,
-        &notes,
+        &sections,
         suppression_text.as_deref(),
     );
     drawn.sort_by(|a, b| a.collaborative.cmp(&b.collaborative));
@@ -330,7 +385,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &periods,
         &heads,
         &reinvest_label,
-        &notes,
+        &sections,
         suppression_text.as_deref(),
         &pack_charts,
     );
@@ -392,6 +447,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             "service_lines": selection.scope.service_lines,
             "reinvest_share": args.reinvest_share,
         },
+        "capacity": {"included": reports.iter().any(|(n, _)| *n == "capacity"), "beds": beds.as_ref().map(|p| p.display().to_string()), "baseline": capacity_year.label},
         "reinvestment": match find_some("reinvest") {
             Some(_) => json!({"estimated": true}),
             None => json!({"estimated": false, "reason": REINVEST_NOT_ESTIMATED}),

@@ -27,7 +27,7 @@ pub const HEIGHT: u32 = 420;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-fn ensure_font() {
+pub(crate) fn ensure_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // The embedded font lays out text in both formats and draws it in PNGs.
@@ -50,7 +50,7 @@ pub fn hex(colour: RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
 }
 
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     let rounded = (v * 10.0).round() / 10.0;
     if rounded.fract() == 0.0 {
         format!("{rounded:.0}")
@@ -329,15 +329,19 @@ pub fn svg(series: &SeriesChart) -> Result<String> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         draw(&root, series)?;
     }
-    // The text alternative, read by screen readers and shown as a tooltip.
+    with_text_alternative(svg, &title(series), &text_alternative(series))
+}
+
+/// An SVG document with its text alternative, read by screen readers and shown as a tooltip.
+pub(crate) fn with_text_alternative(mut svg: String, title: &str, desc: &str) -> Result<String> {
     let open_end = svg
         .find('>')
         .ok_or_else(|| anyhow!("the chart has no <svg> element"))?;
     let accessible = format!(
         " role=\"img\" aria-label=\"{}\"><title>{}</title><desc>{}</desc>",
-        escape(&title(series)),
-        escape(&title(series)),
-        escape(&text_alternative(series))
+        escape(title),
+        escape(title),
+        escape(desc)
     );
     svg.replace_range(open_end..open_end + 1, &accessible);
     Ok(svg)

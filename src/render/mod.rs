@@ -5,6 +5,7 @@
 //! into bytes. No analysis formats text, and no writer computes a figure.
 
 pub mod chart;
+pub mod demand_chart;
 mod machine;
 mod text;
 

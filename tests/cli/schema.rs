@@ -64,7 +64,7 @@ fn assert_documented(heading: &str, row: &serde_json::Value) {
 }
 
 #[test]
-fn los_spc_and_reinvest_rows_have_the_documented_fields() {
+fn los_spc_reinvest_and_capacity_rows_have_the_documented_fields() {
     let w = hand_built();
     let los = w.json(&hand_built_args("los", &[]));
     assert_documented("## `oapstat los`", &los["rows"][0]);
@@ -80,4 +80,9 @@ fn los_spc_and_reinvest_rows_have_the_documented_fields() {
         ],
     ));
     assert_documented("## `oapstat reinvest`", &reinvest["rows"][0]);
+    let capacity = w.json(&hand_built_args(
+        "capacity",
+        &["--baseline", "2024-02-01..2024-02-29"],
+    ));
+    assert_documented("## `oapstat capacity`", &capacity["rows"][0]);
 }

@@ -174,6 +174,47 @@ fn a_pack_without_local_costs_is_written_without_its_reinvestment_section() {
 }
 
 #[test]
+fn a_pack_with_local_beds_has_a_capacity_section() {
+    let w = hand_built();
+    w.write(
+        "data/local_beds.csv",
+        "collaborative,service_line,beds\nAAA,adult_acute,1\n",
+    );
+    let (code, _, stderr) = w.run(&PACK);
+    assert_eq!(code, 0, "{stderr}");
+    // March 2024 closes the 2023-24 financial year: its capacity, as `oapstat capacity` gives it.
+    let pack: Value = serde_json::from_str(&w.read("reports/2024-03/capacity.json")).unwrap();
+    let alone = w.json(&[
+        "capacity",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--baseline",
+        "2023-24",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(pack["rows"], alone["rows"]);
+    let md = w.read("reports/2024-03/summary.md");
+    assert!(md.contains("\n## Local beds, 2023-24: "), "{md}");
+    assert!(md.contains("- AAA adult_acute: nightly demand "), "{md}");
+    assert!(w
+        .read("reports/2024-03/index.html")
+        .contains("<h2>Local beds, 2023-24: "));
+    let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
+    assert_eq!(manifest["capacity"]["included"], true);
+    // Suppressed, the pack leaves it out and says why.
+    let mut suppressed = PACK.to_vec();
+    suppressed.extend(["--suppress", "--force"]);
+    assert_eq!(w.run(&suppressed).0, 0);
+    assert!(!w.path("reports/2024-03/capacity.json").exists());
+    assert!(w
+        .read("reports/2024-03/summary.md")
+        .contains("- Not in a suppressed pack"));
+}
+
+#[test]
 fn a_second_run_refuses_without_force_and_leaves_the_pack_unchanged() {
     let w = hand_built();
     assert_eq!(w.run(&PACK).0, 0);
