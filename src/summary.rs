@@ -338,8 +338,9 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
             html_escape(&collaborative)
         ));
         for (i, cell) in numbers.iter().enumerate() {
-            // The signals (the sixth of these) are text; the rest are numbers.
-            let class = if i == 5 { "" } else { " class=\"n\"" };
+            // The signals and the reinvestment (the last two) are text that wraps; the rest are
+            // numbers.
+            let class = if i >= 5 { "" } else { " class=\"n\"" };
             h.push_str(&format!("<td{class}>{}</td>", html_escape(cell)));
         }
         h.push_str("</tr>\n");
