@@ -109,17 +109,14 @@ fn generated_data_is_valid_and_has_the_awkward_cases() {
     }
 }
 
-/// The extract of a running service: spells already open when it starts, with their true
-/// admission dates, and nothing that ended before it.
-#[test]
-fn the_extract_begins_in_a_running_service() {
-    let w = Workdir::new();
+/// `generate --seed SEED --admissions N` from 2023-04-01 to 2026-10-31 into `g/`.
+fn generated(w: &Workdir, seed: &str, admissions: &str) {
     let (code, _, stderr) = w.run(&[
         "generate",
         "--seed",
-        "5",
+        seed,
         "--admissions",
-        "3000",
+        admissions,
         "--start",
         "2023-04-01",
         "--extract-date",
@@ -128,6 +125,14 @@ fn the_extract_begins_in_a_running_service() {
         "g",
     ]);
     assert_eq!(code, 0, "{stderr}");
+}
+
+/// The extract of a running service: spells already open when it starts, with their true
+/// admission dates, and nothing that ended before it.
+#[test]
+fn the_extract_begins_in_a_running_service() {
+    let w = Workdir::new();
+    generated(&w, "5", "3000");
     let admissions = w.read("g/admissions.csv");
     let spells: Vec<Vec<&str>> = admissions
         .lines()
@@ -163,23 +168,6 @@ fn the_extract_begins_in_a_running_service() {
     let rates = w.json(&["rates", "--data", "g", "--format", "json", "--quiet"]);
     assert_eq!(rates["rows"][0]["period"], "2023-04");
     assert_eq!(rates["parameters"]["from"], "2023-04-01");
-}
-
-fn generated(w: &Workdir, seed: &str, admissions: &str) {
-    let (code, _, stderr) = w.run(&[
-        "generate",
-        "--seed",
-        seed,
-        "--admissions",
-        admissions,
-        "--start",
-        "2023-04-01",
-        "--extract-date",
-        "2026-10-31",
-        "--out",
-        "g",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
 }
 
 /// The spells open when the extract starts are those of the steady state: for SWP, whose
