@@ -105,6 +105,17 @@ pub fn financial_year(start_year: i32) -> Period {
     }
 }
 
+/// The last financial year complete on `date`: the one it falls in when `date` is its last day
+/// (31 March), else the one before.
+pub fn last_complete_financial_year(date: NaiveDate) -> Period {
+    let this_year = financial_year(financial_year_of(date));
+    if this_year.end <= date {
+        this_year
+    } else {
+        financial_year(financial_year_of(date) - 1)
+    }
+}
+
 /// Parses `2025-26` (or `2025/26`) into the financial year starting in April 2025.
 pub fn parse_financial_year(text: &str) -> Result<Period> {
     let text = text.trim();
@@ -289,6 +300,27 @@ mod tests {
         assert_eq!(last_complete_month_end(d("2026-11-24")), d("2026-10-31"));
         assert_eq!(last_complete_month_end(d("2026-10-31")), d("2026-10-31"));
         assert_eq!(last_complete_month_end(d("2024-03-01")), d("2024-02-29"));
+    }
+
+    #[test]
+    fn the_last_complete_financial_year() {
+        // 31 March closes its year; the day before does not; October is in the next year.
+        assert_eq!(
+            last_complete_financial_year(d("2026-03-31")).label,
+            "2025-26"
+        );
+        assert_eq!(
+            last_complete_financial_year(d("2026-03-30")).label,
+            "2024-25"
+        );
+        assert_eq!(
+            last_complete_financial_year(d("2026-10-31")).label,
+            "2025-26"
+        );
+        assert_eq!(
+            last_complete_financial_year(d("2024-04-01")).label,
+            "2023-24"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::capacity::{
 };
 use crate::cli::CapacityArgs;
 use crate::load::{write_atomically, Inputs};
-use crate::periods::{financial_year, financial_year_of};
+use crate::periods::last_complete_financial_year;
 use crate::render::demand_chart::DemandChart;
 use crate::render::{Cell, Field, Kind, Report};
 
@@ -216,14 +216,7 @@ pub fn report(
     let extract_date = inputs.checked.extract_date;
     let baseline = match &options.baseline {
         Some(text) => parse_period(text, "--baseline")?,
-        None => {
-            let fy = financial_year(financial_year_of(extract_date));
-            if fy.end <= extract_date {
-                fy
-            } else {
-                financial_year(financial_year_of(extract_date) - 1)
-            }
-        }
+        None => last_complete_financial_year(extract_date),
     };
     if baseline.end > extract_date {
         bail!(

@@ -7,7 +7,10 @@ use serde_json::json;
 use super::{emit, parse_period, prepare, Extracts, Selection};
 use crate::cli::ReinvestArgs;
 use crate::load::Inputs;
-use crate::periods::{financial_year, financial_year_of, periods_within, Period, PeriodKind};
+use crate::periods::{
+    financial_year, financial_year_of, last_complete_financial_year, periods_within, Period,
+    PeriodKind,
+};
 use crate::rates::{rates, Breakdown, RatesRequest};
 use crate::reinvest::rows::{cells, fields};
 use crate::reinvest::{
@@ -75,14 +78,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
     }
     let scenario = options.scenario;
     let extract_date = inputs.checked.extract_date;
-    let last_complete = {
-        let fy = financial_year(financial_year_of(extract_date));
-        if fy.end <= extract_date {
-            fy
-        } else {
-            financial_year(financial_year_of(extract_date) - 1)
-        }
-    };
+    let last_complete = last_complete_financial_year(extract_date);
     let current = match &options.current {
         Some(text) => cap_at(parse_period(text, "--current")?, extract_date, "--current")?,
         None => last_complete.clone(),

@@ -18,8 +18,8 @@ use super::{load_inputs, parse_date, resolve_periods, select, today};
 use crate::cli::{PeriodArgs, SummaryArgs};
 use crate::load::InvalidInput;
 use crate::periods::{
-    add_months, financial_year, financial_year_of, last_complete_month_end, month_end, parse_bound,
-    Period, PeriodKind,
+    add_months, financial_year, financial_year_of, last_complete_financial_year,
+    last_complete_month_end, month_end, parse_bound, Period, PeriodKind,
 };
 use crate::render::chart::{self, measure_label};
 use crate::render::{self, Format, Report};
@@ -257,14 +257,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         let in_data = args.analysis.input.data.as_ref()?.join("local_beds.csv");
         in_data.is_file().then_some(in_data)
     });
-    let capacity_year = {
-        let this_year = financial_year(financial_year_of(month));
-        if this_year.end <= month_last_day {
-            this_year
-        } else {
-            financial_year(financial_year_of(month) - 1)
-        }
-    };
+    let capacity_year = last_complete_financial_year(month_last_day);
     let capacity = match (&beds, suppression) {
         (Some(path), None) => Some(
             super::capacity::report(
