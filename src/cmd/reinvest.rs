@@ -240,7 +240,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
             pounds(s.reinvestment_per_10_points_of_share)
         ));
     }
-    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures), never below zero.", options.reinvest_share * 100.0));
+    report.notes.push(format!("Reinvestment: {}% of the saving; a collaborative's total reinvests its net saving (savings less cost pressures), never below zero.", crate::render::percent(options.reinvest_share)));
     if let Some(s) = scenario {
         report.notes.push(format!(
             "Scenario: {} (scenario_* fields in csv or json).",

@@ -330,7 +330,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
         match find_some("reinvest") {
-            Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, args.reinvest_share * 100.0),
+            Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, render::percent(args.reinvest_share)),
             None => format!("Reinvestment: {REINVEST_NOT_ESTIMATED}."),
         },
         format!(

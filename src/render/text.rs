@@ -41,6 +41,12 @@ fn with_decimals(value: f64, decimals: usize) -> String {
 }
 
 /// A cell as people read it: `1,234`, `12.5%`, `£1,234`, `*` when suppressed, `–` when undefined.
+/// A share as a percentage for people, to at most two decimals: 0.07 is `7`, 0.125 `12.5`.
+pub fn percent(share: f64) -> String {
+    let text = format!("{:.2}", share * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Whole pounds with separators, as people read money: `£1,234`, `-£1,234`.
 pub fn pounds(v: f64) -> String {
     let whole = with_decimals(v.abs(), 0);
@@ -107,6 +113,16 @@ mod tests {
         assert_eq!(group_thousands(999), "999");
         assert_eq!(group_thousands(1000), "1,000");
         assert_eq!(group_thousands(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn percentages_for_people() {
+        // 0.07 × 100 is 7.000000000000001 in floating point.
+        assert_eq!(percent(0.07), "7");
+        assert_eq!(percent(0.85), "85");
+        assert_eq!(percent(0.125), "12.5");
+        assert_eq!(percent(1.0), "100");
+        assert_eq!(percent(0.0), "0");
     }
 
     #[test]
