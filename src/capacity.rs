@@ -147,13 +147,13 @@ pub fn daily_demand(
         })
         .collect();
     let mut grouped = Vec::new();
+    let collaboratives: std::collections::BTreeSet<&str> =
+        lines.iter().map(|l| l.collaborative.as_str()).collect();
     for (name, members) in request.groups {
-        let collaboratives: std::collections::BTreeSet<&str> =
-            lines.iter().map(|l| l.collaborative.as_str()).collect();
-        for collaborative in collaboratives {
+        for collaborative in &collaboratives {
             let parts: Vec<&Demand> = lines
                 .iter()
-                .filter(|l| l.collaborative == collaborative && members.contains(&l.service_line))
+                .filter(|l| l.collaborative == *collaborative && members.contains(&l.service_line))
                 .collect();
             if parts.is_empty() {
                 continue;
@@ -202,16 +202,19 @@ pub const PERCENTILES: [f64; 5] = [0.50, 0.75, 0.90, 0.95, 0.99];
 /// (0 ≤ r < 1) of demand above the beds.
 pub fn figures(days: &[f64], occupancy: f64, risk: f64) -> Figures {
     let n = days.len();
+    // Sorted once, quietest night first (the quantiles keep that order).
     let mut sorted: Vec<(f64, u64)> = days.iter().map(|d| (*d, 1)).collect();
     let percentiles = PERCENTILES.map(|q| weighted_quantile(&mut sorted, q).unwrap_or(0.0));
     let mean = days.iter().sum::<f64>() / n as f64;
     let peak = days.iter().copied().fold(0.0, f64::max);
     // Demand may exceed the beds on at most `allowed` days: the beds must reach the demand of the
     // (allowed + 1)-th busiest day.
-    let mut busiest: Vec<f64> = days.to_vec();
-    busiest.sort_by(|a, b| b.total_cmp(a));
     let allowed = (risk * n as f64 + 1e-9).floor() as usize;
-    let beds_by_risk = busiest.get(allowed).map_or(0.0, |d| d.ceil().max(0.0));
+    let beds_by_risk = if allowed < n {
+        sorted[n - 1 - allowed].0.ceil().max(0.0)
+    } else {
+        0.0
+    };
     let above: f64 = days.iter().map(|d| (d - beds_by_risk).max(0.0)).sum();
     Figures {
         days: n,

@@ -13,7 +13,7 @@ use crate::cli::CapacityArgs;
 use crate::load::{write_atomically, Inputs};
 use crate::periods::last_complete_financial_year;
 use crate::render::demand_chart::DemandChart;
-use crate::render::{Cell, Field, Kind, Report};
+use crate::render::{percent, Cell, Field, Kind, Report};
 
 /// What to estimate, as given.
 pub struct CapacityOptions {
@@ -46,6 +46,14 @@ fn parse_group(text: &str) -> Result<(String, Vec<String>)> {
     Ok((name.trim().to_string(), lines))
 }
 
+/// The current beds file: the one given, else `local_beds.csv` in the data folder if there.
+pub fn beds_file(given: Option<&PathBuf>, data: Option<&PathBuf>) -> Option<PathBuf> {
+    given.cloned().or_else(|| {
+        let in_data = data?.join("local_beds.csv");
+        in_data.is_file().then_some(in_data)
+    })
+}
+
 pub fn run(args: &CapacityArgs) -> Result<()> {
     let options = CapacityOptions {
         baseline: args.baseline.clone(),
@@ -57,10 +65,7 @@ pub fn run(args: &CapacityArgs) -> Result<()> {
             .iter()
             .map(|g| parse_group(g))
             .collect::<Result<_>>()?,
-        beds: args.beds.clone().or_else(|| {
-            let in_data = args.analysis.input.data.as_ref()?.join("local_beds.csv");
-            in_data.is_file().then_some(in_data)
-        }),
+        beds: beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref()),
         by_month: args.by_month,
         charts: args.charts.clone(),
     };
@@ -316,12 +321,12 @@ pub fn report(
         "Baseline {} ({} days). Demand for local beds each night: people in hospital and not out of area, plus {}% of those in an inappropriate OAP (reason 10); appropriate OAPs stay where they are.",
         baseline.label,
         baseline.length_days(),
-        options.repatriate * 100.0
+        percent(options.repatriate)
     ));
     notes.push(format!(
         "Beds by occupancy: mean demand ÷ {} (the Royal College of Psychiatrists' 85% guidance by default), rounded up. Beds by risk: the fewest beds that demand exceeds on at most {}% of days; person-days/yr above: the demand left over at that size, annualised.",
         options.occupancy,
-        options.no_bed_risk * 100.0
+        percent(options.no_bed_risk)
     ));
     if current_beds.is_some() {
         notes.push("Extra beds = beds needed − current beds (negative: beds to spare); a bed costs the local daily cost every day, occupied or not; OAP spend: the recorded cost of the inappropriate OAP days brought home, annualised (days without a recorded cost add nothing: see inappropriate_oap_days_costed_share).".into());

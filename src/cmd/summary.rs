@@ -253,29 +253,20 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     // Local beds, when the current beds are known: over the last complete financial year. Its
     // nightly figures are not counts the suppression rule covers, so a suppressed pack leaves it
     // out (and says so).
-    let beds = args.beds.clone().or_else(|| {
-        let in_data = args.analysis.input.data.as_ref()?.join("local_beds.csv");
-        in_data.is_file().then_some(in_data)
-    });
+    let beds = super::capacity::beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref());
     let capacity_year = last_complete_financial_year(month_last_day);
+    let capacity_options = super::capacity::CapacityOptions {
+        baseline: Some(capacity_year.label.clone()),
+        repatriate: 1.0,
+        occupancy: 0.85,
+        no_bed_risk: 0.05,
+        groups: Vec::new(),
+        beds: beds.clone(),
+        by_month: false,
+        charts: None,
+    };
     let capacity = match (&beds, suppression) {
-        (Some(path), None) => Some(
-            super::capacity::report(
-                &inputs,
-                &selection,
-                &super::capacity::CapacityOptions {
-                    baseline: Some(capacity_year.label.clone()),
-                    repatriate: 1.0,
-                    occupancy: 0.85,
-                    no_bed_risk: 0.05,
-                    groups: Vec::new(),
-                    beds: Some(path.clone()),
-                    by_month: false,
-                    charts: None,
-                },
-            )?
-            .0,
-        ),
+        (Some(_), None) => Some(super::capacity::report(&inputs, &selection, &capacity_options)?.0),
         _ => None,
     };
     // Each chart is suppressed on its own: its values are counts or not by its measure.
@@ -298,7 +289,12 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     }
     let capacity_section = match (&capacity, &beds) {
         (Some(report), _) => Some(Section {
-            heading: format!("Local beds, {}: beds needed so that demand exceeds them on at most 5% of nights, and at 85% occupancy; details in capacity.csv", capacity_year.label),
+            heading: format!(
+                "Local beds, {}: beds needed so that demand exceeds them on at most {}% of nights, and at {}% occupancy; details in capacity.csv",
+                capacity_year.label,
+                render::percent(capacity_options.no_bed_risk),
+                render::percent(capacity_options.occupancy)
+            ),
             lines: capacity_lines(report),
         }),
         (None, Some(_)) => Some(Section {
