@@ -305,22 +305,14 @@ mod tests {
     #[test]
     fn the_last_complete_financial_year() {
         // 31 March closes its year; the day before does not; October is in the next year.
-        assert_eq!(
-            last_complete_financial_year(d("2026-03-31")).label,
-            "2025-26"
-        );
-        assert_eq!(
-            last_complete_financial_year(d("2026-03-30")).label,
-            "2024-25"
-        );
-        assert_eq!(
-            last_complete_financial_year(d("2026-10-31")).label,
-            "2025-26"
-        );
-        assert_eq!(
-            last_complete_financial_year(d("2024-04-01")).label,
-            "2023-24"
-        );
+        for (date, year) in [
+            ("2026-03-31", "2025-26"),
+            ("2026-03-30", "2024-25"),
+            ("2026-10-31", "2025-26"),
+            ("2024-04-01", "2023-24"),
+        ] {
+            assert_eq!(last_complete_financial_year(d(date)).label, year, "{date}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::fixtures::hand_built;
+use super::fixtures::{hand_built, hand_built_args};
 use super::workdir::Workdir;
 
 const PACK: [&str; 9] = [
@@ -184,17 +184,7 @@ fn a_pack_with_local_beds_has_a_capacity_section() {
     assert_eq!(code, 0, "{stderr}");
     // March 2024 closes the 2023-24 financial year: its capacity, as `oapstat capacity` gives it.
     let pack: Value = serde_json::from_str(&w.read("reports/2024-03/capacity.json")).unwrap();
-    let alone = w.json(&[
-        "capacity",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--baseline",
-        "2023-24",
-        "--format",
-        "json",
-    ]);
+    let alone = w.json(&hand_built_args("capacity", &["--baseline", "2023-24"]));
     assert_eq!(pack["rows"], alone["rows"]);
     let md = w.read("reports/2024-03/summary.md");
     assert!(md.contains("\n## Local beds, 2023-24: "), "{md}");
