@@ -85,19 +85,21 @@ pub struct CheckOptions {
 
 /// The outcome of checking: typed frames of the valid rows, every finding, and the counts.
 pub struct Checked {
-    /// The valid spells: `spell_id, collaborative, service_line, admission_date, discharge_date`
-    /// (dates as Polars `Date`; `discharge_date` null while the spell is open). `spell_id`
-    /// numbers the spells from 0 (and is left out when the placements were not read: nothing
-    /// joins to the spells then); `collaborative` and `service_line` are codes into `names`
+    /// The valid spells: `spell_id, collaborative, service_line, admitting_provider,
+    /// admission_date, discharge_date` (dates as Polars `Date`; `discharge_date` null while the
+    /// spell is open). `spell_id` numbers the spells from 0 (and is left out when the placements
+    /// were not read: nothing joins to the spells then); `collaborative`, `service_line` and
+    /// `admitting_provider` are codes into `names`
     /// (`UInt32`: 4 bytes a row where text takes 16). Identifiers from the extracts (admission,
     /// patient) are checked but never carried further.
     pub admissions: DataFrame,
     /// The valid out-of-area placements (the only placements the analyses use): `spell_id,
-    /// collaborative, service_line, start_date, end_date, provider_code, oap_reason,
-    /// distance_km, daily_cost`; `collaborative` and `service_line` are those of the spell, coded
-    /// like the admissions'; provider and reason are text.
+    /// collaborative, service_line, admitting_provider, start_date, end_date, provider_code,
+    /// oap_reason, distance_km, daily_cost`; `collaborative`, `service_line` and
+    /// `admitting_provider` (the sending provider) are those of the spell, coded like the
+    /// admissions'; the receiving provider (`provider_code`) and reason are text.
     pub oaps: DataFrame,
-    /// The text of each code of `collaborative` and `service_line`.
+    /// The text of each code of `collaborative`, `service_line` and `admitting_provider`.
     pub names: Vec<String>,
     /// Sorted by file, then line.
     pub findings: Vec<Finding>,
@@ -750,6 +752,8 @@ fn every_admission_frame(adm: AdmissionRows, spell_ids: bool) -> PolarsResult<Da
         UInt32Chunked::from_vec("collaborative".into(), adm.collaborative.into_wide())
             .into_column(),
         UInt32Chunked::from_vec("service_line".into(), adm.service_line.into_wide()).into_column(),
+        UInt32Chunked::from_vec("admitting_provider".into(), adm.provider.into_wide())
+            .into_column(),
         // Required, so never empty in a valid row.
         Int32Chunked::from_vec("admission_date".into(), adm.admitted)
             .into_date()
@@ -784,6 +788,7 @@ fn admissions_frame(
     let mut columns = vec![
         codes("collaborative", &adm.collaborative),
         codes("service_line", &adm.service_line),
+        codes("admitting_provider", &adm.provider),
         date_column(
             "admission_date",
             valid.iter().map(|&r| adm.admitted[r as usize]),
@@ -836,6 +841,7 @@ fn oaps_frame(
         ),
         spell_codes("collaborative", &adm.collaborative),
         spell_codes("service_line", &adm.service_line),
+        spell_codes("admitting_provider", &adm.provider),
         date_column("start_date", valid.iter().map(|&(_, p, _)| plc.start[p]))?,
         date_column("end_date", valid.iter().map(|&(_, p, _)| plc.end[p]))?,
         coded_column(

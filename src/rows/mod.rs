@@ -705,9 +705,11 @@ pub struct AdmissionRows {
     pub id_order: IdOrder,
     pub collaborative: Codes,
     pub service_line: Codes,
+    /// The admitting provider (the sending provider of the spell's out-of-area placements).
+    pub provider: Codes,
     pub admitted: Vec<Day>,
     pub discharged: Vec<Day>,
-    /// Codes of `collaborative` and `service_line`.
+    /// Codes of `collaborative`, `service_line` and `provider`.
     pub dictionary: Dictionary,
 }
 
@@ -783,6 +785,7 @@ impl Rows for AdmissionRows {
             id: Texts::with_capacity(rows * 10),
             collaborative: Codes::with_capacity(rows),
             service_line: Codes::with_capacity(rows),
+            provider: Codes::with_capacity(rows),
             admitted: Vec::with_capacity(rows),
             discharged: Vec::with_capacity(rows),
             common: Common::with_capacity(rows),
@@ -809,7 +812,8 @@ impl Rows for AdmissionRows {
         c.required(ctx, ctx.cell(fields, 1), "patient_id");
         let service_line = ctx.cell(fields, 3);
         c.required(ctx, service_line, "service_line");
-        c.required(ctx, ctx.cell(fields, 6), "provider_code");
+        let provider = ctx.cell(fields, 6);
+        c.required(ctx, provider, "provider_code");
         let admitted = c.date(ctx, ctx.value(fields, 4), "admission_date", 0, true);
         let discharged = c.date(ctx, ctx.value(fields, 5), "discharge_date", 1, false);
         if is_day(admitted) && is_day(discharged) && discharged < admitted {
@@ -838,6 +842,8 @@ impl Rows for AdmissionRows {
             .push(self.dictionary.code(collaborative.unwrap_or_default()));
         self.service_line
             .push(self.dictionary.code(service_line.unwrap_or_default()));
+        self.provider
+            .push(self.dictionary.code(provider.unwrap_or_default()));
         self.admitted.push(admitted);
         self.discharged.push(discharged);
     }
@@ -850,6 +856,7 @@ impl Rows for AdmissionRows {
         let blank = self.dictionary.code("");
         self.collaborative.push(blank);
         self.service_line.push(blank);
+        self.provider.push(blank);
         self.admitted.push(NO_DAY);
         self.discharged.push(NO_DAY);
     }
@@ -861,6 +868,7 @@ impl Rows for AdmissionRows {
         self.id_order.append(other.id_order);
         self.collaborative.extend_mapped(&other.collaborative, &map);
         self.service_line.extend_mapped(&other.service_line, &map);
+        self.provider.extend_mapped(&other.provider, &map);
         self.admitted.extend(other.admitted);
         self.discharged.extend(other.discharged);
         Ok(())

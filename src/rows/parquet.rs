@@ -286,13 +286,22 @@ impl ColumnWise for AdmissionRows {
         }
         let admitted = days(ctx, columns, 4, true, &mut plain);
         let discharged = days(ctx, columns, 5, false, &mut plain);
-        let (Some(id), Some(collaborative), Some(service_line), Some(admitted), Some(discharged)) = (
+        let (
+            Some(id),
+            Some(collaborative),
+            Some(service_line),
+            Some(provider),
+            Some(admitted),
+            Some(discharged),
+        ) = (
             text(ctx, columns, 0),
             text(ctx, columns, 2),
             text(ctx, columns, 3),
+            text(ctx, columns, 6),
             admitted,
             discharged,
-        ) else {
+        )
+        else {
             return row_by_row(self, ctx, first_line, columns);
         };
         require_order(admitted, discharged, &mut plain);
@@ -306,10 +315,12 @@ impl ColumnWise for AdmissionRows {
             }
         }
         let service_lines = codes(service_line, &mut self.dictionary, &plain);
+        let providers = codes(provider, &mut self.dictionary, &plain);
         in_order(self, ctx, first_line, columns, &plain, |rows, row| {
             rows.push_id(ctx, Some(id.value(row)));
             rows.collaborative.push(collaboratives[row]);
             rows.service_line.push(service_lines[row]);
+            rows.provider.push(providers[row]);
             rows.admitted.push(admitted.value(row));
             rows.discharged.push(day_at(discharged, row));
         });
