@@ -43,6 +43,8 @@ pub enum Command {
     Reinvest(ReinvestArgs),
     /// How many local beds would bring inappropriate OAPs home: daily demand, beds needed by occupancy and by the chance of no bed, and their cost.
     Capacity(CapacityArgs),
+    /// NHS England's published OAP measures (OAP01–OAP11, OAP01a–OAP11a) for a month or a range of months, M, Q and Y, per collaborative, service line and sending provider.
+    Nhs(NhsArgs),
     /// Draw a measure's XmR chart per collaborative (SVG or PNG): values, mean, limits, special-cause points.
     Chart(ChartArgs),
     /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
@@ -172,6 +174,46 @@ pub struct RatesArgs {
     /// Extra breakdown; repeat for several.
     #[arg(long, value_enum, help_heading = "Selection")]
     pub by: Vec<Breakdown>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NhsArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisInput,
+    /// The reporting month: YYYY-MM, or `last` for the last complete month before today (as in
+    /// `summary`). [default: the last complete month of the extract]
+    #[arg(long, value_name = "MONTH", conflicts_with_all = ["from", "to"], help_heading = "Periods")]
+    pub month: Option<String>,
+    /// First reporting month of a series (YYYY-MM): every month from it to --to.
+    #[arg(long, value_name = "MONTH", help_heading = "Periods")]
+    pub from: Option<String>,
+    /// Last reporting month of a series (YYYY-MM). [default: the last complete month of the extract]
+    #[arg(
+        long,
+        value_name = "MONTH",
+        requires = "from",
+        help_heading = "Periods"
+    )]
+    pub to: Option<String>,
+    /// The service lines of the adult acute group (the `a` measures), comma-separated.
+    /// [default: adult_acute,older_adult_acute,picu: MHSDS bed types 200, 201, 202]
+    #[arg(
+        long,
+        value_name = "LINES",
+        value_delimiter = ',',
+        help_heading = "Selection"
+    )]
+    pub adult_acute: Vec<String>,
+    /// The STATUS column's value (NHS England: Performance, Provisional, Final).
+    #[arg(long, default_value = "Local", help_heading = "Output")]
+    pub status: String,
+    /// NHS England's `_RAW` file: unrounded values, rows whose value is 0 or empty left out.
+    #[arg(long, conflicts_with = "suppress", help_heading = "Output")]
+    pub raw: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -14,6 +14,7 @@ pub mod generate;
 pub mod load;
 pub mod los;
 pub mod memory;
+pub mod nhs;
 pub mod periods;
 pub mod rates;
 pub mod reference;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
         Command::Capacity(args) => cmd::capacity::run(&args).map(|_| 0),
+        Command::Nhs(args) => cmd::nhs::run(&args).map(|_| 0),
         Command::Chart(args) => cmd::chart::run(&args).map(|_| 0),
         Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),

@@ -70,18 +70,28 @@ impl Suppression {
                 _ => false,
             };
             for (i, field) in report.fields.iter().enumerate() {
-                let suppressed = match field.kind {
-                    Kind::Count => is_small(i),
-                    _ => derived[i].iter().any(|&j| is_small(j)),
+                // A measure with no numerator is itself a count.
+                let is_count = match field.kind {
+                    Kind::Count => true,
+                    Kind::Measure => derived[i].iter().all(|&j| original[j] == Cell::Null),
+                    _ => false,
+                };
+                let suppressed = if is_count {
+                    is_small(i)
+                } else {
+                    derived[i].iter().any(|&j| is_small(j))
                 };
                 if suppressed {
                     row[i] = Cell::Suppressed;
-                } else if field.kind == Kind::Count {
+                } else if is_count {
                     match row[i] {
                         Cell::Int(v) => row[i] = Cell::Int(self.round(v)),
                         Cell::Float(v) => row[i] = Cell::Float(self.round(v.round() as i64) as f64),
                         _ => {}
                     }
+                } else if let (Kind::Measure, Cell::Float(v)) = (field.kind, &row[i]) {
+                    // NHS England: a rate or proportion to the nearest whole number.
+                    row[i] = Cell::Float(v.round());
                 }
             }
         }
@@ -196,6 +206,78 @@ mod tests {
         assert_eq!(
             report.rows,
             [vec![Cell::Float(40.0)], vec![Cell::Suppressed]]
+        );
+    }
+
+    #[test]
+    fn published_measures_round_as_nhs_england_rounds_them() {
+        // One measure a row: a count where `numerator` is empty, else a rate of that numerator.
+        let fields = vec![
+            Field::new("measure_value", Kind::Measure, "V", &["numerator"]),
+            Field::count("numerator", "N"),
+            Field::count("denominator", "D"),
+            Field::new("population", Kind::Reference, "", &[]),
+        ];
+        let count = |v: f64| vec![Cell::Float(v), Cell::Null, Cell::Null, Cell::Null];
+        let rate =
+            |v: f64, n: i64, d: Cell| vec![Cell::Float(v), Cell::Int(n), d, Cell::Int(250_000)];
+        let mut report = Report {
+            command: "nhs".into(),
+            fields,
+            rows: vec![
+                count(4.0),
+                count(5.0),
+                count(7.0),
+                count(8.0),
+                count(12.0),
+                count(13.0),
+                count(0.0),
+                rate(16.0, 4, Cell::Null),
+                rate(20.0, 5, Cell::Null),
+                rate(52.5, 13, Cell::Null),
+                rate(86.45, 351, Cell::Int(406)),
+                rate(57.5, 23, Cell::Int(4)),
+                vec![Cell::Null, Cell::Null, Cell::Null, Cell::Null],
+            ],
+            meta: Default::default(),
+            notes: vec![],
+        };
+        Suppression::default().apply(&mut report);
+        let shown: Vec<String> = report
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Null => "-".to_string(),
+                        Cell::Suppressed => "*".to_string(),
+                        Cell::Int(v) => v.to_string(),
+                        Cell::Float(v) => v.to_string(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "* - - -",
+                "5 - - -",
+                "5 - - -",
+                "10 - - -",
+                "10 - - -",
+                "15 - - -",
+                "* - - -",
+                // A rate is * when its numerator is; otherwise a whole number (52.5 → 53).
+                "* * - 250000",
+                "20 5 - 250000",
+                "53 15 - 250000",
+                "86 350 405 250000",
+                // A small denominator is a count of its own: hidden, the rate still shown.
+                "58 25 * 250000",
+                "- - - -",
+            ]
         );
     }
 }

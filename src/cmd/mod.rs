@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod chart;
 pub mod generate;
 pub mod los;
+pub mod nhs;
 pub mod rates;
 pub mod reinvest;
 pub mod spc;

@@ -13,6 +13,9 @@ use crate::validate::Checked;
 
 /// Returns the exit code: 0 when the input is clean, 1 when problems were found.
 pub fn run(args: &ValidateArgs) -> Result<i32> {
+    if args.format == Format::NhsCsv {
+        anyhow::bail!("--format nhs-csv is the layout of NHS England's OAP measures: `oapstat nhs` writes it, `oapstat validate` does not");
+    }
     let inputs = load_inputs(
         &args.input,
         args.format != Format::Table,
@@ -57,6 +60,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
             }
             writer.flush()?;
         }
+        Format::NhsCsv => unreachable!("refused above"),
     }
     out.flush()?;
     Ok(if checked.findings.is_empty() { 0 } else { 1 })

@@ -68,15 +68,58 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(report.fields.iter().map(|f| f.name.as_str()))?;
     for row in &report.rows {
-        writer.write_record(row.iter().map(|cell| match cell {
-            Cell::Null => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Int(v) => v.to_string(),
-            Cell::Float(v) => v.to_string(),
-            Cell::Bool(b) => b.to_string(),
-            Cell::Suppressed => "*".to_string(),
-        }))?;
+        writer.write_record(row.iter().map(csv_text))?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The header of NHS England's published OAP file (DOMAIN.md section 10), and the report field
+/// each column is written from.
+pub const NHS_CSV_COLUMNS: [(&str, &str); 11] = [
+    ("REPORTING_PERIOD_START", "reporting_period_start"),
+    ("REPORTING_PERIOD_END", "reporting_period_end"),
+    ("STATUS", "status"),
+    ("BREAKDOWN", "breakdown"),
+    ("PRIMARY_LEVEL", "primary_level"),
+    ("PRIMARY_LEVEL_DESCRIPTION", "primary_level_description"),
+    ("SECONDARY_LEVEL", "secondary_level"),
+    ("SECONDARY_LEVEL_DESCRIPTION", "secondary_level_description"),
+    ("MEASURE_ID", "measure_id"),
+    ("MEASURE_NAME", "measure_name"),
+    ("MEASURE_VALUE", "measure_value"),
+];
+
+/// The report in the published layout: only a report of NHS measures has its fields.
+pub fn write_nhs_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let index: Vec<usize> = NHS_CSV_COLUMNS
+        .iter()
+        .map(|(_, field)| {
+            report.field_index(field).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--format nhs-csv is the layout of NHS England's OAP measures: `oapstat nhs` writes it, `oapstat {}` does not",
+                    report.command
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(NHS_CSV_COLUMNS.iter().map(|(header, _)| *header))?;
+    for row in &report.rows {
+        writer.write_record(index.iter().map(|&i| csv_text(&row[i])))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// A cell as CSV text: empty when null, `*` when suppressed, whole numbers without a point.
+fn csv_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Null => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Int(v) => v.to_string(),
+        Cell::Float(v) => v.to_string(),
+        Cell::Bool(b) => b.to_string(),
+        Cell::Suppressed => "*".to_string(),
+    }
 }

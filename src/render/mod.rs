@@ -38,6 +38,10 @@ pub enum Kind {
     Reference,
     /// Any other number (days, slopes).
     Number,
+    /// A published measure whose nature varies by row: a count where the field it derives from
+    /// (its numerator) is empty, else a rate or proportion of that numerator. Suppression rounds
+    /// it as a count, or hides it with its numerator and rounds it to a whole number.
+    Measure,
     /// Yes or no.
     Flag,
 }
@@ -175,6 +179,10 @@ pub enum Format {
     Ndjson,
     /// A header line and one line per row.
     Csv,
+    /// NHS England's published OAP file: its exact header, one measure a line (`oapstat nhs`).
+    #[value(name = "nhs-csv")]
+    #[serde(rename = "nhs-csv")]
+    NhsCsv,
 }
 
 /// Writes a report in a format.
@@ -184,6 +192,7 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()>
         Format::Json => machine::write_json(report, out),
         Format::Ndjson => machine::write_ndjson(report, out),
         Format::Csv => machine::write_csv(report, out),
+        Format::NhsCsv => machine::write_nhs_csv(report, out),
     }
 }
 

@@ -71,6 +71,7 @@ pub fn format_cell(field: &Field, cell: &Cell) -> String {
             Kind::Ratio => format!("{}%", with_decimals(v * 100.0, 1)),
             Kind::Money => pounds(*v),
             Kind::Count | Kind::Reference => with_decimals(*v, 0),
+            Kind::Measure if v.fract() == 0.0 => with_decimals(*v, 0),
             _ => with_decimals(*v, 1),
         },
     }

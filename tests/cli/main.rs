@@ -6,6 +6,7 @@ mod fixtures;
 mod generate;
 mod inputs;
 mod los;
+mod nhs;
 mod rates;
 mod reinvest;
 mod schema;

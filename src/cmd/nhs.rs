@@ -1,0 +1,294 @@
+//! `oapstat nhs`: NHS England's published OAP measures for a reporting month or a series.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde_json::json;
+
+use super::{emit, prepare, today, Extracts, Selection};
+use crate::cli::NhsArgs;
+use crate::load::Inputs;
+use crate::nhs::{measure_names, measures, without_zeros, NhsRequest, ADULT_ACUTE};
+use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
+use crate::render::{Field, Format, Kind, Report};
+
+pub fn run(args: &NhsArgs) -> Result<()> {
+    let quiet = args.output.quiet;
+    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    let months = reporting_months(args, &inputs)?;
+    let adult_acute: Vec<String> = if args.adult_acute.is_empty() {
+        ADULT_ACUTE.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.adult_acute.clone()
+    };
+    let options = Options {
+        months: &months,
+        adult_acute: &adult_acute,
+        status: &args.status,
+        raw: args.raw,
+    };
+    let mut report = report(&inputs, &selection, &options)?;
+    crate::timing("nhs measures computed");
+    if args.output.format == Format::Table {
+        report.notes.push(
+            "Measures (OAP01-OAP11 count inappropriate OAPs, reason 10; the `a` measures adult acute spells only):"
+                .into(),
+        );
+        for (id, name) in measure_names() {
+            report.notes.push(format!("  {id}  {name}"));
+        }
+    }
+    if !quiet && args.output.format != Format::Table {
+        for warning in &report_warnings(&report) {
+            eprintln!("oapstat: warning: {warning}");
+        }
+    }
+    if !quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
+    let suppress = if args.suppress.suppress {
+        Some(&args.suppress)
+    } else {
+        None
+    };
+    let result = emit(report, &args.output, suppress);
+    crate::timing("written");
+    result
+}
+
+/// What `nhs` computes besides the selection.
+pub struct Options<'a> {
+    /// First day of each reporting month.
+    pub months: &'a [NaiveDate],
+    pub adult_acute: &'a [String],
+    pub status: &'a str,
+    /// Leave out rows whose value is 0 or empty, as NHS England's `_RAW` file does.
+    pub raw: bool,
+}
+
+/// The first day of each reporting month asked for, each checked against the extract: complete
+/// on its extract date and not before it starts.
+fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
+    let month = |text: &str, option: &str| -> Result<NaiveDate> {
+        match parse_bound(text, false) {
+            Ok(start) if text.trim().len() == 7 => Ok(start),
+            _ => bail!("{option} {text:?} is not a month (expected YYYY-MM)"),
+        }
+    };
+    let last_of_extract = month_start(last_complete_month_end(inputs.checked.extract_date));
+    let (first, last) = match (&args.month, &args.from) {
+        (Some(text), _) if text == "last" => {
+            let m = month_start(last_complete_month_end(today()?));
+            (m, m)
+        }
+        (Some(text), _) => {
+            let m = month(text, "--month")?;
+            (m, m)
+        }
+        (None, Some(from)) => {
+            let to = match &args.to {
+                Some(text) => month(text, "--to")?,
+                None => last_of_extract,
+            };
+            (month(from, "--from")?, to)
+        }
+        (None, None) => (last_of_extract, last_of_extract),
+    };
+    if last < first {
+        bail!(
+            "--to {} is before --from {}",
+            last.format("%Y-%m"),
+            first.format("%Y-%m")
+        );
+    }
+    let extract_date = inputs.checked.extract_date;
+    if month_end(last) > extract_date {
+        bail!(
+            "{} is not complete on the extract date {extract_date}: the last complete month is {}",
+            last.format("%Y-%m"),
+            last_of_extract.format("%Y-%m")
+        );
+    }
+    if let Some((start, from_what)) = inputs.checked.data_start()? {
+        if first < month_start(start) {
+            bail!(
+                "{} is before the extract starts ({start}, {from_what}): no figure for it",
+                first.format("%Y-%m")
+            );
+        }
+    }
+    let mut months = Vec::new();
+    let mut m = first;
+    while m <= last {
+        months.push(m);
+        m = add_months(m, 1);
+    }
+    Ok(months)
+}
+
+/// The fields of the report, in the columns of the published file plus the reporting month and
+/// period code first and the figures a rate is made of last.
+pub fn fields() -> Vec<Field> {
+    vec![
+        Field::text("month", "Month"),
+        Field::text("period", "Period"),
+        Field::date("reporting_period_start"),
+        Field::date("reporting_period_end"),
+        Field::text("status", ""),
+        Field::text("breakdown", "Breakdown"),
+        Field::text("primary_level", "Level"),
+        Field::text("primary_level_description", ""),
+        Field::text("secondary_level", "Secondary level"),
+        Field::text("secondary_level_description", ""),
+        Field::text("measure_id", "Measure"),
+        Field::text("measure_name", ""),
+        Field::new("measure_value", Kind::Measure, "Value", &["numerator"]),
+        Field::count("numerator", "Numerator"),
+        Field::count("denominator", "Denominator"),
+        Field::new("population", Kind::Reference, "", &[]),
+    ]
+}
+
+/// The NHS measures of the selection for the reporting months.
+pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
+    let populations: BTreeMap<String, Option<u64>> = inputs
+        .reference
+        .collaboratives
+        .iter()
+        .map(|(code, c)| (code.clone(), c.population))
+        .collect();
+    let descriptions: BTreeMap<String, String> = inputs
+        .reference
+        .collaboratives
+        .iter()
+        .map(|(code, c)| (code.clone(), c.name.clone()))
+        .collect();
+    let covered_from = match inputs.checked.data_start()? {
+        Some((start, _)) => month_start(start),
+        None => NaiveDate::MAX,
+    };
+    let frame = measures(
+        &selection.admissions,
+        &selection.oaps,
+        &NhsRequest {
+            months: options.months,
+            collaboratives: &selection.collaboratives,
+            names: &selection.names,
+            adult_acute: options.adult_acute,
+            populations: &populations,
+            descriptions: &descriptions,
+            covered_from,
+            status: options.status,
+        },
+    )?;
+    Ok(if options.raw {
+        without_zeros(&frame)?
+    } else {
+        frame
+    })
+}
+
+/// The report: rows, and metadata saying which months, adult acute lines, and which figures are
+/// empty and why.
+pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<Report> {
+    let frame = compute(inputs, selection, options)?;
+    let mut report = Report::from_frame("nhs", &frame, fields())?;
+    let mut without_population: Vec<String> = Vec::new();
+    let population = frame.column("population")?.i64()?;
+    let breakdown = frame.column("breakdown")?.str()?;
+    let level = frame.column("primary_level")?.str()?;
+    let id = frame.column("measure_id")?.str()?;
+    for row in 0..frame.height() {
+        let is_rate = id.get(row).is_some_and(|id| {
+            ["OAP05", "OAP06", "OAP07"]
+                .iter()
+                .any(|r| id.starts_with(r))
+        });
+        if is_rate
+            && population.get(row).is_none()
+            && breakdown.get(row) != Some("All collaboratives")
+        {
+            let code = level.get(row).unwrap_or_default().to_string();
+            if !without_population.contains(&code) {
+                without_population.push(code);
+            }
+        }
+    }
+    let covered_from = inputs.checked.data_start()?.map(|(d, _)| month_start(d));
+    let uncovered: Vec<String> = options
+        .months
+        .iter()
+        .flat_map(|&m| {
+            [("Q", 3), ("Y", 12)]
+                .into_iter()
+                .filter(move |&(_, n)| covered_from.is_some_and(|c| add_months(m, 1 - n) < c))
+                .map(move |(code, _)| format!("{} {code}", m.format("%Y-%m")))
+        })
+        .collect();
+    let months = options.months;
+    report.meta.insert(
+        "parameters".into(),
+        json!({
+            "months": months.iter().map(|m| m.format("%Y-%m").to_string()).collect::<Vec<_>>(),
+            "periods": {"M": "the month", "Q": "the 3 months ending with it", "Y": "the 12 months ending with it"},
+            "adult_acute_service_lines": options.adult_acute,
+            "status": options.status,
+            "raw": options.raw,
+            "collaboratives": selection.scope.collaboratives,
+            "service_lines": selection.scope.service_lines,
+        }),
+    );
+    report.meta.insert(
+        "empty_values".into(),
+        json!({
+            "collaboratives_without_population": without_population,
+            "periods_before_the_extract_starts": uncovered,
+            "covered_from": covered_from.map(|d| d.to_string()),
+        }),
+    );
+    report.meta.insert("inputs".into(), inputs.metadata());
+    for warning in report_warnings(&report) {
+        report.notes.push(format!("Note: {warning}."));
+    }
+    report.notes.push(format!(
+        "Adult acute (the `a` measures): {}.",
+        options.adult_acute.join(", ")
+    ));
+    Ok(report)
+}
+
+/// Why some values are empty, in words (from the report's `empty_values` metadata).
+fn report_warnings(report: &Report) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(empty) = report.meta.get("empty_values") else {
+        return warnings;
+    };
+    let list = |key: &str| -> Vec<String> {
+        empty[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let codes = list("collaboratives_without_population");
+    if !codes.is_empty() {
+        warnings.push(format!(
+            "no population in the collaboratives reference for {}: their rates per 1,000,000 (OAP05-OAP07, OAP05a-OAP07a) and those of all collaboratives are empty, not 0",
+            codes.join(", ")
+        ));
+    }
+    let periods = list("periods_before_the_extract_starts");
+    if !periods.is_empty() {
+        warnings.push(format!(
+            "the extract starts in {}: the periods reaching before it ({}) are empty, not partial",
+            empty["covered_from"].as_str().unwrap_or_default(),
+            periods.join(", ")
+        ));
+    }
+    warnings
+}

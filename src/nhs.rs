@@ -1,0 +1,631 @@
+//! NHS England's published out-of-area placement measures, OAP01–OAP11 and their adult acute
+//! twins OAP01a–OAP11a (DOMAIN.md section 10), for reporting months and the three periods NHS
+//! England gives each: M (the month), Q (the 3 months ending with it) and Y (the 12 months).
+//!
+//! Every measure counts inappropriate OAPs (reason 10) only. Counts come from a daily census of
+//! those OAPs and of all spells (see [`crate::census`]): started, days in the period, active at
+//! its end and ended; rates divide by the population, proportions by the same count over all
+//! spells. The result is long, one row per period, breakdown, level and measure, in the columns
+//! of the published file.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::census::Census;
+use crate::periods::{add_months, day_of, month_end, Day};
+use crate::spells::{census_days, map_groups, stays};
+
+/// The adult acute service lines by default (MHSDS bed types 200, 201 and 202).
+pub const ADULT_ACUTE: [&str; 3] = ["adult_acute", "older_adult_acute", "picu"];
+
+/// The reason code of an inappropriate out-of-area placement.
+const INAPPROPRIATE: &str = "10";
+
+/// The three periods NHS England publishes for a reporting month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The month.
+    M,
+    /// The 3 months ending with it (rolling, not a financial quarter).
+    Q,
+    /// The 12 months ending with it.
+    Y,
+}
+
+impl Window {
+    pub const ALL: [Window; 3] = [Window::M, Window::Q, Window::Y];
+
+    fn months(self) -> i32 {
+        match self {
+            Window::M => 1,
+            Window::Q => 3,
+            Window::Y => 12,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Window::M => "M",
+            Window::Q => "Q",
+            Window::Y => "Y",
+        }
+    }
+
+    /// The first and last date of the window for the reporting month starting on `month`.
+    pub fn dates(self, month: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (add_months(month, 1 - self.months()), month_end(month))
+    }
+}
+
+/// What a census gives for a period: the four counts every measure is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tally {
+    Started = 0,
+    Days = 1,
+    ActiveAtEnd = 2,
+    Ended = 3,
+}
+
+/// The four tallies of a period, for all stays and for adult acute ones.
+type Tallies = [[i64; 4]; 2];
+
+/// What a measure is: a count, a rate per 1,000,000 of the population, or a percentage of the
+/// same tally over all spells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Per {
+    Count,
+    Million,
+    Percent,
+}
+
+/// The eleven measures: (number, tally, per).
+const MEASURES: [(u8, Tally, Per); 11] = [
+    (1, Tally::Started, Per::Count),
+    (2, Tally::Days, Per::Count),
+    (3, Tally::ActiveAtEnd, Per::Count),
+    (4, Tally::Ended, Per::Count),
+    (5, Tally::Started, Per::Million),
+    (6, Tally::ActiveAtEnd, Per::Million),
+    (7, Tally::Ended, Per::Million),
+    (8, Tally::Started, Per::Percent),
+    (9, Tally::Days, Per::Percent),
+    (10, Tally::ActiveAtEnd, Per::Percent),
+    (11, Tally::Ended, Per::Percent),
+];
+
+/// The published names, exactly as NHS England's `measure_metadata.py` spells them: (all,
+/// adult acute) for OAP01…OAP11.
+const NAMES: [(&str, &str); 11] = [
+    (
+        "Number of Inappropriate new OAPs started in the period",
+        "Number of Inappropriate new OAPs in Adult Acute beds started in the period",
+    ),
+    (
+        "Number of Inappropriate OAPs bed days in the period",
+        "Number of Inappropriate OAPs bed days in Adult Acute beds in the period",
+    ),
+    (
+        "Number of Inappropriate OAPs active at the end of the period",
+        "Number of Inappropriate OAPs in Adult Acute beds active at the end of the period",
+    ),
+    (
+        "Number of Inappropriate OAPs ended in the period",
+        "Number of Inappropriate OAPs in Adult Acute beds ended in the period",
+    ),
+    (
+        "Rate of Inappropriate new OAPs started in the period per 1,000,000 of the population",
+        "Rate of Inappropriate new OAPs in Adult Acute beds started in the period per 1,000,000 of the population",
+    ),
+    (
+        "Rate of Inappropriate OAPs active at the end of the period per 1,000,000 of the population",
+        "Rate of Inappropriate OAPs in Adult Acute beds active at the end of the period per 1,000,000 of the population",
+    ),
+    (
+        "Rate of Inappropriate OAPs ended in the period per 1,000,000 of the population",
+        "Rate of Inappropriate OAPs in Adult Acute beds ended in the period per 1,000,000 of the population",
+    ),
+    (
+        "Proportion of Inappropriate new OAPs started in the period",
+        "Proportion of Inappropriate new OAPs in Adult Acute beds started in the period",
+    ),
+    (
+        "Proportion of Inappropriate OAPs bed days in the period",
+        "Proportion of Inappropriate OAPs bed days in Adult Acute beds in the period",
+    ),
+    (
+        "Proportion of Inappropriate OAPs active at the end of the period",
+        "Proportion of Inappropriate OAPs in Adult Acute beds active at the end of the period",
+    ),
+    (
+        "Proportion of Inappropriate OAPs ended in the period",
+        "Proportion of Inappropriate OAPs in Adult Acute beds ended in the period",
+    ),
+];
+
+/// Every measure id with its published name, in output order (OAP01…OAP11, then OAP01a…OAP11a).
+pub fn measure_names() -> Vec<(String, &'static str)> {
+    [false, true]
+        .into_iter()
+        .flat_map(|adult_acute| {
+            MEASURES.iter().map(move |&(number, _, _)| {
+                (measure_id(number, adult_acute), name(number, adult_acute))
+            })
+        })
+        .collect()
+}
+
+fn measure_id(number: u8, adult_acute: bool) -> String {
+    format!("OAP{number:02}{}", if adult_acute { "a" } else { "" })
+}
+
+fn name(number: u8, adult_acute: bool) -> &'static str {
+    let (all, acute) = NAMES[number as usize - 1];
+    if adult_acute {
+        acute
+    } else {
+        all
+    }
+}
+
+/// The levels at which the measures are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Breakdown {
+    AllCollaboratives,
+    Collaborative,
+    ServiceLine,
+    SendingProvider,
+}
+
+impl Breakdown {
+    /// The BREAKDOWN text of the output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Breakdown::AllCollaboratives => "All collaboratives",
+            Breakdown::Collaborative => "Collaborative",
+            Breakdown::ServiceLine => "Collaborative; Service line",
+            Breakdown::SendingProvider => "Collaborative; Sending Provider",
+        }
+    }
+
+    /// Whether NHS England publishes the measure at this kind of level: rates need a
+    /// population (none for a service line or a provider); the proportions' denominators exist
+    /// by bed type but not by sending provider (`measure_metadata.py`'s breakdown lists).
+    fn allows(self, per: Per) -> bool {
+        match self {
+            Breakdown::AllCollaboratives | Breakdown::Collaborative => true,
+            Breakdown::ServiceLine => per != Per::Million,
+            Breakdown::SendingProvider => per == Per::Count,
+        }
+    }
+}
+
+/// Inputs of [`measures`] besides the frames.
+pub struct NhsRequest<'a> {
+    /// The first day of each reporting month.
+    pub months: &'a [NaiveDate],
+    /// Collaboratives that must appear even with no activity (from the reference, in scope).
+    pub collaboratives: &'a [String],
+    /// The names of the coded columns (`validate::Checked::names`).
+    pub names: &'a [String],
+    /// The service lines of the adult acute group.
+    pub adult_acute: &'a [String],
+    /// Population and name of each collaborative known to the reference.
+    pub populations: &'a BTreeMap<String, Option<u64>>,
+    pub descriptions: &'a BTreeMap<String, String>,
+    /// Periods starting before this date are not covered by the extract: their values are null.
+    pub covered_from: NaiveDate,
+    /// The STATUS column's value.
+    pub status: &'a str,
+}
+
+/// The tallies of every period of every group of `frame` by `keys`: for each group, its key
+/// values (text) and one [`Tallies`] per period bound.
+fn group_tallies(
+    frame: &DataFrame,
+    start: &str,
+    end: &str,
+    keys: &[&str],
+    names: &[String],
+    adult_acute_code: &[bool],
+    bounds: &[(Day, Day)],
+) -> PolarsResult<Vec<(Vec<String>, Vec<Tallies>)>> {
+    let stays = stays(frame, start, end)?;
+    let lines = frame.column("service_line")?.u32()?;
+    let lines: Vec<u32> = lines.iter().map(|c| c.unwrap_or(u32::MAX)).collect();
+    let (first, last) = census_days(bounds);
+    let (key_columns, groups) = map_groups(frame, keys, names, |rows, _| {
+        let mut census: [Census<i64>; 2] = [Census::new(first, last), Census::new(first, last)];
+        for row in rows() {
+            let (s, e) = (stays.start(row), stays.end(row));
+            census[0].add(s, e, 1);
+            if adult_acute_code
+                .get(lines[row] as usize)
+                .copied()
+                .unwrap_or(false)
+            {
+                census[1].add(s, e, 1);
+            }
+        }
+        let census = census.map(Census::finish);
+        bounds
+            .iter()
+            .map(|&(p1, p2)| {
+                census.each_ref().map(|c| {
+                    [
+                        c.started_in(p1, p2),
+                        c.nights_in(p1, p2),
+                        c.active_at_end(p2),
+                        c.ended_in(p1, p2),
+                    ]
+                })
+            })
+            .collect::<Vec<Tallies>>()
+    })?;
+    let keys: Vec<&StringChunked> = key_columns
+        .iter()
+        .map(|c| c.str())
+        .collect::<PolarsResult<_>>()?;
+    Ok(groups
+        .into_iter()
+        .enumerate()
+        .map(|(g, tallies)| {
+            let key = keys
+                .iter()
+                .map(|k| k.get(g).unwrap_or_default().to_string())
+                .collect();
+            (key, tallies)
+        })
+        .collect())
+}
+
+/// Tallies of spells and of inappropriate OAPs per period, for one level.
+#[derive(Debug, Clone)]
+struct Level {
+    spells: Vec<Tallies>,
+    oaps: Vec<Tallies>,
+}
+
+impl Level {
+    fn empty(periods: usize) -> Level {
+        Level {
+            spells: vec![[[0; 4]; 2]; periods],
+            oaps: vec![[[0; 4]; 2]; periods],
+        }
+    }
+
+    fn add(&mut self, other: &Level) {
+        for (mine, theirs) in [
+            (&mut self.spells, &other.spells),
+            (&mut self.oaps, &other.oaps),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                for k in 0..2 {
+                    for t in 0..4 {
+                        a[k][t] += b[k][t];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The levels of one breakdown, by (collaborative, secondary level).
+type Levels = BTreeMap<(String, String), Level>;
+
+/// Spells and inappropriate OAPs tallied by collaborative and `secondary` (a coded column).
+fn levels_by(
+    admissions: &DataFrame,
+    inappropriate: &DataFrame,
+    secondary: &str,
+    request: &NhsRequest,
+    adult_acute_code: &[bool],
+    bounds: &[(Day, Day)],
+) -> PolarsResult<Levels> {
+    let keys = ["collaborative", secondary];
+    let tally = |frame: &DataFrame, start: &str, end: &str| {
+        group_tallies(
+            frame,
+            start,
+            end,
+            &keys,
+            request.names,
+            adult_acute_code,
+            bounds,
+        )
+    };
+    let mut levels = Levels::new();
+    for (key, spells) in tally(admissions, "admission_date", "discharge_date")? {
+        levels
+            .entry((key[0].clone(), key[1].clone()))
+            .or_insert_with(|| Level::empty(bounds.len()))
+            .spells = spells;
+    }
+    for (key, oaps) in tally(inappropriate, "start_date", "end_date")? {
+        levels
+            .entry((key[0].clone(), key[1].clone()))
+            .or_insert_with(|| Level::empty(bounds.len()))
+            .oaps = oaps;
+    }
+    Ok(levels)
+}
+
+/// One output row under construction.
+struct Row {
+    month: usize,
+    window: Window,
+    breakdown: Breakdown,
+    primary: String,
+    primary_description: String,
+    secondary: Option<String>,
+    measure: usize,
+    value: Option<f64>,
+    numerator: Option<i64>,
+    denominator: Option<i64>,
+    population: Option<i64>,
+}
+
+/// All 22 measures for every reporting month, window and level (DOMAIN.md section 10).
+///
+/// Columns: `month, period, reporting_period_start, reporting_period_end, status, breakdown,
+/// primary_level, primary_level_description, secondary_level, secondary_level_description,
+/// measure_id, measure_name, measure_value, numerator, denominator, population`. A rate or
+/// proportion has its count in `numerator`, and its spells count (`denominator`) or the
+/// population; a count measure has neither. `measure_value` is null for a zero denominator, an
+/// unknown population, or a period that starts before `covered_from`.
+/// Rows are sorted by month, breakdown, levels, measure and period.
+pub fn measures(
+    admissions: &DataFrame,
+    oaps: &DataFrame,
+    request: &NhsRequest,
+) -> PolarsResult<DataFrame> {
+    let periods: Vec<(usize, Window)> = (0..request.months.len())
+        .flat_map(|m| Window::ALL.map(|w| (m, w)))
+        .collect();
+    let bounds: Vec<(Day, Day)> = periods
+        .iter()
+        .map(|&(m, w)| {
+            let (p1, p2) = w.dates(request.months[m]);
+            (day_of(p1), day_of(p2))
+        })
+        .collect();
+    let adult_acute_code: Vec<bool> = request
+        .names
+        .iter()
+        .map(|n| request.adult_acute.contains(n))
+        .collect();
+    let reasons = oaps.column("oap_reason")?.str()?;
+    let inappropriate = oaps.filter(&reasons.equal(INAPPROPRIATE))?;
+
+    let by_line = levels_by(
+        admissions,
+        &inappropriate,
+        "service_line",
+        request,
+        &adult_acute_code,
+        &bounds,
+    )?;
+    let by_provider = levels_by(
+        admissions,
+        &inappropriate,
+        "admitting_provider",
+        request,
+        &adult_acute_code,
+        &bounds,
+    )?;
+    // A collaborative is the sum of its service lines (every spell has exactly one).
+    let mut by_collaborative: BTreeMap<String, Level> = request
+        .collaboratives
+        .iter()
+        .map(|c| (c.clone(), Level::empty(bounds.len())))
+        .collect();
+    for ((collaborative, _), level) in &by_line {
+        by_collaborative
+            .entry(collaborative.clone())
+            .or_insert_with(|| Level::empty(bounds.len()))
+            .add(level);
+    }
+    let mut all = Level::empty(bounds.len());
+    for level in by_collaborative.values() {
+        all.add(level);
+    }
+    let population = |c: &str| request.populations.get(c).copied().flatten();
+    let all_population = by_collaborative
+        .keys()
+        .map(|c| population(c))
+        .sum::<Option<u64>>();
+
+    let mut rows = Vec::new();
+    let mut push = |breakdown: Breakdown,
+                    primary: &str,
+                    primary_description: &str,
+                    secondary: Option<&str>,
+                    level: &Level,
+                    population: Option<u64>,
+                    adult_acute_line: bool| {
+        for (p, &(month, window)) in periods.iter().enumerate() {
+            let covered = window.dates(request.months[month]).0 >= request.covered_from;
+            for adult_acute in [false, true] {
+                // By service line, the adult acute measures exist for adult acute lines only.
+                if adult_acute && breakdown == Breakdown::ServiceLine && !adult_acute_line {
+                    continue;
+                }
+                let k = usize::from(adult_acute);
+                for (m, &(_, tally, per)) in MEASURES.iter().enumerate() {
+                    if !breakdown.allows(per) {
+                        continue;
+                    }
+                    let count = level.oaps[p][k][tally as usize];
+                    let (value, numerator, denominator, population) = match per {
+                        Per::Count => (Some(count as f64), None, None, None),
+                        Per::Million => (
+                            population
+                                .filter(|&p| p > 0)
+                                .map(|p| count as f64 * 1_000_000.0 / p as f64),
+                            Some(count),
+                            None,
+                            population.map(|p| p as i64),
+                        ),
+                        Per::Percent => {
+                            let spells = level.spells[p][k][tally as usize];
+                            (
+                                (spells != 0).then(|| count as f64 * 100.0 / spells as f64),
+                                Some(count),
+                                Some(spells),
+                                None,
+                            )
+                        }
+                    };
+                    rows.push(Row {
+                        month,
+                        window,
+                        breakdown,
+                        primary: primary.to_string(),
+                        primary_description: primary_description.to_string(),
+                        secondary: secondary.map(str::to_string),
+                        measure: m + if adult_acute { MEASURES.len() } else { 0 },
+                        value: value.filter(|_| covered),
+                        numerator: numerator.filter(|_| covered),
+                        denominator: denominator.filter(|_| covered),
+                        population,
+                    });
+                }
+            }
+        }
+    };
+    push(
+        Breakdown::AllCollaboratives,
+        "ALL",
+        "All collaboratives",
+        None,
+        &all,
+        all_population,
+        false,
+    );
+    let description = |c: &str| {
+        request
+            .descriptions
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    };
+    for (collaborative, level) in &by_collaborative {
+        push(
+            Breakdown::Collaborative,
+            collaborative,
+            &description(collaborative),
+            None,
+            level,
+            population(collaborative),
+            false,
+        );
+    }
+    for ((collaborative, line), level) in &by_line {
+        let adult_acute_line = request.adult_acute.contains(line);
+        let d = description(collaborative);
+        push(
+            Breakdown::ServiceLine,
+            collaborative,
+            &d,
+            Some(line),
+            level,
+            None,
+            adult_acute_line,
+        );
+    }
+    for ((collaborative, provider), level) in &by_provider {
+        let d = description(collaborative);
+        push(
+            Breakdown::SendingProvider,
+            collaborative,
+            &d,
+            Some(provider),
+            level,
+            None,
+            false,
+        );
+    }
+    // Month, breakdown and levels (already in order within a breakdown), measure, period.
+    rows.sort_by(|a, b| {
+        (a.month, a.breakdown)
+            .cmp(&(b.month, b.breakdown))
+            .then_with(|| a.primary.cmp(&b.primary))
+            .then_with(|| a.secondary.cmp(&b.secondary))
+            .then_with(|| a.measure.cmp(&b.measure))
+            .then_with(|| (a.window as u8).cmp(&(b.window as u8)))
+    });
+    frame_of(&rows, request)
+}
+
+fn frame_of(rows: &[Row], request: &NhsRequest) -> PolarsResult<DataFrame> {
+    let ids = measure_names();
+    let dates = |first: bool| -> PolarsResult<Column> {
+        let days: Vec<i32> = rows
+            .iter()
+            .map(|r| {
+                let (p1, p2) = r.window.dates(request.months[r.month]);
+                day_of(if first { p1 } else { p2 })
+            })
+            .collect();
+        let name = if first {
+            "reporting_period_start"
+        } else {
+            "reporting_period_end"
+        };
+        Column::new(name.into(), days).cast(&DataType::Date)
+    };
+    let text = |name: &str, f: &dyn Fn(&Row) -> String| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<String>>())
+    };
+    let none = "NONE".to_string();
+    let columns = vec![
+        text("month", &|r| {
+            request.months[r.month].format("%Y-%m").to_string()
+        }),
+        text("period", &|r| r.window.code().to_string()),
+        dates(true)?,
+        dates(false)?,
+        text("status", &|_| request.status.to_string()),
+        text("breakdown", &|r| r.breakdown.label().to_string()),
+        text("primary_level", &|r| r.primary.clone()),
+        text("primary_level_description", &|r| {
+            r.primary_description.clone()
+        }),
+        text("secondary_level", &|r| {
+            r.secondary.clone().unwrap_or_else(|| none.clone())
+        }),
+        text("secondary_level_description", &|r| {
+            r.secondary.clone().unwrap_or_else(|| none.clone())
+        }),
+        text("measure_id", &|r| ids[r.measure].0.clone()),
+        text("measure_name", &|r| ids[r.measure].1.to_string()),
+        Column::new(
+            "measure_value".into(),
+            rows.iter().map(|r| r.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "numerator".into(),
+            rows.iter().map(|r| r.numerator).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "denominator".into(),
+            rows.iter().map(|r| r.denominator).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "population".into(),
+            rows.iter().map(|r| r.population).collect::<Vec<_>>(),
+        ),
+    ];
+    DataFrame::new(rows.len(), columns)
+}
+
+/// The rows NHS England's `_RAW` file would hold: those with a value other than 0.
+pub fn without_zeros(frame: &DataFrame) -> PolarsResult<DataFrame> {
+    let values = frame.column("measure_value")?.f64()?;
+    let keep: BooleanChunked = values
+        .iter()
+        .map(|v| Some(v.is_some_and(|v| v != 0.0)))
+        .collect();
+    frame.filter(&keep)
+}

@@ -1,0 +1,433 @@
+//! `oapstat nhs`: NHS England's OAP measures, every one worked out by hand.
+//!
+//! A fixture of its own (the rates fixture starts in January 2024, too late for a 12-month
+//! period). Collaborative CCC (population 250,000) and DDD (population 100,000, no activity),
+//! extract date 2024-04-30; the earliest discharge (S1, April 2023) puts the extract's start at
+//! 2023-04-01, so the Y period of March 2024 (2023-04-01 to 2024-03-31) is covered.
+//!
+//! | spell | service line      | provider | admitted   | discharged | placement                       |
+//! |-------|-------------------|----------|------------|------------|---------------------------------|
+//! | S1    | adult_acute       | RC1      | 2023-04-01 | 2023-04-10 | in area                         |
+//! | S2    | adult_acute       | RC1      | 2024-02-20 | 2024-03-10 | OAP reason 10, Feb into March   |
+//! | S3    | older_adult_acute | RC2      | 2024-03-05 | (open)     | OAP reason 10, ongoing          |
+//! | S4    | adult_secure_low  | RC1      | 2023-06-01 | (open)     | OAP reason 10, ongoing, secure  |
+//! | S5    | picu              | RC2      | 2024-03-12 | 2024-03-12 | OAP reason 10, same day         |
+//! | S6    | adult_acute       | RC1      | 2024-01-10 | 2024-01-20 | OAP reason 12 (appropriate)     |
+//! | S7    | cyp_inpatient     | RC1      | 2023-10-01 | 2023-11-01 | in area                         |
+//! | S8    | adult_acute       | RC1      | 2024-03-20 | 2024-03-25 | in area                         |
+//!
+//! Reporting month 2024-03: M = March 2024, Q = January to March 2024, Y = April 2023 to March
+//! 2024. Inappropriate OAPs (S2, S3, S4, S5) in nights (first day counts, end day does not):
+//! S2 9 in March, 19 in Q and Y; S3 27; S4 31, 91 (31 + 29 + 31) and 305 (June 2023 to March
+//! 2024); S5 0. Spells' nights: S1 9 (Y), S6 10 (Q, Y), S7 31 (Y), S8 5.
+
+use serde_json::Value;
+
+use super::fixtures::find_row;
+use super::workdir::Workdir;
+
+const ADMISSIONS: &str = "\
+admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code
+S1,PT1,CCC,adult_acute,2023-04-01,2023-04-10,RC1
+S2,PT2,CCC,adult_acute,2024-02-20,2024-03-10,RC1
+S3,PT3,CCC,older_adult_acute,2024-03-05,,RC2
+S4,PT4,CCC,adult_secure_low,2023-06-01,,RC1
+S5,PT5,CCC,picu,2024-03-12,2024-03-12,RC2
+S6,PT6,CCC,adult_acute,2024-01-10,2024-01-20,RC1
+S7,PT7,CCC,cyp_inpatient,2023-10-01,2023-11-01,RC1
+S8,PT8,CCC,adult_acute,2024-03-20,2024-03-25,RC1
+";
+
+const PLACEMENTS: &str = "\
+placement_id,admission_id,start_date,end_date,provider_code,out_of_area,oap_reason,distance_km,daily_cost
+P1,S1,2023-04-01,2023-04-10,RC1,N,,,
+P2,S2,2024-02-20,2024-03-10,NPX1,Y,10,80,
+P3,S3,2024-03-05,,NPX2,Y,10,90,
+P4,S4,2023-06-01,,NPX3,Y,10,150,
+P5,S5,2024-03-12,2024-03-12,NPX1,Y,10,40,
+P6,S6,2024-01-10,2024-01-20,NPX1,Y,12,60,
+P7,S7,2023-10-01,2023-11-01,RC1,N,,,
+P8,S8,2024-03-20,2024-03-25,RC1,N,,,
+";
+
+const COLLABORATIVES: &str = "\
+collaborative,name,lead_provider,population
+CCC,Gamma Provider Collaborative,RC1,250000
+DDD,Delta Provider Collaborative,RD1,100000
+";
+
+fn fixture(collaboratives: &str) -> Workdir {
+    let w = Workdir::new();
+    std::fs::create_dir(w.path("data")).unwrap();
+    w.write("data/admissions.csv", ADMISSIONS)
+        .write("data/placements.csv", PLACEMENTS)
+        .write("data/collaboratives.csv", collaboratives);
+    w
+}
+
+fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["nhs", "--data", "data", "--extract-date", "2024-04-30"];
+    args.extend(extra);
+    args
+}
+
+fn nhs_json(extra: &[&str]) -> Value {
+    let mut a = args(extra);
+    a.extend(["--format", "json"]);
+    fixture(COLLABORATIVES).json(&a)
+}
+
+/// The value of a measure at a level and period, or None when empty.
+fn value(doc: &Value, level: (&str, &str, &str), id: &str, period: &str) -> Option<f64> {
+    let (breakdown, primary, secondary) = level;
+    find_row(
+        doc,
+        &[
+            ("breakdown", breakdown),
+            ("primary_level", primary),
+            ("secondary_level", secondary),
+            ("measure_id", id),
+            ("period", period),
+        ],
+    )["measure_value"]
+        .as_f64()
+}
+
+fn assert_measures(doc: &Value, level: (&str, &str, &str), expected: &[(&str, [f64; 3])]) {
+    for (id, values) in expected {
+        for (period, want) in ["M", "Q", "Y"].into_iter().zip(values) {
+            let got = value(doc, level, id, period)
+                .unwrap_or_else(|| panic!("{level:?} {id} {period}: empty"));
+            assert!(
+                (got - want).abs() < 1e-9,
+                "{level:?} {id} {period}: {got}, expected {want}"
+            );
+        }
+    }
+}
+
+const CCC: (&str, &str, &str) = ("Collaborative", "CCC", "NONE");
+
+#[test]
+fn every_measure_of_a_collaborative_at_m_q_and_y() {
+    let doc = nhs_json(&["--month", "2024-03"]);
+    // Started: S3, S5 in March; S2 in February (Q); S4 in June 2023 (Y).
+    // Spells admitted: M S3 S5 S8 = 3; Q + S2 S6 = 5; Y + S1 S4 S7 = 8.
+    // Bed days of spells: M 9 + 27 + 31 + 0 + 5 = 72; Q 19 + 27 + 91 + 0 + 10 + 5 = 152;
+    // Y 9 + 19 + 27 + 305 + 0 + 10 + 31 + 5 = 406. Open on 31 March: S3, S4.
+    // Discharged: M S2 S5 S8 = 3; Q + S6 = 4; Y + S1 S7 = 6.
+    assert_measures(
+        &doc,
+        CCC,
+        &[
+            ("OAP01", [2.0, 3.0, 4.0]),
+            ("OAP02", [67.0, 137.0, 351.0]),
+            ("OAP03", [2.0, 2.0, 2.0]),
+            ("OAP04", [2.0, 2.0, 2.0]),
+            // Per 1,000,000 of 250,000 people: × 4.
+            ("OAP05", [8.0, 12.0, 16.0]),
+            ("OAP06", [8.0, 8.0, 8.0]),
+            ("OAP07", [8.0, 8.0, 8.0]),
+            ("OAP08", [200.0 / 3.0, 60.0, 50.0]),
+            ("OAP09", [6700.0 / 72.0, 13700.0 / 152.0, 35100.0 / 406.0]),
+            ("OAP10", [100.0, 100.0, 100.0]),
+            ("OAP11", [200.0 / 3.0, 50.0, 100.0 / 3.0]),
+        ],
+    );
+    // Adult acute: S2, S3, S5 of the OAPs (S4 is secure); spells S1 S2 S3 S5 S6 S8.
+    // Admitted: M 3, Q 5, Y 6. Bed days: M 9 + 27 + 0 + 5 = 41; Q 19 + 27 + 10 + 5 = 61;
+    // Y 9 + 61 = 70. Open at the end: S3. Discharged: M 3, Q 4, Y 5.
+    assert_measures(
+        &doc,
+        CCC,
+        &[
+            ("OAP01a", [2.0, 3.0, 3.0]),
+            ("OAP02a", [36.0, 46.0, 46.0]),
+            ("OAP03a", [1.0, 1.0, 1.0]),
+            ("OAP04a", [2.0, 2.0, 2.0]),
+            ("OAP05a", [8.0, 12.0, 12.0]),
+            ("OAP06a", [4.0, 4.0, 4.0]),
+            ("OAP07a", [8.0, 8.0, 8.0]),
+            ("OAP08a", [200.0 / 3.0, 60.0, 50.0]),
+            ("OAP09a", [3600.0 / 41.0, 4600.0 / 61.0, 4600.0 / 70.0]),
+            ("OAP10a", [100.0, 100.0, 100.0]),
+            ("OAP11a", [200.0 / 3.0, 50.0, 40.0]),
+        ],
+    );
+    // The numbers a rate is made of travel with it.
+    let oap09 = find_row(
+        &doc,
+        &[
+            ("primary_level", "CCC"),
+            ("breakdown", "Collaborative"),
+            ("measure_id", "OAP09"),
+            ("period", "Q"),
+        ],
+    );
+    assert_eq!(oap09["numerator"], 137);
+    assert_eq!(oap09["denominator"], 152);
+    assert_eq!(oap09["reporting_period_start"], "2024-01-01");
+    assert_eq!(oap09["reporting_period_end"], "2024-03-31");
+    assert_eq!(
+        oap09["measure_name"],
+        "Proportion of Inappropriate OAPs bed days in the period"
+    );
+    assert_eq!(
+        oap09["primary_level_description"],
+        "Gamma Provider Collaborative"
+    );
+}
+
+#[test]
+fn all_collaboratives_empty_groups_service_lines_and_sending_providers() {
+    let doc = nhs_json(&["--month", "2024-03"]);
+    // DDD has no activity: zeros, and proportions with no spell are empty, never 0.
+    let ddd = ("Collaborative", "DDD", "NONE");
+    assert_measures(&doc, ddd, &[("OAP01", [0.0; 3]), ("OAP05", [0.0; 3])]);
+    assert_eq!(value(&doc, ddd, "OAP08", "M"), None);
+    // All collaboratives: CCC's counts over 350,000 people.
+    let all = ("All collaboratives", "ALL", "NONE");
+    assert_measures(
+        &doc,
+        all,
+        &[
+            ("OAP02", [67.0, 137.0, 351.0]),
+            ("OAP05", [2e6 / 350_000.0, 3e6 / 350_000.0, 4e6 / 350_000.0]),
+        ],
+    );
+    // Service lines: the secure OAP counts under its own line and not in the `a` measures.
+    let secure = ("Collaborative; Service line", "CCC", "adult_secure_low");
+    assert_measures(
+        &doc,
+        secure,
+        &[("OAP02", [31.0, 91.0, 305.0]), ("OAP09", [100.0; 3])],
+    );
+    let rows = doc["rows"].as_array().unwrap();
+    let ids_of = |secondary: &str| -> Vec<String> {
+        let mut ids: Vec<String> = rows
+            .iter()
+            .filter(|r| r["secondary_level"] == secondary && r["period"] == "M")
+            .map(|r| r["measure_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.dedup();
+        ids
+    };
+    // No population for a service line or a provider: no rates; no `a` measures for a line
+    // outside the adult acute group; a provider has the counts only.
+    assert_eq!(
+        ids_of("adult_secure_low"),
+        ["OAP01", "OAP02", "OAP03", "OAP04", "OAP08", "OAP09", "OAP10", "OAP11"]
+    );
+    assert_eq!(ids_of("picu").len(), 16);
+    assert_eq!(
+        ids_of("RC2"),
+        ["OAP01", "OAP02", "OAP03", "OAP04", "OAP01a", "OAP02a", "OAP03a", "OAP04a"]
+    );
+    // The same-day picu OAP started and ended in March with no night.
+    let picu = ("Collaborative; Service line", "CCC", "picu");
+    assert_measures(
+        &doc,
+        picu,
+        &[
+            ("OAP01a", [1.0; 3]),
+            ("OAP02a", [0.0; 3]),
+            ("OAP04a", [1.0; 3]),
+        ],
+    );
+    // Its line had no bed day at all: the proportion of bed days has no value.
+    assert_eq!(value(&doc, picu, "OAP09a", "M"), None);
+    // Zero denominator: no cyp_inpatient spell was admitted in March.
+    let cyp = ("Collaborative; Service line", "CCC", "cyp_inpatient");
+    assert_eq!(value(&doc, cyp, "OAP08", "M"), None);
+    assert_eq!(value(&doc, cyp, "OAP09", "Y"), Some(0.0));
+    // Sending providers (the admitting provider): RC1 sent S2 and S4, RC2 sent S3 and S5.
+    let rc1 = ("Collaborative; Sending Provider", "CCC", "RC1");
+    let rc2 = ("Collaborative; Sending Provider", "CCC", "RC2");
+    assert_measures(
+        &doc,
+        rc1,
+        &[("OAP01", [0.0, 1.0, 2.0]), ("OAP02a", [9.0, 19.0, 19.0])],
+    );
+    assert_measures(&doc, rc2, &[("OAP01", [2.0; 3]), ("OAP03a", [1.0; 3])]);
+    assert_eq!(
+        doc["parameters"]["adult_acute_service_lines"],
+        serde_json::json!(["adult_acute", "older_adult_acute", "picu"])
+    );
+}
+
+#[test]
+fn the_published_layout_sorted_and_byte_stable() {
+    let w = fixture(COLLABORATIVES);
+    let mut a = args(&["--month", "2024-03", "--format", "nhs-csv"]);
+    a.extend(["--status", "Provisional"]);
+    let (code, first, stderr) = w.run(&a);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, second, _) = w.run(&a);
+    assert_eq!(first, second);
+    let mut lines = first.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,PRIMARY_LEVEL,PRIMARY_LEVEL_DESCRIPTION,SECONDARY_LEVEL,SECONDARY_LEVEL_DESCRIPTION,MEASURE_ID,MEASURE_NAME,MEASURE_VALUE"
+    );
+    let body: Vec<&str> = lines.collect();
+    assert_eq!(
+        body[..3],
+        [
+            "2024-03-01,2024-03-31,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,2",
+            "2024-01-01,2024-03-31,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,3",
+            "2023-04-01,2024-03-31,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,4",
+        ]
+    );
+    // 22 measures × 3 periods for each of ALL, CCC, DDD; 8 × 3 for each line outside the adult
+    // acute group (secure, cyp) and 16 × 3 for each inside (adult_acute, older, picu); 8 × 3 for
+    // each sending provider (RC1, RC2).
+    assert_eq!(body.len(), 3 * (22 * 3 + 8 * 2 + 16 * 3 + 8 * 2));
+}
+
+#[test]
+fn suppressed_as_published_and_raw_without_zeros() {
+    let w = fixture(COLLABORATIVES);
+    let csv = |extra: &[&str]| -> Vec<String> {
+        let mut a = args(&["--month", "2024-03", "--format", "nhs-csv"]);
+        a.extend(extra);
+        let (code, out, err) = w.run(&a);
+        assert_eq!(code, 0, "{err}");
+        out.lines().skip(1).map(str::to_string).collect()
+    };
+    let suppressed = csv(&["--suppress"]);
+    let find = |lines: &[String], level: &str, start: &str, id: &str| -> String {
+        lines
+            .iter()
+            .find(|l| {
+                l.starts_with(start)
+                    && l.contains(&format!(",{level},"))
+                    && l.contains(&format!(",{id},"))
+            })
+            .unwrap_or_else(|| panic!("no {level} {start} {id}"))
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    // OAP02 M of CCC 67 → 65; Q 137 → 135; Y 351 → 350. OAP01 M 2 → *, and the rate from it.
+    let m = "2024-03-01,2024-03-31";
+    let q = "2024-01-01,2024-03-31";
+    let y = "2023-04-01,2024-03-31";
+    let ccc = "Collaborative,CCC,Gamma Provider Collaborative,NONE";
+    assert_eq!(find(&suppressed, ccc, m, "OAP02"), "65");
+    assert_eq!(find(&suppressed, ccc, q, "OAP02"), "135");
+    assert_eq!(find(&suppressed, ccc, y, "OAP02"), "350");
+    assert_eq!(find(&suppressed, ccc, m, "OAP01"), "*");
+    assert_eq!(find(&suppressed, ccc, m, "OAP05"), "*");
+    // OAP09 Y: numerator 351 is shown, so the proportion is rounded to a whole number (86.45).
+    assert_eq!(find(&suppressed, ccc, y, "OAP09"), "86");
+    assert_eq!(find(&suppressed, ccc, q, "OAP09"), "90");
+    // Zero is suppressed too.
+    let ddd = "Collaborative,DDD,Delta Provider Collaborative,NONE";
+    assert_eq!(find(&suppressed, ddd, m, "OAP01"), "*");
+    assert!(suppressed.iter().all(|l| !l.ends_with(",0")));
+
+    let raw = csv(&["--raw"]);
+    let full = csv(&[]);
+    assert!(raw.iter().all(|l| !l.ends_with(",0") && !l.ends_with(',')));
+    assert!(full.iter().any(|l| l.ends_with(",0")));
+    assert_eq!(
+        find(&raw, ccc, y, "OAP09"),
+        (35100.0_f64 / 406.0).to_string()
+    );
+    assert!(raw.len() < full.len());
+    assert!(!raw.iter().any(|l| l.contains(ddd)));
+}
+
+#[test]
+fn periods_before_the_extract_and_collaboratives_without_population_are_empty() {
+    // February 2024's Y period starts in March 2023, before the extract (April 2023).
+    let doc = nhs_json(&["--from", "2024-02", "--to", "2024-03"]);
+    assert_eq!(value(&doc, CCC, "OAP01", "Y"), None);
+    let feb_y = find_row(
+        &doc,
+        &[
+            ("month", "2024-02"),
+            ("primary_level", "CCC"),
+            ("breakdown", "Collaborative"),
+            ("measure_id", "OAP02"),
+            ("period", "Y"),
+        ],
+    );
+    assert_eq!(feb_y["measure_value"], Value::Null);
+    assert_eq!(
+        doc["empty_values"]["periods_before_the_extract_starts"],
+        serde_json::json!(["2024-02 Y"])
+    );
+
+    let w = fixture(
+        "collaborative,name,lead_provider,population\nCCC,Gamma Provider Collaborative,RC1,\nDDD,Delta Provider Collaborative,RD1,100000\n",
+    );
+    let mut a = args(&["--month", "2024-03", "--format", "json"]);
+    a.push("--quiet");
+    let doc = w.json(&a);
+    assert_eq!(value(&doc, CCC, "OAP05", "M"), None);
+    assert_eq!(value(&doc, CCC, "OAP01", "M"), Some(2.0));
+    assert_eq!(
+        value(&doc, ("All collaboratives", "ALL", "NONE"), "OAP06", "M"),
+        None
+    );
+    assert_eq!(
+        doc["empty_values"]["collaboratives_without_population"],
+        serde_json::json!(["CCC"])
+    );
+    let (code, _, stderr) = w.run(&args(&["--month", "2024-03", "--format", "csv"]));
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("warning: no population in the collaboratives reference for CCC"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn months_outside_the_extract_are_refused() {
+    let w = fixture(COLLABORATIVES);
+    let (code, _, stderr) = w.run(&args(&["--month", "2024-05"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("2024-05 is not complete on the extract date 2024-04-30: the last complete month is 2024-04"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = w.run(&args(&["--month", "2023-03"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr
+            .contains("2023-03 is before the extract starts (2023-04-10, its earliest discharge)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = w.run(&args(&["--month", "March"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--month \"March\" is not a month (expected YYYY-MM)"));
+    let (code, _, stderr) = w.run(&["rates", "--data", "data", "--format", "nhs-csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`oapstat nhs` writes it, `oapstat rates` does not"),
+        "{stderr}"
+    );
+    // The default month is the last complete one of the extract.
+    let mut a = args(&["--format", "json"]);
+    a.push("--quiet");
+    let doc = w.json(&a);
+    assert_eq!(doc["parameters"]["months"], serde_json::json!(["2024-04"]));
+}
+
+#[test]
+fn another_adult_acute_group_is_used_and_said() {
+    let doc = nhs_json(&[
+        "--month",
+        "2024-03",
+        "--adult-acute",
+        "adult_acute,adult_secure_low",
+    ]);
+    // Now S2 and S4 are the adult acute OAPs: 9 + 31 March nights.
+    assert_measures(&doc, CCC, &[("OAP02a", [40.0, 110.0, 324.0])]);
+    assert_eq!(
+        doc["parameters"]["adult_acute_service_lines"],
+        serde_json::json!(["adult_acute", "adult_secure_low"])
+    );
+}
