@@ -115,7 +115,7 @@ pub struct ScopeArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Periods")]
 pub struct PeriodArgs {
-    /// Period: calendar month, NHS financial quarter or year, or rolling 3 months.
+    /// Period: calendar month, NHS financial quarter or year, or rolling 3 or 12 months.
     #[arg(long, value_enum, default_value = "month")]
     pub period: PeriodKind,
     /// First month (YYYY-MM) or day (YYYY-MM-DD). [default: the month the extract starts, that of its earliest discharge]

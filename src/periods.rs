@@ -42,6 +42,8 @@ pub enum PeriodKind {
     Year,
     /// Rolling three months ending in each month, labelled `2025-08/2025-10`.
     Rolling3,
+    /// Rolling twelve months ending in each month, labelled `2024-11/2025-10` (NHS England's Y).
+    Rolling12,
 }
 
 /// One reporting period: inclusive first and last dates and the label used in every output.
@@ -157,7 +159,7 @@ pub fn parse_bound(text: &str, is_end: bool) -> Result<NaiveDate> {
 /// The periods of `kind` that lie wholly inside `[from, to]`, in time order.
 ///
 /// Only complete periods are returned, so that no figure silently covers part of a period.
-/// A rolling window is included when all three of its months lie inside the span.
+/// A rolling window is included when all its months lie inside the span.
 pub fn periods_within(kind: PeriodKind, from: NaiveDate, to: NaiveDate) -> Vec<Period> {
     let mut periods = Vec::new();
     let (step, span) = match kind {
@@ -165,6 +167,7 @@ pub fn periods_within(kind: PeriodKind, from: NaiveDate, to: NaiveDate) -> Vec<P
         PeriodKind::Quarter => (3, 3),
         PeriodKind::Year => (12, 12),
         PeriodKind::Rolling3 => (1, 3),
+        PeriodKind::Rolling12 => (1, 12),
     };
     // The first candidate start: the month of `from`, moved back to a quarter or year boundary.
     let mut start = month_start(from);
@@ -197,7 +200,9 @@ fn label(kind: PeriodKind, start: NaiveDate, end: NaiveDate) -> String {
             )
         }
         PeriodKind::Year => financial_year_label(financial_year_of(start)),
-        PeriodKind::Rolling3 => format!("{}/{}", start.format("%Y-%m"), end.format("%Y-%m")),
+        PeriodKind::Rolling3 | PeriodKind::Rolling12 => {
+            format!("{}/{}", start.format("%Y-%m"), end.format("%Y-%m"))
+        }
     }
 }
 

@@ -50,11 +50,13 @@ impl Breakdown {
 }
 
 /// The count measures of out-of-area placements, in output order.
-const OAP_COUNTS: [&str; 21] = [
+const OAP_COUNTS: [&str; 23] = [
     "oaps_started",
     "oaps_ended",
     "oaps_active_end",
     "inappropriate_oaps_active_end",
+    "inappropriate_oaps_started",
+    "inappropriate_oaps_ended",
     "oap_days",
     "inappropriate_oap_days",
     "reason_not_known_oap_days",
@@ -72,6 +74,14 @@ const OAP_COUNTS: [&str; 21] = [
     "oap_days_with_cost",
     "admissions",
     "oap_admissions",
+];
+
+/// The measures given per 1,000,000 population, as `<measure>_per_million` (NHS England's
+/// OAP05, OAP06 and OAP07 of the month).
+const PER_MILLION: [&str; 3] = [
+    "inappropriate_oaps_started",
+    "inappropriate_oaps_active_end",
+    "inappropriate_oaps_ended",
 ];
 
 /// The measures given per 100,000 population, as `<measure>_per_100k`.
@@ -99,11 +109,13 @@ pub fn fields(by: &[Breakdown]) -> Vec<Field> {
             "inappropriate_oaps_active_end",
             "Inappropriate active at end",
         ),
+        Field::count("inappropriate_oaps_started", "").hidden(),
+        Field::count("inappropriate_oaps_ended", "").hidden(),
         Field::count("oap_days", "OAP days"),
         Field::count("inappropriate_oap_days", "Inappropriate OAP days"),
         Field::count("reason_not_known_oap_days", "").hidden(),
     ]);
-    for name in &OAP_COUNTS[7..18] {
+    for name in &OAP_COUNTS[9..20] {
         fields.push(Field::count(name, "").hidden());
     }
     fields.extend([
@@ -146,6 +158,10 @@ pub fn fields(by: &[Breakdown]) -> Vec<Field> {
     ]);
     for name in PER_100K {
         let per = format!("{name}_per_100k");
+        fields.push(Field::new(&per, Kind::Rate, "", &[name]).hidden());
+    }
+    for name in PER_MILLION {
+        let per = format!("{name}_per_million");
         fields.push(Field::new(&per, Kind::Rate, "", &[name]).hidden());
     }
     fields
@@ -235,6 +251,8 @@ fn oap_measures(
                 all.ended_in(p1, p2),
                 all.active_at_end(p2),
                 census[INAPPROPRIATE].active_at_end(p2),
+                census[INAPPROPRIATE].started_in(p1, p2),
+                census[INAPPROPRIATE].ended_in(p1, p2),
                 all.nights_in(p1, p2),
                 census[INAPPROPRIATE].nights_in(p1, p2),
                 census[REASON_NOT_KNOWN].nights_in(p1, p2),
@@ -381,7 +399,7 @@ pub fn rates(
         request.collaboratives,
         request.periods,
     )?;
-    let mut zeroed: Vec<&str> = OAP_COUNTS[..19].to_vec();
+    let mut zeroed: Vec<&str> = OAP_COUNTS[..OAP_COUNTS.len() - 2].to_vec();
     zeroed.push("total_recorded_cost");
     for name in ["admissions", "oap_admissions", "bed_days"] {
         if with_admissions {
@@ -403,17 +421,18 @@ pub fn rates(
         None,
     )?;
     let population = floats(&result, "population")?;
-    for m in PER_100K {
-        let per_100k: Float64Chunked = floats(&result, m)?
-            .iter()
-            .zip(population.iter())
-            .map(|(v, p)| Some(v? * 100_000.0 / p?))
-            .collect();
-        result.with_column(
-            per_100k
-                .with_name(format!("{m}_per_100k").into())
-                .into_column(),
-        )?;
+    let per_population = [(PER_100K.as_slice(), 100_000.0, "per_100k")]
+        .into_iter()
+        .chain([(PER_MILLION.as_slice(), 1_000_000.0, "per_million")]);
+    for (measures, per, suffix) in per_population {
+        for m in measures {
+            let rate: Float64Chunked = floats(&result, m)?
+                .iter()
+                .zip(population.iter())
+                .map(|(v, p)| Some(v? * per / p?))
+                .collect();
+            result.with_column(rate.with_name(format!("{m}_{suffix}").into()).into_column())?;
+        }
     }
     for (name, numerator, denominator) in [
         ("cost_recorded_share", "oap_days_with_cost", "oap_days"),

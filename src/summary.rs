@@ -10,6 +10,9 @@ use crate::render::{format_cell, Cell, Field, Report};
 pub struct Headline {
     pub collaborative: String,
     pub oaps_active_end: String,
+    /// NHS England's OAP06 for the month: inappropriate OAPs active at its end per 1,000,000.
+    pub inappropriate_oaps_active_per_million: String,
+    /// Inappropriate OAP days of the 3 months ending with the month: NHS England's OAP02 at Q.
     pub inappropriate_oap_days_3_months: String,
     pub inappropriate_oap_days_3_months_year_earlier: String,
     pub median_los: String,
@@ -21,7 +24,7 @@ pub struct Headline {
 
 impl Headline {
     /// The row's cells in the order of [`headings`] (the signals joined, or "none").
-    fn cells(&self) -> [String; 8] {
+    fn cells(&self) -> [String; 9] {
         let signals = if self.signals.is_empty() {
             "none".to_string()
         } else {
@@ -30,6 +33,7 @@ impl Headline {
         [
             self.collaborative.clone(),
             self.oaps_active_end.clone(),
+            self.inappropriate_oaps_active_per_million.clone(),
             self.inappropriate_oap_days_3_months.clone(),
             self.inappropriate_oap_days_3_months_year_earlier.clone(),
             self.median_los.clone(),
@@ -66,6 +70,19 @@ fn by_collaborative(report: &Report, period: &str, measure: &str) -> BTreeMap<St
         .collect()
 }
 
+/// A collaborative's value of an NHS measure (`oapstat nhs` report) for a period code.
+fn nhs_value(nhs: &Report, code: &str, measure_id: &str, period: &str) -> String {
+    nhs.rows
+        .iter()
+        .find(|row| {
+            matches(nhs, row, "breakdown", "Collaborative")
+                && matches(nhs, row, "primary_level", code)
+                && matches(nhs, row, "measure_id", measure_id)
+                && matches(nhs, row, "period", period)
+        })
+        .map_or("–".into(), |row| text_of(nhs, row, "measure_value"))
+}
+
 /// Labels of the periods the headline compares.
 pub struct HeadlinePeriods {
     pub month: String,
@@ -76,13 +93,14 @@ pub struct HeadlinePeriods {
 
 /// The headline per collaborative from the pack's reports.
 ///
-/// `rates` holds the month; `rolling` the two rolling 3-month windows; `los` the month and the
-/// same month a year earlier; `charts` the SPC points; `reinvest` the financial year to date,
-/// or why there is none.
+/// `rates` holds the month; `rolling` the two rolling 3-month windows; `nhs` NHS England's
+/// measures for the month; `los` the month and the same month a year earlier; `charts` the SPC
+/// points; `reinvest` the financial year to date, or why there is none.
 pub fn headlines(
     periods: &HeadlinePeriods,
     rates: &Report,
     rolling: &Report,
+    nhs: &Report,
     los: &Report,
     charts: &[&Report],
     reinvest: Result<&Report, &str>,
@@ -133,6 +151,7 @@ pub fn headlines(
             Headline {
                 collaborative: code.clone(),
                 oaps_active_end: dash(&active, code),
+                inappropriate_oaps_active_per_million: nhs_value(nhs, code, "OAP06", "M"),
                 inappropriate_oap_days_3_months: dash(&window, code),
                 inappropriate_oap_days_3_months_year_earlier: dash(&window_before, code),
                 median_los: dash(&median, code),
@@ -214,11 +233,12 @@ pub fn capacity_lines(capacity: &Report) -> Vec<String> {
 }
 
 /// The headline table's column headings (Markdown and HTML alike).
-fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [String; 8] {
+fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [String; 9] {
     [
         "Collaborative".to_string(),
         "OAPs active at month end".to_string(),
-        format!("Inappropriate OAP days, {}", periods.window),
+        "Inappropriate OAPs active per 1,000,000 (OAP06)".to_string(),
+        format!("Inappropriate OAP days (OAP02 Q), {}", periods.window),
         format!(
             "Same 3 months a year earlier ({})",
             periods.window_year_earlier
@@ -259,7 +279,7 @@ pub fn markdown(
         "| {} |\n",
         headings(month, periods, reinvest_label).join(" | ")
     ));
-    md.push_str("|---|---:|---:|---:|---:|---:|---|---:|\n");
+    md.push_str("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
     for h in headlines {
         let cells: Vec<String> = h.cells().iter().map(|c| escape(c)).collect();
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
@@ -340,7 +360,7 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
         for (i, cell) in numbers.iter().enumerate() {
             // The signals and the reinvestment (the last two) are text that wraps; the rest are
             // numbers.
-            let class = if i >= 5 { "" } else { " class=\"n\"" };
+            let class = if i >= 6 { "" } else { " class=\"n\"" };
             h.push_str(&format!("<td{class}>{}</td>", html_escape(cell)));
         }
         h.push_str("</tr>\n");

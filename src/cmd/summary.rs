@@ -204,6 +204,21 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &[window_before.clone(), window.clone()],
         &[],
     )?;
+    // NHS England's measures for the month, also written in the published layout.
+    let adult_acute: Vec<String> = crate::nhs::ADULT_ACUTE
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let nhs = super::nhs::report(
+        &inputs,
+        &selection,
+        &super::nhs::Options {
+            months: &[month],
+            adult_acute: &adult_acute,
+            status: "Local",
+            raw: false,
+        },
+    )?;
     let los = super::los::report_of(
         &los_frame,
         &inputs,
@@ -278,6 +293,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     let mut reports = vec![
         ("rates", rates),
         ("rates-rolling-3-months", rolling),
+        ("nhs-oaps", nhs),
         ("los", los),
     ];
     reports.extend(reinvest.map(|r| ("reinvest", r)));
@@ -317,6 +333,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &periods,
         find("rates"),
         find("rates-rolling-3-months"),
+        find("nhs-oaps"),
         find("los"),
         &[spc_report],
         find_some("reinvest").ok_or(REINVEST_NOT_ESTIMATED),
@@ -324,6 +341,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     let mut notes = vec![
         format!("Extract date {}; {}.", inputs.checked.extract_date, inputs.counts_line()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
+        "NHS England's measures: nhs-oaps.csv holds OAP01-OAP11 and OAP01a-OAP11a for the month (M, Q, Y) in the published layout; OAP06 is inappropriate OAPs active at the month's end per 1,000,000 people, OAP02 Q the inappropriate OAP days of the 3 months.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
         match find_some("reinvest") {
             Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, render::percent(args.reinvest_share)),
@@ -397,10 +415,13 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             &format!("{name}.json"),
             &render::to_bytes(report, Format::Json)?,
         )?;
-        writer.write(
-            &format!("{name}.csv"),
-            &render::to_bytes(report, Format::Csv)?,
-        )?;
+        // NHS England's measures in the layout NHS England publishes them in.
+        let csv = if *name == "nhs-oaps" {
+            Format::NhsCsv
+        } else {
+            Format::Csv
+        };
+        writer.write(&format!("{name}.csv"), &render::to_bytes(report, csv)?)?;
     }
     writer.write("summary.md", summary_md.as_bytes())?;
     for chart in &pack_charts {

@@ -182,6 +182,58 @@ fn financial_quarter_adds_up_its_months() {
 }
 
 #[test]
+fn inappropriate_oaps_started_and_ended_per_million_and_rolling_twelve_months() {
+    // Reason 10: P1 (20 January to 5 March), P5 (20 February, ongoing), P6 (25 March to
+    // 10 April). AAA's population is 200,000: per 1,000,000 is × 5.
+    let doc = rates(&[]);
+    assert_fields(
+        row(&doc, "AAA", "2024-02"),
+        &[
+            ("inappropriate_oaps_started", json!(1)),
+            ("inappropriate_oaps_ended", json!(0)),
+            ("inappropriate_oaps_active_end", json!(2)),
+            ("inappropriate_oaps_started_per_million", json!(5.0)),
+            ("inappropriate_oaps_active_end_per_million", json!(10.0)),
+            ("inappropriate_oaps_ended_per_million", json!(0.0)),
+        ],
+    );
+    assert_fields(
+        row(&doc, "AAA", "2024-03"),
+        &[
+            ("inappropriate_oaps_started", json!(1)),
+            ("inappropriate_oaps_ended", json!(1)),
+        ],
+    );
+    let w = hand_built();
+    let year = w.json(&hand_built_args(
+        "rates",
+        &["--period", "rolling12", "--from", "2023-05"],
+    ));
+    let rows = year["rows"].as_array().unwrap();
+    // Only one rolling 12 months lies within May 2023 to April 2024 (per collaborative).
+    assert_eq!(rows.len(), 2);
+    // Inappropriate nights: P1 12 + 29 + 4, P5 10 + 31 + 30, P6 7 + 9.
+    assert_fields(
+        row(&year, "AAA", "2023-05/2024-04"),
+        &[
+            ("period_start", json!("2023-05-01")),
+            ("period_end", json!("2024-04-30")),
+            ("inappropriate_oaps_started", json!(3)),
+            ("inappropriate_oaps_ended", json!(2)),
+            ("inappropriate_oap_days", json!(45 + 71 + 16)),
+            ("inappropriate_oaps_ended_per_million", json!(10.0)),
+        ],
+    );
+    assert_fields(
+        row(&year, "BBB", "2023-05/2024-04"),
+        &[
+            ("inappropriate_oaps_started", json!(0)),
+            ("inappropriate_oaps_started_per_million", json!(0.0)),
+        ],
+    );
+}
+
+#[test]
 fn rolling_three_months_and_financial_years() {
     let doc = rates(&["--period", "rolling3"]);
     let window = row(&doc, "AAA", "2024-01/2024-03");
@@ -303,7 +355,7 @@ fn json_metadata_ndjson_and_csv_agree() {
         "--format",
         "json",
     ]);
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["command"], "rates");
     assert_eq!(doc["parameters"]["period"], "month");
     assert_eq!(doc["inputs"]["files"][1]["rows_read"], 9);

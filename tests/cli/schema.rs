@@ -85,4 +85,6 @@ fn los_spc_reinvest_and_capacity_rows_have_the_documented_fields() {
         &["--baseline", "2024-02-01..2024-02-29"],
     ));
     assert_documented("## `oapstat capacity`", &capacity["rows"][0]);
+    let nhs = w.json(&hand_built_args("nhs", &["--month", "2024-03"]));
+    assert_documented("## `oapstat nhs`", &nhs["rows"][0]);
 }

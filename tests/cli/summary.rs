@@ -48,6 +48,8 @@ fn pack_files_and_their_content() {
             "los.csv",
             "los.json",
             "manifest.json",
+            "nhs-oaps.csv",
+            "nhs-oaps.json",
             "rates-rolling-3-months.csv",
             "rates-rolling-3-months.json",
             "rates.csv",
@@ -59,8 +61,9 @@ fn pack_files_and_their_content() {
             "summary.md"
         ]
     );
-    // The headline, worked out by hand: AAA has 2 OAPs active at the end of March (P5, P6);
-    // inappropriate OAP days January to March are 12 + 39 + 42; median LOS in March is 23.5.
+    // The headline, worked out by hand: AAA has 2 OAPs active at the end of March (P5, P6),
+    // both inappropriate: 10 per 1,000,000 of its 200,000 people (OAP06); inappropriate OAP days
+    // January to March are 12 + 39 + 42 (OAP02 Q); median LOS in March is 23.5.
     let md = w.read("reports/2024-03/summary.md");
     assert!(
         md.starts_with("# Out-of-area placements: monthly summary, 2024-03\n"),
@@ -72,13 +75,24 @@ fn pack_files_and_their_content() {
         .expect("AAA row");
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
     assert_eq!(cells[2], "2");
-    assert_eq!(cells[3], "93");
-    assert_eq!(cells[4], "0");
-    assert_eq!(cells[5], "23.5");
-    assert_eq!(cells[6], "–");
-    assert!(md.contains("| BBB | 0 | 0 | 0 | – | – | none |"), "{md}");
+    assert_eq!(cells[3], "10");
+    assert_eq!(cells[4], "93");
+    assert_eq!(cells[5], "0");
+    assert_eq!(cells[6], "23.5");
+    assert_eq!(cells[7], "–");
+    assert!(
+        md.contains("| BBB | 0 | 0 | 0 | 0 | – | – | none |"),
+        "{md}"
+    );
     // Beside the reinvestment, whether the change in OAP days behind it is real.
-    assert!(cells[8].contains("; change in OAP days "), "{aaa}");
+    assert!(cells[9].contains("; change in OAP days "), "{aaa}");
+    // The month's NHS measures in the published layout, OAP02 Q equal to the headline's.
+    let nhs = w.read("reports/2024-03/nhs-oaps.csv");
+    assert!(nhs.starts_with("REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,"));
+    assert!(
+        nhs.contains("\n2024-01-01,2024-03-31,Local,Collaborative,AAA,Alpha Provider Collaborative,NONE,NONE,OAP02,Number of Inappropriate OAPs bed days in the period,93\n"),
+        "{nhs}"
+    );
     assert!(
         md.contains("the reinvestment baseline year is not fully covered"),
         "{md}"
@@ -337,8 +351,12 @@ fn suppression_applies_to_the_whole_pack_and_says_so() {
     let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
     assert_eq!(cells[2], "*"); // 2 OAPs active
-    assert_eq!(cells[3], "95"); // 93 rounded to 5
-                                // Chart values of counts are suppressed as counts; median LOS is not a count.
+    assert_eq!(cells[3], "*"); // their rate per 1,000,000
+    assert_eq!(cells[4], "95"); // 93 rounded to 5
+    let nhs = w.read("reports/2024-03/nhs-oaps.csv");
+    assert!(nhs.contains(",AAA,Alpha Provider Collaborative,NONE,NONE,OAP02,Number of Inappropriate OAPs bed days in the period,95\n"));
+    assert!(nhs.contains(",AAA,Alpha Provider Collaborative,NONE,NONE,OAP03,Number of Inappropriate OAPs active at the end of the period,*\n"));
+    // Chart values of counts are suppressed as counts; median LOS is not a count.
     let spc: Value = serde_json::from_str(&w.read("reports/2024-03/spc.json")).unwrap();
     let march = |measure: &str| {
         spc["rows"]
