@@ -406,6 +406,7 @@ pub fn measures(
         &adult_acute_code,
         &bounds,
     )?;
+    crate::timing("nhs: by service line");
     let by_provider = levels_by(
         admissions,
         &inappropriate,
@@ -414,6 +415,7 @@ pub fn measures(
         &adult_acute_code,
         &bounds,
     )?;
+    crate::timing("nhs: by provider");
     // A collaborative is the sum of its service lines (every spell has exactly one).
     let mut by_collaborative: BTreeMap<String, Level> = request
         .collaboratives
@@ -555,11 +557,17 @@ pub fn measures(
             .then_with(|| a.measure.cmp(&b.measure))
             .then_with(|| (a.window as u8).cmp(&(b.window as u8)))
     });
+    crate::timing("nhs: rows");
     frame_of(&rows, request)
 }
 
 fn frame_of(rows: &[Row], request: &NhsRequest) -> PolarsResult<DataFrame> {
     let ids = measure_names();
+    let months: Vec<String> = request
+        .months
+        .iter()
+        .map(|m| m.format("%Y-%m").to_string())
+        .collect();
     let dates = |first: bool| -> PolarsResult<Column> {
         let days: Vec<i32> = rows
             .iter()
@@ -575,31 +583,40 @@ fn frame_of(rows: &[Row], request: &NhsRequest) -> PolarsResult<DataFrame> {
         };
         Column::new(name.into(), days).cast(&DataType::Date)
     };
-    let text = |name: &str, f: &dyn Fn(&Row) -> String| {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<String>>())
+    let text = |name: &str, f: fn(&Row) -> &str| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<&str>>())
     };
-    let none = "NONE".to_string();
+    fn secondary(r: &Row) -> &str {
+        r.secondary.as_deref().unwrap_or("NONE")
+    }
     let columns = vec![
-        text("month", &|r| {
-            request.months[r.month].format("%Y-%m").to_string()
-        }),
-        text("period", &|r| r.window.code().to_string()),
+        Column::new(
+            "month".into(),
+            rows.iter()
+                .map(|r| months[r.month].as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        text("period", |r| r.window.code()),
         dates(true)?,
         dates(false)?,
-        text("status", &|_| request.status.to_string()),
-        text("breakdown", &|r| r.breakdown.label().to_string()),
-        text("primary_level", &|r| r.primary.clone()),
-        text("primary_level_description", &|r| {
-            r.primary_description.clone()
+        Column::new("status".into(), vec![request.status; rows.len()]),
+        text("breakdown", |r| r.breakdown.label()),
+        text("primary_level", |r| r.primary.as_str()),
+        text("primary_level_description", |r| {
+            r.primary_description.as_str()
         }),
-        text("secondary_level", &|r| {
-            r.secondary.clone().unwrap_or_else(|| none.clone())
-        }),
-        text("secondary_level_description", &|r| {
-            r.secondary.clone().unwrap_or_else(|| none.clone())
-        }),
-        text("measure_id", &|r| ids[r.measure].0.clone()),
-        text("measure_name", &|r| ids[r.measure].1.to_string()),
+        text("secondary_level", secondary),
+        text("secondary_level_description", secondary),
+        Column::new(
+            "measure_id".into(),
+            rows.iter()
+                .map(|r| ids[r.measure].0.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "measure_name".into(),
+            rows.iter().map(|r| ids[r.measure].1).collect::<Vec<&str>>(),
+        ),
         Column::new(
             "measure_value".into(),
             rows.iter().map(|r| r.value).collect::<Vec<_>>(),

@@ -194,7 +194,9 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
 /// empty and why.
 pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<Report> {
     let frame = compute(inputs, selection, options)?;
+    crate::timing("nhs: frame");
     let mut report = Report::from_frame("nhs", &frame, fields())?;
+    crate::timing("nhs: report");
     let mut without_population: Vec<String> = Vec::new();
     let population = frame.column("population")?.i64()?;
     let breakdown = frame.column("breakdown")?.str()?;

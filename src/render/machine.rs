@@ -68,7 +68,8 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(report.fields.iter().map(|f| f.name.as_str()))?;
     for row in &report.rows {
-        writer.write_record(row.iter().map(csv_text))?;
+        let record: Vec<_> = row.iter().map(csv_text).collect();
+        writer.write_record(record.iter().map(|c| c.as_bytes()))?;
     }
     writer.flush()?;
     Ok(())
@@ -106,20 +107,22 @@ pub fn write_nhs_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(NHS_CSV_COLUMNS.iter().map(|(header, _)| *header))?;
     for row in &report.rows {
-        writer.write_record(index.iter().map(|&i| csv_text(&row[i])))?;
+        let record: Vec<_> = index.iter().map(|&i| csv_text(&row[i])).collect();
+        writer.write_record(record.iter().map(|c| c.as_bytes()))?;
     }
     writer.flush()?;
     Ok(())
 }
 
 /// A cell as CSV text: empty when null, `*` when suppressed, whole numbers without a point.
-fn csv_text(cell: &Cell) -> String {
+fn csv_text(cell: &Cell) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     match cell {
-        Cell::Null => String::new(),
-        Cell::Text(s) => s.clone(),
-        Cell::Int(v) => v.to_string(),
-        Cell::Float(v) => v.to_string(),
-        Cell::Bool(b) => b.to_string(),
-        Cell::Suppressed => "*".to_string(),
+        Cell::Null => Cow::Borrowed(""),
+        Cell::Text(s) => Cow::Borrowed(s),
+        Cell::Int(v) => Cow::Owned(v.to_string()),
+        Cell::Float(v) => Cow::Owned(v.to_string()),
+        Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Cell::Suppressed => Cow::Borrowed("*"),
     }
 }
