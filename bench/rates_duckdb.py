@@ -69,6 +69,8 @@ def main():
             count(*) FILTER (WHERE ended) AS oaps_ended,
             count(*) FILTER (WHERE e IS NULL OR e > p2) AS oaps_active_end,
             count(*) FILTER (WHERE (e IS NULL OR e > p2) AND reason = '10') AS inappropriate_oaps_active_end,
+            count(*) FILTER (WHERE s >= p1 AND reason = '10') AS inappropriate_oaps_started,
+            count(*) FILTER (WHERE ended AND reason = '10') AS inappropriate_oaps_ended,
             sum(days) AS oap_days,
             coalesce(sum(days) FILTER (WHERE reason = '10'), 0) AS inappropriate_oap_days,
             coalesce(sum(days) FILTER (WHERE reason = '99'), 0) AS reason_not_known_oap_days,
@@ -118,7 +120,10 @@ def main():
         oaps_active_end * 100000.0 / population AS oaps_active_end_per_100k,
         oap_days * 100000.0 / population AS oap_days_per_100k,
         inappropriate_oap_days * 100000.0 / population AS inappropriate_oap_days_per_100k,
-        admissions * 100000.0 / population AS admissions_per_100k
+        admissions * 100000.0 / population AS admissions_per_100k,
+        coalesce(inappropriate_oaps_started, 0) * 1000000.0 / population AS inappropriate_oaps_started_per_million,
+        coalesce(inappropriate_oaps_active_end, 0) * 1000000.0 / population AS inappropriate_oaps_active_end_per_million,
+        coalesce(inappropriate_oaps_ended, 0) * 1000000.0 / population AS inappropriate_oaps_ended_per_million
     FROM grid g
     LEFT JOIN (SELECT * REPLACE (round(total_recorded_cost, 2) AS total_recorded_cost) FROM oap_agg) o USING (collaborative, period)
     LEFT JOIN adm_agg a USING (collaborative, period)
@@ -134,7 +139,7 @@ def main():
         for key, value in row.items():
             if value is None and key not in (
                 "cost_recorded_share", "mean_daily_cost", "oap_admission_rate", "oap_day_share", "population",
-            ) and not key.endswith("_per_100k"):
+            ) and not key.endswith(("_per_100k", "_per_million")):
                 row[key] = 0
         for key in ("cost_recorded_share", "mean_daily_cost", "oap_admission_rate", "oap_day_share"):
             pass
