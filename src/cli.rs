@@ -45,6 +45,8 @@ pub enum Command {
     Capacity(CapacityArgs),
     /// NHS England's published OAP measures (OAP01–OAP11, OAP01a–OAP11a) for a month or a range of months, M, Q and Y, per collaborative, service line and sending provider.
     Nhs(NhsArgs),
+    /// Read NHS England's published OAP files (Clinical Audit Platform 2016 onwards, MHSDS from 2023) into one tidy table.
+    Published(PublishedArgs),
     /// Draw a measure's XmR chart per collaborative (SVG or PNG): values, mean, limits, special-cause points.
     Chart(ChartArgs),
     /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
@@ -218,6 +220,22 @@ pub struct NhsArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishedArgs {
+    /// Published files: CSV paths or glob patterns (`oaps-open-data-*.csv`).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// The month (YYYY-MM) of a Clinical Audit Platform file that names none: no
+    /// PublicationPeriod column and no month in its file name.
+    #[arg(long, value_name = "MONTH")]
+    pub period: Option<String>,
+    /// Keep two files of the same collection and month (otherwise refused).
+    #[arg(long)]
+    pub keep_duplicates: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

@@ -111,7 +111,9 @@ fn files_with_prefix(dir: &Path, prefix: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn expand(patterns: &[String], option: &str) -> Result<Vec<PathBuf>> {
+/// The files of paths and glob patterns, each pattern's matches sorted; a pattern that matches
+/// nothing is an error naming `option`.
+pub fn expand(patterns: &[String], option: &str) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for pattern in patterns {
         if !pattern.contains(['*', '?', '[']) {

@@ -16,6 +16,7 @@ pub mod los;
 pub mod memory;
 pub mod nhs;
 pub mod periods;
+pub mod published;
 pub mod rates;
 pub mod reference;
 pub mod reinvest;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
         Command::Capacity(args) => cmd::capacity::run(&args).map(|_| 0),
         Command::Nhs(args) => cmd::nhs::run(&args).map(|_| 0),
+        Command::Published(args) => cmd::published::run(&args).map(|_| 0),
         Command::Chart(args) => cmd::chart::run(&args).map(|_| 0),
         Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),

@@ -20,6 +20,22 @@ use crate::spells::{census_days, map_groups, stays};
 /// The adult acute service lines by default (MHSDS bed types 200, 201 and 202).
 pub const ADULT_ACUTE: [&str; 3] = ["adult_acute", "older_adult_acute", "picu"];
 
+/// The header of NHS England's published OAP file (DOMAIN.md section 10), and the report field
+/// each column is written from.
+pub const PUBLISHED_COLUMNS: [(&str, &str); 11] = [
+    ("REPORTING_PERIOD_START", "reporting_period_start"),
+    ("REPORTING_PERIOD_END", "reporting_period_end"),
+    ("STATUS", "status"),
+    ("BREAKDOWN", "breakdown"),
+    ("PRIMARY_LEVEL", "primary_level"),
+    ("PRIMARY_LEVEL_DESCRIPTION", "primary_level_description"),
+    ("SECONDARY_LEVEL", "secondary_level"),
+    ("SECONDARY_LEVEL_DESCRIPTION", "secondary_level_description"),
+    ("MEASURE_ID", "measure_id"),
+    ("MEASURE_NAME", "measure_name"),
+    ("MEASURE_VALUE", "measure_value"),
+];
+
 /// The reason code of an inappropriate out-of-area placement.
 const INAPPROPRIATE: &str = "10";
 

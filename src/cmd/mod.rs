@@ -6,6 +6,7 @@ pub mod chart;
 pub mod generate;
 pub mod los;
 pub mod nhs;
+pub mod published;
 pub mod rates;
 pub mod reinvest;
 pub mod spc;

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde_json::{Map, Value};
 
 use super::{Cell, Report, SCHEMA_VERSION};
+use crate::nhs::PUBLISHED_COLUMNS;
 
 fn cell_value(cell: &Cell) -> Value {
     match cell {
@@ -75,25 +76,9 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The header of NHS England's published OAP file (DOMAIN.md section 10), and the report field
-/// each column is written from.
-pub const NHS_CSV_COLUMNS: [(&str, &str); 11] = [
-    ("REPORTING_PERIOD_START", "reporting_period_start"),
-    ("REPORTING_PERIOD_END", "reporting_period_end"),
-    ("STATUS", "status"),
-    ("BREAKDOWN", "breakdown"),
-    ("PRIMARY_LEVEL", "primary_level"),
-    ("PRIMARY_LEVEL_DESCRIPTION", "primary_level_description"),
-    ("SECONDARY_LEVEL", "secondary_level"),
-    ("SECONDARY_LEVEL_DESCRIPTION", "secondary_level_description"),
-    ("MEASURE_ID", "measure_id"),
-    ("MEASURE_NAME", "measure_name"),
-    ("MEASURE_VALUE", "measure_value"),
-];
-
 /// The report in the published layout: only a report of NHS measures has its fields.
 pub fn write_nhs_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
-    let index: Vec<usize> = NHS_CSV_COLUMNS
+    let index: Vec<usize> = PUBLISHED_COLUMNS
         .iter()
         .map(|(_, field)| {
             report.field_index(field).ok_or_else(|| {
@@ -105,7 +90,7 @@ pub fn write_nhs_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
         })
         .collect::<Result<_>>()?;
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(NHS_CSV_COLUMNS.iter().map(|(header, _)| *header))?;
+    writer.write_record(PUBLISHED_COLUMNS.iter().map(|(header, _)| *header))?;
     for row in &report.rows {
         let record: Vec<_> = index.iter().map(|&i| csv_text(&row[i])).collect();
         writer.write_record(record.iter().map(|c| c.as_bytes()))?;

@@ -7,6 +7,7 @@ mod generate;
 mod inputs;
 mod los;
 mod nhs;
+mod published;
 mod rates;
 mod reinvest;
 mod schema;
