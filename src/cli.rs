@@ -47,6 +47,8 @@ pub enum Command {
     Nhs(NhsArgs),
     /// Read NHS England's published OAP files (Clinical Audit Platform 2016 onwards, MHSDS from 2023) into one tidy table.
     Published(PublishedArgs),
+    /// A collaborative's own measures beside England's and its peers' from NHS England's published OAP files, per 1,000,000 population where known.
+    Benchmark(BenchmarkArgs),
     /// Draw a measure's XmR chart per collaborative (SVG or PNG): values, mean, limits, special-cause points.
     Chart(ChartArgs),
     /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
@@ -234,6 +236,43 @@ pub struct PublishedArgs {
     /// Keep two files of the same collection and month (otherwise refused).
     #[arg(long)]
     pub keep_duplicates: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchmarkArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisInput,
+    /// NHS England's published OAP files (paths or globs; see `oapstat published`).
+    #[arg(long, required = true, value_name = "FILE", help_heading = "Benchmark")]
+    pub published: Vec<String>,
+    /// The month of a Clinical Audit Platform file that names none (as in `published`).
+    #[arg(long, value_name = "MONTH", help_heading = "Benchmark")]
+    pub period: Option<String>,
+    /// Only this month (YYYY-MM). [default: every month both the extract and the files cover]
+    #[arg(long, value_name = "MONTH", help_heading = "Benchmark")]
+    pub month: Option<String>,
+    /// A published level to compare with as well: BREAKDOWN:CODE as the file spells them
+    /// (e.g. "Sending Provider:RX3", "ICB of GP Practice or Residence:QHM"); repeat for several.
+    #[arg(long, value_name = "BREAKDOWN:CODE", help_heading = "Benchmark")]
+    pub peer: Vec<String>,
+    /// The population of a published level, for rates per 1,000,000 (CODE=N, e.g.
+    /// England=57106398); repeat for several. Collaboratives' come from the reference.
+    #[arg(long, value_name = "CODE=N", help_heading = "Benchmark")]
+    pub population: Vec<String>,
+    /// Draw the collaborative against England per 1,000,000 over the months (SVG) into this file.
+    #[arg(long, value_name = "FILE", help_heading = "Benchmark")]
+    pub chart: Option<PathBuf>,
+    /// The measure the chart draws, at period M. [default: OAP06 for MHSDS-era files,
+    /// oaps_active_end for Clinical Audit Platform ones]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "chart",
+        help_heading = "Benchmark"
+    )]
+    pub chart_measure: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -430,6 +469,26 @@ pub struct SummaryArgs {
     /// [default: local_beds.csv in the --data folder, if there; without it, no capacity section]
     #[arg(long, value_name = "PATH", help_heading = "Pack")]
     pub beds: Option<PathBuf>,
+    /// NHS England's published OAP files (paths or globs): the pack compares the collaboratives
+    /// with England over the months both cover (benchmark.csv and a chart).
+    #[arg(long, value_name = "FILE", help_heading = "Pack")]
+    pub published: Vec<String>,
+    /// With --published: a published level to compare with as well (BREAKDOWN:CODE).
+    #[arg(
+        long,
+        value_name = "BREAKDOWN:CODE",
+        requires = "published",
+        help_heading = "Pack"
+    )]
+    pub peer: Vec<String>,
+    /// With --published: the population of a published level (CODE=N, e.g. England=57106398).
+    #[arg(
+        long,
+        value_name = "CODE=N",
+        requires = "published",
+        help_heading = "Pack"
+    )]
+    pub population: Vec<String>,
     /// Print the Markdown summary on standard output once the pack is written.
     #[arg(long, help_heading = "Output")]
     pub print: bool,

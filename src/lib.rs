@@ -5,6 +5,7 @@
 //! frames, the analyses ([`rates`]) are pure functions of those frames, and [`render`] turns
 //! results into tables, JSON, NDJSON or CSV. [`cli`] and [`cmd`] are the thin command layer.
 
+pub mod benchmark;
 pub mod capacity;
 pub mod census;
 pub mod cli;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Capacity(args) => cmd::capacity::run(&args).map(|_| 0),
         Command::Nhs(args) => cmd::nhs::run(&args).map(|_| 0),
         Command::Published(args) => cmd::published::run(&args).map(|_| 0),
+        Command::Benchmark(args) => cmd::benchmark::run(&args).map(|_| 0),
         Command::Chart(args) => cmd::chart::run(&args).map(|_| 0),
         Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),

@@ -1,6 +1,7 @@
 //! One module per command: each turns its parsed arguments into options, calls the analysis and
 //! hands the result to rendering. Shared steps (inputs, periods, output) live here.
 
+pub mod benchmark;
 pub mod capacity;
 pub mod chart;
 pub mod generate;

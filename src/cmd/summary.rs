@@ -280,6 +280,26 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         by_month: false,
         charts: None,
     };
+    // Beside England, when published files are given: every month both cover. Published
+    // sub-national cells are rounded already, but the collaboratives' own are not, so a
+    // suppressed pack leaves it out (and says so).
+    let benchmark = if args.published.is_empty() || suppression.is_some() {
+        None
+    } else {
+        let published = super::published::load(&args.published, None, false)?;
+        let peers = super::benchmark::peers(&args.peer)?;
+        let populations = super::benchmark::populations(&args.population)?;
+        Some(super::benchmark::report(
+            &inputs,
+            &selection,
+            &super::benchmark::BenchmarkOptions {
+                published: &published,
+                month: None,
+                peers: &peers,
+                populations: &populations,
+            },
+        )?)
+    };
     let capacity = match (&beds, suppression) {
         (Some(_), None) => Some(super::capacity::report(&inputs, &selection, &capacity_options)?.0),
         _ => None,
@@ -320,6 +340,25 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         (None, None) => None,
     };
     reports.extend(capacity.map(|r| ("capacity", r)));
+    let benchmark_chart = match &benchmark {
+        Some((report, frame)) => {
+            let measure = super::benchmark::default_chart_measure(report);
+            let file = format!("charts/benchmark-{measure}.svg");
+            let svg = crate::render::benchmark_chart::svg(frame, &measure).ok();
+            svg.map(|svg| (file, svg))
+        }
+        None => None,
+    };
+    let benchmark_note = match (&benchmark, &benchmark_chart) {
+        (Some(_), Some((file, _))) => Some(format!("Beside England: the collaboratives' measures and NHS England's published figures for the months both cover, per 1,000,000 population where known, in benchmark.csv; chart in {file}.")),
+        (Some(_), None) => Some("Beside England: the collaboratives' measures and NHS England's published figures in benchmark.csv (no population for England given, so no chart per 1,000,000).".to_string()),
+        (None, _) if !args.published.is_empty() => Some("Beside England: not in a suppressed pack (the collaboratives' own figures there are not rounded); run oapstat benchmark for it.".to_string()),
+        (None, _) => None,
+    };
+    reports.extend(benchmark.map(|(mut r, _)| {
+        suppress::apply_or_record(&mut r, None);
+        ("benchmark", r)
+    }));
     let find_some = |name: &str| reports.iter().find(|(n, _)| *n == name).map(|r| &r.1);
     let find = |name: &str| find_some(name).expect("report");
     let periods = HeadlinePeriods {
@@ -352,6 +391,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             reports.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
         ),
     ];
+    notes.extend(benchmark_note);
     // The reinvestment report knows whether the data covers its baseline; say it here too.
     let baseline_covered = find_some("reinvest")
         .and_then(|r| r.meta.get("assumptions"))
@@ -426,6 +466,9 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     writer.write("summary.md", summary_md.as_bytes())?;
     for chart in &pack_charts {
         writer.write(&chart.file, chart.svg.as_bytes())?;
+    }
+    if let Some((file, svg)) = &benchmark_chart {
+        writer.write(file, svg.as_bytes())?;
     }
     writer.write("index.html", index_html.as_bytes())?;
 

@@ -4,6 +4,7 @@
 //! plus metadata), [`crate::suppress`] may rewrite its cells, and one writer per format turns it
 //! into bytes. No analysis formats text, and no writer computes a figure.
 
+pub mod benchmark_chart;
 pub mod chart;
 pub mod demand_chart;
 mod machine;

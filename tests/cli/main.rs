@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on small fixture files, one module per command.
 
+mod benchmark;
 mod capacity;
 mod examples;
 mod fixtures;

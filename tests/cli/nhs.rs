@@ -50,13 +50,13 @@ P7,S7,2023-10-01,2023-11-01,RC1,N,,,
 P8,S8,2024-03-20,2024-03-25,RC1,N,,,
 ";
 
-const COLLABORATIVES: &str = "\
+pub const COLLABORATIVES: &str = "\
 collaborative,name,lead_provider,population
 CCC,Gamma Provider Collaborative,RC1,250000
 DDD,Delta Provider Collaborative,RD1,100000
 ";
 
-fn fixture(collaboratives: &str) -> Workdir {
+pub fn fixture(collaboratives: &str) -> Workdir {
     let w = Workdir::new();
     std::fs::create_dir(w.path("data")).unwrap();
     w.write("data/admissions.csv", ADMISSIONS)

@@ -402,3 +402,55 @@ fn invalid_input_is_one_line_and_writes_nothing() {
     assert!(stderr.contains("the input has 1 problem in 1 row (first: data/placements.csv:11: admission_id A99 is not in the admissions extract)"), "{stderr}");
     assert!(!w.path("reports/2024-03").exists());
 }
+
+#[test]
+fn a_pack_given_published_files_compares_with_england() {
+    let w = hand_built();
+    w.write(
+        "MHSDS Data_OAPs_MarFinal_2024.csv",
+        "REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,PRIMARY_LEVEL,PRIMARY_LEVEL_DESCRIPTION,SECONDARY_LEVEL,SECONDARY_LEVEL_DESCRIPTION,MEASURE_ID,MEASURE_NAME,MEASURE_VALUE\n\
+2024-03-01,2024-03-31,Final,England,England,England,NONE,NONE,OAP06,\"Rate of Inappropriate OAPs active at the end of the period per 1,000,000 of the population\",7.5\n",
+    );
+    let mut args = PACK.to_vec();
+    args.extend([
+        "--published",
+        "MHSDS Data_OAPs_MarFinal_2024.csv",
+        "--population",
+        "England=56000000",
+    ]);
+    let (code, _, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    // AAA: P5 and P6 inappropriate and open on 31 March, 2 among 200,000: 10 per million.
+    let csv = w.read("reports/2024-03/benchmark.csv");
+    assert!(csv.contains(",OAP06,"), "{csv}");
+    assert!(
+        csv.contains(
+            ",collaborative,Collaborative,AAA,Alpha Provider Collaborative,10,false,200000,10\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",england,England,England,England,7.5,false,56000000,7.5\n"),
+        "{csv}"
+    );
+    let svg = w.read("reports/2024-03/charts/benchmark-OAP06.svg");
+    assert!(svg.contains("England: 2024-03 7.5."), "{svg}");
+    let md = w.read("reports/2024-03/summary.md");
+    assert!(md.contains("Beside England:"), "{md}");
+    let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
+    let names: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"benchmark.csv") && names.contains(&"charts/benchmark-OAP06.svg"));
+
+    // A suppressed pack leaves the comparison out, and says so.
+    args.extend(["--suppress", "--force"]);
+    assert_eq!(w.run(&args).0, 0);
+    assert!(!w.path("reports/2024-03/benchmark.csv").exists());
+    assert!(w
+        .read("reports/2024-03/summary.md")
+        .contains("Beside England: not in a suppressed pack"));
+}
