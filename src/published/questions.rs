@@ -143,4 +143,19 @@ mod tests {
         );
         assert_eq!(measure_of("Something new"), None);
     }
+
+    #[test]
+    fn the_documented_table_lists_every_question_with_its_id() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/published-measures.md"
+        ))
+        .unwrap();
+        for (question, id, _) in QUESTIONS {
+            assert!(
+                doc.contains(&format!("| {question} | `{id}` |")),
+                "docs/published-measures.md lacks {question}"
+            );
+        }
+    }
 }

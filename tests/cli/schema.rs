@@ -87,4 +87,23 @@ fn los_spc_reinvest_and_capacity_rows_have_the_documented_fields() {
     assert_documented("## `oapstat capacity`", &capacity["rows"][0]);
     let nhs = w.json(&hand_built_args("nhs", &["--month", "2024-03"]));
     assert_documented("## `oapstat nhs`", &nhs["rows"][0]);
+    let published = w.json(&[
+        "published",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/nhs-oap-open-data/oaps-open-data-oct-2016.csv"
+        ),
+        "--format",
+        "json",
+    ]);
+    assert_documented("## `oapstat published`", &published["rows"][0]);
+    w.write(
+        "MHSDS Data_OAPs_Mar_2024.csv",
+        "REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,PRIMARY_LEVEL,PRIMARY_LEVEL_DESCRIPTION,SECONDARY_LEVEL,SECONDARY_LEVEL_DESCRIPTION,MEASURE_ID,MEASURE_NAME,MEASURE_VALUE\n2024-03-01,2024-03-31,Final,England,England,England,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,400\n",
+    );
+    let benchmark = w.json(&hand_built_args(
+        "benchmark",
+        &["--published", "MHSDS Data_OAPs_Mar_2024.csv"],
+    ));
+    assert_documented("## `oapstat benchmark`", &benchmark["rows"][0]);
 }
