@@ -53,6 +53,12 @@ pub enum Command {
     Chart(ChartArgs),
     /// The monthly pack for cron: rates, LOS, reinvestment, SPC, a Markdown summary and a manifest, written whole or not at all.
     Summary(SummaryArgs),
+    /// Write the sample extracts bundled with oapstat (the default input of every command) as files, to look at or edit.
+    Sample(SampleArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print oapstat's man page (roff), or write one page per command into a folder.
+    Man(ManArgs),
     /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
     Generate(GenerateArgs),
 }
@@ -497,6 +503,32 @@ pub struct SummaryArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Folder to write admissions.csv, placements.csv, collaboratives.csv, local_costs.csv and
+    /// README.md into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace files of those names in the folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write oapstat.1 and one oapstat-COMMAND.1 per command into this folder instead of printing
+    /// the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

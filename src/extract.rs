@@ -35,11 +35,6 @@ pub struct InputPaths {
     pub local_costs: Option<PathBuf>,
 }
 
-/// The sample data bundled with the source tree, used when no input is named.
-pub fn bundled_data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
-}
-
 /// Resolves `--data DIR` and the explicit paths (which may be glob patterns) into files.
 ///
 /// In a data folder the extracts are the files named `admissions*.csv|parquet` and

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod reinvest;
 pub mod render;
 pub mod rows;
+pub mod sample;
 pub mod scope;
 pub mod spc;
 pub mod spells;
@@ -70,6 +71,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Benchmark(args) => cmd::benchmark::run(&args).map(|_| 0),
         Command::Chart(args) => cmd::chart::run(&args).map(|_| 0),
         Command::Summary(args) => cmd::summary::run(&args).map(|_| 0),
+        Command::Sample(args) => cmd::shell::sample(&args).map(|_| 0),
+        Command::Completions(args) => cmd::shell::completions(&args).map(|_| 0),
+        Command::Man(args) => cmd::shell::man(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
     }
 }

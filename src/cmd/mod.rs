@@ -10,6 +10,7 @@ pub mod nhs;
 pub mod published;
 pub mod rates;
 pub mod reinvest;
+pub mod shell;
 pub mod spc;
 pub mod summary;
 pub mod validate;
@@ -20,7 +21,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
-use crate::extract::{bundled_data_dir, resolve_inputs};
+use crate::extract::resolve_inputs;
 use crate::load::{load, write_atomically, Inputs};
 use crate::periods::{
     last_complete_month_end, month_start, parse_bound, parse_financial_year, periods_within,
@@ -60,18 +61,19 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
         && args.placements.is_empty()
         && args.collaboratives.is_none()
         && args.local_costs.is_none();
-    let bundled = bundled_data_dir();
-    let data_dir = if none_given {
+    let bundled = if none_given {
+        let dir = crate::sample::dir()?;
         if !quiet {
             eprintln!(
-                "oapstat: using the bundled sample data in {}",
-                bundled.display()
+                "oapstat: using the sample data bundled with oapstat (written to {})",
+                dir.display()
             );
         }
-        Some(bundled.as_path())
+        Some(dir)
     } else {
-        args.data.as_deref()
+        None
     };
+    let data_dir = bundled.as_deref().or(args.data.as_deref());
     let paths = resolve_inputs(
         data_dir,
         &args.admissions,

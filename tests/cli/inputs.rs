@@ -270,7 +270,10 @@ fn bundled_sample_is_used_with_no_input_options() {
     let w = Workdir::new();
     let (code, stdout, stderr) = w.run(&["validate"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stderr.contains("using the bundled sample data"), "{stderr}");
+    assert!(
+        stderr.contains("using the sample data bundled with oapstat"),
+        "{stderr}"
+    );
     assert!(
         stdout.contains("No problems found (extract date 2026-10-31)."),
         "{stdout}"

@@ -6,6 +6,7 @@ mod examples;
 mod fixtures;
 mod generate;
 mod inputs;
+mod install;
 mod los;
 mod nhs;
 mod published;
