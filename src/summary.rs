@@ -250,6 +250,19 @@ fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [St
     ]
 }
 
+/// The headline table: its headings and a row of cells per collaborative (for the workbook).
+pub fn headline_table(
+    month: &str,
+    periods: &HeadlinePeriods,
+    headlines: &[Headline],
+    reinvest_label: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    (
+        headings(month, periods, reinvest_label).to_vec(),
+        headlines.iter().map(|h| h.cells().to_vec()).collect(),
+    )
+}
+
 /// A list of the pack's summary after the headline table, under its heading (none: the
 /// headline's own notes).
 pub struct Section {

@@ -180,7 +180,16 @@ pub fn write_report(report: &Report, args: &OutputArgs) -> Result<()> {
     match &args.output {
         Some(path) => write_atomically(path, |out| render::write(report, args.format, out)),
         None => {
+            use std::io::IsTerminal;
             let stdout = std::io::stdout();
+            if args.format.is_binary() && stdout.is_terminal() {
+                bail!(
+                    "--format {} writes a binary file: give -o FILE (or pipe the output)",
+                    serde_json::to_value(args.format)?
+                        .as_str()
+                        .unwrap_or_default()
+                );
+            }
             let mut out = std::io::BufWriter::new(stdout.lock());
             render::write(report, args.format, &mut out)?;
             out.flush()?;

@@ -22,9 +22,9 @@ use crate::periods::{
     last_complete_month_end, month_end, parse_bound, Period, PeriodKind,
 };
 use crate::render::chart::{self, measure_label};
-use crate::render::{self, Format, Report};
+use crate::render::{self, xlsx, Format, Report};
 use crate::summary::{
-    capacity_lines, headlines, html, markdown, HeadlinePeriods, PackChart, Section,
+    capacity_lines, headline_table, headlines, html, markdown, HeadlinePeriods, PackChart, Section,
 };
 use crate::suppress::{self, Suppression};
 
@@ -471,6 +471,31 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         writer.write(file, svg.as_bytes())?;
     }
     writer.write("index.html", index_html.as_bytes())?;
+    // The workbook: the headline, a sheet per report, the SPC charts, and the pack's metadata.
+    let (headings, headline_rows) = headline_table(&label, &periods, &heads, &reinvest_label);
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    xlsx::add_text_sheet(&mut workbook, "headline", &headings, &headline_rows)?;
+    for (name, report) in &reports {
+        xlsx::add_report_sheet(&mut workbook, name, report)?;
+    }
+    xlsx::add_spc_charts(&mut workbook, "spc", find("spc"))?;
+    let mut workbook_meta = serde_json::Map::new();
+    workbook_meta.insert("month".into(), json!(label));
+    workbook_meta.insert(
+        "extract_date".into(),
+        json!(inputs.checked.extract_date.to_string()),
+    );
+    workbook_meta.insert("inputs".into(), inputs.metadata());
+    workbook_meta.insert(
+        "suppression".into(),
+        suppression.map_or(suppress::not_applied(), |s| s.metadata()),
+    );
+    let workbook_notes: Vec<String> = sections.iter().flat_map(|s| s.lines.clone()).collect();
+    xlsx::add_metadata_sheet(&mut workbook, "summary", &workbook_meta, &workbook_notes)?;
+    let workbook = workbook
+        .save_to_buffer()
+        .map_err(|e| anyhow::anyhow!("writing summary.xlsx: {e}"))?;
+    writer.write("summary.xlsx", &workbook)?;
 
     let mut input_entries = Vec::new();
     for file in &inputs.checked.files {

@@ -13,8 +13,8 @@ use crate::validate::Checked;
 
 /// Returns the exit code: 0 when the input is clean, 1 when problems were found.
 pub fn run(args: &ValidateArgs) -> Result<i32> {
-    if args.format == Format::NhsCsv {
-        anyhow::bail!("--format nhs-csv is the layout of NHS England's OAP measures: `oapstat nhs` writes it, `oapstat validate` does not");
+    if matches!(args.format, Format::NhsCsv | Format::Xlsx | Format::Parquet) {
+        anyhow::bail!("oapstat validate lists its findings as table, json, ndjson or csv");
     }
     let inputs = load_inputs(
         &args.input,
@@ -60,7 +60,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
             }
             writer.flush()?;
         }
-        Format::NhsCsv => unreachable!("refused above"),
+        Format::NhsCsv | Format::Xlsx | Format::Parquet => unreachable!("refused above"),
     }
     out.flush()?;
     Ok(if checked.findings.is_empty() { 0 } else { 1 })

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use super::{Cell, Report, SCHEMA_VERSION};
+use super::{Cell, Kind, Report, SCHEMA_VERSION};
 use crate::nhs::PUBLISHED_COLUMNS;
 
 fn cell_value(cell: &Cell) -> Value {
@@ -110,4 +110,85 @@ fn csv_text(cell: &Cell) -> std::borrow::Cow<'_, str> {
         Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
         Cell::Suppressed => Cow::Borrowed("*"),
     }
+}
+
+/// The rows as a Parquet file: text and dates as such, flags as booleans, numbers as 64-bit
+/// integers (every value whole) or floats; a numeric column holding a suppressed cell is text,
+/// `*` beside the numbers written out, as in CSV.
+pub fn write_parquet(report: &Report, out: &mut dyn Write) -> Result<()> {
+    use polars::prelude::*;
+    let height = report.rows.len();
+    let mut columns = Vec::with_capacity(report.fields.len());
+    for (i, field) in report.fields.iter().enumerate() {
+        let cells = report.rows.iter().map(|row| &row[i]);
+        let name: PlSmallStr = field.name.as_str().into();
+        let column = match field.kind {
+            Kind::Flag => Column::new(
+                name,
+                cells
+                    .map(|c| match c {
+                        Cell::Bool(b) => Some(*b),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Kind::Date => {
+                let days: Vec<Option<i32>> = cells
+                    .map(|c| match c {
+                        Cell::Text(t) => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                            .ok()
+                            .map(crate::periods::day_of),
+                        _ => None,
+                    })
+                    .collect();
+                Column::new(name, days).cast(&DataType::Date)?
+            }
+            _ if report
+                .rows
+                .iter()
+                .all(|row| matches!(row[i], Cell::Null | Cell::Int(_) | Cell::Float(_)))
+                && field.kind != Kind::Text =>
+            {
+                let whole = report
+                    .rows
+                    .iter()
+                    .all(|row| !matches!(row[i], Cell::Float(_)));
+                if whole {
+                    Column::new(
+                        name,
+                        cells
+                            .map(|c| match c {
+                                Cell::Int(v) => Some(*v),
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                } else {
+                    Column::new(
+                        name,
+                        cells
+                            .map(|c| match c {
+                                Cell::Int(v) => Some(*v as f64),
+                                Cell::Float(v) => Some(*v),
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                }
+            }
+            _ => Column::new(
+                name,
+                cells
+                    .map(|c| match c {
+                        Cell::Null => None,
+                        other => Some(csv_text(other).into_owned()),
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        columns.push(column);
+    }
+    let mut frame = DataFrame::new(height, columns)?;
+    polars_io::prelude::ParquetWriter::new(out).finish(&mut frame)?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod demand_chart;
 mod machine;
 mod text;
+pub mod xlsx;
 
 use std::io::Write;
 
@@ -184,6 +185,18 @@ pub enum Format {
     #[value(name = "nhs-csv")]
     #[serde(rename = "nhs-csv")]
     NhsCsv,
+    /// An Excel workbook: the rows on one sheet (numbers as numbers, with formats), and a
+    /// metadata sheet. Binary: give -o FILE.
+    Xlsx,
+    /// An Apache Parquet file of the rows, for Polars, pandas or DuckDB. Binary: give -o FILE.
+    Parquet,
+}
+
+impl Format {
+    /// Bytes for a file, not text for a terminal.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Parquet)
+    }
 }
 
 /// Writes a report in a format.
@@ -194,6 +207,8 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()>
         Format::Ndjson => machine::write_ndjson(report, out),
         Format::Csv => machine::write_csv(report, out),
         Format::NhsCsv => machine::write_nhs_csv(report, out),
+        Format::Xlsx => Ok(out.write_all(&xlsx::report_workbook(report)?)?),
+        Format::Parquet => machine::write_parquet(report, out),
     }
 }
 

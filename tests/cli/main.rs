@@ -3,6 +3,7 @@
 mod benchmark;
 mod capacity;
 mod examples;
+mod excel;
 mod fixtures;
 mod generate;
 mod inputs;

@@ -58,7 +58,8 @@ fn pack_files_and_their_content() {
             "reinvest.json",
             "spc.csv",
             "spc.json",
-            "summary.md"
+            "summary.md",
+            "summary.xlsx"
         ]
     );
     // The headline, worked out by hand: AAA has 2 OAPs active at the end of March (P5, P6),
