@@ -149,6 +149,10 @@ pub struct OutputArgs {
     /// Print no messages (row counts, notes) on standard error; errors are still printed.
     #[arg(long, short)]
     pub quiet: bool,
+    /// The fields the table shows, by name, comma-separated (see --format csv for the names).
+    /// [default: the main measures, which fit 120 columns on a terminal]
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub columns: Vec<String>,
 }
 
 /// Small-number suppression of shared outputs.

@@ -108,7 +108,8 @@ pub fn fields(by: &[Breakdown]) -> Vec<Field> {
         Field::count(
             "inappropriate_oaps_active_end",
             "Inappropriate active at end",
-        ),
+        )
+        .optional(),
         Field::count("inappropriate_oaps_started", "").hidden(),
         Field::count("inappropriate_oaps_ended", "").hidden(),
         Field::count("oap_days", "OAP days"),
@@ -138,15 +139,17 @@ pub fn fields(by: &[Breakdown]) -> Vec<Field> {
             Kind::Money,
             "Mean daily cost",
             &["oap_days_with_cost"],
-        ),
-        Field::count("admissions", "Admissions"),
+        )
+        .optional(),
+        Field::count("admissions", "Admissions").optional(),
         Field::count("oap_admissions", "").hidden(),
         Field::new(
             "oap_admission_rate",
             Kind::Ratio,
             "OAP admission rate",
             &["oap_admissions", "admissions"],
-        ),
+        )
+        .optional(),
         Field::count("bed_days", "Bed days"),
         Field::new(
             "oap_day_share",

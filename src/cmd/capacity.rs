@@ -103,34 +103,36 @@ pub fn fields() -> Vec<Field> {
         Field::text("month", "Month"),
         Field::count("days", ""),
         number("mean_demand", "Mean demand"),
-        number("peak_demand", "Peak"),
+        number("peak_demand", "Peak").optional(),
         number("demand_p50", ""),
         number("demand_p75", ""),
         number("demand_p90", ""),
-        number("demand_p95", "95th pct"),
+        number("demand_p95", "95th pct").optional(),
         number("demand_p99", ""),
         beds("beds_by_occupancy", "Beds by occupancy"),
         beds("beds_by_no_bed_risk", "Beds by risk"),
-        number("person_days_above_beds_per_year", "Person-days/yr above"),
+        number("person_days_above_beds_per_year", "Person-days/yr above").optional(),
         beds("current_beds", "Current beds"),
         Field::new(
             "share_of_days_above_current_beds",
             Kind::Ratio,
             "Days above now",
             &[],
-        ),
-        beds("extra_beds_by_occupancy", "Extra (occupancy)"),
+        )
+        .optional(),
+        beds("extra_beds_by_occupancy", "Extra (occupancy)").optional(),
         beds("extra_beds_by_no_bed_risk", "Extra (risk)"),
         money("local_daily_cost", ""),
         money("extra_beds_cost_per_year_by_occupancy", ""),
         money(
             "extra_beds_cost_per_year_by_no_bed_risk",
             "Extra beds £/yr (risk)",
-        ),
+        )
+        .optional(),
         money("inappropriate_oap_spend_per_year", "OAP spend £/yr"),
         Field::new("inappropriate_oap_days_costed_share", Kind::Ratio, "", &[]),
         money("spend_less_cost_by_occupancy", ""),
-        money("spend_less_cost_by_no_bed_risk", "Spend less cost (risk)"),
+        money("spend_less_cost_by_no_bed_risk", "Spend less cost (risk)").optional(),
     ]
 }
 

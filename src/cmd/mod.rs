@@ -175,10 +175,57 @@ pub fn emit(mut report: Report, args: &OutputArgs, suppress: Option<&SuppressArg
     write_report(&report, args)
 }
 
-/// Writes a report to standard output or, with `-o`, to a file written whole or not at all.
+/// The width of the terminal standard output is, if it is one (`COLUMNS` when set).
+/// `OAPSTAT_TABLE_WIDTH` lays tables out for a terminal that wide wherever they go (tests).
+fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if let Some(width) = std::env::var("OAPSTAT_TABLE_WIDTH")
+        .ok()
+        .and_then(|w| w.parse().ok())
+    {
+        return Some(width);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(columns);
+    }
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ fills the winsize it is given; a failure leaves it zero.
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    Some(if ok && size.ws_col > 0 {
+        size.ws_col
+    } else {
+        120
+    })
+}
+
+/// Writes a report to standard output or, with `-o`, to a file written whole or not at all. A
+/// table on a terminal fits its width; in a file or a pipe it is never cut.
 pub fn write_report(report: &Report, args: &OutputArgs) -> Result<()> {
+    if !args.columns.is_empty() && args.format != render::Format::Table {
+        bail!("--columns chooses the fields of the table: --format csv and json carry every field");
+    }
+    let layout = render::TableLayout {
+        width: if args.output.is_none() {
+            terminal_width()
+        } else {
+            None
+        },
+        columns: args.columns.clone(),
+    };
+    let write = |out: &mut dyn Write| match args.format {
+        render::Format::Table => render::write_table(report, out, &layout),
+        format => render::write(report, format, out),
+    };
     match &args.output {
-        Some(path) => write_atomically(path, |out| render::write(report, args.format, out)),
+        Some(path) => write_atomically(path, write),
         None => {
             use std::io::IsTerminal;
             let stdout = std::io::stdout();
@@ -191,7 +238,7 @@ pub fn write_report(report: &Report, args: &OutputArgs) -> Result<()> {
                 );
             }
             let mut out = std::io::BufWriter::new(stdout.lock());
-            render::write(report, args.format, &mut out)?;
+            write(&mut out)?;
             out.flush()?;
             Ok(())
         }

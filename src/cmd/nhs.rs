@@ -145,8 +145,8 @@ pub fn fields() -> Vec<Field> {
         Field::text("measure_id", "Measure"),
         Field::text("measure_name", ""),
         Field::new("measure_value", Kind::Measure, "Value", &["numerator"]),
-        Field::count("numerator", "Numerator"),
-        Field::count("denominator", "Denominator"),
+        Field::count("numerator", "Numerator").optional(),
+        Field::count("denominator", "Denominator").optional(),
         Field::new("population", Kind::Reference, "", &[]),
     ]
 }

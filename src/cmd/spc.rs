@@ -342,13 +342,13 @@ fn summary_fields() -> Vec<Field> {
         Field::text("latest_period", "Latest"),
         Field::number("latest_value", "Value"),
         Field::number("mean", "Mean"),
-        Field::number("lower_limit", "Lower limit"),
-        Field::number("upper_limit", "Upper limit"),
-        Field::number("slope_per_period", "Slope / period"),
+        Field::number("lower_limit", "Lower limit").optional(),
+        Field::number("upper_limit", "Upper limit").optional(),
+        Field::number("slope_per_period", "Slope / period").optional(),
         Field::number("change_vs_year_earlier", "Change vs year earlier"),
         Field::text("sparkline", "Series"),
         Field::text("latest_signal", "Latest signal"),
-        Field::number("signals", "Special-cause points"),
+        Field::number("signals", "Special-cause points").optional(),
     ]
 }
 

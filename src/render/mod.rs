@@ -58,6 +58,9 @@ pub struct Field {
     pub heading: String,
     /// Counts this figure is derived from: suppressed when any of them is.
     pub derived_from: Vec<String>,
+    /// In the people's table only when asked for (`--columns`), so that the default set fits a
+    /// terminal 120 characters wide.
+    pub optional: bool,
 }
 
 impl Field {
@@ -67,6 +70,7 @@ impl Field {
             kind,
             heading: heading.to_string(),
             derived_from: derived_from.iter().map(|s| s.to_string()).collect(),
+            optional: false,
         }
     }
     pub fn text(name: &str, heading: &str) -> Field {
@@ -80,6 +84,11 @@ impl Field {
     }
     pub fn number(name: &str, heading: &str) -> Field {
         Field::new(name, Kind::Number, heading, &[])
+    }
+    /// Shown in the people's table only when asked for by `--columns` (it keeps its heading).
+    pub fn optional(mut self) -> Field {
+        self.optional = true;
+        self
     }
     /// Not shown in the people's table (machine formats carry every field).
     pub fn hidden(mut self) -> Field {
@@ -202,7 +211,7 @@ impl Format {
 /// Writes a report in a format.
 pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()> {
     match format {
-        Format::Table => text::write_table(report, out),
+        Format::Table => text::write_table(report, out, &TableLayout::default()),
         Format::Json => machine::write_json(report, out),
         Format::Ndjson => machine::write_ndjson(report, out),
         Format::Csv => machine::write_csv(report, out),
@@ -219,7 +228,7 @@ pub fn to_bytes(report: &Report, format: Format) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-pub use text::{format_cell, group_thousands, percent, pounds};
+pub use text::{format_cell, group_thousands, percent, pounds, write_table, TableLayout};
 
 /// Pounds rounded to pence, a half penny away from zero. A computed amount such as 37,335.90 / 60
 /// (exactly 622.265) is held as the nearest binary fraction, a hair above or below the half: it

@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::fixtures::{find_row, hand_built, hand_built_args, hand_built_json};
+use super::workdir::Workdir;
 
 fn rates(extra: &[&str]) -> Value {
     hand_built_json("rates", extra)
@@ -445,8 +446,24 @@ fn table_is_for_people_and_output_file_is_written_whole() {
     ]);
     assert_eq!(code, 0);
     assert!(stdout.contains("£21,500"), "{stdout}");
-    assert!(stdout.contains("80.0%"), "{stdout}");
     assert!(stdout.contains("85.0%"), "{stdout}");
+    // The OAP admission rate is in the table when asked for.
+    assert!(!stdout.contains("80.0%"), "{stdout}");
+    let (code, stdout, _) = w.run(&[
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--from",
+        "2024-02",
+        "--to",
+        "2024-02",
+        "--columns",
+        "collaborative,oap_admission_rate",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("┆              80.0% │"), "{stdout}");
 
     let (code, stdout, _) = w.run(&[
         "rates",
@@ -487,4 +504,41 @@ fn periods_outside_the_data_and_bad_bounds_are_usage_errors() {
         stderr.contains("\"March\" is not a month or a date"),
         "{stderr}"
     );
+}
+
+#[test]
+fn tables_fit_a_terminal_120_wide_and_are_never_cut_when_piped() {
+    let w = Workdir::new();
+    for command in ["rates", "los", "spc", "reinvest", "capacity", "nhs"] {
+        let (code, stdout, stderr) = {
+            let output = w
+                .oapstat(&[command, "-q"])
+                .env("OAPSTAT_TABLE_WIDTH", "120")
+                .output()
+                .unwrap();
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stdout).to_string(),
+                String::from_utf8_lossy(&output.stderr).to_string(),
+            )
+        };
+        assert_eq!(code, Some(0), "{stderr}");
+        let table: Vec<&str> = stdout.lines().take_while(|l| !l.starts_with('└')).collect();
+        let widest = table.iter().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 120, "{command}: {widest} wide");
+        // Every row on one line: no value broken.
+        let body = table.iter().skip_while(|l| !l.starts_with('╞')).skip(1);
+        assert!(
+            body.clone().all(|l| !l.starts_with("│               ┆")),
+            "{command}: a row runs onto a second line"
+        );
+    }
+    // Piped, a table wider than a terminal is written whole.
+    let (_, stdout, _) = w.run(&["rates", "-q", "--columns", "collaborative,period,oaps_started,oaps_ended,oaps_active_end,inappropriate_oaps_active_end,oap_days,inappropriate_oap_days,total_recorded_cost,mean_daily_cost,admissions,oap_admission_rate,bed_days,oap_day_share"]);
+    assert!(stdout.lines().next().unwrap().chars().count() > 120);
+    assert!(stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .contains("Inappropriate active at end"));
 }
