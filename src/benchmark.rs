@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
+use crate::spells::text_values;
+
 /// The Clinical Audit Platform measures that oapstat computes the same way (DOMAIN.md sections 5
 /// and 11), by the ids `published` gives them; each is a field of `rates`.
 pub const CAP_MEASURES: [&str; 6] = [
@@ -93,14 +95,7 @@ pub fn compare(
     published: &DataFrame,
     request: &BenchmarkRequest,
 ) -> PolarsResult<DataFrame> {
-    let text = |frame: &DataFrame, name: &str| -> PolarsResult<Vec<String>> {
-        Ok(frame
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
+    let text = text_values;
     let days = |frame: &DataFrame, name: &str| -> PolarsResult<Vec<i32>> {
         let column = frame.column(name)?.cast(&DataType::Int32)?;
         Ok(column

@@ -33,6 +33,22 @@ impl Reference {
     pub fn population(&self, collaborative: &str) -> Option<u64> {
         self.collaboratives.get(collaborative)?.population
     }
+
+    /// Each collaborative's population (None where the reference gives none).
+    pub fn populations(&self) -> BTreeMap<String, Option<u64>> {
+        self.collaboratives
+            .iter()
+            .map(|(code, c)| (code.clone(), c.population))
+            .collect()
+    }
+
+    /// Each collaborative's name.
+    pub fn names(&self) -> BTreeMap<String, String> {
+        self.collaboratives
+            .iter()
+            .map(|(code, c)| (code.clone(), c.name.clone()))
+            .collect()
+    }
 }
 
 struct Table {

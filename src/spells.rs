@@ -287,6 +287,16 @@ pub fn map_groups<T: Send>(
     Ok((keys, results))
 }
 
+/// The values of a text column, an empty string for each null.
+pub fn text_values(frame: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    Ok(frame
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
 /// A column as text: codes (`UInt32`) replaced by their names; text as it is.
 pub fn decode(column: &Column, names: &[String]) -> PolarsResult<Column> {
     if column.dtype() != &DataType::UInt32 {

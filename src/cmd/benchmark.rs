@@ -221,18 +221,8 @@ fn compute(
     peers: &[Peer],
     populations: &BTreeMap<String, u64>,
 ) -> Result<DataFrame> {
-    let reference_populations: BTreeMap<String, Option<u64>> = inputs
-        .reference
-        .collaboratives
-        .iter()
-        .map(|(c, r)| (c.clone(), r.population))
-        .collect();
-    let names: BTreeMap<String, String> = inputs
-        .reference
-        .collaboratives
-        .iter()
-        .map(|(c, r)| (c.clone(), r.name.clone()))
-        .collect();
+    let reference_populations = inputs.reference.populations();
+    let names = inputs.reference.names();
     let mhsds: Vec<NaiveDate> = months
         .iter()
         .filter(|(_, g)| **g == "mhsds")

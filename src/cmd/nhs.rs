@@ -1,7 +1,5 @@
 //! `oapstat nhs`: NHS England's published OAP measures for a reporting month or a series.
 
-use std::collections::BTreeMap;
-
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -153,18 +151,8 @@ pub fn fields() -> Vec<Field> {
 
 /// The NHS measures of the selection for the reporting months.
 pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
-    let populations: BTreeMap<String, Option<u64>> = inputs
-        .reference
-        .collaboratives
-        .iter()
-        .map(|(code, c)| (code.clone(), c.population))
-        .collect();
-    let descriptions: BTreeMap<String, String> = inputs
-        .reference
-        .collaboratives
-        .iter()
-        .map(|(code, c)| (code.clone(), c.name.clone()))
-        .collect();
+    let populations = inputs.reference.populations();
+    let descriptions = inputs.reference.names();
     let covered_from = match inputs.checked.data_start()? {
         Some((start, _)) => month_start(start),
         None => NaiveDate::MAX,

@@ -31,14 +31,7 @@ struct Line {
 
 /// The months and the lines of `measure` at period M in a `benchmark` frame.
 fn lines(frame: &DataFrame, measure: &str) -> Result<(Vec<String>, Vec<Line>)> {
-    let text = |name: &str| -> Result<Vec<String>> {
-        Ok(frame
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
+    let text = |name: &str| crate::spells::text_values(frame, name);
     let (months, periods, ids, codes, sides) = (
         text("month")?,
         text("period")?,
