@@ -1,0 +1,207 @@
+//! What NHS England's OAP measures are: their ids and published names, the counts each is made
+//! of, the levels they are published at, the three periods of a reporting month, and the
+//! published file's columns (DOMAIN.md section 10; names as `measure_metadata.py` spells them).
+
+use chrono::NaiveDate;
+
+use crate::periods::{add_months, month_end};
+
+/// The adult acute service lines by default (MHSDS bed types 200, 201 and 202).
+pub const ADULT_ACUTE: [&str; 3] = ["adult_acute", "older_adult_acute", "picu"];
+
+/// The header of NHS England's published OAP file (DOMAIN.md section 10), and the report field
+/// each column is written from.
+pub const PUBLISHED_COLUMNS: [(&str, &str); 11] = [
+    ("REPORTING_PERIOD_START", "reporting_period_start"),
+    ("REPORTING_PERIOD_END", "reporting_period_end"),
+    ("STATUS", "status"),
+    ("BREAKDOWN", "breakdown"),
+    ("PRIMARY_LEVEL", "primary_level"),
+    ("PRIMARY_LEVEL_DESCRIPTION", "primary_level_description"),
+    ("SECONDARY_LEVEL", "secondary_level"),
+    ("SECONDARY_LEVEL_DESCRIPTION", "secondary_level_description"),
+    ("MEASURE_ID", "measure_id"),
+    ("MEASURE_NAME", "measure_name"),
+    ("MEASURE_VALUE", "measure_value"),
+];
+
+/// The reason code of an inappropriate out-of-area placement.
+pub(super) const INAPPROPRIATE: &str = "10";
+
+/// The three periods NHS England publishes for a reporting month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The month.
+    M,
+    /// The 3 months ending with it (rolling, not a financial quarter).
+    Q,
+    /// The 12 months ending with it.
+    Y,
+}
+
+impl Window {
+    pub const ALL: [Window; 3] = [Window::M, Window::Q, Window::Y];
+
+    fn months(self) -> i32 {
+        match self {
+            Window::M => 1,
+            Window::Q => 3,
+            Window::Y => 12,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Window::M => "M",
+            Window::Q => "Q",
+            Window::Y => "Y",
+        }
+    }
+
+    /// The first and last date of the window for the reporting month starting on `month`.
+    pub fn dates(self, month: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (add_months(month, 1 - self.months()), month_end(month))
+    }
+}
+
+/// What a census gives for a period: the four counts every measure is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tally {
+    Started = 0,
+    Days = 1,
+    ActiveAtEnd = 2,
+    Ended = 3,
+}
+
+/// The four tallies of a period, for all stays and for adult acute ones.
+pub(super) type Tallies = [[i64; 4]; 2];
+
+/// What a measure is: a count, a rate per 1,000,000 of the population, or a percentage of the
+/// same tally over all spells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Per {
+    Count,
+    Million,
+    Percent,
+}
+
+/// The eleven measures: (number, tally, per).
+pub(super) const MEASURES: [(u8, Tally, Per); 11] = [
+    (1, Tally::Started, Per::Count),
+    (2, Tally::Days, Per::Count),
+    (3, Tally::ActiveAtEnd, Per::Count),
+    (4, Tally::Ended, Per::Count),
+    (5, Tally::Started, Per::Million),
+    (6, Tally::ActiveAtEnd, Per::Million),
+    (7, Tally::Ended, Per::Million),
+    (8, Tally::Started, Per::Percent),
+    (9, Tally::Days, Per::Percent),
+    (10, Tally::ActiveAtEnd, Per::Percent),
+    (11, Tally::Ended, Per::Percent),
+];
+
+/// The published names, exactly as NHS England's `measure_metadata.py` spells them: (all,
+/// adult acute) for OAP01…OAP11.
+const NAMES: [(&str, &str); 11] = [
+    (
+        "Number of Inappropriate new OAPs started in the period",
+        "Number of Inappropriate new OAPs in Adult Acute beds started in the period",
+    ),
+    (
+        "Number of Inappropriate OAPs bed days in the period",
+        "Number of Inappropriate OAPs bed days in Adult Acute beds in the period",
+    ),
+    (
+        "Number of Inappropriate OAPs active at the end of the period",
+        "Number of Inappropriate OAPs in Adult Acute beds active at the end of the period",
+    ),
+    (
+        "Number of Inappropriate OAPs ended in the period",
+        "Number of Inappropriate OAPs in Adult Acute beds ended in the period",
+    ),
+    (
+        "Rate of Inappropriate new OAPs started in the period per 1,000,000 of the population",
+        "Rate of Inappropriate new OAPs in Adult Acute beds started in the period per 1,000,000 of the population",
+    ),
+    (
+        "Rate of Inappropriate OAPs active at the end of the period per 1,000,000 of the population",
+        "Rate of Inappropriate OAPs in Adult Acute beds active at the end of the period per 1,000,000 of the population",
+    ),
+    (
+        "Rate of Inappropriate OAPs ended in the period per 1,000,000 of the population",
+        "Rate of Inappropriate OAPs in Adult Acute beds ended in the period per 1,000,000 of the population",
+    ),
+    (
+        "Proportion of Inappropriate new OAPs started in the period",
+        "Proportion of Inappropriate new OAPs in Adult Acute beds started in the period",
+    ),
+    (
+        "Proportion of Inappropriate OAPs bed days in the period",
+        "Proportion of Inappropriate OAPs bed days in Adult Acute beds in the period",
+    ),
+    (
+        "Proportion of Inappropriate OAPs active at the end of the period",
+        "Proportion of Inappropriate OAPs in Adult Acute beds active at the end of the period",
+    ),
+    (
+        "Proportion of Inappropriate OAPs ended in the period",
+        "Proportion of Inappropriate OAPs in Adult Acute beds ended in the period",
+    ),
+];
+
+/// Every measure id with its published name, in output order (OAP01…OAP11, then OAP01a…OAP11a).
+pub fn measure_names() -> Vec<(String, &'static str)> {
+    [false, true]
+        .into_iter()
+        .flat_map(|adult_acute| {
+            MEASURES.iter().map(move |&(number, _, _)| {
+                (measure_id(number, adult_acute), name(number, adult_acute))
+            })
+        })
+        .collect()
+}
+
+fn measure_id(number: u8, adult_acute: bool) -> String {
+    format!("OAP{number:02}{}", if adult_acute { "a" } else { "" })
+}
+
+fn name(number: u8, adult_acute: bool) -> &'static str {
+    let (all, acute) = NAMES[number as usize - 1];
+    if adult_acute {
+        acute
+    } else {
+        all
+    }
+}
+
+/// The levels at which the measures are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Breakdown {
+    AllCollaboratives,
+    Collaborative,
+    ServiceLine,
+    SendingProvider,
+}
+
+impl Breakdown {
+    /// The BREAKDOWN text of the output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Breakdown::AllCollaboratives => "All collaboratives",
+            Breakdown::Collaborative => "Collaborative",
+            Breakdown::ServiceLine => "Collaborative; Service line",
+            Breakdown::SendingProvider => "Collaborative; Sending Provider",
+        }
+    }
+
+    /// Whether NHS England publishes the measure at this kind of level: rates need a
+    /// population (none for a service line or a provider); the proportions' denominators exist
+    /// by bed type but not by sending provider (`measure_metadata.py`'s breakdown lists).
+    pub(super) fn allows(self, per: Per) -> bool {
+        match self {
+            Breakdown::AllCollaboratives | Breakdown::Collaborative => true,
+            Breakdown::ServiceLine => per != Per::Million,
+            Breakdown::SendingProvider => per == Per::Count,
+        }
+    }
+}
