@@ -25,19 +25,34 @@ const CAP_FEBRUARY: &str = "\
 \"OAPs started in period\",\"Region\",\"Y63\",\"\",\"\",\"*\"
 ";
 
-fn benchmark(extra: &[&str]) -> Value {
+/// `benchmark` on the fixture with the published files given, before any further options.
+const BENCHMARK: [&str; 7] = [
+    "benchmark",
+    "--data",
+    "data",
+    "--extract-date",
+    "2024-04-30",
+    "--published",
+    "published/*.csv",
+];
+
+/// The `nhs` fixture with these published files in `published/`.
+fn with_published(files: &[(&str, &str)]) -> super::workdir::Workdir {
     let w = fixture(COLLABORATIVES);
     std::fs::create_dir(w.path("published")).unwrap();
-    w.write("published/MHSDS Data_OAPs_MarFinal_2024.csv", MHSDS_MARCH)
-        .write("published/oaps-open-data-feb-2024.csv", CAP_FEBRUARY);
-    let mut args = vec![
-        "benchmark",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--published",
-        "published/*.csv",
+    for (name, text) in files {
+        w.write(&format!("published/{name}"), text);
+    }
+    w
+}
+
+fn benchmark(extra: &[&str]) -> Value {
+    let w = with_published(&[
+        ("MHSDS Data_OAPs_MarFinal_2024.csv", MHSDS_MARCH),
+        ("oaps-open-data-feb-2024.csv", CAP_FEBRUARY),
+    ]);
+    let mut args = BENCHMARK.to_vec();
+    args.extend([
         "--population",
         "England=56000000",
         "--population",
@@ -45,7 +60,7 @@ fn benchmark(extra: &[&str]) -> Value {
         "--format",
         "json",
         "--quiet",
-    ];
+    ]);
     args.extend(extra);
     w.json(&args)
 }
@@ -160,18 +175,8 @@ fn one_month_a_chart_and_what_cannot_be_compared() {
         .unwrap()
         .iter()
         .all(|r| r["month"] == "2024-03"));
-    let w = fixture(COLLABORATIVES);
-    std::fs::create_dir(w.path("published")).unwrap();
-    w.write("published/MHSDS Data_OAPs_MarFinal_2024.csv", MHSDS_MARCH);
-    let base = [
-        "benchmark",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--published",
-        "published/*.csv",
-    ];
+    let w = with_published(&[("MHSDS Data_OAPs_MarFinal_2024.csv", MHSDS_MARCH)]);
+    let base = BENCHMARK;
     let mut args = base.to_vec();
     args.extend([
         "--chart",

@@ -106,18 +106,8 @@ fn a_commands_workbook_holds_its_csv_cells() {
 #[test]
 fn the_packs_workbook_has_every_table_the_charts_and_no_small_count_when_suppressed() {
     let w = hand_built();
-    let pack = [
-        "summary",
-        "--data",
-        "data",
-        "--extract-date",
-        "2024-04-30",
-        "--month",
-        "2024-03",
-        "--out",
-        "reports",
-        "--suppress",
-    ];
+    let mut pack = super::summary::PACK.to_vec();
+    pack.push("--suppress");
     let (code, _, stderr) = w.run(&pack);
     assert_eq!(code, 0, "{stderr}");
     let path = w.path("reports/2024-03/summary.xlsx");

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use super::fixtures::{hand_built, hand_built_args};
 use super::workdir::Workdir;
 
-const PACK: [&str; 9] = [
+pub const PACK: [&str; 9] = [
     "summary",
     "--data",
     "data",
