@@ -345,7 +345,7 @@ pub fn ours_from_rates(
     let starts = rates.column("period_start")?.cast(&DataType::Int32)?;
     let ends = rates.column("period_end")?.cast(&DataType::Int32)?;
     let (starts, ends) = (starts.i32()?, ends.i32()?);
-    let mut rows: Vec<(String, i32, i32, &str, String, f64)> = Vec::new();
+    let mut rows: Vec<(String, i32, i32, &str, String, Option<f64>)> = Vec::new();
     for measure in CAP_MEASURES {
         let values = rates.column(measure)?.cast(&DataType::Float64)?;
         for (i, value) in values.f64()?.iter().enumerate() {
@@ -355,7 +355,7 @@ pub fn ours_from_rates(
                 ends.get(i).unwrap_or_default(),
                 measure,
                 collaborative.get(i).unwrap_or_default().to_string(),
-                value.unwrap_or(f64::NAN),
+                value,
             ));
         }
     }
@@ -396,12 +396,7 @@ pub fn ours_from_rates(
                 "collaborative_name".into(),
                 rows.iter().map(|r| name_of(&r.4)).collect::<Vec<_>>(),
             ),
-            Column::new(
-                "value".into(),
-                rows.iter()
-                    .map(|r| (!r.5.is_nan()).then_some(r.5))
-                    .collect::<Vec<_>>(),
-            ),
+            Column::new("value".into(), rows.iter().map(|r| r.5).collect::<Vec<_>>()),
         ],
     )?;
     with_population(frame, populations)

@@ -46,12 +46,7 @@ pub fn run(args: &NhsArgs) -> Result<()> {
     if !quiet {
         eprintln!("oapstat: {}", inputs.counts_line());
     }
-    let suppress = if args.suppress.suppress {
-        Some(&args.suppress)
-    } else {
-        None
-    };
-    let result = emit(report, &args.output, suppress);
+    let result = emit(report, &args.output, Some(&args.suppress));
     crate::timing("written");
     result
 }
