@@ -345,7 +345,9 @@ pub fn ours_from_rates(
     let starts = rates.column("period_start")?.cast(&DataType::Int32)?;
     let ends = rates.column("period_end")?.cast(&DataType::Int32)?;
     let (starts, ends) = (starts.i32()?, ends.i32()?);
-    let mut rows: Vec<(String, i32, i32, &str, String, Option<f64>)> = Vec::new();
+    // (month, first day, last day, measure, collaborative, value)
+    type CapRow<'a> = (String, i32, i32, &'a str, String, Option<f64>);
+    let mut rows: Vec<CapRow> = Vec::new();
     for measure in CAP_MEASURES {
         let values = rates.column(measure)?.cast(&DataType::Float64)?;
         for (i, value) in values.f64()?.iter().enumerate() {
