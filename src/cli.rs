@@ -59,6 +59,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print oapstat's man page (roff), or write one page per command into a folder.
     Man(ManArgs),
+    /// Read your system's own export: draft a mapping file from its headers and first rows, or print a built-in table of codes.
+    Mapping(MappingArgs),
     /// Write synthetic, realistic extracts: the bundled sample, or millions of rows for benchmarks.
     Generate(GenerateArgs),
 }
@@ -67,9 +69,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv and local_costs.csv.
+    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv, local_costs.csv and optionally mapping.toml.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// How to read extracts in your system's own layout (column names, codes, date formats, delimiter, encoding): a TOML file; see `oapstat mapping --suggest`. [default: mapping.toml in --data, if there]
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     /// Admissions extract: a CSV or Parquet file or a glob; repeat for several files.
     #[arg(long, value_name = "PATH")]
     pub admissions: Vec<String>,
@@ -518,6 +523,18 @@ pub struct SampleArgs {
     /// Replace files of those names in the folder.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MappingArgs {
+    /// Draft a mapping from the header and first rows of these files (the admissions and the
+    /// placements export): printed, to save as mapping.toml and edit where it says EDIT.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub suggest: Vec<PathBuf>,
+    /// Print a built-in table of codes as mapping entries, to see or copy.
+    #[arg(long, value_name = "NAME", value_parser = ["mhsds-bed-type"])]
+    pub preset: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
-use crate::load::write_atomically;
+use crate::output::write_atomically;
 use crate::periods::{date_of, day_of, Day};
 
 struct ServiceLine {
@@ -460,7 +460,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     } else {
         write_atomically(&admissions_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(crate::rows::ADMISSION_COLUMNS)?;
+            w.write_record(crate::input::contract::ADMISSION_COLUMNS)?;
             for i in 0..g.admission_id.len() {
                 w.write_record([
                     g.admission_id[i].as_str(),
@@ -477,7 +477,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         })?;
         write_atomically(&placements_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(crate::rows::PLACEMENT_COLUMNS)?;
+            w.write_record(crate::input::contract::PLACEMENT_COLUMNS)?;
             for i in 0..g.placement_id.len() {
                 w.write_record([
                     g.placement_id[i].as_str(),

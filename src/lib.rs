@@ -10,26 +10,24 @@ pub mod capacity;
 pub mod census;
 pub mod cli;
 pub mod cmd;
-pub mod extract;
 pub mod generate;
-pub mod load;
+pub mod input;
 pub mod los;
 pub mod memory;
 pub mod nhs;
+pub mod output;
 pub mod periods;
 pub mod published;
 pub mod rates;
 pub mod reference;
 pub mod reinvest;
 pub mod render;
-pub mod rows;
 pub mod sample;
 pub mod scope;
 pub mod spc;
 pub mod spells;
 pub mod summary;
 pub mod suppress;
-pub mod validate;
 
 use cli::{Cli, Command};
 
@@ -74,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Sample(args) => cmd::shell::sample(&args).map(|_| 0),
         Command::Completions(args) => cmd::shell::completions(&args).map(|_| 0),
         Command::Man(args) => cmd::shell::man(&args).map(|_| 0),
+        Command::Mapping(args) => cmd::mapping::run(&args).map(|_| 0),
         Command::Generate(args) => cmd::generate::run(&args).map(|_| 0),
     }
 }
@@ -81,7 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
 /// The exit code for an error: 1 for problems in the input data, 3 when another run holds the
 /// pack's lock, 4 when the pack exists already, 2 for everything else.
 pub fn exit_code(error: &anyhow::Error) -> i32 {
-    if error.downcast_ref::<load::InvalidInput>().is_some() {
+    if error.downcast_ref::<input::InvalidInput>().is_some() {
         1
     } else if let Some(pack) = error.downcast_ref::<cmd::summary::PackError>() {
         pack.exit_code()

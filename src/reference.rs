@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::rows::normalise_column_name;
+use crate::input::contract::normalise_column_name;
 
 /// One provider collaborative.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

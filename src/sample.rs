@@ -63,7 +63,7 @@ pub fn write_to(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, bytes) in FILES {
         let path = dir.join(name);
-        crate::load::write_atomically(&path, |out| Ok(out.write_all(bytes)?))?;
+        crate::output::write_atomically(&path, |out| Ok(out.write_all(bytes)?))?;
         written.push(path);
     }
     Ok(written)

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::{emit, prepare, Extracts, Selection};
 use crate::benchmark::{compare, ours_from_nhs, ours_from_rates, BenchmarkRequest, Peer};
 use crate::cli::BenchmarkArgs;
-use crate::load::Inputs;
+use crate::input::Inputs;
 use crate::periods::{last_complete_month_end, month_end, month_start, parse_bound, Period};
 use crate::published::Published;
 use crate::render::{Field, Kind, Report};
@@ -40,7 +40,7 @@ pub fn run(args: &BenchmarkArgs) -> Result<()> {
             None => default_chart_measure(&report),
         };
         let svg = crate::render::benchmark_chart::svg(&frame, &measure)?;
-        crate::load::write_atomically(path, |out| Ok(out.write_all(svg.as_bytes())?))?;
+        crate::output::write_atomically(path, |out| Ok(out.write_all(svg.as_bytes())?))?;
     }
     if !quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

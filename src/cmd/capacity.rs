@@ -10,7 +10,8 @@ use crate::capacity::{
     by_month, daily_demand, figures, share_of_days_above, CapacityRequest, Demand, Figures,
 };
 use crate::cli::CapacityArgs;
-use crate::load::{write_atomically, Inputs};
+use crate::input::Inputs;
+use crate::output::write_atomically;
 use crate::periods::last_complete_financial_year;
 use crate::render::demand_chart::DemandChart;
 use crate::render::{percent, Cell, Field, Kind, Report};

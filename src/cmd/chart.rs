@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use super::spc::{charts, ChartRequest, SeriesChart};
 use super::{prepare, resolve_periods};
 use crate::cli::{ChartArgs, ImageFormat};
-use crate::load::write_atomically;
+use crate::output::write_atomically;
 use crate::render::chart::{png, svg};
 
 /// The image of one series in a format.

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{emit, period_report, prepare, resolve_periods, Extracts, Selection};
 use crate::cli::LosArgs;
-use crate::load::Inputs;
+use crate::input::Inputs;
 use polars::prelude::DataFrame;
 
 use crate::los::{fields, los, LosBreakdown, LosRequest};

@@ -6,6 +6,7 @@ pub mod capacity;
 pub mod chart;
 pub mod generate;
 pub mod los;
+pub mod mapping;
 pub mod nhs;
 pub mod published;
 pub mod rates;
@@ -21,8 +22,9 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
-use crate::extract::resolve_inputs;
-use crate::load::{load, write_atomically, Inputs};
+use crate::input::files::resolve_inputs;
+use crate::input::{load, Inputs};
+use crate::output::write_atomically;
 use crate::periods::{
     last_complete_month_end, month_start, parse_bound, parse_financial_year, periods_within,
     Period, PeriodKind,
@@ -80,6 +82,7 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
         &args.placements,
         args.collaboratives.as_deref(),
         args.local_costs.as_deref(),
+        args.mapping.as_deref(),
         extracts == Extracts::Both,
     )?;
     let extract_date = args
@@ -100,7 +103,7 @@ impl ScopeArgs {
 }
 
 /// The periods asked for; by default from the month the extract starts (its earliest discharge,
-/// see [`crate::validate::Checked::data_start`]) to the last complete month of the extract.
+/// see [`crate::input::Checked::data_start`]) to the last complete month of the extract.
 pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
     let start = inputs.checked.data_start()?;
     let from = match (&args.from, start) {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{emit, prepare, today, Extracts, Selection};
 use crate::cli::NhsArgs;
-use crate::load::Inputs;
+use crate::input::Inputs;
 use crate::nhs::{measure_names, measures, without_zeros, NhsRequest, ADULT_ACUTE};
 use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
 use crate::render::{Field, Format, Kind, Report};

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::emit;
 use crate::cli::PublishedArgs;
-use crate::extract::expand;
+use crate::input::files::expand;
 use crate::periods::parse_bound;
 use crate::published::{read, Published};
 use crate::render::{Field, Kind, Report};

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{emit, period_report, prepare, resolve_periods, Extracts, Selection};
 use crate::cli::RatesArgs;
-use crate::load::Inputs;
+use crate::input::Inputs;
 use crate::periods::{Period, PeriodKind};
 use crate::rates::{fields, rates, Breakdown, RatesRequest};
 use crate::render::{Format, Report};

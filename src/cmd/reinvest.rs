@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{emit, parse_period, prepare, Extracts, Selection};
 use crate::cli::ReinvestArgs;
-use crate::load::Inputs;
+use crate::input::Inputs;
 use crate::periods::{
     financial_year, financial_year_of, last_complete_financial_year, periods_within, Period,
     PeriodKind,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{period_parameters, prepare, resolve_periods, write_report, Extracts, Selection};
 use crate::cli::SpcArgs;
-use crate::load::Inputs;
+use crate::input::Inputs;
 use crate::los;
 use crate::periods::{add_months, parse_bound, Period, PeriodKind};
 use crate::rates;

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::{load_inputs, parse_date, resolve_periods, select, today};
 use crate::cli::{PeriodArgs, SummaryArgs};
-use crate::load::InvalidInput;
+use crate::input::InvalidInput;
 use crate::periods::{
     add_months, financial_year, financial_year_of, last_complete_financial_year,
     last_complete_month_end, month_end, parse_bound, Period, PeriodKind,
@@ -508,6 +508,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     for (path, extract) in [
         (&inputs.paths.collaboratives, "collaboratives"),
         (&inputs.paths.local_costs, "local_costs"),
+        (&inputs.paths.mapping, "mapping"),
     ] {
         if let Some(path) = path {
             input_entries.push(input_entry(path, extract, None)?);

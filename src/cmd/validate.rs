@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use super::load_inputs;
 use crate::cli::ValidateArgs;
+use crate::input::Checked;
 use crate::render::{group_thousands, Format, SCHEMA_VERSION};
-use crate::validate::Checked;
 
 /// Returns the exit code: 0 when the input is clean, 1 when problems were found.
 pub fn run(args: &ValidateArgs) -> Result<i32> {

@@ -14,6 +14,10 @@
 //! | A8    | adult_acute  | 2024-02-05 | 2024-02-12 | P9 in area                                                    |
 //!
 //! Collaborative BBB (population 100,000) has no activity at all: every month is an empty group.
+//!
+//! A7 was admitted by an independent provider whose name is not ASCII (`St Andrew’s Healthcare`):
+//! `tests/data/trust-export/` holds the same rows as a trust's system exports them, in
+//! Windows-1252.
 
 pub const ADMISSIONS: &str = "\
 admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code
@@ -23,7 +27,7 @@ A3,PT3,AAA,adult_acute,2024-02-10,2024-02-10,RAA01
 A4,PT4,AAA,adult_acute,2024-02-15,,RAA01
 A5,PT5,AAA,adult_acute,2024-03-25,2024-04-10,RAA01
 A6,PT6,AAA,adult_acute,2024-01-05,2024-01-15,RAA01
-A7,PT7,AAA,cyp_inpatient,2024-02-29,2024-03-02,RAA02
+A7,PT7,AAA,cyp_inpatient,2024-02-29,2024-03-02,St Andrew’s Healthcare
 A8,PT1,AAA,adult_acute,2024-02-05,2024-02-12,RAA01
 ";
 

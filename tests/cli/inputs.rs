@@ -335,7 +335,7 @@ fn unreadable_csv_lines_are_named() {
     .unwrap();
     let (code, _, stderr) = w.run(&["validate", "--admissions", "a.csv", "--placements", "p.csv"]);
     assert_eq!(code, 2);
-    assert_eq!(stderr, "oapstat: error: a.csv:2: is not valid UTF-8 text\n");
+    assert_eq!(stderr, "oapstat: error: a.csv:2: is not valid UTF-8 text (for a file saved by Excel or another Windows program, give a mapping with [csv] encoding = \"windows-1252\")\n");
 }
 
 #[test]

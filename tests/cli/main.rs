@@ -9,6 +9,7 @@ mod generate;
 mod inputs;
 mod install;
 mod los;
+mod mapping;
 mod nhs;
 mod published;
 mod rates;

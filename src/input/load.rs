@@ -4,14 +4,16 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use crate::extract::{ExtractKind, InputPaths};
+use super::check::{check, CheckOptions, Checked};
+use super::files::{ExtractKind, InputPaths};
+use super::mapping::{Mapping, MappingSource};
+use crate::output::write_atomically;
 use crate::reference::{read_reference, Reference};
 use crate::render::group_thousands;
-use crate::validate::{check, CheckOptions, Checked};
 
 /// Input data problems: the command exits with code 1.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,8 @@ pub struct Inputs {
     pub paths: InputPaths,
     /// Where rejected rows were written, when `--skip-invalid` was used.
     pub rejects_file: Option<String>,
+    /// The mapping file the extracts were read through, with its SHA-256.
+    pub mapping: Option<MappingSource>,
 }
 
 /// Reads and checks every input file.
@@ -37,7 +41,14 @@ pub fn load(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
+    // The mapping is read and checked whole before any row of the extracts.
+    let mapping = match &paths.mapping {
+        Some(path) => Mapping::read(path)?,
+        None => Mapping::default(),
+    };
+    let source = mapping.source.clone();
     let options = CheckOptions {
+        mapping,
         extract_date,
         today,
         known_collaboratives: paths
@@ -52,6 +63,7 @@ pub fn load(
         reference,
         paths,
         rejects_file: None,
+        mapping: source,
     })
 }
 
@@ -141,6 +153,7 @@ impl Inputs {
             "rejects_file": self.rejects_file,
             "collaboratives": display(&self.paths.collaboratives),
             "local_costs": display(&self.paths.local_costs),
+            "mapping": self.mapping,
             "extract_date": self.checked.extract_date.to_string(),
             "extract_date_source": if self.checked.extract_date_inferred { "latest date in the extracts" } else { "--extract-date" },
         })
@@ -171,44 +184,5 @@ fn write_rejects(checked: &Checked, out: &mut dyn Write) -> Result<()> {
         ])?;
     }
     writer.flush()?;
-    Ok(())
-}
-
-/// Writes a file completely or not at all: into a temporary file beside it, renamed into place.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new()
-        .prefix(".oapstat-")
-        .tempfile_in(dir)
-        .with_context(|| {
-            format!(
-                "{}: cannot create a file in {}",
-                path.display(),
-                dir.display()
-            )
-        })?;
-    {
-        let mut buffered = std::io::BufWriter::new(file.as_file_mut());
-        write(&mut buffered).with_context(|| format!("{}: cannot write", path.display()))?;
-        buffered
-            .flush()
-            .with_context(|| format!("{}: cannot write", path.display()))?;
-    }
-    // Temporary files are private (0600); the finished file gets ordinary permissions.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("{}: cannot set permissions", path.display()))?;
-    }
-    file.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }

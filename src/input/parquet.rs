@@ -1,417 +1,161 @@
-//! Reading a Parquet extract: Polars decodes a million rows at a time, and the rows are checked
-//! column by column on every core. A row that every check finds plain (texts present with nothing
-//! to trim, dates and numbers typed, flags and codes as expected) goes straight into the typed
-//! columns; any other row is parsed cell by cell by [`Rows::parse`], which says what is wrong, so
-//! the rows, findings and their order are those of the row-by-row reading.
+//! Reading a Parquet extract: Polars decodes a few row groups at a time (the next while this one
+//! is checked), and the rows are checked column by column on every core ([`super::column_rules`]).
+//! A Parquet file's rows count from 1.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use polars::prelude::{ChunkedArray, DataType, PlHashSet, PolarsDataType, PolarsResult};
-use polars_arrow::array::{Array, BooleanArray, PrimitiveArray, Utf8ViewArray};
-
-use super::{
-    read_header, AdmissionRows, Cell, Dictionary, FileContext, PlacementRows, Reading, Rows, NO_DAY,
+use anyhow::{Context, Result};
+use polars::prelude::{
+    ChunkedArray, DataFrame, DataType, PolarsDataType, PolarsError, PolarsResult,
 };
-use crate::extract::ExtractKind;
-use crate::periods::Day;
-use crate::validate::{Finding, REASON_CODES};
+use polars_io::prelude::{FileMetadataRef, ParquetReader, SerReader};
+
+use super::column_rules::{row_by_row, ColumnArray, ColumnWise};
+use super::contract::{columns_of, normalise_column_name};
+use super::files::{open_extract, ExtractKind};
+use super::header::{read_header, Header};
+use super::mapping::ColumnMapping;
+use super::rows::{FileContext, Reading};
 
 /// Rows of a Parquet file decoded by Polars at once, at most, unless one row group holds more
-/// (see [`crate::extract::RawFile::chunks`]). Two such chunks are held at a time: one parsed,
+/// (see [`RawFile::chunks`]). Two such chunks are held at a time: one parsed,
 /// the next decoded.
 const PARQUET_ROWS_AT_A_TIME: usize = 1 << 18;
 
-/// One column of a piece of a Parquet file, as a single Arrow array: text, or typed where the
-/// extract expects dates, numbers or flags and the file holds them so.
-#[derive(Clone)]
-pub enum ColumnArray {
-    Text(Utf8ViewArray),
-    Day(PrimitiveArray<i32>),
-    Number(PrimitiveArray<f64>),
-    Flag(BooleanArray),
+/// A Parquet file of an extract; row `i` is row `i + 1` of the file. Columns that hold dates,
+/// numbers or flags where the extract expects them keep their type (`Date`, `Float64`,
+/// `Boolean`); every other column is text.
+pub struct RawFile {
+    /// The path as the user gave it (used in every message about the file).
+    pub path: String,
+    /// The columns' names as in the file.
+    pub names: Vec<String>,
+    /// Rows in the file.
+    pub rows: usize,
+    /// Rows of each row group, in order.
+    pub row_groups: Vec<usize>,
+    /// Where the file is, and its metadata (read once).
+    file: PathBuf,
+    metadata: FileMetadataRef,
+    /// What each column is cast to when read (`None`: kept as it is).
+    casts: Vec<Option<DataType>>,
 }
 
-impl ColumnArray {
-    fn len(&self) -> usize {
-        match self {
-            ColumnArray::Text(a) => a.len(),
-            ColumnArray::Day(a) => a.len(),
-            ColumnArray::Number(a) => a.len(),
-            ColumnArray::Flag(a) => a.len(),
+/// See [`RawFile::chunks`].
+fn chunks_of(row_groups: &[usize], most: usize) -> Vec<(usize, usize)> {
+    let most = most.max(1);
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for &rows in row_groups {
+        match chunks.last_mut() {
+            Some((start, len)) if *start + *len == offset && *len + rows <= most => *len += rows,
+            _ if rows <= SLICED_ABOVE => chunks.push((offset, rows)),
+            _ => chunks.extend(
+                (0..rows)
+                    .step_by(most)
+                    .map(|from| (offset + from, most.min(rows - from))),
+            ),
         }
+        offset += rows;
     }
-
-    fn sliced(&self, from: usize, len: usize) -> ColumnArray {
-        match self {
-            ColumnArray::Text(a) => ColumnArray::Text(a.clone().sliced(from, len)),
-            ColumnArray::Day(a) => ColumnArray::Day(a.clone().sliced(from, len)),
-            ColumnArray::Number(a) => ColumnArray::Number(a.clone().sliced(from, len)),
-            ColumnArray::Flag(a) => ColumnArray::Flag(a.clone().sliced(from, len)),
-        }
-    }
-
-    /// The cell of a row; a null is an empty text cell.
-    fn cell(&self, row: usize) -> Cell<'_> {
-        let empty = Cell::Text("");
-        if !self.is_valid(row) {
-            return empty;
-        }
-        match self {
-            ColumnArray::Text(a) => Cell::Text(a.value(row)),
-            ColumnArray::Day(a) => Cell::Day(a.value(row)),
-            ColumnArray::Number(a) => Cell::Number(a.value(row)),
-            ColumnArray::Flag(a) => Cell::Flag(a.value(row)),
-        }
-    }
-
-    fn is_valid(&self, row: usize) -> bool {
-        match self {
-            ColumnArray::Text(a) => a.is_valid(row),
-            ColumnArray::Day(a) => a.is_valid(row),
-            ColumnArray::Number(a) => a.is_valid(row),
-            ColumnArray::Flag(a) => a.is_valid(row),
-        }
-    }
+    chunks
 }
 
-/// Rows that can be checked column by column.
-pub trait ColumnWise: Rows {
-    /// Parses the rows of a piece of a file (`columns` in file order), the first on `first_line`.
-    fn parse_columns(&mut self, ctx: &FileContext, first_line: u32, columns: &[ColumnArray]);
-}
+/// Row groups of more rows than this are read in slices (see [`RawFile::chunks`]).
+pub const SLICED_ABOVE: usize = 1 << 21;
 
-/// Parses the rows of a piece one at a time, cell by cell.
-fn row_by_row<R: Rows>(rows: &mut R, ctx: &FileContext, first_line: u32, columns: &[ColumnArray]) {
-    let height = columns.first().map_or(0, ColumnArray::len);
-    let mut fields: Vec<Cell> = Vec::with_capacity(columns.len());
-    for row in 0..height {
-        fields.clear();
-        fields.extend(columns.iter().map(|c| c.cell(row)));
-        rows.parse(ctx, first_line + row as u32, &fields);
+impl RawFile {
+    /// The rows to read at a time, as (offset, length): whole row groups, as many together as
+    /// make up to `most` rows (a larger one alone), since Polars decodes a row group whole even
+    /// for a slice of it; only a row group of more than [`SLICED_ABOVE`] rows is read in slices
+    /// of `most`.
+    pub fn chunks(&self, most: usize) -> Vec<(usize, usize)> {
+        chunks_of(&self.row_groups, most)
     }
-}
 
-/// The rows of a piece in order: a plain one is started and its values pushed by `push`, any
-/// other parsed cell by cell.
-fn in_order<R: Rows>(
-    rows: &mut R,
-    ctx: &FileContext,
-    first_line: u32,
-    columns: &[ColumnArray],
-    plain: &[bool],
-    mut push: impl FnMut(&mut R, usize),
-) {
-    for (row, &plain) in plain.iter().enumerate() {
-        let line = first_line + row as u32;
-        if plain {
-            rows.common_mut().start_row(line);
-            push(rows, row);
-        } else {
-            one_row(rows, ctx, line, columns, row);
-        }
-    }
-}
-
-/// Parses one row cell by cell (a row some column-wise check doubted).
-fn one_row<R: Rows>(
-    rows: &mut R,
-    ctx: &FileContext,
-    line: u32,
-    columns: &[ColumnArray],
-    row: usize,
-) {
-    let fields: Vec<Cell> = columns.iter().map(|c| c.cell(row)).collect();
-    rows.parse(ctx, line, &fields);
-}
-
-/// Whether a byte can begin or end a text that needs no trimming (printable ASCII, no space).
-fn plain_edge(byte: u8) -> bool {
-    (b'!'..=b'~').contains(&byte)
-}
-
-/// Whether a text cell is present, not empty and has nothing to trim.
-fn is_plain(column: &Utf8ViewArray, row: usize) -> bool {
-    if !column.is_valid(row) {
-        return false;
-    }
-    let bytes = column.value(row).as_bytes();
-    match (bytes.first(), bytes.last()) {
-        (Some(&first), Some(&last)) => plain_edge(first) && plain_edge(last),
-        _ => false,
-    }
-}
-
-/// The text column at `index` of the extract, when the file holds it as text.
-fn text<'c>(
-    ctx: &FileContext,
-    columns: &'c [ColumnArray],
-    index: usize,
-) -> Option<&'c Utf8ViewArray> {
-    match columns.get(ctx.columns[index]?)? {
-        ColumnArray::Text(array) => Some(array),
-        _ => None,
-    }
-}
-
-/// Clears `plain` for every row whose cell of a required text column is not plain (all rows when
-/// the file does not hold the column as text).
-fn require_plain(column: Option<&Utf8ViewArray>, plain: &mut [bool]) {
-    match column {
-        Some(column) => plain
-            .iter_mut()
-            .enumerate()
-            .for_each(|(row, p)| *p &= is_plain(column, row)),
-        None => plain.fill(false),
-    }
-}
-
-/// A date column held as dates. Rows whose date is needed but empty are cleared in `plain`, and
-/// every row when the file holds the column as text (`None`).
-fn days<'c>(
-    ctx: &FileContext,
-    columns: &'c [ColumnArray],
-    index: usize,
-    required: bool,
-    plain: &mut [bool],
-) -> Option<&'c PrimitiveArray<i32>> {
-    match ctx.columns[index].and_then(|i| columns.get(i)) {
-        Some(ColumnArray::Day(array)) => {
-            if required && array.null_count() > 0 {
-                for (row, p) in plain.iter_mut().enumerate() {
-                    *p &= array.is_valid(row);
+    /// Rows `offset..offset + len` of the file (only the row groups holding them are read).
+    pub fn rows(&self, offset: usize, len: usize) -> Result<DataFrame> {
+        let read = || -> PolarsResult<DataFrame> {
+            let mut reader = ParquetReader::new(std::fs::File::open(&self.file)?)
+                .with_slice(Some((offset, len)));
+            reader.set_metadata(self.metadata.clone());
+            let mut frame = reader.finish()?;
+            for (i, cast) in self.casts.iter().enumerate() {
+                if let Some(dtype) = cast {
+                    let column = frame.columns()[i].cast(dtype)?;
+                    frame.replace_column(i, column)?;
                 }
             }
-            Some(array)
-        }
-        _ => {
-            plain.fill(false);
-            None
-        }
-    }
-}
-
-/// The day of a row (`NO_DAY` when empty).
-fn day_at(array: &PrimitiveArray<i32>, row: usize) -> Day {
-    if array.is_valid(row) {
-        array.value(row)
-    } else {
-        NO_DAY
-    }
-}
-
-/// Clears in `plain` the rows whose later date is before their earlier one.
-fn require_order(earlier: &PrimitiveArray<i32>, later: &PrimitiveArray<i32>, plain: &mut [bool]) {
-    for (row, p) in plain.iter_mut().enumerate() {
-        let later = day_at(later, row);
-        *p &= later == NO_DAY || later >= day_at(earlier, row);
-    }
-}
-
-/// Codes of a text column's plain rows (`u32::MAX` for the others). Rows are first looked up by
-/// their 16-byte view among the views last seen: a short text is held whole in its view, and
-/// equal texts of a dictionary-encoded column often share one, so most rows are coded without
-/// reading their text. Otherwise the text is looked up among the texts seen in this column, by
-/// length and first bytes before the whole, and only then in the dictionary.
-fn codes(column: &Utf8ViewArray, dictionary: &mut Dictionary, plain: &[bool]) -> Vec<u32> {
-    const RECENT: usize = 16;
-    let mut recent: [(u128, u32); RECENT] = [(u128::MAX, 0); RECENT];
-    let mut next_slot = 0;
-    let mut texts: Vec<(u64, &str, u32)> = Vec::new();
-    let views = column.views();
-    (0..column.len())
-        .map(|row| {
-            if !plain[row] {
-                return u32::MAX;
-            }
-            let view = views[row].as_u128();
-            if let Some(&(_, code)) = recent.iter().find(|(v, _)| *v == view) {
-                return code;
-            }
-            // Length and first four bytes, as the view holds them.
-            let head = view as u64;
-            let text = column.value(row);
-            let code = match texts.iter().find(|(h, t, _)| *h == head && *t == text) {
-                Some(&(_, _, code)) => code,
-                None => {
-                    let code = dictionary.code(text);
-                    if texts.len() < 64 {
-                        texts.push((head, text, code));
-                    }
-                    code
-                }
-            };
-            recent[next_slot] = (view, code);
-            next_slot = (next_slot + 1) % RECENT;
-            code
-        })
-        .collect()
-}
-
-/// An optional number column: `Some(None)` when the file lacks it (every row empty), the column
-/// when it holds numbers (rows holding a negative or not finite number are cleared in `plain`),
-/// and `None` when the file holds it as text (every row cleared).
-fn numbers<'c>(
-    ctx: &FileContext,
-    columns: &'c [ColumnArray],
-    index: usize,
-    plain: &mut [bool],
-) -> Option<Option<&'c PrimitiveArray<f64>>> {
-    match ctx.columns[index].and_then(|i| columns.get(i)) {
-        None => Some(None),
-        Some(ColumnArray::Number(array)) => {
-            for (row, p) in plain.iter_mut().enumerate() {
-                *p &= number_at(Some(array), row).is_none_or(|v| v.is_finite() && v >= 0.0);
-            }
-            Some(Some(array))
-        }
-        Some(_) => {
-            plain.fill(false);
-            None
-        }
-    }
-}
-
-/// The number of a row (`None` when empty or the column is absent).
-fn number_at(array: Option<&PrimitiveArray<f64>>, row: usize) -> Option<f64> {
-    array.filter(|a| a.is_valid(row)).map(|a| a.value(row))
-}
-
-impl ColumnWise for AdmissionRows {
-    fn parse_columns(&mut self, ctx: &FileContext, first_line: u32, columns: &[ColumnArray]) {
-        let height = columns.first().map_or(0, ColumnArray::len);
-        let mut plain = vec![!ctx.unusable; height];
-        for index in [0, 1, 2, 3, 6] {
-            require_plain(text(ctx, columns, index), &mut plain);
-        }
-        let admitted = days(ctx, columns, 4, true, &mut plain);
-        let discharged = days(ctx, columns, 5, false, &mut plain);
-        let (
-            Some(id),
-            Some(collaborative),
-            Some(service_line),
-            Some(provider),
-            Some(admitted),
-            Some(discharged),
-        ) = (
-            text(ctx, columns, 0),
-            text(ctx, columns, 2),
-            text(ctx, columns, 3),
-            text(ctx, columns, 6),
-            admitted,
-            discharged,
-        )
-        else {
-            return row_by_row(self, ctx, first_line, columns);
+            Ok(frame)
         };
-        require_order(admitted, discharged, &mut plain);
-        let collaboratives = codes(collaborative, &mut self.dictionary, &plain);
-        if let Some(known) = ctx.reading.known_collaboratives {
-            let unknown = unknown_codes(&self.dictionary, known);
-            for (row, &code) in collaboratives.iter().enumerate() {
-                if plain[row] && unknown[code as usize] {
-                    plain[row] = false;
-                }
-            }
-        }
-        let service_lines = codes(service_line, &mut self.dictionary, &plain);
-        let providers = codes(provider, &mut self.dictionary, &plain);
-        in_order(self, ctx, first_line, columns, &plain, |rows, row| {
-            rows.push_id(ctx, Some(id.value(row)));
-            rows.collaborative.push(collaboratives[row]);
-            rows.service_line.push(service_lines[row]);
-            rows.provider.push(providers[row]);
-            rows.admitted.push(admitted.value(row));
-            rows.discharged.push(day_at(discharged, row));
-        });
+        read().with_context(|| format!("{}: cannot read", self.path))
     }
 }
 
-/// Per code of the dictionary: whether its value is missing from the collaboratives reference.
-fn unknown_codes(dictionary: &Dictionary, known: &PlHashSet<String>) -> Vec<bool> {
-    dictionary
-        .values
+/// Reads one Parquet file (CSV files are read by [`crate::rows`]).
+pub fn read_parquet_columns(
+    path: &Path,
+    kind: ExtractKind,
+    mapping: &[ColumnMapping],
+) -> Result<RawFile> {
+    let expected = format!("a Parquet file of the {} columns", kind.name());
+    let (shown, _) = open_extract(path, &expected)?;
+    let mut reader = std::fs::File::open(path)
+        .map_err(PolarsError::from)
+        .map(ParquetReader::new)
+        .with_context(|| format!("{shown}: cannot read"))?;
+    let schema = reader
+        .schema()
+        .with_context(|| format!("{shown}: cannot read the columns"))?;
+    let metadata = reader
+        .get_metadata()
+        .with_context(|| format!("{shown}: cannot read the row groups"))?
+        .clone();
+    let (dates, numbers, flags): (&[&str], &[&str], &[&str]) = match kind {
+        ExtractKind::Admissions => (&["admission_date", "discharge_date"], &[], &[]),
+        ExtractKind::Placements => (
+            &["start_date", "end_date"],
+            &["distance_km", "daily_cost"],
+            &["out_of_area"],
+        ),
+    };
+    let wanted: Vec<String> = columns_of(kind)
+        .0
         .iter()
-        .map(|value| !known.contains(value))
-        .collect()
-}
-
-impl ColumnWise for PlacementRows {
-    fn parse_columns(&mut self, ctx: &FileContext, first_line: u32, columns: &[ColumnArray]) {
-        let height = columns.first().map_or(0, ColumnArray::len);
-        let mut plain = vec![!ctx.unusable; height];
-        for index in [0, 1, 4] {
-            require_plain(text(ctx, columns, index), &mut plain);
-        }
-        let starts = days(ctx, columns, 2, true, &mut plain);
-        let ends = days(ctx, columns, 3, false, &mut plain);
-        let distances = numbers(ctx, columns, 7, &mut plain);
-        let costs = numbers(ctx, columns, 8, &mut plain);
-        let flags = match ctx.columns[5].and_then(|i| columns.get(i)) {
-            Some(ColumnArray::Flag(flags)) => Some(flags),
-            _ => None,
-        };
-        let (
-            Some(id),
-            Some(admission_id),
-            Some(provider),
-            Some(reason),
-            Some(starts),
-            Some(ends),
-            Some(distances),
-            Some(costs),
-            Some(flags),
-        ) = (
-            text(ctx, columns, 0),
-            text(ctx, columns, 1),
-            text(ctx, columns, 4),
-            text(ctx, columns, 6),
-            starts,
-            ends,
-            distances,
-            costs,
-            flags,
-        )
-        else {
-            return row_by_row(self, ctx, first_line, columns);
-        };
-        require_order(starts, ends, &mut plain);
-        // A reason code for each out-of-area row; none (and nothing written) for the others.
-        let reasons: Vec<u8> = (0..height)
-            .map(|row| {
-                if !plain[row] || !flags.is_valid(row) {
-                    plain[row] = false;
-                    return u8::MAX;
-                }
-                if flags.value(row) {
-                    let code = is_plain(reason, row)
-                        .then(|| REASON_CODES.iter().position(|c| *c == reason.value(row)))
-                        .flatten();
-                    plain[row] &= code.is_some();
-                    code.map_or(u8::MAX, |c| c as u8)
-                } else {
-                    plain[row] &= !reason.is_valid(row) || reason.value(row).is_empty();
-                    u8::MAX
-                }
-            })
-            .collect();
-        let oap: Vec<bool> = (0..height)
-            .map(|row| plain[row] && flags.value(row))
-            .collect();
-        let providers = codes(provider, &mut self.dictionary, &oap);
-        in_order(self, ctx, first_line, columns, &plain, |rows, row| {
-            if oap[row] {
-                rows.oap_row.push(rows.start.len() as u32);
-                rows.provider.push(providers[row]);
-                rows.reason.push(reasons[row]);
-                rows.distance.push(number_at(distances, row));
-                rows.cost.push(number_at(costs, row));
+        .zip(mapping)
+        .map(|(name, m)| normalise_column_name(m.column.as_deref().unwrap_or(name)))
+        .collect();
+    let casts: Vec<Option<DataType>> = schema
+        .iter_values()
+        .map(|field| {
+            let dtype = DataType::from_arrow_field(field);
+            // The contract column this one is (through the mapping), unless recoded from text.
+            let normalised = normalise_column_name(&field.name);
+            let contract = wanted
+                .iter()
+                .position(|w| *w == normalised)
+                .filter(|&i| mapping[i].values.is_none())
+                .map(|i| columns_of(kind).0[i]);
+            let is = |names: &[&str]| contract.is_some_and(|c| names.contains(&c));
+            if is(dates) && dtype == DataType::Date || is(flags) && dtype == DataType::Boolean {
+                None
+            } else if is(numbers) && dtype.is_primitive_numeric() {
+                (dtype != DataType::Float64).then_some(DataType::Float64)
+            } else {
+                (dtype != DataType::String).then_some(DataType::String)
             }
-            rows.push_ids(Some(id.value(row)), Some(admission_id.value(row)));
-            rows.start.push(starts.value(row));
-            rows.end.push(day_at(ends, row));
-        });
-    }
+        })
+        .collect();
+    let row_groups: Vec<usize> = metadata.row_groups.iter().map(|g| g.num_rows()).collect();
+    Ok(RawFile {
+        path: shown,
+        names: schema.iter_names().map(|n| n.to_string()).collect(),
+        rows: row_groups.iter().sum(),
+        row_groups,
+        file: path.to_path_buf(),
+        metadata,
+        casts,
+    })
 }
 
 /// A piece of a frame: its first row, and one array per column.
@@ -483,7 +227,7 @@ pub fn read_parquet<R: ColumnWise>(
     file: usize,
     kind: ExtractKind,
     reading: Reading,
-) -> Result<(R, Vec<Finding>)> {
+) -> Result<(R, Header)> {
     read_parquet_in_chunks(path, file, kind, reading, PARQUET_ROWS_AT_A_TIME, true)
 }
 
@@ -494,17 +238,11 @@ fn read_parquet_in_chunks<R: ColumnWise>(
     reading: Reading,
     rows_at_a_time: usize,
     column_wise: bool,
-) -> Result<(R, Vec<Finding>)> {
-    let raw = crate::extract::read_parquet_columns(path, kind)?;
+) -> Result<(R, Header)> {
+    let raw = read_parquet_columns(path, kind, reading.mapping.columns(kind))?;
     let names: Vec<&str> = raw.names.iter().map(String::as_str).collect();
-    let header = read_header(&raw.path, kind, &names)?;
-    let ctx = FileContext {
-        file,
-        path: &raw.path,
-        columns: header.columns.clone(),
-        unusable: !header.missing.is_empty(),
-        reading,
-    };
+    let header = read_header(&raw.path, kind, &names, reading.mapping.columns(kind))?;
+    let ctx = FileContext::new(file, &raw.path, kind, &header, reading);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut rows = R::with_capacity(raw.rows);
     // A few row groups at a time: only they are held as Polars columns. The next chunk is
@@ -558,17 +296,22 @@ fn read_parquet_in_chunks<R: ColumnWise>(
         }
         Ok(())
     })?;
-    Ok((rows, header.missing))
+    Ok((rows, header))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::Common;
+    use super::super::columns::Texts;
+    use super::super::dates::NO_DAY;
+    use super::super::rows::Common;
+    use super::super::rows::{AdmissionRows, PlacementRows, Rows};
     use super::*;
+    use crate::periods::Day;
+    use polars::prelude::PlHashSet;
 
-    use super::super::KEEP_IDS;
+    use super::super::findings::Rule;
+    use super::super::rows::keep_ids;
     use crate::periods::day_of;
-    use crate::validate::Rule;
     use chrono::NaiveDate;
 
     fn problem_lines_of(common: &Common) -> Vec<(usize, Rule)> {
@@ -619,15 +362,15 @@ mod tests {
             .finish(&mut frame)
             .unwrap();
         let (rows, missing) =
-            read_parquet::<PlacementRows>(file.path(), 0, ExtractKind::Placements, KEEP_IDS)
+            read_parquet::<PlacementRows>(file.path(), 0, ExtractKind::Placements, keep_ids())
                 .unwrap();
-        assert!(missing.is_empty());
+        assert!(missing.missing.is_empty());
         // Read a row group of two rows at a time: the same rows, the same row numbers.
         let (in_chunks, _) = read_parquet_in_chunks::<PlacementRows>(
             file.path(),
             0,
             ExtractKind::Placements,
-            KEEP_IDS,
+            keep_ids(),
             2,
             true,
         )
@@ -666,7 +409,7 @@ mod tests {
 
     /// Everything read of placements rows, for comparing two readings.
     fn placements_as_read(rows: &PlacementRows) -> String {
-        let texts = |t: &super::super::Texts| {
+        let texts = |t: &Texts| {
             (0..rows.len())
                 .map(|r| t.get(r).map(str::to_string))
                 .collect::<Vec<_>>()
@@ -741,7 +484,7 @@ mod tests {
                 kind,
                 Reading {
                     known_collaboratives: known,
-                    ..KEEP_IDS
+                    ..keep_ids()
                 },
                 rows_at_a_time,
                 column_wise,
@@ -921,5 +664,25 @@ mod tests {
             problem_lines_of(&columns.common),
             vec![(2, Rule::InvalidDate)]
         );
+    }
+
+    #[test]
+    fn chunks_are_whole_row_groups() {
+        // Small groups together up to the most; a larger one alone; a huge one in slices.
+        assert_eq!(
+            chunks_of(&[2, 2, 2, 5, 1, 1], 4),
+            [(0, 4), (4, 2), (6, 5), (11, 2)]
+        );
+        let huge = SLICED_ABOVE + 1;
+        assert_eq!(
+            chunks_of(&[1, huge], SLICED_ABOVE / 2),
+            [
+                (0, 1),
+                (1, SLICED_ABOVE / 2),
+                (1 + SLICED_ABOVE / 2, SLICED_ABOVE / 2),
+                (1 + SLICED_ABOVE, 1)
+            ]
+        );
+        assert!(chunks_of(&[], 4).is_empty());
     }
 }

@@ -1,0 +1,272 @@
+//! Checking every row of the extracts against the input contract (DOMAIN.md section 3), and
+//! turning the rows that pass into typed dataframes for the analyses: each file is read (CSV or
+//! Parquet) with the one-row rules, then the rules across rows are checked, then the frames of
+//! the valid rows are built.
+//!
+//! A row with any finding is invalid; the analyses only ever see valid rows, and the counts of
+//! rows read, valid and invalid are kept per file. Nothing is dropped without a finding.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::across::{rule_after_extract_date, rule_no_overlaps, rules_of_identifiers_and_spells};
+use super::column_rules::ColumnWise;
+use super::columns::Lines;
+use super::contract::columns_of;
+use super::csv::read_csv;
+use super::files::{ExtractKind, InputPaths};
+use super::findings::{FileCounts, FileRows, Finding, Sources};
+use super::frames::{admissions_frame, every_admission_frame, oaps_frame, positions};
+use super::mapping::Mapping;
+use super::parquet::read_parquet;
+use super::rows::{AdmissionRows, PlacementRows, Reading};
+use crate::periods::date_of;
+
+/// What checking needs besides the files.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The date the extract was taken; `None`: the latest date found in the extracts.
+    pub extract_date: Option<NaiveDate>,
+    /// No date may lie after today, whatever the extract date.
+    pub today: NaiveDate,
+    /// The collaboratives of the reference file, when one was given.
+    pub known_collaboratives: Option<BTreeSet<String>>,
+    /// How the extracts are read.
+    pub mapping: Mapping,
+}
+
+/// The outcome of checking: typed frames of the valid rows, every finding, and the counts.
+pub struct Checked {
+    /// The valid spells: `spell_id, collaborative, service_line, admitting_provider,
+    /// admission_date, discharge_date` (dates as Polars `Date`; `discharge_date` null while the
+    /// spell is open). `spell_id` numbers the spells from 0 (and is left out when the placements
+    /// were not read: nothing joins to the spells then); `collaborative`, `service_line` and
+    /// `admitting_provider` are codes into `names`
+    /// (`UInt32`: 4 bytes a row where text takes 16). Identifiers from the extracts (admission,
+    /// patient) are checked but never carried further.
+    pub admissions: DataFrame,
+    /// The valid out-of-area placements (the only placements the analyses use): `spell_id,
+    /// collaborative, service_line, admitting_provider, start_date, end_date, provider_code,
+    /// oap_reason, distance_km, daily_cost`; `collaborative`, `service_line` and
+    /// `admitting_provider` (the sending provider) are those of the spell, coded like the
+    /// admissions'; the receiving provider (`provider_code`) and reason are text.
+    pub oaps: DataFrame,
+    /// The text of each code of `collaborative`, `service_line` and `admitting_provider`.
+    pub names: Vec<String>,
+    /// Sorted by file, then line.
+    pub findings: Vec<Finding>,
+    pub files: Vec<FileCounts>,
+    pub extract_date: NaiveDate,
+    /// True when the extract date was not given and was taken from the latest date in the data.
+    pub extract_date_inferred: bool,
+}
+
+impl Checked {
+    pub fn rows_invalid(&self) -> usize {
+        self.files.iter().map(|f| f.rows_invalid).sum()
+    }
+
+    /// The first day the extract covers, and what it was read from. An extract of a running
+    /// service holds the spells open on its first day or admitted after it, so some of them
+    /// began years before it; but none ended before it: the earliest discharge marks it. With no
+    /// discharge at all, the earliest admission. `None` with no valid spell.
+    pub fn data_start(&self) -> PolarsResult<Option<(NaiveDate, &'static str)>> {
+        let earliest = |name: &str| -> PolarsResult<Option<i32>> {
+            self.admissions
+                .column(name)?
+                .as_materialized_series()
+                .min::<i32>()
+        };
+        Ok(match earliest("discharge_date")? {
+            Some(day) => Some((date_of(day), "its earliest discharge")),
+            None => earliest("admission_date")?.map(|day| {
+                (
+                    date_of(day),
+                    "its earliest admission, no spell having ended",
+                )
+            }),
+        })
+    }
+}
+
+/// Reads every file of one extract, parsing and checking each row.
+fn read_extract<R: ColumnWise>(
+    paths: &[PathBuf],
+    kind: ExtractKind,
+    sources: &mut Sources,
+    known: Option<&PlHashSet<String>>,
+    keep_admission_ids: bool,
+    mapping: &Mapping,
+) -> Result<R> {
+    let mut all = R::default();
+    let date_columns = match kind {
+        ExtractKind::Admissions => ["admission_date", "discharge_date"],
+        ExtractKind::Placements => ["start_date", "end_date"],
+    };
+    for path in paths {
+        let file = sources.files.len();
+        let is_parquet = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        let read = |forced| {
+            let reading = Reading {
+                known_collaboratives: known,
+                forced,
+                keep_admission_ids,
+                mapping,
+            };
+            if is_parquet {
+                let _reuse = crate::memory::ReuseFreed::new();
+                read_parquet::<R>(path, file, kind, reading)
+            } else {
+                read_csv::<R>(path, file, kind, reading)
+            }
+        };
+        let (mut rows, header) = read([None, None])?;
+        let mut formats = rows.common().first_format;
+        // A column mixing both date formats: read again with the format of its first date.
+        if let Some(first) = rows.common().mixed_formats() {
+            (rows, _) = read(first)?;
+            formats = first;
+        }
+        let date_names = date_columns.map(|name| {
+            let at = header.shown.iter().zip(columns_of(kind).0);
+            at.clone()
+                .find(|(_, contract)| **contract == name)
+                .map_or(name, |(shown, _)| shown.as_str())
+        });
+        rows.common_mut()
+            .finish_date_messages(date_columns, date_names, formats);
+        rows.common_mut()
+            .findings
+            .extend(header.missing.into_iter().map(|f| (file, f)));
+        sources.files.push(FileRows {
+            path: path.display().to_string(),
+            kind,
+            first_row: all.len(),
+            rows: rows.len(),
+        });
+        if all.is_empty() {
+            all = rows;
+        } else {
+            all.append(rows)?;
+        }
+    }
+    let findings = std::mem::take(&mut all.common_mut().findings);
+    sources.findings.extend(findings);
+    Ok(all)
+}
+
+/// Reads and checks every row of the extracts and builds the typed frames of valid rows.
+pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
+    let known: Option<PlHashSet<String>> = options
+        .known_collaboratives
+        .as_ref()
+        .map(|k| k.iter().cloned().collect());
+    let mut sources = Sources {
+        files: Vec::new(),
+        first_placement_file: paths.admissions.len(),
+        findings: Vec::new(),
+    };
+    // Admission ids are kept to join the placements; with no placements, only for duplicates,
+    // which ids that always increase cannot hold (the usual case), so only their order is kept.
+    let placements_read = !paths.placements.is_empty();
+    let read_admissions = |sources: &mut Sources, keep_ids| {
+        read_extract::<AdmissionRows>(
+            &paths.admissions,
+            ExtractKind::Admissions,
+            sources,
+            known.as_ref(),
+            keep_ids,
+            &options.mapping,
+        )
+    };
+    let mut adm = read_admissions(&mut sources, placements_read)?;
+    if !placements_read && !adm.id_order.increasing {
+        // Ids out of order: read again, keeping them to look for duplicates.
+        sources.files.clear();
+        sources.findings.clear();
+        adm = read_admissions(&mut sources, true)?;
+    }
+    crate::timing("admissions read");
+    let mut plc: PlacementRows = read_extract(
+        &paths.placements,
+        ExtractKind::Placements,
+        &mut sources,
+        known.as_ref(),
+        true,
+        &options.mapping,
+    )?;
+    crate::timing("placements read");
+
+    let (extract_day, extract_date_inferred) = rule_after_extract_date(
+        &mut sources,
+        &mut adm,
+        &mut plc,
+        options.extract_date,
+        options.today,
+    );
+    let spell_of = rules_of_identifiers_and_spells(&mut sources, &mut adm, &mut plc);
+    rule_no_overlaps(&mut sources, &mut plc, &spell_of);
+
+    // Counts, and the frames of valid rows.
+    let files = sources
+        .files
+        .iter()
+        .map(|f| {
+            let bad = match f.kind {
+                ExtractKind::Admissions => &adm.common.bad,
+                ExtractKind::Placements => &plc.common.bad,
+            };
+            let invalid = bad[f.first_row..f.first_row + f.rows]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            FileCounts {
+                path: f.path.clone(),
+                extract: f.kind,
+                rows_read: f.rows,
+                rows_valid: f.rows - invalid,
+                rows_invalid: invalid,
+            }
+        })
+        .collect();
+    crate::timing("check: rules across rows");
+    // The frames, each row set freed as soon as it is no longer needed.
+    // Each admission's place among the valid ones; none needed when every one is valid.
+    let position = adm
+        .common
+        .bad
+        .contains(&true)
+        .then(|| positions(&adm.common.bad));
+    let oaps = oaps_frame(&plc, &adm, &spell_of, position.as_deref())?;
+    drop((plc, spell_of));
+    adm.common.line = Lines::default();
+    crate::timing("check: oaps frame");
+    let names = std::mem::take(&mut adm.dictionary.values);
+    // Nothing joins to the spells when the placements were not read: no spell ids then.
+    let admissions = match position {
+        None => every_admission_frame(adm, placements_read)?,
+        Some(position) => admissions_frame(&adm, &position, placements_read)?,
+    };
+
+    // Free memory kept while the extracts were read goes back to the system.
+    crate::memory::hand_back_free();
+    crate::timing("rows checked and frames built");
+    let mut list = sources.findings;
+    list.sort_by_key(|(file, finding)| (*file, finding.line, finding.rule));
+    Ok(Checked {
+        admissions,
+        oaps,
+        names,
+        findings: list.into_iter().map(|(_, f)| f).collect(),
+        files,
+        extract_date: date_of(extract_day),
+        extract_date_inferred,
+    })
+}

@@ -1,0 +1,532 @@
+//! Reading a CSV extract. The file is read in blocks of whole lines. While the text holds no quote
+//! character, each line is a record and each comma separates two fields, so blocks are parsed on
+//! every core at once; from the first block holding a quote to the end of the file the `csv`
+//! crate reads the records one after the other (a quoted field may hold commas and line breaks).
+//! Only the blocks being parsed are held as text.
+//!
+//! Line numbers are those of the file (the header is line 1), counting blank lines and line
+//! breaks inside quoted fields.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::mpsc::sync_channel;
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+
+use super::files::{open_extract, ExtractKind};
+use super::header::{read_header, Header};
+use super::rows::{Cell, FileContext, Reading};
+use super::rules::RowRules;
+
+/// How much text a block of a CSV file holds (whole lines are added to reach the next line end).
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// Reads one CSV file into rows, and what its header says. `reading.forced` fixes the date
+/// formats (second pass); `reading.mapping` gives the delimiter, the encoding and the columns.
+pub fn read_csv<R: RowRules>(
+    path: &Path,
+    file: usize,
+    kind: ExtractKind,
+    reading: Reading,
+) -> Result<(R, Header)> {
+    read_csv_in_blocks(path, file, kind, reading, BLOCK_BYTES)
+}
+
+fn read_csv_in_blocks<R: RowRules>(
+    path: &Path,
+    file: usize,
+    kind: ExtractKind,
+    reading: Reading,
+    block_bytes: usize,
+) -> Result<(R, Header)> {
+    let expected = format!("a header line naming the {} columns", kind.name());
+    let (shown, size) = open_extract(path, &expected)?;
+    let file_reader = File::open(path).with_context(|| format!("{shown}: cannot open"))?;
+    let delimiter = reading.mapping.delimiter;
+    // Text in another encoding is decoded to UTF-8 as it is read.
+    let mut reader: Box<dyn Read + Send> = match reading.mapping.encoding {
+        None => Box::new(file_reader),
+        Some(encoding) => Box::new(Decoded::new(file_reader, encoding)),
+    };
+    let mut first = Vec::with_capacity(block_bytes + 4096);
+    let mut at_end = fill(&mut reader, &mut first, block_bytes, &shown)?;
+    while !at_end && memchr::memchr(b'\n', &first).is_none() {
+        let wanted = first.len() * 2;
+        at_end = fill(&mut reader, &mut first, wanted, &shown)?;
+    }
+    if first.starts_with(b"\xef\xbb\xbf") {
+        first.drain(..3);
+    }
+    let header_end = memchr::memchr(b'\n', &first).map_or(first.len(), |i| i + 1);
+    if memchr::memchr(b'"', &first[..header_end]).is_some() {
+        // A quoted header: the csv crate reads the whole file.
+        let stream = std::io::Cursor::new(first).chain(reader);
+        return read_quoted(stream, None, 1, &shown, file, kind, reading);
+    }
+    let header_text = std::str::from_utf8(&first[..header_end])
+        .map_err(|_| anyhow::anyhow!("{shown}:1: {NOT_UTF8}"))?;
+    let names: Vec<&str> = header_text
+        .trim_end_matches(['\n', '\r'])
+        .split(char::from(delimiter))
+        .collect();
+    let columns = reading.mapping.columns(kind);
+    let header = read_header(&shown, kind, &names, columns)?;
+    let ctx = FileContext::new(file, &shown, kind, &header, reading);
+    first.drain(..header_end);
+    // Rows per block, to size the vectors: a first guess from the first block's lines.
+    let expected_rows = {
+        let lines = memchr::memchr_iter(b'\n', &first).count().max(1);
+        (size as usize / first.len().max(1) + 1) * lines
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (sender, receiver) = sync_channel::<(usize, Vec<u8>, u32)>(workers);
+    let receiver = Mutex::new(receiver);
+    // Blocks are appended in file order as soon as they are parsed, so that only the blocks in
+    // flight are held twice.
+    let merged = Mutex::new(InOrder {
+        next: 0,
+        waiting: std::collections::BTreeMap::new(),
+        rows: Ok(R::with_capacity(expected_rows)),
+    });
+    let mut tail: Option<Result<R>> = None;
+    let mut blocks = 0;
+    std::thread::scope(|scope| -> Result<()> {
+        // Owned here so that the workers stop however the reading ends.
+        let sender = sender;
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let job = receiver.lock().expect("block queue").recv();
+                let Ok((index, block, line)) = job else { break };
+                let rows = parse_plain_block::<R>(&block, line, &ctx, &header, delimiter);
+                drop(block);
+                merged.lock().expect("parsed blocks").arrive(index, rows);
+            });
+        }
+        let mut line: u32 = 2;
+        let mut block = first;
+        loop {
+            let mut at_end = fill(&mut reader, &mut block, block_bytes, &shown)?;
+            // A block ends at a line end: a longer line makes a longer block.
+            while !at_end && memchr::memchr(b'\n', &block).is_none() {
+                let wanted = block.len() * 2;
+                at_end = fill(&mut reader, &mut block, wanted, &shown)?;
+            }
+            if memchr::memchr(b'"', &block).is_some() {
+                // From here on a field may be quoted: one reader to the end of the file.
+                let stream = std::io::Cursor::new(block).chain(&mut reader);
+                tail = Some(
+                    read_quoted(stream, Some(&header), line, &shown, file, kind, reading)
+                        .map(|(rows, _)| rows),
+                );
+                break;
+            }
+            let cut = if at_end {
+                block.len()
+            } else {
+                memchr::memrchr(b'\n', &block).map_or(block.len(), |i| i + 1)
+            };
+            let rest = block.split_off(cut);
+            let lines = memchr::memchr_iter(b'\n', &block).count() as u32;
+            if !block.is_empty() {
+                sender
+                    .send((blocks, block, line))
+                    .map_err(|_| anyhow::anyhow!("{shown}: a parsing thread stopped"))?;
+                blocks += 1;
+            }
+            line += lines;
+            block = rest;
+            if at_end && block.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    })?;
+    let merged = merged.into_inner().expect("parsed blocks");
+    debug_assert!(merged.rows.is_err() || merged.next == blocks);
+    let mut rows = merged.rows?;
+    if let Some(tail) = tail {
+        rows.append(tail?)?;
+    }
+    Ok((rows, header))
+}
+
+/// Rows of blocks parsed in any order, appended in the order of the blocks.
+struct InOrder<R> {
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Result<R>>,
+    /// The rows so far, or the first error in file order.
+    rows: Result<R>,
+}
+
+impl<R: RowRules> InOrder<R> {
+    fn arrive(&mut self, index: usize, block: Result<R>) {
+        self.waiting.insert(index, block);
+        while let Some(block) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            if let Ok(rows) = &mut self.rows {
+                if let Err(error) = block.and_then(|block| rows.append(block)) {
+                    self.rows = Err(error);
+                }
+            }
+        }
+    }
+}
+
+/// Reads until `buffer` holds at least `at_least` bytes or the file ends; true at the end.
+fn fill(
+    reader: &mut impl Read,
+    buffer: &mut Vec<u8>,
+    at_least: usize,
+    shown: &str,
+) -> Result<bool> {
+    while buffer.len() < at_least {
+        let before = buffer.len();
+        buffer.resize(at_least, 0);
+        let read = match reader.read(&mut buffer[before..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) => return Err(e).with_context(|| format!("{shown}: cannot read")),
+        };
+        buffer.truncate(before + read);
+        if read == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Parses a block of whole lines holding no quote character, its first line being `line`.
+fn parse_plain_block<R: RowRules>(
+    block: &[u8],
+    line: u32,
+    ctx: &FileContext,
+    header: &Header,
+    delimiter: u8,
+) -> Result<R> {
+    let text = match std::str::from_utf8(block) {
+        Ok(text) => text,
+        Err(error) => {
+            let before = memchr::memchr_iter(b'\n', &block[..error.valid_up_to()]).count();
+            bail!("{}:{}: {NOT_UTF8}", ctx.path, line as usize + before);
+        }
+    };
+    let mut rows = R::with_capacity(memchr::memchr_iter(b'\n', block).count() + 1);
+    let mut fields: Vec<Cell> = Vec::with_capacity(header.fields);
+    for (i, record) in text.split('\n').enumerate() {
+        let record = record.strip_suffix('\r').unwrap_or(record);
+        if record.is_empty() {
+            continue;
+        }
+        let at = line + i as u32;
+        fields.clear();
+        fields.extend(record.split(char::from(delimiter)).map(Cell::Text));
+        // Fewer fields: the last cells are empty (as many extracts write them); more: an error.
+        if fields.len() > header.fields {
+            bail!(
+                "{}:{at}: has {} fields, but the header has {}",
+                ctx.path,
+                fields.len(),
+                header.fields
+            );
+        }
+        rows.parse(ctx, at, &fields);
+    }
+    Ok(rows)
+}
+
+/// Reads records with the `csv` crate (quoted fields), one after the other. With `header`, the
+/// stream starts after the header, at line `line`; without, at the header.
+fn read_quoted<R: RowRules>(
+    stream: impl Read,
+    header: Option<&Header>,
+    line: u32,
+    shown: &str,
+    file: usize,
+    kind: ExtractKind,
+    reading: Reading,
+) -> Result<(R, Header)> {
+    // The csv crate's own line count leaves out blank lines: lines are counted here from the
+    // line ends seen in the stream. A record's first line is found from where it ends.
+    let line_ends = Rc::new(RefCell::new(VecDeque::new()));
+    let counted = LineEnds {
+        inner: stream,
+        offset: 0,
+        ends: Rc::clone(&line_ends),
+    };
+    let (mut passed, mut last_end) = (0u32, None);
+    let mut first_line = move |record_end: u64, record: &csv::ByteRecord| -> u32 {
+        let mut ends = line_ends.borrow_mut();
+        while ends.front().is_some_and(|&end| end < record_end) {
+            last_end = ends.pop_front();
+            passed += 1;
+        }
+        let terminated = record_end > 0 && last_end == Some(record_end - 1);
+        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
+        line + passed - u32::from(terminated) - inside
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(reading.mapping.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 20, counted));
+    let mut record = csv::ByteRecord::new();
+    // Reads the next record; its first line.
+    let mut next = |record: &mut csv::ByteRecord| -> Result<Option<u32>> {
+        let more = reader.read_byte_record(record).map_err(|error| {
+            let at = error
+                .position()
+                .map_or(line, |p| p.line() as u32 + line - 1);
+            anyhow::anyhow!("{shown}:{at}: {error}")
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        Ok(Some(first_line(reader.position().byte(), record)))
+    };
+    // The record as text (its buffer is handed back with `into_byte_record`).
+    let text = |record: &mut csv::ByteRecord, at: u32| -> Result<csv::StringRecord> {
+        csv::StringRecord::from_byte_record(std::mem::take(record))
+            .map_err(|_| anyhow::anyhow!("{shown}:{at}: {NOT_UTF8}"))
+    };
+    let header = match header {
+        Some(header) => header.clone(),
+        None => {
+            let Some(at) = next(&mut record)? else {
+                bail!(
+                    "{shown}: the file is empty (expected a header line naming the {} columns)",
+                    kind.name()
+                );
+            };
+            let names = text(&mut record, at)?;
+            let names: Vec<&str> = names.iter().collect();
+            read_header(shown, kind, &names, reading.mapping.columns(kind))?
+        }
+    };
+    let ctx = FileContext::new(file, shown, kind, &header, reading);
+    let fields_wanted = header.fields;
+    let mut rows = R::default();
+    while let Some(at) = next(&mut record)? {
+        let string_record = text(&mut record, at)?;
+        let fields: Vec<Cell> = string_record.iter().map(Cell::Text).collect();
+        if matches!(fields[..], [Cell::Text("")]) {
+            continue;
+        }
+        if fields.len() > fields_wanted {
+            bail!(
+                "{shown}:{at}: has {} fields, but the header has {fields_wanted}",
+                fields.len()
+            );
+        }
+        rows.parse(&ctx, at, &fields);
+        drop(fields);
+        record = string_record.into_byte_record();
+    }
+    Ok((rows, header))
+}
+
+/// What is said of a file that is not UTF-8.
+const NOT_UTF8: &str = "is not valid UTF-8 text (for a file saved by Excel or another Windows program, give a mapping with [csv] encoding = \"windows-1252\")";
+
+/// A stream of text in another encoding, read as UTF-8.
+struct Decoded<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    /// The undecoded part of `input`.
+    pending: std::ops::Range<usize>,
+    output: Vec<u8>,
+    /// The part of `output` not yet handed out.
+    ready: std::ops::Range<usize>,
+    at_end: bool,
+}
+
+impl<R: Read> Decoded<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Decoded<R> {
+        const INPUT: usize = 1 << 20;
+        let decoder = encoding.new_decoder();
+        let output = vec![0; decoder.max_utf8_buffer_length(INPUT).unwrap_or(4 * INPUT)];
+        Decoded {
+            inner,
+            decoder,
+            input: vec![0; INPUT],
+            pending: 0..0,
+            output,
+            ready: 0..0,
+            at_end: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        while self.ready.is_empty() {
+            if self.at_end {
+                return Ok(0);
+            }
+            if self.pending.is_empty() {
+                let read = self.inner.read(&mut self.input)?;
+                self.pending = 0..read;
+            }
+            let last = self.pending.is_empty();
+            let (_, read, written, _) = self.decoder.decode_to_utf8(
+                &self.input[self.pending.clone()],
+                &mut self.output,
+                last,
+            );
+            self.pending.start += read;
+            self.ready = 0..written;
+            self.at_end = last;
+        }
+        let n = buffer.len().min(self.ready.len());
+        buffer[..n].copy_from_slice(&self.output[self.ready.start..self.ready.start + n]);
+        self.ready.start += n;
+        Ok(n)
+    }
+}
+
+/// A stream that notes where its line ends are.
+struct LineEnds<R> {
+    inner: R,
+    offset: u64,
+    ends: Rc<RefCell<VecDeque<u64>>>,
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        let mut ends = self.ends.borrow_mut();
+        ends.extend(memchr::memchr_iter(b'\n', &buffer[..read]).map(|i| self.offset + i as u64));
+        self.offset += read as u64;
+        Ok(read)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::findings::Rule;
+    use crate::input::rows::{keep_ids, AdmissionRows, Rows};
+
+    use crate::periods::day_of;
+    use chrono::NaiveDate;
+
+    const HEADER: &str =
+        "admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,provider_code\n";
+
+    /// An admissions file of `rows` rows whose row `i` is admitted `i` days after 2024-01-01,
+    /// with the changes given as (row, line text).
+    fn admissions_file(rows: usize, changes: &[(usize, &str)]) -> tempfile::NamedTempFile {
+        let mut text = HEADER.to_string();
+        for i in 0..rows {
+            match changes.iter().find(|(row, _)| *row == i) {
+                Some((_, line)) => text.push_str(line),
+                None => {
+                    let day =
+                        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(i as u64);
+                    text.push_str(&format!("A{i},P{i},AAA,adult_acute,{day},,R1\n"));
+                }
+            }
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        file
+    }
+
+    fn read(file: &tempfile::NamedTempFile, block_bytes: usize) -> Result<AdmissionRows> {
+        read_csv_in_blocks::<AdmissionRows>(
+            file.path(),
+            0,
+            ExtractKind::Admissions,
+            keep_ids(),
+            block_bytes,
+        )
+        .map(|(rows, _)| rows)
+    }
+
+    fn problem_lines(rows: &AdmissionRows) -> Vec<(usize, Rule)> {
+        let mut lines: Vec<_> = rows
+            .common
+            .findings
+            .iter()
+            .map(|(_, f)| (f.line, f.rule))
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    #[test]
+    fn small_blocks_read_the_same_rows_and_lines_as_one_block() {
+        // Row i is on line i + 2 (row 40 is a blank line: 199 rows in all); the quote on row
+        // 120 hands the rest of the file to the csv crate, and the line break inside the
+        // quoted field of row 130 puts later rows one line further down.
+        let file = admissions_file(
+            200,
+            &[
+                (40, "\n"),
+                (60, "A60,P60,AAA,adult_acute,2024-02-30,,R1\n"),
+                (100, "A100,,AAA,adult_acute,2024-04-10,,R1\n"),
+                (120, "A120,P120,\"AAA\",adult_acute,2024-04-30,,R1\n"),
+                (130, "A130,P130,AAA,\"adult\nacute\",2024-05-10,,R1\n"),
+                (150, "A150,P150,AAA,adult_acute,2024-05-30,2024-05-01,R1\n"),
+            ],
+        );
+        let expected = vec![
+            (62, Rule::InvalidDate),
+            (102, Rule::MissingValue),
+            (153, Rule::DischargeBeforeAdmission),
+        ];
+        for block_bytes in [40, 64, 1000, 1 << 20] {
+            let rows = read(&file, block_bytes).unwrap();
+            assert_eq!(rows.len(), 199, "block of {block_bytes} bytes");
+            assert_eq!(
+                problem_lines(&rows),
+                expected,
+                "block of {block_bytes} bytes"
+            );
+            let lines: Vec<u32> = (0..rows.len()).map(|r| rows.common.line.get(r)).collect();
+            assert_eq!(lines[0], 2);
+            assert_eq!(lines[39], 41);
+            assert_eq!(lines[40], 43, "row 41 after the blank line");
+            assert_eq!(
+                lines[129], 132,
+                "row 130 starts on line 132 and ends on 133"
+            );
+            assert_eq!(lines[130], 134, "row 131 after the quoted line break");
+            assert_eq!(lines[198], 202);
+            assert_eq!(rows.id.get(198), Some("A199"));
+            assert_eq!(
+                rows.admitted[198],
+                day_of(NaiveDate::from_ymd_opt(2024, 7, 18).unwrap())
+            );
+            assert_eq!(
+                rows.dictionary.values[rows.service_line.get(129) as usize],
+                "adult\nacute"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_named_whatever_the_block() {
+        let long = format!(
+            "A50,P50,AAA,adult_acute,2024-02-20,,R1,{}\n",
+            "x".repeat(300)
+        );
+        let file = admissions_file(120, &[(50, &long)]);
+        for block_bytes in [40, 1 << 20] {
+            let error = read(&file, block_bytes).err().unwrap().to_string();
+            assert!(
+                error.ends_with(":52: has 8 fields, but the header has 7"),
+                "{error}"
+            );
+        }
+        let file = admissions_file(120, &[(90, "A90,P90,AAA,adult_acute,2024-03-31\n")]);
+        let rows = read(&file, 40).unwrap();
+        assert_eq!(rows.len(), 120, "a short row has its last cells empty");
+        assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
+    }
+}

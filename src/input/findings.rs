@@ -1,0 +1,129 @@
+//! What checking finds: every problem is a [`Finding`] naming the file, the line (the CSV header
+//! is line 1; a Parquet file's rows count from 1), the column, the value and the rule broken; and
+//! where each row came from, to say so.
+
+use super::columns::Lines;
+use super::files::ExtractKind;
+
+/// The rule a finding breaks; its snake_case name is part of the JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    MissingColumn,
+    MissingValue,
+    InvalidDate,
+    InvalidNumber,
+    InvalidFlag,
+    DischargeBeforeAdmission,
+    EndBeforeStart,
+    AfterExtractDate,
+    DuplicateId,
+    UnknownAdmission,
+    RejectedAdmission,
+    OutsideSpell,
+    OverlappingPlacements,
+    MissingReason,
+    UnknownReason,
+    ReasonForInAreaPlacement,
+    NegativeNumber,
+    UnknownCollaborative,
+    UnmappedValue,
+}
+
+/// One problem with one row (or, for a missing column, with a whole file).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Finding {
+    pub file: String,
+    pub line: usize,
+    pub rule: Rule,
+    pub column: Option<&'static str>,
+    pub value: Option<String>,
+    /// The message as shown to people, without the `file:line: ` prefix.
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// Rows read, valid and invalid in one file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FileCounts {
+    pub path: String,
+    pub extract: ExtractKind,
+    pub rows_read: usize,
+    pub rows_valid: usize,
+    pub rows_invalid: usize,
+}
+
+/// One file of an extract: its path and its rows' place among the extract's rows.
+pub(super) struct FileRows {
+    pub(super) path: String,
+    pub(super) kind: ExtractKind,
+    pub(super) first_row: usize,
+    pub(super) rows: usize,
+}
+
+/// Where rows come from, and where findings go.
+pub(super) struct Sources {
+    pub(super) files: Vec<FileRows>,
+    /// Index in `files` of the first placements file.
+    pub(super) first_placement_file: usize,
+    pub(super) findings: Vec<(usize, Finding)>,
+}
+
+impl Sources {
+    /// The file index and line of row `row` of an extract.
+    pub(super) fn at(&self, kind: ExtractKind, row: usize, lines: &Lines) -> (usize, usize) {
+        let range = match kind {
+            ExtractKind::Admissions => 0..self.first_placement_file,
+            ExtractKind::Placements => self.first_placement_file..self.files.len(),
+        };
+        let files = &self.files[range.clone()];
+        let index = files.partition_point(|f| f.first_row <= row) - 1;
+        (range.start + index, lines.get(row) as usize)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn add(
+        &mut self,
+        kind: ExtractKind,
+        row: usize,
+        lines: &Lines,
+        rule: Rule,
+        column: &'static str,
+        value: Option<&str>,
+        message: String,
+    ) {
+        let (file, line) = self.at(kind, row, lines);
+        self.findings.push((
+            file,
+            Finding {
+                file: self.files[file].path.clone(),
+                line,
+                rule,
+                column: Some(column),
+                value: value.map(str::to_string),
+                message,
+            },
+        ));
+    }
+
+    /// `line 5`, or `admissions-2.csv:5` when the row is in another file than `here`.
+    pub(super) fn location(
+        &self,
+        kind: ExtractKind,
+        row: usize,
+        lines: &Lines,
+        here: usize,
+    ) -> String {
+        let (file, line) = self.at(kind, row, lines);
+        if file == here {
+            format!("line {line}")
+        } else {
+            format!("{}:{line}", self.files[file].path)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Built-in tables of values a mapping can name with `preset = "..."`.
+
+/// A built-in table of codes of one contract column.
+pub struct Preset {
+    pub name: &'static str,
+    /// The contract column it maps.
+    pub column: &'static str,
+    pub about: &'static str,
+    /// Each code (with the codes it replaced), what it is, and the contract value.
+    pub rows: &'static [(
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        &'static str,
+    )],
+}
+
+/// The MHSDS hospital bed types (`MHAdmittedPatientClass`) and the service line of each, as in
+/// DOMAIN.md section 10: the April 2024 codes, with the codes used before then.
+pub const MHSDS_BED_TYPE: Preset = Preset {
+    name: "mhsds-bed-type",
+    column: "service_line",
+    about: "MHSDS hospital bed types (MHAdmittedPatientClass): the April 2024 codes and the codes used before them, as service lines",
+    rows: &[
+        ("200", &["10"], "Acute adult mental health care", "adult_acute"),
+        ("201", &["11"], "Acute older adult mental health care (organic and functional)", "older_adult_acute"),
+        ("202", &["12"], "Adult psychiatric intensive care unit", "picu"),
+        ("203", &["13"], "Adult eating disorders", "adult_eating_disorder"),
+        ("204", &["14"], "Mother and baby", "mother_and_baby"),
+        ("205", &["15"], "Acute unit for adults with a learning disability and/or autism", "adult_ld_autism"),
+        ("206", &["19"], "Adult low secure", "adult_secure_low"),
+        ("207", &["20"], "Adult medium secure", "adult_secure_medium"),
+        ("208", &["21"], "Adult high secure", "adult_secure_high"),
+        ("209", &["22"], "Adult neuro-psychiatry / acquired brain injury", "adult_neuropsychiatry"),
+        ("210", &["40"], "Adult personality disorder", "adult_personality_disorder"),
+        ("211", &["39"], "Adult mental health services for the Deaf", "adult_deaf"),
+        ("212", &["17", "35", "36", "37", "38"], "Adult mental health rehabilitation", "adult_rehabilitation"),
+        ("213", &[], "Adult rehabilitation for adults with a learning disability and/or autism", "adult_ld_autism_rehabilitation"),
+        ("300", &["23"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("301", &["24"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("302", &["25"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("303", &["26"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("304", &["27"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("305", &["28"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("306", &["29"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("307", &["30"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("308", &["31"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("309", &["32"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("310", &["33"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("311", &["34"], "Children and young people's inpatient", "cyp_inpatient"),
+    ],
+};
+
+const PRESETS: [&Preset; 1] = [&MHSDS_BED_TYPE];
+
+/// The preset of that name.
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().copied().find(|p| p.name == name)
+}
+
+pub fn names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.name).collect()
+}
+
+impl Preset {
+    /// Every code, old and new, with its contract value.
+    pub fn codes(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.rows.iter().flat_map(|(code, old, _, value)| {
+            std::iter::once(*code)
+                .chain(old.iter().copied())
+                .map(|c| (c.to_string(), value.to_string()))
+        })
+    }
+
+    /// The preset written out as the `values` table of a mapping, to see or copy.
+    pub fn as_toml(&self) -> String {
+        let mut text = format!(
+            "# preset = \"{}\": {}.\n# As a table of values (entries of `values` given beside a preset win over it):\n\n[admissions.{}]\ncolumn = \"BedType\"  # the column of your extract that holds the code\n\n[admissions.{}.values]\n",
+            self.name, self.about, self.column, self.column
+        );
+        for (code, old, about, value) in self.rows {
+            text.push_str(&format!(
+                "{:<7} = {:<34} # {about}\n",
+                format!("\"{code}\""),
+                format!("\"{value}\"")
+            ));
+            for old in old.iter() {
+                text.push_str(&format!(
+                    "{:<7} = {:<34} # (before April 2024)\n",
+                    format!("\"{old}\""),
+                    format!("\"{value}\"")
+                ));
+            }
+        }
+        text
+    }
+}

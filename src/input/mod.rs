@@ -1,0 +1,40 @@
+//! The input layer: from the paths the user gave to checked, typed frames of the valid rows.
+//!
+//! Its stages, one file each, each using only those listed before it:
+//! - [`files`]: finding the extract files (a data folder, paths, glob patterns);
+//! - [`contract`]: the contract's columns, reason codes and flags (DOMAIN.md section 3);
+//! - [`dates`]: reading dates as day numbers;
+//! - [`findings`]: what checking finds, and where each row came from;
+//! - [`columns`]: the compact columns rows are kept in while read;
+//! - [`header`]: where each column is in a file;
+//! - [`rows`] and [`rules`]: the rows of each extract, and the rules that need only the row
+//!   itself, checked as each row is parsed; [`column_rules`], the same rules column by column;
+//! - [`csv`] and [`parquet`]: reading a file of each kind;
+//! - [`across`]: the rules across rows; [`frames`]: the frames of the valid rows;
+//! - [`check`]: all of these, in order, for every file of both extracts; [`load`]: the inputs of
+//!   a command (extracts and references), and what is done with invalid rows.
+//!
+//! Only [`load`], [`check`] and [`files`] are used outside the layer, with the findings and the
+//! contract's column names.
+
+pub mod across;
+pub mod check;
+pub mod column_rules;
+pub mod columns;
+pub mod contract;
+pub mod csv;
+pub mod dates;
+pub mod files;
+pub mod findings;
+pub mod frames;
+pub mod header;
+pub mod load;
+pub mod mapping;
+pub mod parquet;
+pub mod rows;
+pub mod rules;
+
+pub use check::{CheckOptions, Checked};
+pub use files::{ExtractKind, InputPaths};
+pub use findings::{Finding, Rule};
+pub use load::{load, Inputs, InvalidInput};

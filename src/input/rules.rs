@@ -1,0 +1,378 @@
+//! The rules that need only the row itself (DOMAIN.md section 3), checked as each row is parsed,
+//! and the findings they produce. Cells are read through the mapping here: recoded by its
+//! `values`, dates read in its `format`; messages name each column as the file's header spells
+//! it, and the mapping's entry where one applied.
+
+use super::contract::{parse_flag, REASON_CODES};
+use super::dates::{is_day, iso, DateFormat, BAD_DAY, NO_DAY};
+use super::findings::{Finding, Rule};
+use super::rows::{AdmissionRows, Cell, Common, FileContext, PlacementRows, Rows};
+use crate::periods::Day;
+
+impl Common {
+    /// Records a finding on column `column` (by contract index) of the row being read; a cell
+    /// that already has one gets no second.
+    fn flag(
+        &mut self,
+        ctx: &FileContext,
+        rule: Rule,
+        column: usize,
+        value: Option<&str>,
+        message: String,
+    ) {
+        let row = self.bad.len() - 1;
+        self.bad[row] = true;
+        let bit = 1 << column;
+        if self.reported & bit != 0 {
+            return;
+        }
+        self.reported |= bit;
+        self.findings.push((
+            ctx.file,
+            Finding {
+                file: ctx.path.to_string(),
+                line: self.line.get(row) as usize,
+                rule,
+                column: Some(ctx.contract[column]),
+                value: value.map(str::to_string),
+                message,
+            },
+        ));
+    }
+
+    /// A text cell, trimmed and recoded; `None` when empty (or missing from a short row).
+    fn text<'r>(
+        &mut self,
+        ctx: &'r FileContext,
+        fields: &[Cell<'r>],
+        column: usize,
+    ) -> Option<&'r str> {
+        let text = ctx.cell(fields, column)?;
+        self.recode(ctx, column, text)
+    }
+
+    /// A cell that may be typed, text recoded; `None` when empty.
+    fn typed<'r>(
+        &mut self,
+        ctx: &'r FileContext,
+        fields: &[Cell<'r>],
+        column: usize,
+    ) -> Option<Cell<'r>> {
+        match ctx.value(fields, column)? {
+            Cell::Text(text) => self.recode(ctx, column, text).map(Cell::Text),
+            typed => Some(typed),
+        }
+    }
+
+    /// The contract value of a code, where the mapping recodes the column (a code mapped to ""
+    /// is an empty cell); a code the mapping has no entry for is a finding.
+    fn recode<'r>(
+        &mut self,
+        ctx: &'r FileContext,
+        column: usize,
+        code: &'r str,
+    ) -> Option<&'r str> {
+        let Some(values) = &ctx.mapping[column].values else {
+            return Some(code);
+        };
+        match values.get(code) {
+            Some(value) => (!value.is_empty()).then_some(value),
+            None => {
+                let name = &ctx.shown[column];
+                let entry = &ctx.mapping[column].entry;
+                let message = format!(
+                    "{name} {code:?} has no entry in the values of {entry} (add one, or \"*\" = ... for every other code)"
+                );
+                self.flag(ctx, Rule::UnmappedValue, column, Some(code), message);
+                Some(code)
+            }
+        }
+    }
+
+    fn required(&mut self, ctx: &FileContext, cell: Option<&str>, column: usize) {
+        if cell.is_none() {
+            let name = &ctx.shown[column];
+            let message = format!("{name} is empty (required)");
+            self.flag(ctx, Rule::MissingValue, column, None, message);
+        }
+    }
+
+    /// Parses a date cell; `slot` is the date column (0 or 1) of the extract.
+    fn date(
+        &mut self,
+        ctx: &FileContext,
+        cell: Option<Cell>,
+        column: usize,
+        slot: usize,
+        required: bool,
+    ) -> Day {
+        let name = &ctx.shown[column];
+        let text = match cell {
+            None => {
+                if required {
+                    self.required(ctx, None, column);
+                }
+                return NO_DAY;
+            }
+            Some(Cell::Day(day)) => return day,
+            Some(Cell::Text(text)) => text,
+            Some(other) => {
+                let shown = other.shown();
+                let message = format!("{name} {shown:?} is not a date");
+                self.flag(ctx, Rule::InvalidDate, column, Some(&shown), message);
+                return BAD_DAY;
+            }
+        };
+        if let Some(layout) = &ctx.mapping[column].format {
+            return layout.parse(text).unwrap_or_else(|| {
+                let (format, entry) = (layout.describe(), &ctx.mapping[column].entry);
+                let message = format!(
+                    "{name} {text:?} is not a valid date (expected {format}, as {entry} says)"
+                );
+                self.flag(ctx, Rule::InvalidDate, column, Some(text), message);
+                BAD_DAY
+            });
+        }
+        let format = match ctx.reading.forced[slot] {
+            Some(format) => Some(format),
+            None => {
+                let detected = DateFormat::detect(text);
+                if let Some(format) = detected {
+                    self.formats_seen[slot] |= format.bit();
+                    self.first_format[slot].get_or_insert(format);
+                }
+                detected
+            }
+        };
+        match format.and_then(|f| f.parse(text)) {
+            Some(day) => day,
+            None => {
+                // The message names the column's format, known only once the file is read.
+                self.flag(ctx, Rule::InvalidDate, column, Some(text), String::new());
+                BAD_DAY
+            }
+        }
+    }
+
+    fn number(&mut self, ctx: &FileContext, cell: Option<Cell>, column: usize) -> Option<f64> {
+        let cell = cell?;
+        let parsed = match cell {
+            Cell::Text(text) => text.parse::<f64>().ok(),
+            Cell::Number(value) => Some(value),
+            _ => None,
+        };
+        let text = &cell.shown();
+        let name = &ctx.shown[column];
+        match parsed.filter(|v| v.is_finite()) {
+            None => {
+                let message = format!("{name} {text:?} is not a number");
+                self.flag(ctx, Rule::InvalidNumber, column, Some(text), message);
+                None
+            }
+            Some(value) => {
+                if value < 0.0 {
+                    let message = format!("{name} {text} is negative");
+                    self.flag(ctx, Rule::NegativeNumber, column, Some(text), message);
+                }
+                Some(value)
+            }
+        }
+    }
+
+    /// Writes the messages of invalid dates, now that each column's format is known; `names`
+    /// are the two date columns as the file names them.
+    pub fn finish_date_messages(
+        &mut self,
+        date_columns: [&str; 2],
+        names: [&str; 2],
+        formats: [Option<DateFormat>; 2],
+    ) {
+        for (_, finding) in &mut self.findings {
+            if finding.rule != Rule::InvalidDate || !finding.message.is_empty() {
+                continue;
+            }
+            let slot = usize::from(finding.column == Some(date_columns[1]));
+            let expected = formats[slot].map_or("YYYY-MM-DD or DD/MM/YYYY", DateFormat::describe);
+            finding.message = format!(
+                "{} {:?} is not a valid date (expected {expected}, one format per column)",
+                names[slot],
+                finding.value.as_deref().unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Rows parsed and checked one record at a time.
+pub trait RowRules: Rows {
+    /// Parses one record (`fields` in file order) and checks it.
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]);
+}
+
+/// The admissions extract's columns, by their place in the contract.
+mod adm {
+    pub const ID: usize = 0;
+    pub const PATIENT: usize = 1;
+    pub const COLLABORATIVE: usize = 2;
+    pub const SERVICE_LINE: usize = 3;
+    pub const ADMITTED: usize = 4;
+    pub const DISCHARGED: usize = 5;
+    pub const PROVIDER: usize = 6;
+}
+
+/// The placements extract's columns, by their place in the contract.
+mod plc {
+    pub const ID: usize = 0;
+    pub const ADMISSION: usize = 1;
+    pub const START: usize = 2;
+    pub const END: usize = 3;
+    pub const PROVIDER: usize = 4;
+    pub const OUT_OF_AREA: usize = 5;
+    pub const REASON: usize = 6;
+    pub const DISTANCE: usize = 7;
+    pub const COST: usize = 8;
+}
+
+impl RowRules for AdmissionRows {
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]) {
+        if ctx.unusable {
+            return self.push_unusable(ctx, line);
+        }
+        let c = &mut self.common;
+        c.start_row(line);
+        let id = c.text(ctx, fields, adm::ID);
+        let collaborative = c.text(ctx, fields, adm::COLLABORATIVE);
+        c.required(ctx, id, adm::ID);
+        c.required(ctx, collaborative, adm::COLLABORATIVE);
+        let patient = c.text(ctx, fields, adm::PATIENT);
+        c.required(ctx, patient, adm::PATIENT);
+        let service_line = c.text(ctx, fields, adm::SERVICE_LINE);
+        c.required(ctx, service_line, adm::SERVICE_LINE);
+        let provider = c.text(ctx, fields, adm::PROVIDER);
+        c.required(ctx, provider, adm::PROVIDER);
+        let cell = c.typed(ctx, fields, adm::ADMITTED);
+        let admitted = c.date(ctx, cell, adm::ADMITTED, 0, true);
+        let cell = c.typed(ctx, fields, adm::DISCHARGED);
+        let discharged = c.date(ctx, cell, adm::DISCHARGED, 1, false);
+        if is_day(admitted) && is_day(discharged) && discharged < admitted {
+            let (a, d) = (iso(admitted), iso(discharged));
+            let (dn, an) = (&ctx.shown[adm::DISCHARGED], &ctx.shown[adm::ADMITTED]);
+            let message = format!("{dn} {d} is before {an} {a}");
+            c.flag(
+                ctx,
+                Rule::DischargeBeforeAdmission,
+                adm::DISCHARGED,
+                Some(&d),
+                message,
+            );
+        }
+        if let (Some(known), Some(code)) = (ctx.reading.known_collaboratives, collaborative) {
+            if !known.contains(code) {
+                let name = &ctx.shown[adm::COLLABORATIVE];
+                let message = format!("{name} {code} is not in the collaboratives reference");
+                c.flag(
+                    ctx,
+                    Rule::UnknownCollaborative,
+                    adm::COLLABORATIVE,
+                    Some(code),
+                    message,
+                );
+            }
+        }
+        self.push_id(ctx, id);
+        self.collaborative
+            .push(self.dictionary.code(collaborative.unwrap_or_default()));
+        self.service_line
+            .push(self.dictionary.code(service_line.unwrap_or_default()));
+        self.provider
+            .push(self.dictionary.code(provider.unwrap_or_default()));
+        self.admitted.push(admitted);
+        self.discharged.push(discharged);
+    }
+}
+
+impl RowRules for PlacementRows {
+    fn parse(&mut self, ctx: &FileContext, line: u32, fields: &[Cell]) {
+        if ctx.unusable {
+            return self.push_unusable(ctx, line);
+        }
+        let c = &mut self.common;
+        c.start_row(line);
+        let name = |column: usize| ctx.shown[column].as_str();
+        let id = c.text(ctx, fields, plc::ID);
+        let admission_id = c.text(ctx, fields, plc::ADMISSION);
+        c.required(ctx, id, plc::ID);
+        c.required(ctx, admission_id, plc::ADMISSION);
+        let provider = c.text(ctx, fields, plc::PROVIDER);
+        c.required(ctx, provider, plc::PROVIDER);
+        let cell = c.typed(ctx, fields, plc::START);
+        let start = c.date(ctx, cell, plc::START, 0, true);
+        let cell = c.typed(ctx, fields, plc::END);
+        let end = c.date(ctx, cell, plc::END, 1, false);
+        let cell = c.typed(ctx, fields, plc::DISTANCE);
+        let distance = c.number(ctx, cell, plc::DISTANCE);
+        let cell = c.typed(ctx, fields, plc::COST);
+        let cost = c.number(ctx, cell, plc::COST);
+        let flag_name = name(plc::OUT_OF_AREA);
+        let out_of_area = match c.typed(ctx, fields, plc::OUT_OF_AREA) {
+            None => {
+                let message = format!("{flag_name} is empty (required: Y or N)");
+                c.flag(ctx, Rule::MissingValue, plc::OUT_OF_AREA, None, message);
+                None
+            }
+            Some(Cell::Flag(flag)) => Some(flag),
+            Some(cell) => {
+                let text = &cell.shown();
+                let flag = match cell {
+                    Cell::Text(text) => parse_flag(text),
+                    _ => None,
+                };
+                if flag.is_none() {
+                    let message = format!(
+                        "{flag_name} {text:?} is not a flag (expected Y/N, true/false or 1/0)"
+                    );
+                    c.flag(
+                        ctx,
+                        Rule::InvalidFlag,
+                        plc::OUT_OF_AREA,
+                        Some(text),
+                        message,
+                    );
+                }
+                flag
+            }
+        };
+        let reason = c.text(ctx, fields, plc::REASON);
+        let reason_code = reason.and_then(|r| REASON_CODES.iter().position(|c| *c == r));
+        let reason_name = name(plc::REASON);
+        let problem = match (out_of_area, reason) {
+            (Some(true), None) => Some((Rule::MissingReason, None,
+                format!("{reason_name} is empty but the placement is out of area (a reason code is required)"))),
+            (_, Some(code)) if reason_code.is_none() => Some((Rule::UnknownReason, Some(code),
+                format!("{reason_name} {code:?} is not a known code (expected one of {})", REASON_CODES.join(", ")))),
+            (Some(false), Some(code)) => Some((Rule::ReasonForInAreaPlacement, Some(code),
+                format!("{reason_name} {code} is given for an in-area placement (leave it empty when {flag_name} is N)"))),
+            _ => None,
+        };
+        if let Some((rule, value, message)) = problem {
+            c.flag(ctx, rule, plc::REASON, value, message);
+        }
+        if is_day(start) && is_day(end) && end < start {
+            let (s, e) = (iso(start), iso(end));
+            let message = format!("{} {e} is before {} {s}", name(plc::END), name(plc::START));
+            c.flag(ctx, Rule::EndBeforeStart, plc::END, Some(&e), message);
+        }
+        let row = self.start.len();
+        self.push_ids(id, admission_id);
+        self.start.push(start);
+        self.end.push(end);
+        if out_of_area == Some(true) {
+            self.oap_row.push(row as u32);
+            self.provider
+                .push(self.dictionary.code(provider.unwrap_or_default()));
+            self.reason
+                .push(reason_code.unwrap_or(u8::MAX as usize) as u8);
+            self.distance.push(distance);
+            self.cost.push(cost);
+        }
+    }
+}
