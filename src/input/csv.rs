@@ -184,20 +184,16 @@ fn fill(
     at_least: usize,
     shown: &str,
 ) -> Result<bool> {
-    while buffer.len() < at_least {
-        let before = buffer.len();
-        buffer.resize(at_least, 0);
-        let read = match reader.read(&mut buffer[before..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
-            Err(e) => return Err(e).with_context(|| format!("{shown}: cannot read")),
-        };
-        buffer.truncate(before + read);
-        if read == 0 {
-            return Ok(true);
-        }
+    let wanted = at_least.saturating_sub(buffer.len());
+    if wanted == 0 {
+        return Ok(false);
     }
-    Ok(false)
+    buffer.reserve_exact(wanted);
+    let read = reader
+        .take(wanted as u64)
+        .read_to_end(buffer)
+        .with_context(|| format!("{shown}: cannot read"))?;
+    Ok(read < wanted)
 }
 
 /// Parses a block of whole lines holding no quote character, its first line being `line`.
@@ -224,7 +220,13 @@ fn parse_plain_block<R: RowRules>(
         }
         let at = line + i as u32;
         fields.clear();
-        fields.extend(record.split(char::from(delimiter)).map(Cell::Text));
+        // The delimiter is one ASCII byte: every field lies between two of them.
+        let mut start = 0;
+        for at in memchr::memchr_iter(delimiter, record.as_bytes()) {
+            fields.push(Cell::Text(&record[start..at]));
+            start = at + 1;
+        }
+        fields.push(Cell::Text(&record[start..]));
         // Fewer fields: the last cells are empty (as many extracts write them); more: an error.
         if fields.len() > header.fields {
             bail!(
@@ -332,59 +334,72 @@ fn read_quoted<R: RowRules>(
 /// What is said of a file that is not UTF-8.
 const NOT_UTF8: &str = "is not valid UTF-8 text (for a file saved by Excel or another Windows program, give a mapping with [csv] encoding = \"windows-1252\")";
 
-/// A stream of text in another encoding, read as UTF-8.
+/// A stream of text in another encoding, read as UTF-8: decoded straight into the reader's
+/// buffer.
 struct Decoded<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
     input: Vec<u8>,
     /// The undecoded part of `input`.
     pending: std::ops::Range<usize>,
-    output: Vec<u8>,
-    /// The part of `output` not yet handed out.
-    ready: std::ops::Range<usize>,
+    /// The inner stream has ended.
+    inner_done: bool,
+    /// Decoded text that did not fit a small read, not yet handed out.
+    carried: Vec<u8>,
     at_end: bool,
 }
 
 impl<R: Read> Decoded<R> {
     fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Decoded<R> {
-        const INPUT: usize = 1 << 20;
-        let decoder = encoding.new_decoder();
-        let output = vec![0; decoder.max_utf8_buffer_length(INPUT).unwrap_or(4 * INPUT)];
         Decoded {
             inner,
-            decoder,
-            input: vec![0; INPUT],
+            decoder: encoding.new_decoder(),
+            input: vec![0; 1 << 20],
             pending: 0..0,
-            output,
-            ready: 0..0,
+            inner_done: false,
+            carried: Vec::new(),
             at_end: false,
         }
+    }
+
+    /// Decodes into `buffer` (at least 4 bytes: one character fits) as much as is ready.
+    fn decode(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let mut written = 0;
+        while !self.at_end && written < buffer.len() {
+            if self.pending.is_empty() && !self.inner_done {
+                let read = self.inner.read(&mut self.input)?;
+                self.pending = 0..read;
+                self.inner_done = read == 0;
+            }
+            let (result, read, wrote, _) = self.decoder.decode_to_utf8(
+                &self.input[self.pending.clone()],
+                &mut buffer[written..],
+                self.inner_done,
+            );
+            self.pending.start += read;
+            written += wrote;
+            match result {
+                encoding_rs::CoderResult::OutputFull => break,
+                encoding_rs::CoderResult::InputEmpty => self.at_end = self.inner_done,
+            }
+        }
+        Ok(written)
     }
 }
 
 impl<R: Read> Read for Decoded<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        while self.ready.is_empty() {
-            if self.at_end {
-                return Ok(0);
-            }
-            if self.pending.is_empty() {
-                let read = self.inner.read(&mut self.input)?;
-                self.pending = 0..read;
-            }
-            let last = self.pending.is_empty();
-            let (_, read, written, _) = self.decoder.decode_to_utf8(
-                &self.input[self.pending.clone()],
-                &mut self.output,
-                last,
-            );
-            self.pending.start += read;
-            self.ready = 0..written;
-            self.at_end = last;
+        if self.carried.is_empty() && buffer.len() >= 16 {
+            return self.decode(buffer);
         }
-        let n = buffer.len().min(self.ready.len());
-        buffer[..n].copy_from_slice(&self.output[self.ready.start..self.ready.start + n]);
-        self.ready.start += n;
+        if self.carried.is_empty() {
+            let mut small = [0u8; 64];
+            let n = self.decode(&mut small)?;
+            self.carried.extend_from_slice(&small[..n]);
+        }
+        let n = buffer.len().min(self.carried.len());
+        buffer[..n].copy_from_slice(&self.carried[..n]);
+        self.carried.drain(..n);
         Ok(n)
     }
 }
@@ -528,5 +543,38 @@ mod tests {
         let rows = read(&file, 40).unwrap();
         assert_eq!(rows.len(), 120, "a short row has its last cells empty");
         assert_eq!(problem_lines(&rows), vec![(92, Rule::MissingValue)]);
+    }
+
+    #[test]
+    fn text_in_another_encoding_reads_the_same_whatever_the_read_sizes() {
+        // Windows-1252: 0x92 is the right single quote, 0xE9 é; UTF-16LE: two bytes a unit.
+        let line = b"St Andrew\x92s;Caf\xe9;\r\n".repeat(50_000);
+        let expected = "St Andrew\u{2019}s;Caf\u{e9};\r\n".repeat(50_000);
+        let utf16: Vec<u8> = expected.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for (bytes, encoding) in [
+            (&line[..], encoding_rs::WINDOWS_1252),
+            (&utf16[..], encoding_rs::UTF_16LE),
+        ] {
+            for size in [1, 3, 16, 4096, 1 << 22] {
+                let mut decoded = Decoded::new(bytes, encoding);
+                let mut text = Vec::new();
+                let mut buffer = vec![0; size];
+                loop {
+                    let n = decoded.read(&mut buffer).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    text.extend_from_slice(&buffer[..n]);
+                }
+                assert!(text == expected.as_bytes(), "{encoding:?}, reads of {size}");
+            }
+        }
+        // fill() with a decoder: whole blocks.
+        let mut decoded = Decoded::new(&line[..], encoding_rs::WINDOWS_1252);
+        let mut block = Vec::new();
+        assert!(!fill(&mut decoded, &mut block, 1 << 20, "x").unwrap());
+        assert_eq!(block.len(), 1 << 20);
+        assert!(fill(&mut decoded, &mut block, 1 << 24, "x").unwrap());
+        assert_eq!(block, expected.as_bytes());
     }
 }

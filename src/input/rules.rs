@@ -41,6 +41,7 @@ impl Common {
     }
 
     /// A text cell, trimmed and recoded; `None` when empty (or missing from a short row).
+    #[inline]
     fn text<'r>(
         &mut self,
         ctx: &'r FileContext,
@@ -48,10 +49,14 @@ impl Common {
         column: usize,
     ) -> Option<&'r str> {
         let text = ctx.cell(fields, column)?;
+        if !ctx.recodes(column) {
+            return Some(text);
+        }
         self.recode(ctx, column, text)
     }
 
     /// A cell that may be typed, text recoded; `None` when empty.
+    #[inline]
     fn typed<'r>(
         &mut self,
         ctx: &'r FileContext,
@@ -59,8 +64,10 @@ impl Common {
         column: usize,
     ) -> Option<Cell<'r>> {
         match ctx.value(fields, column)? {
-            Cell::Text(text) => self.recode(ctx, column, text).map(Cell::Text),
-            typed => Some(typed),
+            Cell::Text(text) if ctx.recodes(column) => {
+                self.recode(ctx, column, text).map(Cell::Text)
+            }
+            cell => Some(cell),
         }
     }
 
@@ -123,7 +130,10 @@ impl Common {
                 return BAD_DAY;
             }
         };
-        if let Some(layout) = &ctx.mapping[column].format {
+        if let Some(layout) = (ctx.formatted & 1 << column != 0)
+            .then(|| ctx.mapping[column].format.as_ref())
+            .flatten()
+        {
             return layout.parse(text).unwrap_or_else(|| {
                 let (format, entry) = (layout.describe(), &ctx.mapping[column].entry);
                 let message = format!(
