@@ -145,9 +145,17 @@ fn read_extract<R: ColumnWise>(
         rows.common_mut()
             .findings
             .extend(header.missing.into_iter().map(|f| (file, f)));
+        let renamed = columns_of(kind)
+            .0
+            .iter()
+            .zip(header.shown)
+            .filter(|(contract, shown)| **contract != shown.as_str())
+            .map(|(contract, shown)| (*contract, shown))
+            .collect();
         sources.files.push(FileRows {
             path: path.display().to_string(),
             kind,
+            renamed,
             first_row: all.len(),
             rows: rows.len(),
         });

@@ -64,6 +64,8 @@ pub(super) struct FileRows {
     pub(super) kind: ExtractKind,
     pub(super) first_row: usize,
     pub(super) rows: usize,
+    /// The file's columns a mapping renames: (the contract's name, as the file spells it).
+    pub(super) renamed: Vec<(&'static str, String)>,
 }
 
 /// Where rows come from, and where findings go.
@@ -98,6 +100,7 @@ impl Sources {
         message: String,
     ) {
         let (file, line) = self.at(kind, row, lines);
+        let message = in_the_files_names(message, &self.files[file].renamed);
         self.findings.push((
             file,
             Finding {
@@ -125,5 +128,57 @@ impl Sources {
         } else {
             format!("{}:{line}", self.files[file].path)
         }
+    }
+}
+
+/// A message with each contract column name it holds (as a whole word) written as the file
+/// spells it, where a mapping renames the column.
+fn in_the_files_names(message: String, renamed: &[(&'static str, String)]) -> String {
+    let mut message = message;
+    for (contract, shown) in renamed {
+        let word = |at: Option<char>| at.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        let mut out = String::with_capacity(message.len());
+        let mut rest = message.as_str();
+        while let Some(at) = rest.find(contract) {
+            let (before, after) = (
+                rest[..at].chars().last(),
+                rest[at + contract.len()..].chars().next(),
+            );
+            out.push_str(&rest[..at]);
+            out.push_str(if word(before) && word(after) {
+                shown
+            } else {
+                contract
+            });
+            rest = &rest[at + contract.len()..];
+        }
+        out.push_str(rest);
+        message = out;
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_columns_as_the_file_does() {
+        let renamed = vec![
+            ("admission_id", "SpellID".to_string()),
+            ("start_date", "StartDateWardStay".to_string()),
+        ];
+        assert_eq!(
+            in_the_files_names(
+                "admission_id A1 is not in the admissions extract".into(),
+                &renamed
+            ),
+            "SpellID A1 is not in the admissions extract"
+        );
+        assert_eq!(
+            in_the_files_names("start_date 2024-01-01 is before the spell's admission_date 2024-01-02; not_start_date".into(), &renamed),
+            "StartDateWardStay 2024-01-01 is before the spell's admission_date 2024-01-02; not_start_date"
+        );
+        assert_eq!(in_the_files_names("x".into(), &[]), "x");
     }
 }

@@ -244,6 +244,7 @@ fn a_drafted_mapping_needs_editing_only_where_it_says_so() {
         "service_line = { column = \"BedType\", preset = \"mhsds-bed-type\" }",
         "admission_date = { column = \"StartDateHospProvSpell\", format = \"%Y%m%d\" }  # the time after each date is ignored",
         "provider_code = \"OrgIDReceiving\"",
+        "placement_id = \"UniqWardStayID\"",
         "oap_reason = \"ReasonOAT\"",
         "daily_cost = \"DailyCost\"",
     ] {
@@ -335,7 +336,7 @@ fn a_mapping_naming_a_column_the_file_lacks_is_refused() {
     let mapping = the_mapping().replace("\"OrgIDReceiving\"", "\"ReceivingOrg\"");
     assert_eq!(
         mapping_error(&mapping),
-        "oapstat: error: trust/mapping.toml [placements] provider_code: column \"ReceivingOrg\" is not in trust/placements.csv (its columns: WardStayID, SpellID, StartDateWardStay, EndDateWardStay, OrgIDReceiving, OOA, ReasonOAT, DistanceKm, DailyCost)\n"
+        "oapstat: error: trust/mapping.toml [placements] provider_code: column \"ReceivingOrg\" is not in trust/placements.csv (its columns: UniqWardStayID, SpellID, StartDateWardStay, EndDateWardStay, OrgIDReceiving, OOA, ReasonOAT, DistanceKm, DailyCost)\n"
     );
 }
 
@@ -425,4 +426,20 @@ fn a_file_that_is_not_utf8_is_refused_with_a_hint() {
         stderr,
         "oapstat: error: trust/admissions.csv:8: is not valid UTF-8 text (for a file saved by Excel or another Windows program, give a mapping with [csv] encoding = \"windows-1252\")\n"
     );
+}
+
+#[test]
+fn rules_across_rows_name_the_columns_as_the_file_does() {
+    let w = both(Some(&the_mapping()));
+    let placements = std::fs::read(w.path("trust/placements.csv")).unwrap();
+    let changed = String::from_utf8_lossy(&placements).replace("P9;A8;", "P8;A9;");
+    std::fs::write(w.path("trust/placements.csv"), changed.as_bytes()).unwrap();
+    let (code, stdout, _) = w.run(&["validate", "--data", "trust"]);
+    assert_eq!(code, 1);
+    for expected in [
+        "trust/placements.csv:10: UniqWardStayID P8 is a duplicate of line 9",
+        "trust/placements.csv:10: SpellID A9 is not in the admissions extract",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
 }
