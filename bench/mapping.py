@@ -15,11 +15,13 @@ the two outputs' rows must be identical.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 
 import duckdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import timed  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIRST, LAST = "2023-04", "2026-10"
@@ -89,19 +91,6 @@ def export(data, trust):
         f.write(MAPPING.format(extra=f", values = {{ {values} }}" if values else ""))
 
 
-def timed(command, runs):
-    walls, peaks, out = [], [], None
-    for _ in range(runs):
-        result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command, capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
-        wall, peak = result.stderr.strip().splitlines()[-1].split()
-        walls.append(float(wall))
-        peaks.append(int(peak) / 1024)
-        out = result.stdout
-    return statistics.median(walls), statistics.median(peaks), out
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000000,10000000")
@@ -123,10 +112,10 @@ def main():
         rates = lambda d: [oapstat, "rates", "--data", d, "--format", "json", "--quiet", "--from", FIRST, "--to", LAST]
         plain = timed(rates(data), args.runs)
         mapped = timed(rates(trust), args.runs)
-        rows = [json.loads(out)["rows"] for _, _, out in (plain, mapped)]
-        if rows[0] != rows[1]:
+        outputs = [subprocess.run(rates(d), capture_output=True, text=True, check=True).stdout for d in (data, trust)]
+        if json.loads(outputs[0])["rows"] != json.loads(outputs[1])["rows"]:
             sys.exit(f"{size}: the mapped export's rates differ from the extract's")
-        for name, (wall, peak, _) in [("contract CSV", plain), ("trust export + mapping", mapped)]:
+        for name, (wall, peak) in [("contract CSV", plain), ("trust export + mapping", mapped)]:
             print(f"| {size:,} | {name} | {wall:.2f} | {peak:,.0f} | {wall / plain[0]:.2f} |")
         sys.stdout.flush()
 

@@ -25,7 +25,7 @@ const SAMPLE_ROWS: usize = 500;
 fn synonyms(kind: ExtractKind, column: &str) -> &'static [&'static str] {
     use ExtractKind::*;
     match (kind, column) {
-        (Admissions, "admission_id") => &[
+        (_, "admission_id") => &[
             "admissionid",
             "spellid",
             "spellno",
@@ -37,17 +37,6 @@ fn synonyms(kind: ExtractKind, column: &str) -> &'static [&'static str] {
             "admid",
             "admissionno",
             "admissionnumber",
-        ],
-        (Placements, "admission_id") => &[
-            "admissionid",
-            "spellid",
-            "spellno",
-            "spellnumber",
-            "spell",
-            "hospprovspellid",
-            "uniqhospprovspellid",
-            "hospprovspellnum",
-            "admid",
         ],
         (_, "patient_id") => &[
             "patientid",
