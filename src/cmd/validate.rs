@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::load_inputs;
 use crate::cli::ValidateArgs;
+use crate::input::mapping::MappingSource;
 use crate::input::Checked;
 use crate::render::{group_thousands, Format, SCHEMA_VERSION};
 
@@ -25,7 +26,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
-        Format::Table => write_text(checked, &mut out)?,
+        Format::Table => write_text(checked, inputs.mapping.as_ref(), &mut out)?,
         Format::Json => {
             let doc = json!({
                 "schema_version": SCHEMA_VERSION,
@@ -66,7 +67,11 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
     Ok(if checked.findings.is_empty() { 0 } else { 1 })
 }
 
-fn write_text(checked: &Checked, out: &mut dyn Write) -> Result<()> {
+fn write_text(
+    checked: &Checked,
+    mapping: Option<&MappingSource>,
+    out: &mut dyn Write,
+) -> Result<()> {
     for finding in &checked.findings {
         writeln!(out, "{finding}")?;
     }
@@ -115,6 +120,9 @@ fn write_text(checked: &Checked, out: &mut dyn Write) -> Result<()> {
             if checked.rows_invalid() == 1 { "" } else { "s" },
             checked.extract_date
         )?;
+    }
+    if let Some(mapping) = mapping {
+        writeln!(out, "Read through the mapping {}.", mapping.path)?;
     }
     Ok(())
 }

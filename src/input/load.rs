@@ -138,6 +138,9 @@ impl Inputs {
             ));
         }
         let mut line = parts.join("; ");
+        if let Some(mapping) = &self.mapping {
+            line.push_str(&format!(" (read through the mapping {})", mapping.path));
+        }
         if let Some(path) = &self.rejects_file {
             line.push_str(&format!(" (rejected rows and reasons in {path})"));
         }

@@ -163,7 +163,11 @@ fn a_trust_export_read_through_its_mapping_gives_the_hand_built_outputs() {
                 }
                 continue;
             }
-            let read = |root: &str| w.read(&format!("{root}/2024-03/{name}"));
+            // The headline names the mapping the extracts were read through.
+            let read = |root: &str| {
+                w.read(&format!("{root}/2024-03/{name}"))
+                    .replace(" (read through the mapping trust/mapping.toml)", "")
+            };
             assert_eq!(read("trust-packs"), read("clean-packs"), "{name}");
             compared += 1;
         }
@@ -211,6 +215,20 @@ fn the_mapping_is_named_with_its_sha256_in_the_inputs_and_the_manifest() {
         .expect("the mapping among the inputs");
     assert_eq!(entry["path"], "trust/mapping.toml");
     assert_eq!(entry["sha256"], sha256);
+    // People see it too: the pack's headline, the counts line and validate's table.
+    assert!(w
+        .read("packs/2024-03/summary.md")
+        .contains("0 rejected (read through the mapping trust/mapping.toml)."));
+    let (_, _, stderr) = w.run(&["rates", "--data", "trust"]);
+    assert!(
+        stderr.ends_with("0 rejected (read through the mapping trust/mapping.toml)\n"),
+        "{stderr}"
+    );
+    let (_, stdout, _) = w.run(&["validate", "--data", "trust"]);
+    assert!(
+        stdout.ends_with("Read through the mapping trust/mapping.toml.\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
