@@ -12,6 +12,12 @@
 //! and the extract holds, as a real one would, the spells open on the start date or admitted
 //! after it, with their true admission dates, and of their placements those open on the start
 //! date or begun after it.
+//!
+//! The draws are stratified ([`Strata`]): arrivals evenly spread, each collaborative's service
+//! lines, out-of-area spells and reasons coming at nearly even intervals, and lengths of stay
+//! running through their quantiles in a low-discrepancy order. A service's demand is steady, as
+//! a real one's is over a few years; independent draws made the number of long stays begun, and
+//! so the occupancy of a small service, wander for years, which XmR charts flag as special cause.
 
 use std::path::Path;
 
@@ -263,6 +269,148 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T], weight: impl Fn(&T) -> f64)
     items.last().expect("non-empty")
 }
 
+/// Stratified draws: which collaborative and service line each spell is, whether it is out of
+/// area, and its length of stay follow their shares and distributions closely over any stretch
+/// of spells: each (collaborative, service line) comes up at nearly even intervals, its
+/// out-of-area spells at the rate wanted, and the stays of each (pair, in or out of area) run
+/// through their quantiles in a low-discrepancy order, with a little randomness in each.
+/// Independent draws let the number of long stays begun, and so the occupancy of a small
+/// service, wander for years, which an XmR chart flags.
+struct Strata {
+    /// Per pair: how far it is behind its share of the spells.
+    credit: Vec<f64>,
+    /// Per pair and kind (in area, or out of area for one reason or another): stays drawn so
+    /// far, and where the sequence starts.
+    stays: Vec<(u64, f64)>,
+    /// Per pair: out-of-area spells owed.
+    owed: Vec<f64>,
+    /// Per pair and reason: how far the reason is behind its share of the out-of-area spells.
+    reasons: Vec<f64>,
+}
+
+impl Strata {
+    fn new(rng: &mut ChaCha8Rng) -> Strata {
+        let pairs = COLLABORATIVES.len() * SERVICE_LINES.len();
+        Strata {
+            credit: (0..pairs).map(|_| rng.random::<f64>()).collect(),
+            stays: (0..3 * pairs).map(|_| (0, rng.random::<f64>())).collect(),
+            owed: (0..pairs).map(|_| rng.random::<f64>()).collect(),
+            reasons: (0..pairs * REASONS.len())
+                .map(|_| rng.random::<f64>())
+                .collect(),
+        }
+    }
+
+    /// The next spell's collaborative and service line: the pair furthest behind its share
+    /// (with a random nudge of up to half a spell).
+    fn next_spell(&mut self, rng: &mut ChaCha8Rng) -> (usize, usize) {
+        let total: f64 = COLLABORATIVES.iter().map(|c| c.weight).sum::<f64>()
+            * SERVICE_LINES.iter().map(|s| s.weight).sum::<f64>();
+        let mut best = (f64::MIN, 0);
+        for (i, credit) in self.credit.iter_mut().enumerate() {
+            let (c, l) = (i / SERVICE_LINES.len(), i % SERVICE_LINES.len());
+            *credit += COLLABORATIVES[c].weight * SERVICE_LINES[l].weight / total;
+            let nudged = *credit + 0.5 * rng.random::<f64>();
+            if nudged > best.0 {
+                best = (nudged, i);
+            }
+        }
+        self.credit[best.1] -= 1.0;
+        (best.1 / SERVICE_LINES.len(), best.1 % SERVICE_LINES.len())
+    }
+
+    /// Whether the next spell of the pair is out of area, at the rate `share`.
+    fn out_of_area(&mut self, c: usize, l: usize, share: f64) -> bool {
+        let owed = &mut self.owed[c * SERVICE_LINES.len() + l];
+        *owed += share;
+        let oap = *owed >= 1.0;
+        if oap {
+            *owed -= 1.0;
+        }
+        oap
+    }
+
+    /// The reason of the pair's next out-of-area spell: the one furthest behind its share.
+    fn reason(&mut self, c: usize, l: usize, rng: &mut ChaCha8Rng) -> &'static str {
+        let at = (c * SERVICE_LINES.len() + l) * REASONS.len();
+        let credit = &mut self.reasons[at..at + REASONS.len()];
+        let mut best = (f64::MIN, 0);
+        for (i, credit) in credit.iter_mut().enumerate() {
+            *credit += REASONS[i].1;
+            let nudged = *credit + 0.5 * rng.random::<f64>();
+            if nudged > best.0 {
+                best = (nudged, i);
+            }
+        }
+        credit[best.1] -= 1.0;
+        REASONS[best.1].0
+    }
+
+    /// The quantile of the next stay of the pair, in area (`None`), inappropriately out of area
+    /// (reason 10) or out of area for another reason: the golden-ratio sequence of each.
+    fn next_stay(&mut self, c: usize, l: usize, reason: Option<&str>) -> f64 {
+        const GOLDEN: f64 = 0.618_033_988_749_894_9;
+        let kind = match reason {
+            None => 0,
+            Some("10") => 1,
+            Some(_) => 2,
+        };
+        let (count, start) = &mut self.stays[3 * (c * SERVICE_LINES.len() + l) + kind];
+        *count += 1;
+        (*start + *count as f64 * GOLDEN)
+            .fract()
+            .clamp(1e-6, 1.0 - 1e-6)
+    }
+}
+
+/// The standard normal quantile of `p` in (0, 1): Acklam's rational approximation (relative
+/// error below 1.2e-9).
+fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.38357751867269e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -284,14 +432,16 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
     // date (the last on the extract date, so the last month is complete), and before them the
     // same rate over the warm-up of LONGEST_STAY days.
     let warm_up = (n as f64 * f64::from(LONGEST_STAY) / (span + 1.0)).round() as usize;
-    let mut dates: Vec<Day> = (0..warm_up)
-        .map(|_| first - LONGEST_STAY + rng.random_range(0..LONGEST_STAY))
-        .collect();
-    dates.sort_unstable();
-    let mut window: Vec<Day> = (0..n)
-        .map(|_| first + rng.random_range(0..=(last - first)))
-        .collect();
-    window.sort_unstable();
+    // Arrivals are spread evenly (each at a random day of its own equal share of the time), so
+    // that every month has its expected number.
+    let spread = |rng: &mut ChaCha8Rng, count: usize, from: Day, days: Day| -> Vec<Day> {
+        let step = f64::from(days) / count.max(1) as f64;
+        (0..count)
+            .map(|i| from + ((i as f64 + rng.random::<f64>()) * step).floor() as Day)
+            .collect()
+    };
+    let mut dates = spread(&mut rng, warm_up, first - LONGEST_STAY, LONGEST_STAY);
+    let mut window = spread(&mut rng, n, first, last - first + 1);
     if let Some(d) = window.last_mut() {
         *d = last;
     }
@@ -302,13 +452,21 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
     let near = LogNormal::new(12f64.ln(), 0.6)?;
     let mut out = Generated::default();
     let mut placement_number = 0usize;
+    let mut strata = Strata::new(&mut rng);
     for &admitted in &dates {
-        let collaborative = pick(&mut rng, &COLLABORATIVES, |c| c.weight);
-        let line = pick(&mut rng, &SERVICE_LINES, |s| s.weight);
+        let (c, l) = strata.next_spell(&mut rng);
+        let (collaborative, line) = (&COLLABORATIVES[c], &SERVICE_LINES[l]);
+        // Out-of-area use follows the collaborative's trend from the start (steady before it).
+        let t = (f64::from(admitted - first) / span).max(0.0);
+        let trend =
+            collaborative.oap_trend.0 + (collaborative.oap_trend.1 - collaborative.oap_trend.0) * t;
+        let oap_spell = strata.out_of_area(c, l, (line.oap_share * trend).min(0.9));
+        let reason = oap_spell.then(|| strata.reason(c, l, &mut rng));
         let los = if line.median_los < 60.0 && rng.random::<f64>() < 0.03 {
             0
         } else {
-            let draw = LogNormal::new(line.median_los.ln(), line.sigma)?.sample(&mut rng);
+            let z = normal_quantile(strata.next_stay(c, l, reason));
+            let draw = (line.median_los.ln() + line.sigma * z).exp();
             draw.round().clamp(1.0, f64::from(LONGEST_STAY)) as Day
         };
         if admitted + los < first {
@@ -339,11 +497,6 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             .map(|_| admitted + rng.random_range(0..=(spell_end - admitted)))
             .collect();
         cuts.sort_unstable();
-        // Out-of-area use follows the collaborative's trend from the start (steady before it).
-        let t = (f64::from(admitted - first) / span).max(0.0);
-        let trend =
-            collaborative.oap_trend.0 + (collaborative.oap_trend.1 - collaborative.oap_trend.0) * t;
-        let oap_spell = rng.random::<f64>() < (line.oap_share * trend).min(0.9);
         // Which stay is out of area: usually the first (then brought back closer to home).
         let oap_stay = if rng.random::<f64>() < 0.7 {
             0
@@ -371,8 +524,7 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             if out_of_area {
                 out.receiving_provider
                     .push(OUT_OF_AREA_PROVIDERS[rng.random_range(0..OUT_OF_AREA_PROVIDERS.len())]);
-                out.oap_reason
-                    .push(Some(pick(&mut rng, &REASONS, |r| r.1).0));
+                out.oap_reason.push(reason);
                 out.distance_km.push(
                     (rng.random::<f64>() > 0.08)
                         .then(|| (far.sample(&mut rng) + 15.0).min(650.0).round()),
@@ -527,4 +679,62 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         collaboratives_path,
         costs_path,
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_quantiles_are_those_of_the_tables() {
+        // Φ⁻¹ to nine decimals (any statistics table), in both tails and the middle.
+        for (p, z) in [
+            (0.5, 0.0),
+            (0.975, 1.959_963_985),
+            (0.025, -1.959_963_985),
+            (0.01, -2.326_347_874),
+            (0.999, 3.090_232_306),
+            (0.2, -0.841_621_234),
+            (1e-6, -4.753_424_309),
+        ] {
+            assert!(
+                (normal_quantile(p) - z).abs() < 1e-7,
+                "{p}: {}",
+                normal_quantile(p)
+            );
+        }
+    }
+
+    #[test]
+    fn strata_keep_each_pair_near_its_share() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut strata = Strata::new(&mut rng);
+        let pairs = COLLABORATIVES.len() * SERVICE_LINES.len();
+        let mut counts = vec![0usize; pairs];
+        let total: f64 = COLLABORATIVES.iter().map(|c| c.weight).sum::<f64>()
+            * SERVICE_LINES.iter().map(|s| s.weight).sum::<f64>();
+        for spell in 1..=20_000 {
+            let (c, l) = strata.next_spell(&mut rng);
+            counts[c * SERVICE_LINES.len() + l] += 1;
+            // At every point each pair is within two spells of its share.
+            if spell % 997 == 0 {
+                for (i, &count) in counts.iter().enumerate() {
+                    let (c, l) = (i / SERVICE_LINES.len(), i % SERVICE_LINES.len());
+                    let share = COLLABORATIVES[c].weight * SERVICE_LINES[l].weight / total;
+                    assert!(
+                        (count as f64 - share * spell as f64).abs() < 2.0,
+                        "{i} at {spell}"
+                    );
+                }
+            }
+        }
+        // Out-of-area spells at the rate asked, and the quantiles of stays spread evenly.
+        let oaps = (0..1000).filter(|_| strata.out_of_area(0, 0, 0.08)).count();
+        assert!((79..=81).contains(&oaps), "{oaps}");
+        let mut quantiles: Vec<f64> = (0..100).map(|_| strata.next_stay(0, 0, None)).collect();
+        quantiles.sort_by(f64::total_cmp);
+        for (i, q) in quantiles.iter().enumerate() {
+            assert!((q - (i as f64 + 0.5) / 100.0).abs() < 0.02, "{i}: {q}");
+        }
+    }
 }
