@@ -667,6 +667,61 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_reads_parquet_names_codes_and_dates() {
+        use polars::prelude::{Column, DataFrame, DataType};
+        let mapping = crate::input::mapping::Mapping::parse(
+            "m.toml",
+            r#"
+[placements]
+placement_id = "UniqWardStayID"
+admission_id = "SpellID"
+start_date = { column = "StartDateWardStay", format = "%Y%m%d" }
+end_date = "EndDateWardStay"
+provider_code = "OrgIDReceiving"
+out_of_area = { column = "OOA", values = { "1" = "yes", "2" = "no" } }
+oap_reason = { column = "ReasonOAT", values = { "R10" = "10", "" = "" } }
+"#,
+        )
+        .unwrap();
+        let day = |text: &str| day_of(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap());
+        let ends = Column::new("EndDateWardStay".into(), [Some(day("2024-03-02")), None])
+            .cast(&DataType::Date)
+            .unwrap();
+        let mut frame = DataFrame::new(
+            2,
+            vec![
+                Column::new("UniqWardStayID".into(), ["P1", "P2"]),
+                Column::new("SpellID".into(), ["A1", "A2"]),
+                Column::new("StartDateWardStay".into(), ["20240229 10:00", "20240301"]),
+                ends,
+                Column::new("OrgIDReceiving".into(), ["NPX01", "R1"]),
+                Column::new("OOA".into(), ["1", "2"]),
+                Column::new("ReasonOAT".into(), [Some("R10"), None]),
+            ],
+        )
+        .unwrap();
+        let file = parquet_file(&mut frame, 1 << 20);
+        let reading = Reading {
+            mapping: &mapping,
+            ..keep_ids()
+        };
+        let (rows, header) =
+            read_parquet::<PlacementRows>(file.path(), 0, ExtractKind::Placements, reading)
+                .unwrap();
+        assert!(header.missing.is_empty());
+        assert_eq!(header.shown[2], "StartDateWardStay");
+        assert!(
+            rows.common.findings.is_empty(),
+            "{:?}",
+            rows.common.findings
+        );
+        assert_eq!(rows.start, [day("2024-02-29"), day("2024-03-01")]);
+        assert_eq!(rows.end, [day("2024-03-02"), NO_DAY]);
+        assert_eq!(rows.oap_row, [0], "P1 out of area, P2 not");
+        assert_eq!(rows.reason, [0], "R10 is reason 10");
+    }
+
+    #[test]
     fn chunks_are_whole_row_groups() {
         // Small groups together up to the most; a larger one alone; a huge one in slices.
         assert_eq!(
