@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::load_inputs;
 use crate::cli::ValidateArgs;
 use crate::input::mapping::MappingSource;
-use crate::input::Checked;
+use crate::input::{findings, Checked};
 use crate::render::{group_thousands, Format, SCHEMA_VERSION};
 
 /// Returns the exit code: 0 when the input is clean, 1 when problems were found.
@@ -45,22 +45,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
                 writeln!(out)?;
             }
         }
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut out);
-            writer.write_record(["file", "line", "rule", "column", "value", "message"])?;
-            for f in &checked.findings {
-                let rule = serde_json::to_value(f.rule)?;
-                writer.write_record([
-                    f.file.as_str(),
-                    &f.line.to_string(),
-                    rule.as_str().unwrap_or_default(),
-                    f.column.unwrap_or_default(),
-                    f.value.as_deref().unwrap_or_default(),
-                    &f.message,
-                ])?;
-            }
-            writer.flush()?;
-        }
+        Format::Csv => findings::write_csv(&checked.findings, "message", &mut out)?,
         Format::NhsCsv | Format::Xlsx | Format::Parquet => unreachable!("refused above"),
     }
     out.flush()?;

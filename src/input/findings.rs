@@ -131,6 +131,30 @@ impl Sources {
     }
 }
 
+/// Findings as CSV, one line each: `file, line, rule, column, value` and the message under the
+/// heading `message_heading` (`validate` says `message`, a rejects file `problem`).
+pub fn write_csv(
+    findings: &[Finding],
+    message_heading: &str,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["file", "line", "rule", "column", "value", message_heading])?;
+    for f in findings {
+        let rule = serde_json::to_value(f.rule)?;
+        writer.write_record([
+            f.file.as_str(),
+            &f.line.to_string(),
+            rule.as_str().unwrap_or_default(),
+            f.column.unwrap_or_default(),
+            f.value.as_deref().unwrap_or_default(),
+            &f.message,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 /// A message with each contract column name it holds (as a whole word) written as the file
 /// spells it, where a mapping renames the column.
 fn in_the_files_names(message: String, renamed: &[(&'static str, String)]) -> String {

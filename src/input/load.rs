@@ -1,7 +1,6 @@
 //! From paths to checked frames: read every file, check every row, and either refuse invalid
 //! input or set the invalid rows aside in a rejects file. Shared by every analysis command.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
@@ -10,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::check::{check, CheckOptions, Checked};
 use super::files::{ExtractKind, InputPaths};
+use super::findings;
 use super::mapping::{Mapping, MappingSource};
 use crate::output::write_atomically;
 use crate::reference::{read_reference, Reference};
@@ -98,7 +98,10 @@ impl Inputs {
                 Err(InvalidInput(message).into())
             }
             Some(path) => {
-                write_atomically(path, |out| write_rejects(&self.checked, out))?;
+                // The rejects file: one line per problem, with the file and line of the rejected row.
+                write_atomically(path, |out| {
+                    findings::write_csv(&self.checked.findings, "problem", out)
+                })?;
                 self.rejects_file = Some(path.display().to_string());
                 Ok(())
             }
@@ -169,23 +172,4 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-/// The rejects file: one line per problem, with the file and line of the rejected row.
-fn write_rejects(checked: &Checked, out: &mut dyn Write) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["file", "line", "rule", "column", "value", "problem"])?;
-    for f in &checked.findings {
-        let rule = serde_json::to_value(f.rule)?;
-        writer.write_record([
-            f.file.as_str(),
-            &f.line.to_string(),
-            rule.as_str().unwrap_or_default(),
-            f.column.unwrap_or_default(),
-            f.value.as_deref().unwrap_or_default(),
-            &f.message,
-        ])?;
-    }
-    writer.flush()?;
-    Ok(())
 }
