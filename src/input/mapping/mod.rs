@@ -109,9 +109,9 @@ impl Mapping {
         let shown = path.display().to_string();
         let bytes =
             std::fs::read(path).with_context(|| format!("{shown}: cannot read the mapping"))?;
-        let text = String::from_utf8(bytes.clone())
+        let text = std::str::from_utf8(&bytes)
             .map_err(|_| anyhow::anyhow!("{shown}: the mapping is not UTF-8 text"))?;
-        let mut mapping = Mapping::parse(&shown, &text)?;
+        let mut mapping = Mapping::parse(&shown, text)?;
         mapping.source = Some(MappingSource {
             path: shown,
             sha256: format!("{:x}", Sha256::digest(&bytes)),
