@@ -7,7 +7,7 @@
 //! rows read, valid and invalid are kept per file. Nothing is dropped without a finding.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -17,12 +17,13 @@ use super::across::{rule_after_extract_date, rule_no_overlaps, rules_of_identifi
 use super::column_rules::ColumnWise;
 use super::columns::Lines;
 use super::contract::columns_of;
-use super::csv::read_csv;
+use super::csv::{header_names, read_csv};
 use super::files::{ExtractKind, InputPaths};
 use super::findings::{FileCounts, FileRows, Finding, Sources};
 use super::frames::{admissions_frame, every_admission_frame, oaps_frame, positions};
+use super::header::read_header;
 use super::mapping::Mapping;
-use super::parquet::read_parquet;
+use super::parquet::{read_parquet, read_parquet_columns};
 use super::rows::{AdmissionRows, PlacementRows, Reading};
 use crate::periods::date_of;
 
@@ -93,6 +94,28 @@ impl Checked {
     }
 }
 
+/// Checks a file's header against the mapping (its rows are read later); a file whose header
+/// cannot be read is left for the reading to report.
+fn check_header(path: &Path, kind: ExtractKind, mapping: &Mapping) -> Result<()> {
+    let names = if is_parquet(path) {
+        read_parquet_columns(path, kind, mapping.columns(kind)).map(|raw| raw.names)
+    } else {
+        header_names(path, mapping)
+    };
+    if let Ok(names) = names {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let shown = path.display().to_string();
+        read_header(&shown, kind, &names, mapping.columns(kind))?;
+    }
+    Ok(())
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
 /// Reads every file of one extract, parsing and checking each row.
 fn read_extract<R: ColumnWise>(
     paths: &[PathBuf],
@@ -109,10 +132,7 @@ fn read_extract<R: ColumnWise>(
     };
     for path in paths {
         let file = sources.files.len();
-        let is_parquet = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        let is_parquet = is_parquet(path);
         let read = |forced| {
             let reading = Reading {
                 known_collaboratives: known,
@@ -172,6 +192,17 @@ fn read_extract<R: ColumnWise>(
 
 /// Reads and checks every row of the extracts and builds the typed frames of valid rows.
 pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
+    // A mapping that does not fit a file is refused before any row of any file is read.
+    if options.mapping.source.is_some() {
+        for (files, kind) in [
+            (&paths.admissions, ExtractKind::Admissions),
+            (&paths.placements, ExtractKind::Placements),
+        ] {
+            for path in files {
+                check_header(path, kind, &options.mapping)?;
+            }
+        }
+    }
     let known: Option<PlHashSet<String>> = options
         .known_collaboratives
         .as_ref()

@@ -20,6 +20,7 @@ use anyhow::{bail, Context, Result};
 
 use super::files::{open_extract, ExtractKind};
 use super::header::{read_header, Header};
+use super::mapping::Mapping;
 use super::rows::{Cell, FileContext, Reading};
 use super::rules::RowRules;
 
@@ -153,6 +154,33 @@ fn read_csv_in_blocks<R: RowRules>(
         rows.append(tail?)?;
     }
     Ok((rows, header))
+}
+
+/// The column names of a CSV file's header, read through the mapping's delimiter and encoding
+/// (to check the mapping against every file before any row is read).
+pub fn header_names(path: &Path, mapping: &Mapping) -> Result<Vec<String>> {
+    let shown = path.display().to_string();
+    let file = File::open(path).with_context(|| format!("{shown}: cannot open"))?;
+    let reader: Box<dyn Read> = match mapping.encoding {
+        None => Box::new(file),
+        Some(encoding) => Box::new(Decoded::new(file, encoding)),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(mapping.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
+    let mut record = csv::StringRecord::new();
+    if !reader
+        .read_record(&mut record)
+        .with_context(|| format!("{shown}:1: cannot read the header"))?
+    {
+        bail!("{shown}: the file is empty");
+    }
+    Ok(record
+        .iter()
+        .map(|name| name.trim_start_matches('\u{feff}').to_string())
+        .collect())
 }
 
 /// Rows of blocks parsed in any order, appended in the order of the blocks.

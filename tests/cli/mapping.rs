@@ -461,3 +461,22 @@ fn rules_across_rows_name_the_columns_as_the_file_does() {
         assert!(stdout.contains(expected), "{expected}\n{stdout}");
     }
 }
+
+#[test]
+fn every_file_is_checked_against_the_mapping_before_any_row_is_read() {
+    let w = both(Some(&the_mapping()));
+    // The first placements file has a row the reader would stop at; the second lacks a column
+    // the mapping names: the mapping's error comes first.
+    let placements = std::fs::read(w.path("trust/placements.csv")).unwrap();
+    let mut broken = placements.clone();
+    broken.extend_from_slice(b"P10;A1;20240120;;NPX01;1;10;30;500;extra;fields\r\n");
+    std::fs::write(w.path("trust/placements.csv"), broken).unwrap();
+    let second = String::from_utf8_lossy(&placements).replace("OrgIDReceiving", "Receiver");
+    std::fs::write(w.path("trust/placements-2.csv"), second.as_bytes()).unwrap();
+    let (code, _, stderr) = w.run(&["rates", "--data", "trust"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("oapstat: error: trust/mapping.toml [placements] provider_code: column \"OrgIDReceiving\" is not in trust/placements-2.csv (its columns: "),
+        "{stderr}"
+    );
+}
