@@ -13,7 +13,7 @@
 //! after it, with their true admission dates, and of their placements those open on the start
 //! date or begun after it.
 //!
-//! The draws are stratified ([`Strata`]): arrivals evenly spread, each collaborative's service
+//! The draws are stratified (`Strata`): arrivals evenly spread, each collaborative's service
 //! lines, out-of-area spells and reasons coming at nearly even intervals, and lengths of stay
 //! running through their quantiles in a low-discrepancy order. A service's demand is steady, as
 //! a real one's is over a few years; independent draws made the number of long stays begun, and

@@ -1,9 +1,10 @@
 //! oapstat: out-of-area placement, length-of-stay and reinvestment statistics for NHS mental
 //! health provider collaboratives.
 //!
-//! The pipeline: [`extract`] reads files as text, [`validate`] checks every row and builds typed
-//! frames, the analyses ([`rates`]) are pure functions of those frames, and [`render`] turns
-//! results into tables, JSON, NDJSON or CSV. [`cli`] and [`cmd`] are the thin command layer.
+//! The pipeline: [`input`] finds, reads (through a mapping where one is given) and checks every
+//! row of the extracts and builds typed frames, the analyses ([`rates`], [`los`], [`nhs`], ...)
+//! are pure functions of those frames, and [`render`] turns results into tables, JSON, NDJSON,
+//! CSV, Excel or Parquet. [`cli`] and [`cmd`] are the thin command layer.
 
 pub mod benchmark;
 pub mod capacity;

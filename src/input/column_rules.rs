@@ -1,7 +1,7 @@
 //! The one-row rules checked column by column, for a piece of a Parquet file: a row that every
 //! check finds plain (texts present with nothing to trim, dates and numbers typed, flags and
 //! codes as expected) goes straight into the typed columns; any other row is parsed cell by cell
-//! by [`Rows::parse`], which says what is wrong, so the rows, findings and their order are those
+//! by [`RowRules::parse`], which says what is wrong, so the rows, findings and their order are those
 //! of the row-by-row reading.
 
 use polars::prelude::PlHashSet;

@@ -3,7 +3,8 @@
 
 use super::files::ExtractKind;
 
-/// The columns of the admissions extract, in the order used by [`FileContext::columns`].
+/// The columns of the admissions extract, in the order used by
+/// [`FileContext::columns`](super::rows::FileContext::columns).
 pub const ADMISSION_COLUMNS: [&str; 7] = [
     "admission_id",
     "patient_id",

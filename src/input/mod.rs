@@ -3,19 +3,21 @@
 //! Its stages, one file each, each using only those listed before it:
 //! - [`files`]: finding the extract files (a data folder, paths, glob patterns);
 //! - [`contract`]: the contract's columns, reason codes and flags (DOMAIN.md section 3);
-//! - [`dates`]: reading dates as day numbers;
-//! - [`findings`]: what checking finds, and where each row came from;
+//! - [`dates`]: reading dates as day numbers, in the contract's formats or a mapping's;
 //! - [`columns`]: the compact columns rows are kept in while read;
+//! - [`findings`]: what checking finds, and where each row came from;
+//! - [`mapping`]: how a system's own export is read (names, codes, date formats, delimiter,
+//!   encoding), checked whole before any row; drafting one; built-in tables of codes;
 //! - [`header`]: where each column is in a file;
 //! - [`rows`] and [`rules`]: the rows of each extract, and the rules that need only the row
 //!   itself, checked as each row is parsed; [`column_rules`], the same rules column by column;
 //! - [`csv`] and [`parquet`]: reading a file of each kind;
 //! - [`across`]: the rules across rows; [`frames`]: the frames of the valid rows;
-//! - [`check`]: all of these, in order, for every file of both extracts; [`load`]: the inputs of
-//!   a command (extracts and references), and what is done with invalid rows.
+//! - [`check`]: all of these, in order, for every file of both extracts; [`load`](mod@load): the inputs of
+//!   a command (extracts, references, mapping), and what is done with invalid rows.
 //!
-//! Only [`load`], [`check`] and [`files`] are used outside the layer, with the findings and the
-//! contract's column names.
+//! Outside the layer, commands use [`load`](mod@load), [`files`] and [`mapping`]; the generator and the
+//! reference reader use the contract's column names.
 
 pub mod across;
 pub mod check;

@@ -92,7 +92,7 @@ impl RawFile {
     }
 }
 
-/// Reads one Parquet file (CSV files are read by [`crate::rows`]).
+/// Reads one Parquet file (CSV files are read by [`super::csv`]).
 pub fn read_parquet_columns(
     path: &Path,
     kind: ExtractKind,

@@ -183,7 +183,7 @@ pub struct PlacementRows {
     pub end: Vec<Day>,
     pub oap_row: Vec<u32>,
     pub provider: Vec<u32>,
-    /// Index into [`REASON_CODES`].
+    /// Index into [`REASON_CODES`](super::contract::REASON_CODES).
     pub reason: Vec<u8>,
     pub distance: Vec<Option<f64>>,
     pub cost: Vec<Option<f64>>,
