@@ -19,6 +19,17 @@ pub struct Header {
     pub fields: usize,
 }
 
+/// The header name (normalised) that holds each contract column: the mapping's, else the
+/// contract's own.
+pub fn wanted_names(kind: ExtractKind, mapping: &[ColumnMapping]) -> Vec<String> {
+    columns_of(kind)
+        .0
+        .iter()
+        .zip(mapping)
+        .map(|(name, m)| normalise_column_name(m.column.as_deref().unwrap_or(name)))
+        .collect()
+}
+
 /// Maps the header's names (any case, surrounding spaces) to the extract's columns, through the
 /// mapping's names where it gives them. A column the mapping names that the file lacks is an
 /// error: the mapping does not fit the file.
@@ -28,17 +39,13 @@ pub fn read_header(
     names: &[&str],
     mapping: &[ColumnMapping],
 ) -> Result<Header> {
+    let spelled: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim_start_matches('\u{feff}').trim())
+        .collect();
     let normalised: Vec<String> = names.iter().map(|n| normalise_column_name(n)).collect();
     let (contract, required) = columns_of(kind);
-    let wanted: Vec<String> = contract
-        .iter()
-        .zip(mapping)
-        .map(|(name, m)| {
-            m.column
-                .as_deref()
-                .map_or(name.to_string(), normalise_column_name)
-        })
-        .collect();
+    let wanted = wanted_names(kind, mapping);
     for (i, name) in normalised.iter().enumerate() {
         if let Some(j) = normalised[..i].iter().position(|n| n == name) {
             if wanted.contains(name) {
@@ -54,19 +61,12 @@ pub fn read_header(
         .iter()
         .map(|w| normalised.iter().position(|n| n == w))
         .collect();
-    let found = || {
-        names
-            .iter()
-            .map(|n| n.trim_start_matches('\u{feff}').trim())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let found = spelled.join(", ");
     for (m, at) in mapping.iter().zip(&columns) {
         if let (Some(name), None) = (&m.column, at) {
             bail!(
-                "{}: column {name:?} is not in {path} (its columns: {})",
-                m.entry,
-                found()
+                "{}: column {name:?} is not in {path} (its columns: {found})",
+                m.entry
             );
         }
     }
@@ -75,11 +75,22 @@ pub fn read_header(
         .zip(mapping)
         .zip(&columns)
         .map(|((name, m), at)| match (&m.column, at) {
-            (Some(_), Some(at)) => names[*at].trim_start_matches('\u{feff}').trim().to_string(),
+            (Some(_), Some(at)) => spelled[*at].to_string(),
             _ => name.to_string(),
         })
         .collect();
-    let found = normalised.join(", ");
+    // A header read as one column that holds another separator: say how to read it.
+    let hint = match spelled[..] {
+        [one] => [';', '\t', '|']
+            .into_iter()
+            .find(|d| one.contains(*d))
+            .map(|d| {
+                let d = if d == '\t' { "\\t".to_string() } else { d.to_string() };
+                format!("; the header is one column: if the file is separated by \"{d}\", give a mapping with [csv] delimiter = \"{d}\"")
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     let missing = contract[..required]
         .iter()
         .zip(&columns)
@@ -90,7 +101,7 @@ pub fn read_header(
             rule: Rule::MissingColumn,
             column: Some(column),
             value: None,
-            message: format!("missing required column {column} (found: {found})"),
+            message: format!("missing required column {column} (found: {found}{hint})"),
         })
         .collect();
     Ok(Header {

@@ -13,7 +13,7 @@ use polars_io::prelude::{FileMetadataRef, ParquetReader, SerReader};
 use super::column_rules::{row_by_row, ColumnArray, ColumnWise};
 use super::contract::{columns_of, normalise_column_name};
 use super::files::{open_extract, ExtractKind};
-use super::header::{read_header, Header};
+use super::header::{read_header, wanted_names, Header};
 use super::mapping::ColumnMapping;
 use super::rows::{FileContext, Reading};
 
@@ -119,12 +119,7 @@ pub fn read_parquet_columns(
             &["out_of_area"],
         ),
     };
-    let wanted: Vec<String> = columns_of(kind)
-        .0
-        .iter()
-        .zip(mapping)
-        .map(|(name, m)| normalise_column_name(m.column.as_deref().unwrap_or(name)))
-        .collect();
+    let wanted = wanted_names(kind, mapping);
     let casts: Vec<Option<DataType>> = schema
         .iter_values()
         .map(|field| {

@@ -480,3 +480,20 @@ fn every_file_is_checked_against_the_mapping_before_any_row_is_read() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_header_read_as_one_column_says_how_to_read_it() {
+    let w = both(None);
+    let (code, stdout, _) = w.run(&[
+        "validate",
+        "--admissions",
+        "data/admissions.csv",
+        "--placements",
+        "trust/placements.csv",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("trust/placements.csv:1: missing required column placement_id (found: UniqWardStayID;SpellID;StartDateWardStay;EndDateWardStay;OrgIDReceiving;OOA;ReasonOAT;DistanceKm;DailyCost; the header is one column: if the file is separated by \";\", give a mapping with [csv] delimiter = \";\")\n"),
+        "{stdout}"
+    );
+}
