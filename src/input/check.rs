@@ -155,10 +155,8 @@ fn read_extract<R: ColumnWise>(
             formats = first;
         }
         let date_names = date_columns.map(|name| {
-            let at = header.shown.iter().zip(columns_of(kind).0);
-            at.clone()
-                .find(|(_, contract)| **contract == name)
-                .map_or(name, |(shown, _)| shown.as_str())
+            let at = columns_of(kind).0.iter().position(|c| *c == name);
+            header.shown[at.expect("a contract column")].as_str()
         });
         rows.common_mut()
             .finish_date_messages(date_columns, date_names, formats);
