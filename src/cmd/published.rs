@@ -47,6 +47,7 @@ pub fn fields() -> Vec<Field> {
     vec![
         Field::date("period_start"),
         Field::date("period_end"),
+        Field::text("period", "Period"),
         Field::text("source_file", ""),
         Field::text("generation", ""),
         Field::text("breakdown", "Breakdown"),
@@ -57,7 +58,8 @@ pub fn fields() -> Vec<Field> {
         Field::text("secondary_name", ""),
         Field::text("measure", ""),
         Field::text("measure_id", "Measure"),
-        Field::number("value", "Value"),
+        // A count, rate or percentage as published: whole numbers without a point in the table.
+        Field::new("value", Kind::Measure, "Value", &[]),
         Field::new("suppressed", Kind::Flag, "Suppressed", &[]),
     ]
 }

@@ -1,7 +1,8 @@
 //! Reading what NHS England publishes about out-of-area placements into one tidy table: the
 //! Clinical Audit Platform open-data files of October 2016 onwards in each of their layouts
 //! (DOMAIN.md section 11), and the MHSDS-era OAP files in the published header (section 10),
-//! rounded or `_RAW`.
+//! rounded or `_RAW`, their dates `DD/MM/YYYY` as downloaded or `YYYY-MM-DD` as the pipeline's
+//! own tables hold them (one form per column).
 
 pub mod questions;
 
@@ -12,8 +13,9 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::nhs::PUBLISHED_COLUMNS;
-use crate::periods::{day_of, month_end};
+use crate::input::dates::DateFormat;
+use crate::nhs::{Window, PUBLISHED_COLUMNS};
+use crate::periods::{date_of, day_of, month_end, month_start};
 
 /// Which collection a file comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -155,11 +157,66 @@ fn as_percent(fraction: f64) -> f64 {
     (fraction * 100.0 * 1e9).round() / 1e9
 }
 
+/// The length of a published period, as NHS England names the three periods of a reporting
+/// month (DOMAIN.md section 10): `M` (the month), `Q` (the 3 months ending with it), `Y` (the 12
+/// months ending with it); any other span as its number of days (`45 days`).
+pub fn period_length(start: NaiveDate, end: NaiveDate) -> String {
+    let month = month_start(end);
+    match Window::ALL.iter().find(|w| w.dates(month) == (start, end)) {
+        Some(window) => window.code().to_string(),
+        None => format!("{} days", (end - start).num_days() + 1),
+    }
+}
+
+/// Whether a MEASURE_ID is one of NHS England's OAP measures (OAP01…OAP11, OAP01a…OAP11a, and
+/// any later OAPnn).
+fn is_oap_measure(id: &str) -> bool {
+    id.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("OAP"))
+}
+
+/// How many MEASURE_IDs a message about a file of another measure family names.
+const IDS_SHOWN: usize = 5;
+
+/// The date form of each of the two date columns of an MHSDS-layout file: that of its first
+/// date, with the line it was set on.
+#[derive(Default)]
+struct DateForms([Option<(DateFormat, u64)>; 2]);
+
+impl DateForms {
+    /// The date in column `slot` (0: start, 1: end) of a line, in the column's form.
+    fn parse(
+        &mut self,
+        slot: usize,
+        text: &str,
+        path: &str,
+        line: u64,
+        name: &str,
+    ) -> Result<NaiveDate> {
+        let form = match self.0[slot] {
+            Some((form, _)) => Some(form),
+            None => DateFormat::detect(text).inspect(|&form| self.0[slot] = Some((form, line))),
+        };
+        if let Some(day) = form.and_then(|f| f.parse(text)) {
+            return Ok(date_of(day));
+        }
+        let expected = match self.0[slot] {
+            Some((form, first)) if first != line => format!(
+                "{}, the form of this column from line {first}: one form per column",
+                form.describe()
+            ),
+            Some((form, _)) => form.describe().to_string(),
+            None => "DD/MM/YYYY as downloaded, or YYYY-MM-DD".to_string(),
+        };
+        bail!("{path}:{line}: {name} {text:?} is not a date (expected {expected})")
+    }
+}
+
 /// The rows read from published files.
 #[derive(Default)]
 struct Table {
     period_start: Vec<i32>,
     period_end: Vec<i32>,
+    period: Vec<String>,
     source_file: Vec<String>,
     generation: Vec<&'static str>,
     breakdown: Vec<String>,
@@ -176,9 +233,9 @@ struct Table {
 
 /// What reading published files gives: the table, and warnings (unknown questions).
 pub struct Published {
-    /// `period_start, period_end, source_file, generation, breakdown, level_code, level_name,
-    /// secondary_breakdown, secondary_code, secondary_name, measure, measure_id, value,
-    /// suppressed`, in file order.
+    /// `period_start, period_end, period, source_file, generation, breakdown, level_code,
+    /// level_name, secondary_breakdown, secondary_code, secondary_name, measure, measure_id,
+    /// value, suppressed`, in file order; `period` is [`period_length`].
     pub frame: DataFrame,
     pub warnings: Vec<String>,
     /// Per file: its path, generation, first month and rows read.
@@ -246,6 +303,9 @@ fn read_file(
     let bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
     let text = String::from_utf8_lossy(&bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        bail!("{path}: the file is empty: no header and no rows (expected a published OAP file)");
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -262,6 +322,13 @@ fn read_file(
             PUBLISHED_COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join(",")
         );
     };
+    let records = reader
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("{path}: not valid CSV"))?;
+    if layout == Layout::Mhsds {
+        refuse_other_families(path, &records)?;
+    }
     let generation = if layout == Layout::Mhsds {
         Generation::Mhsds
     } else {
@@ -275,8 +342,8 @@ fn read_file(
     let mut latest: Option<NaiveDate> = None;
     let mut unknown: Vec<String> = Vec::new();
     let mut rows = 0;
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{path}: not valid CSV"))?;
+    let mut forms = DateForms::default();
+    for record in &records {
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != header.len() {
             bail!(
@@ -291,20 +358,10 @@ fn read_file(
             bail!("{path}:{line}: value {value_text:?} is neither a number nor * (suppressed)");
         };
         let (start, end) = match layout {
-            Layout::Mhsds => {
-                let date = |i: usize, name: &str| {
-                    NaiveDate::parse_from_str(field(i), "%Y-%m-%d").with_context(|| {
-                        format!(
-                            "{path}:{line}: {name} {:?} is not a date (expected YYYY-MM-DD)",
-                            field(i)
-                        )
-                    })
-                };
-                (
-                    date(0, "REPORTING_PERIOD_START")?,
-                    date(1, "REPORTING_PERIOD_END")?,
-                )
-            }
+            Layout::Mhsds => (
+                forms.parse(0, field(0), path, line, "REPORTING_PERIOD_START")?,
+                forms.parse(1, field(1), path, line, "REPORTING_PERIOD_END")?,
+            ),
             Layout::Cap10 => {
                 let text = field(1);
                 let month = NaiveDate::parse_from_str(&format!("{}/01", text.replace('-', "/")), "%Y/%m/%d")
@@ -316,7 +373,7 @@ fn read_file(
                 (month, month_end(month))
             }
         };
-        latest = latest.max(Some(crate::periods::month_start(end)));
+        latest = latest.max(Some(month_start(end)));
         let (breakdown, level, secondary, measure, id) = match layout {
             Layout::Mhsds => {
                 let none = |t: &str| {
@@ -392,6 +449,7 @@ fn read_file(
         let [secondary_breakdown, secondary_code, secondary_name] = secondary;
         table.period_start.push(day_of(start));
         table.period_end.push(day_of(end));
+        table.period.push(period_length(start, end));
         table.source_file.push(path.to_string());
         table.generation.push(generation.name());
         table.breakdown.push(breakdown);
@@ -417,6 +475,37 @@ fn read_file(
     Ok((generation, month, rows, layout))
 }
 
+/// Refuses an MHSDS-layout file that holds no OAP measure (another family of the same
+/// publication, such as `MHSDS Data_4WW_AugPerf_2024.csv`), naming the measures it does hold.
+fn refuse_other_families(path: &str, records: &[csv::StringRecord]) -> Result<()> {
+    let at = PUBLISHED_COLUMNS
+        .iter()
+        .position(|(header, _)| *header == "MEASURE_ID")
+        .expect("the published header has MEASURE_ID");
+    let mut ids: Vec<&str> = Vec::new();
+    for record in records {
+        let id = record.get(at).unwrap_or_default().trim();
+        if is_oap_measure(id) {
+            return Ok(());
+        }
+        if !id.is_empty() && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let more = if ids.len() > IDS_SHOWN {
+        format!(", … ({} in all)", ids.len())
+    } else {
+        String::new()
+    };
+    bail!(
+        "{path}: holds no OAP measures (MEASURE_ID OAP01…OAP11a): its measures are {}{more}; it is another part of NHS England's Mental Health Services Monthly Statistics, and oapstat published reads the OAP files",
+        ids[..ids.len().min(IDS_SHOWN)].join(", ")
+    )
+}
+
 impl Table {
     fn frame(self) -> PolarsResult<DataFrame> {
         let n = self.value.len();
@@ -425,6 +514,7 @@ impl Table {
             vec![
                 Column::new("period_start".into(), self.period_start).cast(&DataType::Date)?,
                 Column::new("period_end".into(), self.period_end).cast(&DataType::Date)?,
+                Column::new("period".into(), self.period),
                 Column::new("source_file".into(), self.source_file),
                 Column::new("generation".into(), self.generation),
                 Column::new("breakdown".into(), self.breakdown),
@@ -456,6 +546,58 @@ mod tests {
         assert_eq!(parse_value(""), Some((None, false)));
         assert_eq!(parse_value("12x"), None);
         assert_eq!(as_percent(0.853), 85.3);
+    }
+
+    #[test]
+    fn period_lengths_from_start_and_end() {
+        let d = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        let length = |start: &str, end: &str| period_length(d(start), d(end));
+        assert_eq!(length("2026-10-01", "2026-10-31"), "M");
+        assert_eq!(length("2026-08-01", "2026-10-31"), "Q");
+        assert_eq!(length("2025-11-01", "2026-10-31"), "Y");
+        // February of a leap year, a Q across a year's end, a Y from March to February.
+        assert_eq!(length("2024-02-01", "2024-02-29"), "M");
+        assert_eq!(length("2025-12-01", "2026-02-28"), "Q");
+        assert_eq!(length("2023-03-01", "2024-02-29"), "Y");
+        // Not a period NHS England publishes: its days, first and last counted.
+        assert_eq!(length("2026-09-01", "2026-10-31"), "61 days");
+        assert_eq!(length("2026-10-02", "2026-10-31"), "30 days");
+    }
+
+    #[test]
+    fn dates_in_either_form_one_form_per_column() {
+        let mut forms = DateForms::default();
+        let date = |f: &mut DateForms, slot: usize, text: &str, line: u64| {
+            f.parse(slot, text, "f.csv", line, "REPORTING_PERIOD_START")
+                .map(|d| d.to_string())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(date(&mut forms, 0, "01/06/2024", 2).unwrap(), "2024-06-01");
+        assert_eq!(date(&mut forms, 1, "2024-08-31", 2).unwrap(), "2024-08-31");
+        assert_eq!(date(&mut forms, 0, "31/08/2024", 3).unwrap(), "2024-08-31");
+        assert_eq!(
+            date(&mut forms, 0, "2024-06-01", 4).unwrap_err(),
+            "f.csv:4: REPORTING_PERIOD_START \"2024-06-01\" is not a date (expected DD/MM/YYYY, the form of this column from line 2: one form per column)"
+        );
+        let mut fresh = DateForms::default();
+        assert_eq!(
+            date(&mut fresh, 0, "June 2024", 2).unwrap_err(),
+            "f.csv:2: REPORTING_PERIOD_START \"June 2024\" is not a date (expected DD/MM/YYYY as downloaded, or YYYY-MM-DD)"
+        );
+        // The first date of a column sets its form even when it is no real day.
+        assert!(date(&mut fresh, 1, "31/02/2024", 2)
+            .unwrap_err()
+            .ends_with("\"31/02/2024\" is not a date (expected DD/MM/YYYY)"));
+    }
+
+    #[test]
+    fn oap_measure_ids() {
+        assert!(is_oap_measure("OAP01"));
+        assert!(is_oap_measure("OAP11a"));
+        assert!(is_oap_measure("oap03"));
+        assert!(!is_oap_measure("MRS01"));
+        assert!(!is_oap_measure("OA"));
+        assert!(!is_oap_measure(""));
     }
 
     #[test]

@@ -209,3 +209,53 @@ fn one_month_a_chart_and_what_cannot_be_compared() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_file_as_downloaded_from_nhs_england_is_read() {
+    // The hand-written fixture in the downloaded form (BOM, CRLF, DD/MM/YYYY, quoted names, `*`)
+    // beside the bundled sample, whose last complete month is October 2026.
+    let w = super::workdir::Workdir::new();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/mhsds/MHSDS Data_OAPs_OctPrf_2026.csv"
+    );
+    let doc = w.json(&[
+        "benchmark",
+        "--published",
+        file,
+        "--population",
+        "England=57106398",
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    assert_eq!(
+        doc["parameters"]["months"],
+        serde_json::json!([{"month": "2026-10", "generation": "mhsds"}])
+    );
+    for (period, start, value) in [
+        ("M", "2026-10-01", 412.0),
+        ("Q", "2026-08-01", 1275.0),
+        ("Y", "2025-11-01", 5310.0),
+    ] {
+        let england = row(&doc, "2026-10", period, "OAP01", "England");
+        assert_eq!(england["period_start"], start);
+        assert_eq!(england["period_end"], "2026-10-31");
+        close(&england["value"], value);
+        close(&england["per_million"], value * 1e6 / 57_106_398.0);
+    }
+    // A rate's name, quoted for its commas, read whole; the rate as published.
+    let oap06 = row(&doc, "2026-10", "M", "OAP06", "England");
+    assert_eq!(
+        oap06["measure"],
+        "Rate of Inappropriate OAPs active at the end of the period per 1,000,000 of the population"
+    );
+    close(&oap06["per_million"], 7.62);
+    // The collaboratives' own side is there for the same month.
+    assert!(doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["side"] == "collaborative" && r["measure_id"] == "OAP01" && r["period"] == "M"));
+    assert_eq!(doc["published"][0]["rows_read"], 16);
+}

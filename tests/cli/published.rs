@@ -1,6 +1,6 @@
 //! `oapstat published`: the real Clinical Audit Platform files of October to December 2016
 //! (tests/data/nhs-oap-open-data, Open Government Licence v3.0, see its README) and a fixture in
-//! the MHSDS-era layout (tests/data/mhsds).
+//! the MHSDS-era layout (tests/data/mhsds: as downloaded, and in `iso/` with ISO dates).
 
 use serde_json::Value;
 
@@ -128,10 +128,19 @@ fn the_mhsds_layout_rounded_and_raw() {
             })
             .unwrap_or_else(|| panic!("no {breakdown} {code} {id} {start}"))
     };
-    // M, Q and Y by their start dates, the same end.
+    // M, Q and Y by their start dates, the same end; the period's length says which.
     let y = find(&rounded, "England", "England", "OAP01", "2025-11-01");
     assert_eq!(y["value"], 5310.0);
     assert_eq!(y["period_end"], "2026-10-31");
+    assert_eq!(y["period"], "Y");
+    assert_eq!(
+        find(&rounded, "England", "England", "OAP01", "2026-08-01")["period"],
+        "Q"
+    );
+    assert_eq!(
+        find(&rounded, "England", "England", "OAP01", "2026-10-01")["period"],
+        "M"
+    );
     assert_eq!(y["secondary_code"], "");
     let bed = rows
         .iter()
@@ -204,7 +213,7 @@ fn bad_files_are_refused_with_their_place() {
         "csv",
     ]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("\n2017-03-01,2017-03-31,oaps.csv,cap,England,England,,,,,OAPs started in period,oaps_started,12,false\n"), "{stdout}");
+    assert!(stdout.contains("\n2017-03-01,2017-03-31,M,oaps.csv,cap,England,England,,,,,OAPs started in period,oaps_started,12,false\n"), "{stdout}");
     // An unknown question is kept, with an empty id and a warning.
     assert!(stdout.contains(",A new question,,3,false\n"), "{stdout}");
     assert!(
@@ -224,7 +233,8 @@ fn bad_files_are_refused_with_their_place() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.contains("\n2017-02-01,2017-02-28,oaps-open-data-apr-2017.csv,cap,England,England,"),
+        stdout
+            .contains("\n2017-02-01,2017-02-28,M,oaps-open-data-apr-2017.csv,cap,England,England,"),
         "{stdout}"
     );
     // Two files of one month: refused, unless both are wanted.
@@ -250,4 +260,187 @@ fn bad_files_are_refused_with_their_place() {
         "--keep-duplicates",
     ]);
     assert_eq!(code, 0);
+}
+
+/// The rows of `published FILE --format json` without `source_file`.
+fn rows_without_source(w: &Workdir, file: &str) -> Vec<Value> {
+    let doc = w.json(&["published", file, "--format", "json", "--quiet"]);
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().remove("source_file");
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn dates_as_downloaded_and_as_iso_give_the_same_table() {
+    let w = Workdir::new();
+    for name in [
+        "MHSDS Data_OAPs_OctPrf_2026.csv",
+        "MHSDS Data_OAPs_OctPrf_2026_RAW.csv",
+    ] {
+        let downloaded = format!("{MHSDS}/{name}");
+        let iso = format!("{MHSDS}/iso/{name}");
+        // The fixture is in the downloaded form: BOM, CRLF, DD/MM/YYYY, quoted where a comma is.
+        let bytes = std::fs::read(&downloaded).unwrap();
+        assert!(bytes.starts_with("\u{feff}REPORTING_PERIOD_START,".as_bytes()));
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("01/10/2026,31/10/2026,Performance,England,"));
+        assert_eq!(text.matches("\r\n").count(), text.lines().count());
+        assert!(text.contains(",\"Rate of Inappropriate OAPs active at the end of the period per 1,000,000 of the population\",7.62\r\n"));
+        assert!(std::fs::read_to_string(&iso)
+            .unwrap()
+            .contains("\n2026-10-01,2026-10-31,Performance,"));
+        let (a, b) = (
+            rows_without_source(&w, &downloaded),
+            rows_without_source(&w, &iso),
+        );
+        assert_eq!(a.len(), text.lines().count() - 1, "{name}");
+        assert_eq!(a, b, "{name}");
+    }
+}
+
+/// An MHSDS-layout file with these data lines.
+fn mhsds_file(w: &Workdir, name: &str, lines: &[&str]) {
+    let header = "REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,PRIMARY_LEVEL,PRIMARY_LEVEL_DESCRIPTION,SECONDARY_LEVEL,SECONDARY_LEVEL_DESCRIPTION,MEASURE_ID,MEASURE_NAME,MEASURE_VALUE";
+    w.write(name, &format!("{header}\n{}\n", lines.join("\n")));
+}
+
+#[test]
+fn a_date_in_neither_form_or_in_the_other_form_of_its_column_is_named() {
+    let w = Workdir::new();
+    let row = |start: &str, end: &str| {
+        format!("{start},{end},Final,England,England,England,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,400")
+    };
+    mhsds_file(
+        &w,
+        "MHSDS Data_OAPs_Mar_2024.csv",
+        &[
+            &row("01/03/2024", "31/03/2024"),
+            &row("March 2024", "31/03/2024"),
+        ],
+    );
+    let (code, _, stderr) = w.run(&["published", "MHSDS Data_OAPs_Mar_2024.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("MHSDS Data_OAPs_Mar_2024.csv:3: REPORTING_PERIOD_START \"March 2024\" is not a date (expected DD/MM/YYYY, the form of this column from line 2: one form per column)"),
+        "{stderr}"
+    );
+    mhsds_file(
+        &w,
+        "MHSDS Data_OAPs_Apr_2024.csv",
+        &[
+            &row("01/04/2024", "30/04/2024"),
+            &row("01/04/2024", "2024-04-30"),
+        ],
+    );
+    let (code, _, stderr) = w.run(&["published", "MHSDS Data_OAPs_Apr_2024.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("MHSDS Data_OAPs_Apr_2024.csv:3: REPORTING_PERIOD_END \"2024-04-30\" is not a date (expected DD/MM/YYYY, the form of this column from line 2"),
+        "{stderr}"
+    );
+    mhsds_file(
+        &w,
+        "MHSDS Data_OAPs_May_2024.csv",
+        &[&row("2024-05-01", "31 May")],
+    );
+    let (code, _, stderr) = w.run(&["published", "MHSDS Data_OAPs_May_2024.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("MHSDS Data_OAPs_May_2024.csv:2: REPORTING_PERIOD_END \"31 May\" is not a date (expected DD/MM/YYYY as downloaded, or YYYY-MM-DD)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_of_another_measure_family_says_so_never_a_date_error() {
+    let w = Workdir::new();
+    // The first lines of NHS England's MHSDS Data_4WW_AugPerf_2024.csv, in its own form.
+    let line = |id: &str, value: &str| {
+        format!("01/06/2024,31/08/2024,Performance,England,England,England,NONE,NONE,{id},\"Referrals, waiting\",{value}")
+    };
+    let ids = [
+        "MRS01", "MRS02", "MRS03", "MRS04", "MRS05", "MRS06", "MRS07",
+    ];
+    let lines: Vec<String> = ids.iter().map(|id| line(id, "*")).collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    mhsds_file(&w, "MHSDS Data_4WW_AugPerf_2024.csv", &lines);
+    let (code, stdout, stderr) = w.run(&["published", "MHSDS Data_4WW_AugPerf_2024.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr.trim_end(),
+        "oapstat: error: MHSDS Data_4WW_AugPerf_2024.csv: holds no OAP measures (MEASURE_ID OAP01…OAP11a): its measures are MRS01, MRS02, MRS03, MRS04, MRS05, … (7 in all); it is another part of NHS England's Mental Health Services Monthly Statistics, and oapstat published reads the OAP files"
+    );
+    // Even with a date no reader could take, the family is what is said.
+    mhsds_file(
+        &w,
+        "MHSDS Data_4WW_SepPerf_2024.csv",
+        &[&line("MRS01", "3").replace("01/06/2024", "June")],
+    );
+    let (code, _, stderr) = w.run(&["published", "MHSDS Data_4WW_SepPerf_2024.csv"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("holds no OAP measures"), "{stderr}");
+    assert!(stderr.contains("its measures are MRS01;"), "{stderr}");
+    assert!(!stderr.contains("not a date"), "{stderr}");
+}
+
+#[test]
+fn an_empty_file_says_it_is_empty() {
+    let w = Workdir::new();
+    for (name, content) in [
+        ("zero.csv", ""),
+        ("bom.csv", "\u{feff}"),
+        ("newlines.csv", "\r\n\n\r\n"),
+        ("bom-newlines.csv", "\u{feff}\n\n"),
+    ] {
+        w.write(name, content);
+        let (code, _, stderr) = w.run(&["published", name]);
+        assert_eq!(code, 2, "{name}");
+        assert_eq!(
+            stderr.trim_end(),
+            format!("oapstat: error: {name}: the file is empty: no header and no rows (expected a published OAP file)"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_table_shows_each_period_and_counts_without_a_point() {
+    let w = Workdir::new();
+    let rounded = format!("{MHSDS}/MHSDS Data_OAPs_OctPrf_2026.csv");
+    let (code, stdout, stderr) = w.run(&["published", &rounded, "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    let england: Vec<Vec<&str>> = stdout
+        .lines()
+        .filter(|l| l.contains(" OAP01 ") && l.contains("┆ England ") && !l.contains("Bed Type"))
+        .map(|l| {
+            l.trim_matches(|c| c == '│' || c == ' ')
+                .split('┆')
+                .map(str::trim)
+                .collect()
+        })
+        .collect();
+    // England's OAP01 for October 2026, the 3 months and the 12 months: told apart by Period.
+    let period_and_value: Vec<(&str, &str)> = england.iter().map(|c| (c[0], c[6])).collect();
+    assert_eq!(
+        period_and_value,
+        [("M", "412"), ("Q", "1,275"), ("Y", "5,310")],
+        "{stdout}"
+    );
+    assert!(stdout.lines().next().is_some_and(|l| l.contains("┬")));
+    assert!(stdout.contains("│ Period ┆ Breakdown"), "{stdout}");
+    assert!(!stdout.contains(".0 "), "{stdout}");
+    // A rate keeps its decimals.
+    assert!(stdout.contains("┆ OAP06   ┆   7.6 ┆"), "{stdout}");
 }
