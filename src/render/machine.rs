@@ -76,7 +76,9 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The report in the published layout: only a report of NHS measures has its fields.
+/// The report in the published layout: only a report of NHS measures has its fields. Dates are
+/// written `DD/MM/YYYY`, as in the files NHS England publishes, so that oapstat's file and
+/// theirs can be stacked in one table or spreadsheet.
 pub fn write_nhs_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     let index: Vec<usize> = PUBLISHED_COLUMNS
         .iter()
@@ -92,11 +94,23 @@ pub fn write_nhs_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(PUBLISHED_COLUMNS.iter().map(|(header, _)| *header))?;
     for row in &report.rows {
-        let record: Vec<_> = index.iter().map(|&i| csv_text(&row[i])).collect();
+        let record: Vec<_> = index
+            .iter()
+            .map(|&i| match (report.fields[i].kind, &row[i]) {
+                (Kind::Date, Cell::Text(iso)) => std::borrow::Cow::Owned(published_date(iso)),
+                (_, cell) => csv_text(cell),
+            })
+            .collect();
         writer.write_record(record.iter().map(|c| c.as_bytes()))?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// An ISO date (`2026-10-01`) as NHS England's published files write it (`01/10/2026`).
+fn published_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map_or_else(|_| iso.to_string(), |d| d.format("%d/%m/%Y").to_string())
 }
 
 /// A cell as CSV text: empty when null, `*` when suppressed, whole numbers without a point.
@@ -191,4 +205,16 @@ pub fn write_parquet(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut frame = DataFrame::new(height, columns)?;
     polars_io::prelude::ParquetWriter::new(out).finish(&mut frame)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_published() {
+        assert_eq!(published_date("2026-10-01"), "01/10/2026");
+        assert_eq!(published_date("2024-02-29"), "29/02/2024");
+        assert_eq!(published_date("2025-11-30"), "30/11/2025");
+    }
 }

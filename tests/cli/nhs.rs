@@ -257,6 +257,7 @@ fn all_collaboratives_empty_groups_service_lines_and_sending_providers() {
 
 #[test]
 fn the_published_layout_sorted_and_byte_stable() {
+    // Dates DD/MM/YYYY, as NHS England's downloaded files write them.
     let w = fixture(COLLABORATIVES);
     let mut a = args(&["--month", "2024-03", "--format", "nhs-csv"]);
     a.extend(["--status", "Provisional"]);
@@ -273,9 +274,9 @@ fn the_published_layout_sorted_and_byte_stable() {
     assert_eq!(
         body[..3],
         [
-            "2024-03-01,2024-03-31,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,2",
-            "2024-01-01,2024-03-31,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,3",
-            "2023-04-01,2024-03-31,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,4",
+            "01/03/2024,31/03/2024,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,2",
+            "01/01/2024,31/03/2024,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,3",
+            "01/04/2023,31/03/2024,Provisional,All collaboratives,ALL,All collaboratives,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,4",
         ]
     );
     // 22 measures × 3 periods for each of ALL, CCC, DDD; 8 × 3 for each line outside the adult
@@ -310,9 +311,9 @@ fn suppressed_as_published_and_raw_without_zeros() {
             .to_string()
     };
     // OAP02 M of CCC 67 → 65; Q 137 → 135; Y 351 → 350. OAP01 M 2 → *, and the rate from it.
-    let m = "2024-03-01,2024-03-31";
-    let q = "2024-01-01,2024-03-31";
-    let y = "2023-04-01,2024-03-31";
+    let m = "01/03/2024,31/03/2024";
+    let q = "01/01/2024,31/03/2024";
+    let y = "01/04/2023,31/03/2024";
     let ccc = "Collaborative,CCC,Gamma Provider Collaborative,NONE";
     assert_eq!(find(&suppressed, ccc, m, "OAP02"), "65");
     assert_eq!(find(&suppressed, ccc, q, "OAP02"), "135");
@@ -430,4 +431,47 @@ fn another_adult_acute_group_is_used_and_said() {
         doc["parameters"]["adult_acute_service_lines"],
         serde_json::json!(["adult_acute", "adult_secure_low"])
     );
+}
+
+#[test]
+fn oapstats_published_layout_stacks_with_nhs_englands_file() {
+    let w = fixture(COLLABORATIVES);
+    let (code, ours, err) = w.run(&args(&["--month", "2024-03", "--format", "nhs-csv"]));
+    assert_eq!(code, 0, "{err}");
+    // NHS England's file as downloaded (BOM, CRLF, DD/MM/YYYY), oapstat's rows appended to it.
+    let theirs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/mhsds/MHSDS Data_OAPs_OctPrf_2026.csv"
+    ))
+    .unwrap();
+    let their_header = theirs
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap();
+    let (our_header, our_rows) = ours.split_once('\n').unwrap();
+    assert_eq!(their_header, our_header);
+    assert!(theirs
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("01/10/2026,31/10/2026,"));
+    assert!(our_rows.starts_with("01/03/2024,31/03/2024,"));
+    w.write("stacked.csv", &format!("{theirs}{our_rows}"));
+    let doc = w.json(&["published", "stacked.csv", "--format", "json", "-q"]);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 16 + ours.lines().count() - 1);
+    // oapstat's OAP01 of CCC for the 12 months to March 2024, read back as published.
+    let y = rows
+        .iter()
+        .find(|r| {
+            r["level_code"] == "CCC"
+                && r["measure_id"] == "OAP01"
+                && r["period"] == "Y"
+                && r["breakdown"] == "Collaborative"
+        })
+        .unwrap();
+    assert_eq!(y["period_start"], "2023-04-01");
+    assert_eq!(y["period_end"], "2024-03-31");
+    assert_eq!(y["value"], 4.0);
 }

@@ -87,11 +87,12 @@ fn pack_files_and_their_content() {
     );
     // Beside the reinvestment, whether the change in OAP days behind it is real.
     assert!(cells[9].contains("; change in OAP days "), "{aaa}");
-    // The month's NHS measures in the published layout, OAP02 Q equal to the headline's.
+    // The month's NHS measures in the published layout (dates as NHS England writes them),
+    // OAP02 Q equal to the headline's.
     let nhs = w.read("reports/2024-03/nhs-oaps.csv");
     assert!(nhs.starts_with("REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,"));
     assert!(
-        nhs.contains("\n2024-01-01,2024-03-31,Local,Collaborative,AAA,Alpha Provider Collaborative,NONE,NONE,OAP02,Number of Inappropriate OAPs bed days in the period,93\n"),
+        nhs.contains("\n01/01/2024,31/03/2024,Local,Collaborative,AAA,Alpha Provider Collaborative,NONE,NONE,OAP02,Number of Inappropriate OAPs bed days in the period,93\n"),
         "{nhs}"
     );
     assert!(
