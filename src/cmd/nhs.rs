@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{emit, prepare, today, Extracts, Selection};
 use crate::cli::NhsArgs;
 use crate::input::Inputs;
-use crate::nhs::{measure_names, measures, without_zeros, NhsRequest, ADULT_ACUTE};
+use crate::nhs::{measure_names, measures, without_zeros, Breakdown, NhsRequest, ADULT_ACUTE};
 use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
 use crate::render::{Field, Format, Kind, Report};
 
@@ -158,6 +158,7 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
         &NhsRequest {
             months: options.months,
             collaboratives: &selection.collaboratives,
+            selected: &selection.scope.collaboratives,
             names: &selection.names,
             adult_acute: options.adult_acute,
             populations: &populations,
@@ -193,7 +194,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
         });
         if is_rate
             && population.get(row).is_none()
-            && breakdown.get(row) != Some("All collaboratives")
+            && breakdown.get(row) == Some(Breakdown::Collaborative.label())
         {
             let code = level.get(row).unwrap_or_default().to_string();
             if !without_population.contains(&code) {
@@ -263,7 +264,7 @@ fn report_warnings(report: &Report) -> Vec<String> {
     let codes = list("collaboratives_without_population");
     if !codes.is_empty() {
         warnings.push(format!(
-            "no population in the collaboratives reference for {}: their rates per 1,000,000 (OAP05-OAP07, OAP05a-OAP07a) and those of all collaboratives are empty, not 0",
+            "no population in the collaboratives reference for {}: their rates per 1,000,000 (OAP05-OAP07, OAP05a-OAP07a) and those of the collaboratives together are empty, not 0",
             codes.join(", ")
         ));
     }

@@ -177,7 +177,10 @@ fn name(number: u8, adult_acute: bool) -> &'static str {
 /// The levels at which the measures are given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Breakdown {
+    /// Every collaborative of the reference and the extracts (no `--collaborative`).
     AllCollaboratives,
+    /// The collaboratives chosen with `--collaborative`, two or more, together.
+    SelectedCollaboratives,
     Collaborative,
     ServiceLine,
     SendingProvider,
@@ -188,6 +191,7 @@ impl Breakdown {
     pub fn label(self) -> &'static str {
         match self {
             Breakdown::AllCollaboratives => "All collaboratives",
+            Breakdown::SelectedCollaboratives => "Selected collaboratives",
             Breakdown::Collaborative => "Collaborative",
             Breakdown::ServiceLine => "Collaborative; Service line",
             Breakdown::SendingProvider => "Collaborative; Sending Provider",
@@ -199,7 +203,9 @@ impl Breakdown {
     /// by bed type but not by sending provider (`measure_metadata.py`'s breakdown lists).
     pub(super) fn allows(self, per: Per) -> bool {
         match self {
-            Breakdown::AllCollaboratives | Breakdown::Collaborative => true,
+            Breakdown::AllCollaboratives
+            | Breakdown::SelectedCollaboratives
+            | Breakdown::Collaborative => true,
             Breakdown::ServiceLine => per != Per::Million,
             Breakdown::SendingProvider => per == Per::Count,
         }

@@ -28,6 +28,9 @@ pub struct NhsRequest<'a> {
     pub months: &'a [NaiveDate],
     /// Collaboratives that must appear even with no activity (from the reference, in scope).
     pub collaboratives: &'a [String],
+    /// The collaboratives chosen by the user (`--collaborative`); empty: all of them. It decides
+    /// the level over the collaboratives (see [`Aggregate`]).
+    pub selected: &'a [String],
     /// The names of the coded columns (`validate::Checked::names`).
     pub names: &'a [String],
     /// The service lines of the adult acute group.
@@ -172,6 +175,37 @@ fn levels_by(
     Ok(levels)
 }
 
+/// The level over the collaboratives: all of them (`All collaboratives`, `ALL`); with a
+/// selection of two or more, those chosen (`Selected collaboratives`, their codes joined by `+`);
+/// with one, none (it would repeat that collaborative's own rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    pub breakdown: Breakdown,
+    pub code: String,
+    pub description: String,
+}
+
+impl Aggregate {
+    pub fn of(selected: &[String]) -> Option<Aggregate> {
+        let mut codes: Vec<&str> = selected.iter().map(String::as_str).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        match codes.len() {
+            0 => Some(Aggregate {
+                breakdown: Breakdown::AllCollaboratives,
+                code: "ALL".into(),
+                description: "All collaboratives".into(),
+            }),
+            1 => None,
+            _ => Some(Aggregate {
+                breakdown: Breakdown::SelectedCollaboratives,
+                code: codes.join("+"),
+                description: format!("Selected collaboratives: {}", codes.join(", ")),
+            }),
+        }
+    }
+}
+
 /// One output row under construction.
 struct Row {
     month: usize,
@@ -187,7 +221,9 @@ struct Row {
     population: Option<i64>,
 }
 
-/// All 22 measures for every reporting month, window and level (DOMAIN.md section 10).
+/// All 22 measures for every reporting month, window and level (DOMAIN.md section 10): the
+/// collaboratives together ([`Aggregate`]), each collaborative, its service lines and its
+/// sending providers.
 ///
 /// Columns: `month, period, reporting_period_start, reporting_period_end, status, breakdown,
 /// primary_level, primary_level_description, secondary_level, secondary_level_description,
@@ -317,15 +353,17 @@ pub fn measures(
             }
         }
     };
-    push(
-        Breakdown::AllCollaboratives,
-        "ALL",
-        "All collaboratives",
-        None,
-        &all,
-        all_population,
-        false,
-    );
+    if let Some(aggregate) = Aggregate::of(request.selected) {
+        push(
+            aggregate.breakdown,
+            &aggregate.code,
+            &aggregate.description,
+            None,
+            &all,
+            all_population,
+            false,
+        );
+    }
     let description = |c: &str| {
         request
             .descriptions
@@ -466,4 +504,38 @@ pub fn without_zeros(frame: &DataFrame) -> PolarsResult<DataFrame> {
         .map(|v| Some(v.is_some_and(|v| v != 0.0)))
         .collect();
     frame.filter(&keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_level_over_the_collaboratives_is_the_selection() {
+        let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let all = Aggregate::of(&[]).unwrap();
+        assert_eq!(
+            (
+                all.breakdown.label(),
+                all.code.as_str(),
+                all.description.as_str()
+            ),
+            ("All collaboratives", "ALL", "All collaboratives")
+        );
+        assert_eq!(Aggregate::of(&codes(&["NCM"])), None);
+        assert_eq!(Aggregate::of(&codes(&["NCM", "NCM"])), None);
+        let two = Aggregate::of(&codes(&["NCM", "CMP"])).unwrap();
+        assert_eq!(
+            (
+                two.breakdown.label(),
+                two.code.as_str(),
+                two.description.as_str()
+            ),
+            (
+                "Selected collaboratives",
+                "CMP+NCM",
+                "Selected collaboratives: CMP, NCM"
+            )
+        );
+    }
 }

@@ -475,3 +475,84 @@ fn oapstats_published_layout_stacks_with_nhs_englands_file() {
     assert_eq!(y["period_end"], "2024-03-31");
     assert_eq!(y["value"], 4.0);
 }
+
+#[test]
+fn a_selection_names_the_level_over_its_collaboratives_in_every_format() {
+    let w = fixture(COLLABORATIVES);
+    // One collaborative: no level over it (it would repeat its own rows as "All collaboratives").
+    for format in ["csv", "nhs-csv", "table", "ndjson"] {
+        let (code, out, err) = w.run(&args(&[
+            "--month",
+            "2024-03",
+            "--collaborative",
+            "CCC",
+            "--format",
+            format,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("All collaboratives"), "{format}: {out}");
+        assert!(!out.contains("ALL"), "{format}: {out}");
+        assert!(!out.contains("Selected collaboratives"), "{format}: {out}");
+        assert!(out.contains("CCC"), "{format}");
+    }
+    let one = w.json(&args(&[
+        "--month",
+        "2024-03",
+        "--collaborative",
+        "CCC",
+        "--format",
+        "json",
+        "-q",
+    ]));
+    assert_eq!(one["rows"][0]["breakdown"], "Collaborative");
+    assert_eq!(one["rows"][0]["primary_level"], "CCC");
+    // Two: the level over them is named for them, with their counts and population together.
+    let two = w.json(&args(&[
+        "--month",
+        "2024-03",
+        "--collaborative",
+        "DDD",
+        "--collaborative",
+        "CCC",
+        "--format",
+        "json",
+        "-q",
+    ]));
+    let selected = ("Selected collaboratives", "CCC+DDD", "NONE");
+    assert_measures(
+        &two,
+        selected,
+        &[
+            ("OAP01", [2.0, 3.0, 4.0]),
+            ("OAP05", [2e6 / 350_000.0, 3e6 / 350_000.0, 4e6 / 350_000.0]),
+        ],
+    );
+    assert_eq!(
+        two["rows"][0]["primary_level_description"],
+        "Selected collaboratives: CCC, DDD"
+    );
+    assert!(two["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["breakdown"] != "All collaboratives"));
+    let (code, out, err) = w.run(&args(&[
+        "--month",
+        "2024-03",
+        "--collaborative",
+        "CCC",
+        "--collaborative",
+        "DDD",
+        "--format",
+        "nhs-csv",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().nth(1).unwrap(),
+        "01/03/2024,31/03/2024,Local,Selected collaboratives,CCC+DDD,\"Selected collaboratives: CCC, DDD\",NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,2"
+    );
+    // Without a selection, all collaboratives, as before.
+    let all = nhs_json(&["--month", "2024-03"]);
+    assert_eq!(all["rows"][0]["breakdown"], "All collaboratives");
+    assert_eq!(all["rows"][0]["primary_level"], "ALL");
+}
