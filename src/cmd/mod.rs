@@ -162,6 +162,12 @@ pub fn parse_period(text: &str, option: &str) -> Result<Period> {
 
 /// Applies suppression if asked, then writes the report to standard output or a file.
 pub fn emit(mut report: Report, args: &OutputArgs, suppress: Option<&SuppressArgs>) -> Result<()> {
+    suppress_as_asked(&mut report, suppress)?;
+    write_report(&report, args)
+}
+
+/// Applies suppression if asked (`--suppress`), and records in the report whether it was.
+pub fn suppress_as_asked(report: &mut Report, suppress: Option<&SuppressArgs>) -> Result<()> {
     let rule = match suppress {
         Some(s) if s.suppress => {
             if s.suppress_rounding < 1 || s.suppress_threshold < 0 {
@@ -174,8 +180,8 @@ pub fn emit(mut report: Report, args: &OutputArgs, suppress: Option<&SuppressArg
         }
         _ => None,
     };
-    suppress::apply_or_record(&mut report, rule);
-    write_report(&report, args)
+    suppress::apply_or_record(report, rule);
+    Ok(())
 }
 
 /// The width of the terminal standard output is, if it is one (`COLUMNS` when set).

@@ -5,12 +5,15 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{emit, prepare, today, Extracts, Selection};
+use super::{prepare, suppress_as_asked, today, write_report, Extracts, Selection};
 use crate::cli::NhsArgs;
 use crate::input::Inputs;
-use crate::nhs::{measure_names, measures, without_zeros, Breakdown, NhsRequest, ADULT_ACUTE};
+use crate::nhs::{
+    is_percentage, measure_names, measures, short_name, without_zeros, Breakdown, NhsRequest,
+    ADULT_ACUTE,
+};
 use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
-use crate::render::{Field, Format, Kind, Report};
+use crate::render::{format_cell, Cell, Field, Format, Kind, Report};
 
 pub fn run(args: &NhsArgs) -> Result<()> {
     let quiet = args.output.quiet;
@@ -31,7 +34,7 @@ pub fn run(args: &NhsArgs) -> Result<()> {
     crate::timing("nhs measures computed");
     if args.output.format == Format::Table {
         report.notes.push(
-            "Measures (OAP01-OAP11 count inappropriate OAPs, reason 10; the `a` measures adult acute spells only):"
+            "Measures (OAP01-OAP11 count inappropriate OAPs, reason 10; the `a` measures adult acute spells only; per 1M: per 1,000,000 of the population; %: of the same count over all spells):"
                 .into(),
         );
         for (id, name) in measure_names() {
@@ -46,9 +49,38 @@ pub fn run(args: &NhsArgs) -> Result<()> {
     if !quiet {
         eprintln!("oapstat: {}", inputs.counts_line());
     }
-    let result = emit(report, &args.output, Some(&args.suppress));
+    suppress_as_asked(&mut report, Some(&args.suppress))?;
+    if args.output.format == Format::Table {
+        report = for_people(report);
+    }
+    let result = write_report(&report, &args.output);
     crate::timing("written");
     result
+}
+
+/// The table for people: each measure id with its short name (`OAP08 started %`), and a
+/// percentage with its `%` (`5.7%`). Machine formats keep the bare id and number.
+fn for_people(mut report: Report) -> Report {
+    let (Some(id_at), Some(value_at)) = (
+        report.field_index("measure_id"),
+        report.field_index("measure_value"),
+    ) else {
+        return report;
+    };
+    let value_field = report.fields[value_at].clone();
+    for row in &mut report.rows {
+        let Cell::Text(id) = &row[id_at] else {
+            continue;
+        };
+        let percentage = is_percentage(id);
+        if let Some(name) = short_name(id) {
+            row[id_at] = Cell::Text(format!("{id} {name}"));
+        }
+        if percentage && matches!(row[value_at], Cell::Float(_) | Cell::Int(_)) {
+            row[value_at] = Cell::Text(format!("{}%", format_cell(&value_field, &row[value_at])));
+        }
+    }
+    report
 }
 
 /// What `nhs` computes besides the selection.

@@ -149,6 +149,46 @@ const NAMES: [(&str, &str); 11] = [
     ),
 ];
 
+/// Short names for people's tables, OAP01…OAP11 (an `a` twin has its measure's): what is
+/// counted, and `per 1M` for a rate per 1,000,000 of the population, `%` for a percentage.
+const SHORT_NAMES: [&str; 11] = [
+    "started",
+    "bed days",
+    "active at end",
+    "ended",
+    "started per 1M",
+    "active per 1M",
+    "ended per 1M",
+    "started %",
+    "bed days %",
+    "active at end %",
+    "ended %",
+];
+
+/// The measure of an id (`OAP08`, `OAP08a`): its number and whether it is an adult acute twin.
+fn parse_id(id: &str) -> Option<(u8, bool)> {
+    let rest = id.strip_prefix("OAP")?;
+    let (digits, adult_acute) = match rest.strip_suffix('a') {
+        Some(digits) => (digits, true),
+        None => (rest, false),
+    };
+    let number: u8 = digits.parse().ok().filter(|_| digits.len() == 2)?;
+    (1..=MEASURES.len() as u8)
+        .contains(&number)
+        .then_some((number, adult_acute))
+}
+
+/// A measure's short name for a people's table (`OAP08a` → `started %`), or `None` for an id
+/// that is not one of the 22.
+pub fn short_name(id: &str) -> Option<&'static str> {
+    parse_id(id).map(|(number, _)| SHORT_NAMES[number as usize - 1])
+}
+
+/// Whether a measure is a percentage (OAP08…OAP11 and their twins).
+pub fn is_percentage(id: &str) -> bool {
+    parse_id(id).is_some_and(|(number, _)| MEASURES[number as usize - 1].2 == Per::Percent)
+}
+
 /// Every measure id with its published name, in output order (OAP01…OAP11, then OAP01a…OAP11a).
 pub fn measure_names() -> Vec<(String, &'static str)> {
     [false, true]
@@ -208,6 +248,40 @@ impl Breakdown {
             | Breakdown::Collaborative => true,
             Breakdown::ServiceLine => per != Per::Million,
             Breakdown::SendingProvider => per == Per::Count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_and_percentages_by_id() {
+        assert_eq!(short_name("OAP01"), Some("started"));
+        assert_eq!(short_name("OAP06a"), Some("active per 1M"));
+        assert_eq!(short_name("OAP11"), Some("ended %"));
+        assert_eq!(short_name("OAP12"), None);
+        assert_eq!(short_name("OAP1"), None);
+        assert_eq!(short_name("MRS01"), None);
+        let percentages: Vec<String> = measure_names()
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| is_percentage(id))
+            .collect();
+        assert_eq!(
+            percentages,
+            ["OAP08", "OAP09", "OAP10", "OAP11", "OAP08a", "OAP09a", "OAP10a", "OAP11a"]
+        );
+        // Each short name says what the published name counts, and a rate or share says so.
+        for (id, name) in measure_names() {
+            let short = short_name(&id).unwrap();
+            assert_eq!(
+                short.ends_with(" %"),
+                name.starts_with("Proportion"),
+                "{id}"
+            );
+            assert_eq!(short.ends_with(" per 1M"), name.starts_with("Rate"), "{id}");
         }
     }
 }

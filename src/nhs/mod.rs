@@ -15,7 +15,9 @@ use polars::prelude::*;
 
 mod measures;
 
-pub use measures::{measure_names, Breakdown, Window, ADULT_ACUTE, PUBLISHED_COLUMNS};
+pub use measures::{
+    is_percentage, measure_names, short_name, Breakdown, Window, ADULT_ACUTE, PUBLISHED_COLUMNS,
+};
 
 use crate::census::Census;
 use crate::periods::{day_of, Day};

@@ -556,3 +556,68 @@ fn a_selection_names_the_level_over_its_collaboratives_in_every_format() {
     assert_eq!(all["rows"][0]["breakdown"], "All collaboratives");
     assert_eq!(all["rows"][0]["primary_level"], "ALL");
 }
+
+/// The cells of the table's rows for a level and measure, `│`-separated and trimmed.
+fn table_rows<'a>(table: &'a str, level: &str, measure: &str) -> Vec<Vec<&'a str>> {
+    table
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| {
+            l.trim_matches(|c| c == '│' || c == ' ')
+                .split('┆')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| c.len() == 7 && c[2] == "Collaborative" && c[3] == level && c[5] == measure)
+        .collect()
+}
+
+#[test]
+fn the_table_names_each_measure_and_shows_percentages_with_their_sign() {
+    let w = fixture(COLLABORATIVES);
+    let (code, table, err) = w.run(&args(&["--month", "2024-03", "-q"]));
+    assert_eq!(code, 0, "{err}");
+    // OAP08 of CCC: 2 of 3 spells admitted in March, 3 of 5 in Q, 4 of 8 in Y.
+    let oap08: Vec<&str> = table_rows(&table, "CCC", "OAP08 started %")
+        .iter()
+        .map(|c| c[6])
+        .collect();
+    assert_eq!(oap08, ["66.7%", "60%", "50%"], "{table}");
+    // A count and a rate keep their numbers, named.
+    let oap01: Vec<&str> = table_rows(&table, "CCC", "OAP01 started")
+        .iter()
+        .map(|c| c[6])
+        .collect();
+    assert_eq!(oap01, ["2", "3", "4"]);
+    let oap06a: Vec<&str> = table_rows(&table, "CCC", "OAP06a active per 1M")
+        .iter()
+        .map(|c| c[6])
+        .collect();
+    assert_eq!(oap06a, ["4", "4", "4"]);
+    // A proportion with no denominator is empty, not "–%"; DDD admitted nobody.
+    let ddd: Vec<&str> = table_rows(&table, "DDD", "OAP08 started %")
+        .iter()
+        .map(|c| c[6])
+        .collect();
+    assert_eq!(ddd, ["–", "–", "–"]);
+    // Suppressed, a hidden proportion is `*`, a shown one rounded, with its sign.
+    let (_, suppressed, _) = w.run(&args(&["--month", "2024-03", "-q", "--suppress"]));
+    let oap09: Vec<&str> = table_rows(&suppressed, "CCC", "OAP09 bed days %")
+        .iter()
+        .map(|c| c[6])
+        .collect();
+    assert_eq!(oap09, ["93%", "90%", "86%"], "{suppressed}");
+    assert_eq!(table_rows(&suppressed, "CCC", "OAP08 started %")[0][6], "*");
+    // Machine formats keep the bare id and number.
+    let doc = nhs_json(&["--month", "2024-03"]);
+    let row = find_row(
+        &doc,
+        &[
+            ("breakdown", "Collaborative"),
+            ("primary_level", "CCC"),
+            ("measure_id", "OAP08"),
+            ("period", "Q"),
+        ],
+    );
+    assert_eq!(row["measure_value"], 60.0);
+}
