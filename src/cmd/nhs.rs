@@ -34,7 +34,11 @@ pub fn run(args: &NhsArgs) -> Result<()> {
     crate::timing("nhs measures computed");
     if args.output.format == Format::Table {
         report.notes.push(
-            "Measures (OAP01-OAP11 count inappropriate OAPs, reason 10; the `a` measures adult acute spells only; per 1M: per 1,000,000 of the population; %: of the same count over all spells):"
+            "Measures (OAP01-OAP11 count inappropriate OAPs, reason 10; the `a` measures adult acute"
+                .into(),
+        );
+        report.notes.push(
+            "spells only; per 1M: per 1,000,000 of the population; %: of the same count over all spells):"
                 .into(),
         );
         for (id, name) in measure_names() {
