@@ -241,7 +241,8 @@ pub struct NhsArgs {
 
 #[derive(Debug, Args)]
 pub struct PublishedArgs {
-    /// Published files: CSV paths or glob patterns (`oaps-open-data-*.csv`).
+    /// Published files: CSV paths or glob patterns (`oaps-open-data-*.csv`); MHSDS-era dates
+    /// DD/MM/YYYY as downloaded, or YYYY-MM-DD.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
     /// The month (YYYY-MM) of a Clinical Audit Platform file that names none: no

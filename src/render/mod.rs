@@ -190,7 +190,8 @@ pub enum Format {
     Ndjson,
     /// A header line and one line per row.
     Csv,
-    /// NHS England's published OAP file: its exact header, one measure a line (`oapstat nhs`).
+    /// NHS England's published OAP file: its exact header, one measure a line, dates DD/MM/YYYY
+    /// as NHS England writes them (`oapstat nhs`).
     #[value(name = "nhs-csv")]
     #[serde(rename = "nhs-csv")]
     NhsCsv,
