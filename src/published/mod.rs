@@ -535,6 +535,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     #[test]
     fn values_as_published() {
@@ -588,6 +589,21 @@ mod tests {
         assert!(date(&mut fresh, 1, "31/02/2024", 2)
             .unwrap_err()
             .ends_with("\"31/02/2024\" is not a date (expected DD/MM/YYYY)"));
+    }
+
+    #[test]
+    fn every_day_of_2000_to_2030_in_both_forms_is_chronos_day() {
+        let (mut uk, mut iso) = (DateForms::default(), DateForms::default());
+        let mut day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+        let mut line = 2;
+        while day.year() <= 2030 {
+            let as_uk = day.format("%d/%m/%Y").to_string();
+            let as_iso = day.format("%Y-%m-%d").to_string();
+            assert_eq!(uk.parse(0, &as_uk, "f", line, "S").unwrap(), day);
+            assert_eq!(iso.parse(1, &as_iso, "f", line, "E").unwrap(), day);
+            day = day.succ_opt().unwrap();
+            line += 1;
+        }
     }
 
     #[test]
