@@ -283,28 +283,39 @@ pub fn prepare(
     Ok((inputs, selection))
 }
 
-/// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts.
-pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
+/// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts. A
+/// collaborative's code may be given in any case.
+pub fn select(inputs: &Inputs, mut scope: Scope) -> Result<Selection> {
     // A misspelt code would otherwise give an empty report that looks like "no activity".
-    let in_data = if scope.collaboratives.is_empty() {
-        Default::default()
-    } else {
+    if !scope.collaboratives.is_empty() {
         let codes = inputs
             .checked
             .admissions
             .column("collaborative")?
             .as_materialized_series()
             .unique()?;
-        crate::spells::decode(&codes.into(), &inputs.checked.names)?
-            .str()?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect::<std::collections::BTreeSet<String>>()
-    };
-    for code in &scope.collaboratives {
-        if !in_data.contains(code.as_str()) && !inputs.reference.collaboratives.contains_key(code) {
-            bail!("--collaborative {code}: no such collaborative in the admissions or the collaboratives reference");
+        let mut known: std::collections::BTreeSet<String> =
+            crate::spells::decode(&codes.into(), &inputs.checked.names)?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect();
+        known.extend(inputs.reference.collaboratives.keys().cloned());
+        for code in &mut scope.collaboratives {
+            let found = known
+                .get(code.as_str())
+                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(code)));
+            match found {
+                Some(known) => *code = known.clone(),
+                None if known.is_empty() => bail!(
+                    "--collaborative {code}: no such collaborative (the admissions and the collaboratives reference name none)"
+                ),
+                None => bail!(
+                    "--collaborative {code}: no such collaborative in the admissions or the collaboratives reference (those there: {})",
+                    known.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            }
         }
     }
     let names = &inputs.checked.names;
