@@ -70,7 +70,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv, local_costs.csv and optionally mapping.toml.
+    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv, local_costs.csv and optionally mapping.toml (whose `files = "Spells_*.csv"` may name the extracts' files otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// How to read extracts in your system's own layout (column names, codes, date formats, delimiter, encoding): a TOML file; see `oapstat mapping --suggest`. [default: mapping.toml in --data, if there]

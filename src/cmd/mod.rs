@@ -22,7 +22,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
-use crate::input::files::resolve_inputs;
+use crate::input::files::InputRequest;
 use crate::input::{load, Inputs};
 use crate::output::write_atomically;
 use crate::periods::{
@@ -75,22 +75,21 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
     } else {
         None
     };
-    let data_dir = bundled.as_deref().or(args.data.as_deref());
-    let paths = resolve_inputs(
-        data_dir,
-        &args.admissions,
-        &args.placements,
-        args.collaboratives.as_deref(),
-        args.local_costs.as_deref(),
-        args.mapping.as_deref(),
-        extracts == Extracts::Both,
-    )?;
+    let request = InputRequest {
+        data_dir: bundled.as_deref().or(args.data.as_deref()),
+        admissions: &args.admissions,
+        placements: &args.placements,
+        collaboratives: args.collaboratives.as_deref(),
+        local_costs: args.local_costs.as_deref(),
+        mapping: args.mapping.as_deref(),
+        placements_needed: extracts == Extracts::Both,
+    };
     let extract_date = args
         .extract_date
         .as_deref()
         .map(|t| parse_date(t, "--extract-date"))
         .transpose()?;
-    load(paths, extract_date, today()?)
+    load(&request, extract_date, today()?)
 }
 
 impl ScopeArgs {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use super::check::{check, CheckOptions, Checked};
-use super::files::{ExtractKind, InputPaths};
+use super::files::{resolve_inputs, ExtractKind, InputPaths, InputRequest};
 use super::findings;
 use super::mapping::{Mapping, MappingSource};
 use crate::output::write_atomically;
@@ -31,21 +31,23 @@ pub struct Inputs {
     pub mapping: Option<MappingSource>,
 }
 
-/// Reads and checks every input file.
+/// Finds, reads and checks every input file: the mapping first (it may say which files of the
+/// data folder the extracts are), then the references, then the extracts.
 pub fn load(
-    paths: InputPaths,
+    request: &InputRequest,
     extract_date: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Inputs> {
+    // The mapping is read and checked whole before any row of the extracts.
+    let mapping = match request.mapping_path() {
+        Some(path) => Mapping::read(&path)?,
+        None => Mapping::default(),
+    };
+    let paths = resolve_inputs(request, |kind| mapping.files(kind).cloned())?;
     let reference = read_reference(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
-    // The mapping is read and checked whole before any row of the extracts.
-    let mapping = match &paths.mapping {
-        Some(path) => Mapping::read(path)?,
-        None => Mapping::default(),
-    };
     let source = mapping.source.clone();
     let options = CheckOptions {
         mapping,

@@ -2,6 +2,7 @@
 
 mod benchmark;
 mod capacity;
+mod data_folder;
 mod examples;
 mod excel;
 mod fixtures;
