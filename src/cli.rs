@@ -18,7 +18,8 @@ With no input options every command uses the sample data bundled with oapstat.
 
 Exit codes:
   0  success (validate: no problems found)
-  1  the input data has problems (validate lists them; other commands refuse to go on)
+  1  the input data has problems (validate lists them; other commands refuse to go on), or
+     no spell has a placement, or more than 1% of the spells have none
   2  usage error, unreadable file or other failure
   3  summary: another run is writing to the output folder
   4  summary: the month's pack exists already (--force replaces it)";

@@ -2,6 +2,7 @@
 
 mod benchmark;
 mod capacity;
+mod counts;
 mod data_folder;
 mod examples;
 mod excel;
@@ -19,5 +20,6 @@ mod reinvest;
 mod schema;
 mod spc;
 mod summary;
+mod unplaced;
 mod validate;
 mod workdir;
