@@ -32,7 +32,7 @@ fn an_inferred_extract_date_names_its_file_line_and_column_and_the_month_left_ou
 #[test]
 fn a_given_extract_date_says_so_and_a_month_end_leaves_nothing_out() {
     let w = hand_built();
-    for command in ["rates", "los", "nhs", "reinvest", "capacity"] {
+    for command in ["rates", "los", "spc", "nhs", "reinvest", "capacity"] {
         let (code, _, stderr) = w.run(&[command, "--data", "data", "--extract-date", "2024-04-30"]);
         assert_eq!(code, 0, "{command}: {stderr}");
         assert!(
@@ -40,6 +40,24 @@ fn a_given_extract_date_says_so_and_a_month_end_leaves_nothing_out() {
             "{command}: {stderr}"
         );
     }
+    let (code, _, stderr) = w.run(&[
+        "chart",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--collaborative",
+        "AAA",
+        "--out",
+        "aaa.svg",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "; extract date 2024-04-30 (given with --extract-date)\noapstat: wrote aaa.svg\n"
+        ),
+        "{stderr}"
+    );
     let (_, _, stderr) = w.run(&["rates", "--data", "data", "--extract-date", "2024-04-20"]);
     assert!(
         stderr.ends_with("; extract date 2024-04-20 (given with --extract-date), so 2024-04 is incomplete and left out of the default periods\n"),
