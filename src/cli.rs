@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::los::LosBreakdown;
 use crate::periods::PeriodKind;
@@ -17,7 +18,8 @@ With no input options every command uses the sample data bundled with oapstat.
 
 Exit codes:
   0  success (validate: no problems found)
-  1  the input data has problems (validate lists them; other commands refuse to go on)
+  1  the input data has problems (validate lists them; other commands refuse to go on), or
+     no spell has a placement, or more than 1% of the spells have none
   2  usage error, unreadable file or other failure
   3  summary: another run is writing to the output folder
   4  summary: the month's pack exists already (--force replaces it)";
@@ -69,7 +71,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv, local_costs.csv and optionally mapping.toml.
+    /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv, local_costs.csv and optionally mapping.toml (whose `files = "Spells_*.csv"` may name the extracts' files otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// How to read extracts in your system's own layout (column names, codes, date formats, delimiter, encoding): a TOML file; see `oapstat mapping --suggest`. [default: mapping.toml in --data, if there]
@@ -118,7 +120,7 @@ pub struct AnalysisInput {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Selection")]
 pub struct ScopeArgs {
-    /// Only this collaborative (code); repeat for several.
+    /// Only this collaborative (its code, in any case); repeat for several.
     #[arg(long, value_name = "CODE")]
     pub collaborative: Vec<String>,
     /// Only this service line (e.g. adult_acute); repeat for several.
@@ -141,12 +143,42 @@ pub struct PeriodArgs {
     pub to: Option<String>,
 }
 
+/// The formats every report is written in.
+const REPORT_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Ndjson,
+    Format::Csv,
+    Format::Xlsx,
+    Format::Parquet,
+];
+
+/// `validate`'s: its findings as a list.
+const FINDING_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Ndjson, Format::Csv];
+
+/// `nhs`'s: those of every report, and NHS England's published layout.
+const NHS_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Ndjson,
+    Format::Csv,
+    Format::NhsCsv,
+    Format::Xlsx,
+    Format::Parquet,
+];
+
+/// `--format` offering only the formats a command writes (in `--help`, completions and errors).
+fn formats(offered: &'static [Format]) -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(offered.iter().filter_map(ValueEnum::to_possible_value))
+        .map(|name| Format::from_str(&name, false).expect("an offered format"))
+}
+
 /// How results are written.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_parser = formats(REPORT_FORMATS), default_value = "table")]
     pub format: Format,
     /// Write to this file (complete or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -180,7 +212,7 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format: `table` lists each problem as file:line: message, then the counts.
-    #[arg(long, value_enum, default_value = "table", help_heading = "Output")]
+    #[arg(long, value_parser = formats(FINDING_FORMATS), default_value = "table", help_heading = "Output")]
     pub format: Format,
 }
 
@@ -200,6 +232,7 @@ pub struct RatesArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("format", |format| format.value_parser(formats(NHS_FORMATS))))]
 pub struct NhsArgs {
     #[command(flatten)]
     pub analysis: AnalysisInput,
@@ -524,6 +557,9 @@ pub struct SampleArgs {
     /// Replace files of those names in the folder.
     #[arg(long)]
     pub force: bool,
+    /// Print no message on standard error; errors are still printed.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

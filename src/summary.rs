@@ -270,7 +270,8 @@ pub struct Section {
     pub lines: Vec<String>,
 }
 
-/// The Markdown summary of the pack.
+/// The Markdown summary of the pack; `cautions`, what the reader must know before trusting the
+/// figures, stand above the headline table.
 pub fn markdown(
     month: &str,
     periods: &HeadlinePeriods,
@@ -278,6 +279,7 @@ pub fn markdown(
     reinvest_label: &str,
     sections: &[Section],
     suppression: Option<&str>,
+    cautions: &[String],
 ) -> String {
     let mut md = String::new();
     md.push_str(&format!(
@@ -287,6 +289,9 @@ pub fn markdown(
         md.push_str(&format!(
             "**Small-number suppression applied:** {rule}. Figures are not additive.\n\n"
         ));
+    }
+    for caution in cautions {
+        md.push_str(&format!("**Caution:** {caution}.\n\n"));
     }
     md.push_str(&format!(
         "| {} |\n",
@@ -327,6 +332,7 @@ pub struct PackChart {
 
 /// The pack's `index.html`: the headline table and every chart, inline and self-contained (no
 /// network, scripts or fonts), readable on a phone and printable on A4.
+#[allow(clippy::too_many_arguments)]
 pub fn html(
     month: &str,
     periods: &HeadlinePeriods,
@@ -334,6 +340,7 @@ pub fn html(
     reinvest_label: &str,
     sections: &[Section],
     suppression: Option<&str>,
+    cautions: &[String],
     charts: &[PackChart],
 ) -> String {
     let mut h = String::new();
@@ -358,6 +365,12 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
     ));
     if let Some(rule) = suppression {
         h.push_str(&format!("<p class=\"notice\"><strong>Small-number suppression applied:</strong> {}. Figures are not additive.</p>\n", html_escape(rule)));
+    }
+    for caution in cautions {
+        h.push_str(&format!(
+            "<p class=\"notice\"><strong>Caution:</strong> {}.</p>\n",
+            html_escape(caution)
+        ));
     }
     h.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
     for heading in headings(month, periods, reinvest_label) {

@@ -37,6 +37,9 @@ pub fn run(args: &ChartArgs) -> Result<()> {
     let periods = resolve_periods(&args.periods, &inputs)?;
     let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let drawn = charts(&inputs, &selection, &request)?.drawn;
+    if !args.quiet {
+        eprintln!("oapstat: {}", inputs.counts_line());
+    }
     let named_format = format_of(&args.out);
     let format = args.image.or(named_format).unwrap_or(ImageFormat::Svg);
     let extension = match format {

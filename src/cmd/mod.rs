@@ -22,7 +22,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
-use crate::input::files::resolve_inputs;
+use crate::input::files::InputRequest;
 use crate::input::{load, Inputs};
 use crate::output::write_atomically;
 use crate::periods::{
@@ -75,22 +75,21 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
     } else {
         None
     };
-    let data_dir = bundled.as_deref().or(args.data.as_deref());
-    let paths = resolve_inputs(
-        data_dir,
-        &args.admissions,
-        &args.placements,
-        args.collaboratives.as_deref(),
-        args.local_costs.as_deref(),
-        args.mapping.as_deref(),
-        extracts == Extracts::Both,
-    )?;
+    let request = InputRequest {
+        data_dir: bundled.as_deref().or(args.data.as_deref()),
+        admissions: &args.admissions,
+        placements: &args.placements,
+        collaboratives: args.collaboratives.as_deref(),
+        local_costs: args.local_costs.as_deref(),
+        mapping: args.mapping.as_deref(),
+        placements_needed: extracts == Extracts::Both,
+    };
     let extract_date = args
         .extract_date
         .as_deref()
         .map(|t| parse_date(t, "--extract-date"))
         .transpose()?;
-    load(paths, extract_date, today()?)
+    load(&request, extract_date, today()?)
 }
 
 impl ScopeArgs {
@@ -289,28 +288,39 @@ pub fn prepare(
     Ok((inputs, selection))
 }
 
-/// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts.
-pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
+/// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts. A
+/// collaborative's code may be given in any case.
+pub fn select(inputs: &Inputs, mut scope: Scope) -> Result<Selection> {
     // A misspelt code would otherwise give an empty report that looks like "no activity".
-    let in_data = if scope.collaboratives.is_empty() {
-        Default::default()
-    } else {
+    if !scope.collaboratives.is_empty() {
         let codes = inputs
             .checked
             .admissions
             .column("collaborative")?
             .as_materialized_series()
             .unique()?;
-        crate::spells::decode(&codes.into(), &inputs.checked.names)?
-            .str()?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect::<std::collections::BTreeSet<String>>()
-    };
-    for code in &scope.collaboratives {
-        if !in_data.contains(code.as_str()) && !inputs.reference.collaboratives.contains_key(code) {
-            bail!("--collaborative {code}: no such collaborative in the admissions or the collaboratives reference");
+        let mut known: std::collections::BTreeSet<String> =
+            crate::spells::decode(&codes.into(), &inputs.checked.names)?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect();
+        known.extend(inputs.reference.collaboratives.keys().cloned());
+        for code in &mut scope.collaboratives {
+            let found = known
+                .get(code.as_str())
+                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(code)));
+            match found {
+                Some(known) => *code = known.clone(),
+                None if known.is_empty() => bail!(
+                    "--collaborative {code}: no such collaborative (the admissions and the collaboratives reference name none)"
+                ),
+                None => bail!(
+                    "--collaborative {code}: no such collaborative in the admissions or the collaboratives reference (those there: {})",
+                    known.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            }
         }
     }
     let names = &inputs.checked.names;

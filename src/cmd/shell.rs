@@ -10,6 +10,9 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs, SampleArgs};
 
 pub fn sample(args: &SampleArgs) -> Result<()> {
     let written = crate::sample::write_to(&args.out, args.force)?;
+    if args.quiet {
+        return Ok(());
+    }
     eprintln!(
         "oapstat: wrote the bundled sample to {} ({})",
         args.out.display(),

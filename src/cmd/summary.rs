@@ -378,7 +378,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         find_some("reinvest").ok_or(REINVEST_NOT_ESTIMATED),
     );
     let mut notes = vec![
-        format!("Extract date {}; {}.", inputs.checked.extract_date, inputs.counts_line()),
+        format!("{}.", inputs.counts_line()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
         "NHS England's measures: nhs-oaps.csv holds OAP01-OAP11 and OAP01a-OAP11a for the month (M, Q, Y) in the published layout; OAP06 is inappropriate OAPs active at the month's end per 1,000,000 people, OAP02 Q the inappropriate OAP days of the 3 months.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
@@ -409,6 +409,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     .chain(capacity_section)
     .collect();
     let suppression_text = suppression.map(|s| s.describe());
+    // What the reader must know before trusting the figures, above the headline table.
+    let cautions: Vec<String> = inputs.unplaced_line().into_iter().collect();
     let summary_md = markdown(
         &label,
         &periods,
@@ -416,6 +418,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &reinvest_label,
         &sections,
         suppression_text.as_deref(),
+        &cautions,
     );
     drawn.sort_by(|a, b| a.collaborative.cmp(&b.collaborative));
     let mut pack_charts = Vec::new();
@@ -434,6 +437,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &reinvest_label,
         &sections,
         suppression_text.as_deref(),
+        &cautions,
         &pack_charts,
     );
 
@@ -533,6 +537,11 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         },
         "extract_date": inputs.checked.extract_date.to_string(),
         "inputs": input_entries,
+        "spells_without_placement": {
+            "count": inputs.checked.unplaced.len(),
+            "spells": inputs.checked.admissions.height(),
+            "limit_share": crate::input::load::UNPLACED_LIMIT,
+        },
         "rows_rejected": inputs.checked.rows_invalid(),
         "rejects_file": inputs.rejects_file,
         "suppression": suppression.map_or(suppress::not_applied(), |s| s.metadata()),

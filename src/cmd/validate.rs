@@ -8,59 +8,66 @@ use serde_json::{json, Value};
 
 use super::load_inputs;
 use crate::cli::ValidateArgs;
-use crate::input::mapping::MappingSource;
-use crate::input::{findings, Checked};
-use crate::render::{group_thousands, Format, SCHEMA_VERSION};
+use crate::input::load::UNPLACED_LIMIT;
+use crate::input::{findings, Finding, Inputs};
+use crate::render::{group_thousands, percent, Format, SCHEMA_VERSION};
 
-/// Returns the exit code: 0 when the input is clean, 1 when problems were found.
+/// Returns the exit code: 0 when the other commands would go on with the input (no invalid row,
+/// spells without a placement, if any, within [`UNPLACED_LIMIT`]), 1 otherwise.
 pub fn run(args: &ValidateArgs) -> Result<i32> {
-    if matches!(args.format, Format::NhsCsv | Format::Xlsx | Format::Parquet) {
-        anyhow::bail!("oapstat validate lists its findings as table, json, ndjson or csv");
-    }
     let inputs = load_inputs(
         &args.input,
         args.format != Format::Table,
         super::Extracts::Both,
     )?;
     let checked = &inputs.checked;
+    let refusal = inputs.unplaced_refusal();
+    let usable = checked.findings.is_empty() && refusal.is_none();
+    // Every finding, those that leave their spell valid (no placement) among them, by file and line.
+    let mut all: Vec<&Finding> = checked.findings.iter().chain(&checked.unplaced).collect();
+    all.sort_by_key(|f| (f.file.as_str(), f.line));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
-        Format::Table => write_text(checked, inputs.mapping.as_ref(), &mut out)?,
+        Format::Table => write_text(&inputs, &all, refusal.as_deref(), &mut out)?,
         Format::Json => {
             let doc = json!({
                 "schema_version": SCHEMA_VERSION,
                 "oapstat_version": env!("CARGO_PKG_VERSION"),
                 "command": "validate",
-                "valid": checked.findings.is_empty(),
+                "valid": usable,
                 "inputs": inputs.metadata(),
-                "findings": checked.findings,
+                "findings": all,
             });
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
         Format::Ndjson => {
-            for finding in &checked.findings {
+            for finding in &all {
                 serde_json::to_writer(&mut out, finding)?;
                 writeln!(out)?;
             }
         }
-        Format::Csv => findings::write_csv(&checked.findings, "message", &mut out)?,
-        Format::NhsCsv | Format::Xlsx | Format::Parquet => unreachable!("refused above"),
+        Format::Csv => findings::write_csv(all.iter().copied(), "message", &mut out)?,
+        Format::NhsCsv | Format::Xlsx | Format::Parquet => {
+            unreachable!("--format offers validate only table, json, ndjson and csv")
+        }
     }
     out.flush()?;
-    Ok(if checked.findings.is_empty() { 0 } else { 1 })
+    Ok(if usable { 0 } else { 1 })
 }
 
 fn write_text(
-    checked: &Checked,
-    mapping: Option<&MappingSource>,
+    inputs: &Inputs,
+    all: &[&Finding],
+    refusal: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    for finding in &checked.findings {
+    let checked = &inputs.checked;
+    for finding in all {
         writeln!(out, "{finding}")?;
     }
-    if !checked.findings.is_empty() {
+    if !all.is_empty() {
         writeln!(out)?;
     }
     let mut table = Table::new();
@@ -90,23 +97,34 @@ fn write_text(
     writeln!(out, "{table}")?;
     let problems = checked.findings.len();
     if problems == 0 {
-        writeln!(
-            out,
-            "No problems found (extract date {}).",
-            checked.extract_date
-        )?;
+        writeln!(out, "No problems found.")?;
     } else {
         writeln!(
             out,
-            "{} problem{} in {} row{} (extract date {}).",
+            "{} problem{} in {} row{}.",
             group_thousands(problems as i64),
             if problems == 1 { "" } else { "s" },
             group_thousands(checked.rows_invalid() as i64),
             if checked.rows_invalid() == 1 { "" } else { "s" },
-            checked.extract_date
         )?;
     }
-    if let Some(mapping) = mapping {
+    match (refusal, inputs.unplaced_line()) {
+        (Some(refusal), _) => writeln!(out, "Refused: {refusal}.")?,
+        (None, Some(unplaced)) => writeln!(
+            out,
+            "{unplaced}; within the {}% the figures are trusted with.",
+            percent(UNPLACED_LIMIT)
+        )?,
+        (None, None) => {}
+    }
+    let extract_date = inputs.extract_date_line();
+    writeln!(
+        out,
+        "{}{}.",
+        extract_date[..1].to_uppercase(),
+        &extract_date[1..]
+    )?;
+    if let Some(mapping) = &inputs.mapping {
         writeln!(out, "Read through the mapping {}.", mapping.path)?;
     }
     Ok(())

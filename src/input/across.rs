@@ -1,6 +1,6 @@
 //! The rules across rows (DOMAIN.md section 3): no date after the extract date, unique
-//! identifiers, placements of known and valid spells within their spell, no overlapping
-//! placements.
+//! identifiers, placements of known and valid spells within their spell, every spell placed, no
+//! overlapping placements.
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -8,31 +8,82 @@ use polars::prelude::*;
 use super::columns::Lines;
 use super::dates::{is_day, iso, NO_DAY};
 use super::files::ExtractKind;
-use super::findings::{Rule, Sources};
+use super::findings::{Finding, Rule, Sources};
 use super::rows::{AdmissionRows, PlacementRows};
 use crate::periods::{day_of, Day};
 
-/// The extract date (as given, or the latest date in the data, but never after today), and the
-/// rule that no date lies after it.
+/// Where the extract date came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExtractDateSource {
+    /// Given with `--extract-date`.
+    Given,
+    /// The latest date in the extracts: that of `column` at `file`'s line `line`.
+    Latest {
+        file: String,
+        line: usize,
+        column: &'static str,
+    },
+    /// Today: the extracts hold no date, or their latest is after today.
+    Today,
+}
+
+/// The extract date (as given, or the latest date in the data, but never after today) and where
+/// it came from, and the rule that no date lies after it.
 pub(super) fn rule_after_extract_date(
     sources: &mut Sources,
     adm: &mut AdmissionRows,
     plc: &mut PlacementRows,
     extract_date: Option<NaiveDate>,
     today: NaiveDate,
-) -> (Day, bool) {
+) -> (Day, ExtractDateSource) {
     use ExtractKind::{Admissions, Placements};
-    // The extract date: as given, or the latest date in the data. No date may be after it, nor
-    // after today.
-    let latest = [&adm.admitted, &adm.discharged, &plc.start, &plc.end]
-        .iter()
-        .flat_map(|days| days.iter().copied().filter(|d| is_day(*d)).max())
-        .max();
-    let today = day_of(today);
-    let (extract_day, extract_date_inferred) = match extract_date {
-        Some(date) => (day_of(date), false),
-        None => (latest.unwrap_or(today).min(today), true),
+    // The extract date: as given, or the latest date in the data (the first row holding it, to
+    // say where it came from). No date may be after it, nor after today.
+    let latest_of = |days: &[Day]| {
+        days.iter()
+            .enumerate()
+            .filter(|(_, d)| is_day(**d))
+            .max_by_key(|(row, d)| (**d, std::cmp::Reverse(*row)))
+            .map(|(row, d)| (*d, row))
     };
+    let today = day_of(today);
+    let (extract_day, source) = match extract_date {
+        Some(date) => (day_of(date), ExtractDateSource::Given),
+        None => {
+            let columns = [
+                (
+                    Admissions,
+                    "admission_date",
+                    &adm.admitted,
+                    &adm.common.line,
+                ),
+                (
+                    Admissions,
+                    "discharge_date",
+                    &adm.discharged,
+                    &adm.common.line,
+                ),
+                (Placements, "start_date", &plc.start, &plc.common.line),
+                (Placements, "end_date", &plc.end, &plc.common.line),
+            ];
+            let latest = columns
+                .iter()
+                .filter_map(|(kind, column, days, lines)| {
+                    latest_of(days).map(|(day, row)| (day, *kind, *column, row, *lines))
+                })
+                // The first column holding it, admissions before placements.
+                .min_by_key(|(day, ..)| std::cmp::Reverse(*day));
+            match latest {
+                Some((day, kind, column, row, lines)) if day <= today => {
+                    let (file, line) = sources.at(kind, row, lines);
+                    let file = sources.files[file].path.clone();
+                    (day, ExtractDateSource::Latest { file, line, column })
+                }
+                _ => (today, ExtractDateSource::Today),
+            }
+        }
+    };
+    let extract_date_inferred = source != ExtractDateSource::Given;
     let limit_text = if extract_date_inferred {
         format!("today, {}", iso(today))
     } else {
@@ -92,7 +143,7 @@ pub(super) fn rule_after_extract_date(
         "end_date",
         &plc.end,
     );
-    (extract_day, extract_date_inferred)
+    (extract_day, source)
 }
 
 /// The rules on identifiers (duplicates, unknown or invalid admissions) and on placements within
@@ -299,10 +350,47 @@ pub(super) fn rules_of_identifiers_and_spells(
         }
     }
 
-    // Admission ids are needed no more.
     drop(admission_index);
-    adm.id = Default::default();
     spell_of
+}
+
+/// The rule that every valid spell has a placement (the contract: a spell's placements are all
+/// its stays, an open spell's current stay among them): the spells no placement row names, as
+/// findings that leave the spell valid (it happened; whether out of area is what is not known).
+/// None when the placements were not read.
+pub(super) fn rule_every_spell_placed(
+    sources: &Sources,
+    adm: &mut AdmissionRows,
+    spell_of: &[u32],
+    placements_read: bool,
+) -> Vec<(usize, Finding)> {
+    let mut unplaced = Vec::new();
+    if placements_read {
+        let mut placed = vec![false; adm.admitted.len()];
+        for &spell in spell_of.iter().filter(|&&s| s != u32::MAX) {
+            placed[spell as usize] = true;
+        }
+        let ac = &adm.common;
+        for (row, _) in placed
+            .iter()
+            .enumerate()
+            .filter(|(row, placed)| !**placed && !ac.bad[*row])
+        {
+            let id = adm.id.get(row).unwrap_or_default();
+            unplaced.push(sources.finding(
+                ExtractKind::Admissions,
+                row,
+                &ac.line,
+                Rule::NoPlacement,
+                "admission_id",
+                Some(id),
+                format!("admission_id {id} has no placement: where the patient stayed, in area or out, is not known"),
+            ));
+        }
+    }
+    // Admission ids are needed no more.
+    adm.id = Default::default();
+    unplaced
 }
 
 /// The rule that placements of a spell do not overlap.

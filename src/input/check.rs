@@ -4,7 +4,8 @@
 //! the valid rows are built.
 //!
 //! A row with any finding is invalid; the analyses only ever see valid rows, and the counts of
-//! rows read, valid and invalid are kept per file. Nothing is dropped without a finding.
+//! rows read, valid and invalid are kept per file. Nothing is dropped without a finding. A spell
+//! no placement names is found too, but stays valid: it is listed apart ([`Checked::unplaced`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,10 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::across::{rule_after_extract_date, rule_no_overlaps, rules_of_identifiers_and_spells};
+use super::across::{
+    rule_after_extract_date, rule_every_spell_placed, rule_no_overlaps,
+    rules_of_identifiers_and_spells, ExtractDateSource,
+};
 use super::column_rules::ColumnWise;
 use super::columns::Lines;
 use super::contract::columns_of;
@@ -58,12 +62,16 @@ pub struct Checked {
     pub oaps: DataFrame,
     /// The text of each code of `collaborative`, `service_line` and `admitting_provider`.
     pub names: Vec<String>,
-    /// Sorted by file, then line.
+    /// The problems, each making its row invalid; sorted by file, then line.
     pub findings: Vec<Finding>,
+    /// The valid spells no placement names (rule `no_placement`), sorted by file, then line:
+    /// they stay valid, but whether they were out of area is not known. Empty when the
+    /// placements were not read.
+    pub unplaced: Vec<Finding>,
     pub files: Vec<FileCounts>,
     pub extract_date: NaiveDate,
-    /// True when the extract date was not given and was taken from the latest date in the data.
-    pub extract_date_inferred: bool,
+    /// Where the extract date came from: given, or the latest date in the data (or today).
+    pub extract_date_source: ExtractDateSource,
 }
 
 impl Checked {
@@ -241,7 +249,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     )?;
     crate::timing("placements read");
 
-    let (extract_day, extract_date_inferred) = rule_after_extract_date(
+    let (extract_day, extract_date_source) = rule_after_extract_date(
         &mut sources,
         &mut adm,
         &mut plc,
@@ -249,6 +257,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         options.today,
     );
     let spell_of = rules_of_identifiers_and_spells(&mut sources, &mut adm, &mut plc);
+    let mut unplaced = rule_every_spell_placed(&sources, &mut adm, &spell_of, placements_read);
     rule_no_overlaps(&mut sources, &mut plc, &spell_of);
 
     // Counts, and the frames of valid rows.
@@ -297,13 +306,15 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     crate::timing("rows checked and frames built");
     let mut list = sources.findings;
     list.sort_by_key(|(file, finding)| (*file, finding.line, finding.rule));
+    unplaced.sort_by_key(|(file, finding)| (*file, finding.line));
     Ok(Checked {
         admissions,
         oaps,
         names,
         findings: list.into_iter().map(|(_, f)| f).collect(),
+        unplaced: unplaced.into_iter().map(|(_, f)| f).collect(),
         files,
         extract_date: date_of(extract_day),
-        extract_date_inferred,
+        extract_date_source,
     })
 }

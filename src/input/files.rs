@@ -33,58 +33,122 @@ pub struct InputPaths {
     pub mapping: Option<PathBuf>,
 }
 
-/// Resolves `--data DIR` and the explicit paths (which may be glob patterns) into files.
+/// What the user asked to read: a data folder, explicit paths (which may be glob patterns),
+/// the references and the mapping.
+#[derive(Debug, Clone, Default)]
+pub struct InputRequest<'a> {
+    pub data_dir: Option<&'a Path>,
+    pub admissions: &'a [String],
+    pub placements: &'a [String],
+    pub collaboratives: Option<&'a Path>,
+    pub local_costs: Option<&'a Path>,
+    pub mapping: Option<&'a Path>,
+    /// False when the command does not read the placements at all.
+    pub placements_needed: bool,
+}
+
+/// Which files of the data folder an extract is, as a mapping says (`[admissions] files =
+/// "Spells_*.csv"`): a glob pattern relative to the folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilesPattern {
+    pub glob: String,
+    /// The mapping entry, as named in messages: `mapping.toml:9: [admissions] files`.
+    pub entry: String,
+}
+
+impl InputRequest<'_> {
+    /// The mapping file: `--mapping`, or `mapping.toml` in the data folder if there.
+    pub fn mapping_path(&self) -> Option<PathBuf> {
+        match (self.mapping, self.data_dir) {
+            (Some(path), _) => Some(path.to_path_buf()),
+            (None, Some(dir)) => Some(dir.join("mapping.toml")).filter(|p| p.is_file()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Resolves `--data DIR` and the explicit paths into files, `folder_files` saying (from the
+/// mapping) which files of the folder each extract is.
 ///
 /// In a data folder the extracts are the files named `admissions*.csv|parquet` and
-/// `placements*.csv|parquet`; the references are `collaboratives.csv` and `local_costs.csv`, and
-/// `mapping.toml` says how to read the extracts.
+/// `placements*.csv|parquet`, or those a mapping's `files` pattern matches; the references are
+/// `collaboratives.csv` and `local_costs.csv`, and `mapping.toml` says how to read the extracts.
 /// An explicit path replaces what the folder would give for that extract.
 pub fn resolve_inputs(
-    data_dir: Option<&Path>,
-    admissions: &[String],
-    placements: &[String],
-    collaboratives: Option<&Path>,
-    local_costs: Option<&Path>,
-    mapping: Option<&Path>,
-    placements_needed: bool,
+    request: &InputRequest,
+    folder_files: impl Fn(ExtractKind) -> Option<FilesPattern>,
 ) -> Result<InputPaths> {
-    let mut inputs = InputPaths::default();
-    if let Some(dir) = data_dir {
+    let mut inputs = InputPaths {
+        mapping: request.mapping_path(),
+        ..Default::default()
+    };
+    if let Some(dir) = request.data_dir {
         if !dir.is_dir() {
             bail!("{}: not a folder (--data expects a folder holding admissions.csv, placements.csv, collaboratives.csv and local_costs.csv)", dir.display());
         }
-        inputs.admissions = files_with_prefix(dir, "admissions")?;
-        inputs.placements = files_with_prefix(dir, "placements")?;
+        let files_of = |kind: ExtractKind| match folder_files(kind) {
+            Some(pattern) => files_matching(dir, &pattern),
+            None => files_with_prefix(dir, kind.name()),
+        };
+        inputs.admissions = files_of(ExtractKind::Admissions)?;
+        if request.placements_needed {
+            inputs.placements = files_of(ExtractKind::Placements)?;
+        }
         let reference = |name: &str| Some(dir.join(name)).filter(|p| p.is_file());
         inputs.collaboratives = reference("collaboratives.csv");
         inputs.local_costs = reference("local_costs.csv");
-        inputs.mapping = reference("mapping.toml");
     }
-    if !admissions.is_empty() {
-        inputs.admissions = expand(admissions, "--admissions")?;
+    if !request.admissions.is_empty() {
+        inputs.admissions = expand(request.admissions, "--admissions")?;
     }
-    if !placements.is_empty() {
-        inputs.placements = expand(placements, "--placements")?;
+    if !request.placements.is_empty() {
+        inputs.placements = expand(request.placements, "--placements")?;
     }
-    if let Some(path) = collaboratives {
+    if let Some(path) = request.collaboratives {
         inputs.collaboratives = Some(path.to_path_buf());
     }
-    if let Some(path) = local_costs {
+    if let Some(path) = request.local_costs {
         inputs.local_costs = Some(path.to_path_buf());
-    }
-    if let Some(path) = mapping {
-        inputs.mapping = Some(path.to_path_buf());
     }
     if inputs.admissions.is_empty() {
         bail!("no admissions extract: give --admissions PATH or --data DIR holding admissions.csv");
     }
-    if !placements_needed {
+    if !request.placements_needed {
         // Not read at all: neither checked nor counted.
         inputs.placements.clear();
     } else if inputs.placements.is_empty() {
         bail!("no placements extract: give --placements PATH or --data DIR holding placements.csv");
     }
     Ok(inputs)
+}
+
+/// The files of `dir` a mapping's pattern matches, sorted; none is an error naming the entry.
+fn files_matching(dir: &Path, pattern: &FilesPattern) -> Result<Vec<PathBuf>> {
+    let full = dir.join(&pattern.glob);
+    let full = full.to_string_lossy();
+    // The folder's own name may hold glob characters: escaped, only the pattern is one.
+    let escaped = glob::Pattern::escape(&dir.to_string_lossy());
+    let text = format!("{escaped}{}", &full[dir.to_string_lossy().len()..]);
+    let mut matched: Vec<PathBuf> = glob::glob(&text)
+        .with_context(|| {
+            format!(
+                "{}: {:?} is not a valid glob pattern",
+                pattern.entry, pattern.glob
+            )
+        })?
+        .filter_map(|p| p.ok())
+        .filter(|p| p.is_file())
+        .collect();
+    if matched.is_empty() {
+        bail!(
+            "{}: {:?} matches no file in {}",
+            pattern.entry,
+            pattern.glob,
+            dir.display()
+        );
+    }
+    matched.sort();
+    Ok(matched)
 }
 
 fn is_extract_file(path: &Path) -> bool {

@@ -28,6 +28,9 @@ pub enum Rule {
     NegativeNumber,
     UnknownCollaborative,
     UnmappedValue,
+    /// A valid spell that no placement names: the one rule that leaves its row valid (the spell
+    /// happened; where the patient stayed is what is not known).
+    NoPlacement,
 }
 
 /// One problem with one row (or, for a missing column, with a whole file).
@@ -99,9 +102,25 @@ impl Sources {
         value: Option<&str>,
         message: String,
     ) {
+        let finding = self.finding(kind, row, lines, rule, column, value, message);
+        self.findings.push(finding);
+    }
+
+    /// A finding about row `row` of an extract, with the index of its file.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finding(
+        &self,
+        kind: ExtractKind,
+        row: usize,
+        lines: &Lines,
+        rule: Rule,
+        column: &'static str,
+        value: Option<&str>,
+        message: String,
+    ) -> (usize, Finding) {
         let (file, line) = self.at(kind, row, lines);
         let message = in_the_files_names(message, &self.files[file].renamed);
-        self.findings.push((
+        (
             file,
             Finding {
                 file: self.files[file].path.clone(),
@@ -111,7 +130,7 @@ impl Sources {
                 value: value.map(str::to_string),
                 message,
             },
-        ));
+        )
     }
 
     /// `line 5`, or `admissions-2.csv:5` when the row is in another file than `here`.
@@ -133,8 +152,8 @@ impl Sources {
 
 /// Findings as CSV, one line each: `file, line, rule, column, value` and the message under the
 /// heading `message_heading` (`validate` says `message`, a rejects file `problem`).
-pub fn write_csv(
-    findings: &[Finding],
+pub fn write_csv<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
     message_heading: &str,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<()> {

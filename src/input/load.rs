@@ -7,13 +7,21 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
+use super::across::ExtractDateSource;
 use super::check::{check, CheckOptions, Checked};
-use super::files::{ExtractKind, InputPaths};
+use super::files::{resolve_inputs, ExtractKind, InputPaths, InputRequest};
 use super::findings;
 use super::mapping::{Mapping, MappingSource};
 use crate::output::write_atomically;
+use crate::periods::last_complete_month_end;
 use crate::reference::{read_reference, Reference};
-use crate::render::group_thousands;
+use crate::render::{group_thousands, percent};
+
+/// The largest share of valid spells that may lack a placement: beyond it (or when no spell has
+/// one) the out-of-area figures cannot be trusted, and the input is refused. Each spell without
+/// a placement may hide out-of-area days, and out-of-area days are a few in every hundred bed
+/// days: one spell in a hundred unplaced could hide as many as a month's change.
+pub const UNPLACED_LIMIT: f64 = 0.01;
 
 /// Input data problems: the command exits with code 1.
 #[derive(Debug, thiserror::Error)]
@@ -31,21 +39,23 @@ pub struct Inputs {
     pub mapping: Option<MappingSource>,
 }
 
-/// Reads and checks every input file.
+/// Finds, reads and checks every input file: the mapping first (it may say which files of the
+/// data folder the extracts are), then the references, then the extracts.
 pub fn load(
-    paths: InputPaths,
+    request: &InputRequest,
     extract_date: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Inputs> {
+    // The mapping is read and checked whole before any row of the extracts.
+    let mapping = match request.mapping_path() {
+        Some(path) => Mapping::read(&path)?,
+        None => Mapping::default(),
+    };
+    let paths = resolve_inputs(request, |kind| mapping.files(kind).cloned())?;
     let reference = read_reference(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
-    // The mapping is read and checked whole before any row of the extracts.
-    let mapping = match &paths.mapping {
-        Some(path) => Mapping::read(path)?,
-        None => Mapping::default(),
-    };
     let source = mapping.source.clone();
     let options = CheckOptions {
         mapping,
@@ -69,43 +79,123 @@ pub fn load(
 
 impl Inputs {
     /// Refuses invalid input, unless `skip_invalid` names a rejects file: then the invalid rows
-    /// are written there with their reasons and the command goes on without them.
+    /// are written there with their reasons and the command goes on without them. Refuses input
+    /// whose spells lack placements beyond [`UNPLACED_LIMIT`] either way.
     pub fn require_valid(&mut self, skip_invalid: Option<&Path>) -> Result<()> {
         let findings = &self.checked.findings;
-        if findings.is_empty() {
-            return Ok(());
-        }
-        let invalid = self.checked.rows_invalid();
-        match skip_invalid {
-            None => {
-                let shown: Vec<String> = findings.iter().take(10).map(|f| f.to_string()).collect();
-                let more = findings.len().saturating_sub(shown.len());
-                let mut message = format!(
-                    "the input has {} problem{} in {} row{}:\n  {}",
-                    group_thousands(findings.len() as i64),
-                    plural(findings.len()),
-                    group_thousands(invalid as i64),
-                    plural(invalid),
-                    shown.join("\n  ")
-                );
-                if more > 0 {
-                    message.push_str(&format!(
-                        "\n  ... and {} more",
-                        group_thousands(more as i64)
-                    ));
+        if !findings.is_empty() {
+            let invalid = self.checked.rows_invalid();
+            match skip_invalid {
+                None => {
+                    let shown: Vec<String> =
+                        findings.iter().take(10).map(|f| f.to_string()).collect();
+                    let more = findings.len().saturating_sub(shown.len());
+                    let mut message = format!(
+                        "the input has {} problem{} in {} row{}:\n  {}",
+                        group_thousands(findings.len() as i64),
+                        plural(findings.len()),
+                        group_thousands(invalid as i64),
+                        plural(invalid),
+                        shown.join("\n  ")
+                    );
+                    if more > 0 {
+                        message.push_str(&format!(
+                            "\n  ... and {} more",
+                            group_thousands(more as i64)
+                        ));
+                    }
+                    message.push_str("\nrun `oapstat validate` (same input options) to see them all, or pass --skip-invalid REJECTS.csv to go on without the invalid rows");
+                    return Err(InvalidInput(message).into());
                 }
-                message.push_str("\nrun `oapstat validate` (same input options) to see them all, or pass --skip-invalid REJECTS.csv to go on without the invalid rows");
-                Err(InvalidInput(message).into())
-            }
-            Some(path) => {
-                // The rejects file: one line per problem, with the file and line of the rejected row.
-                write_atomically(path, |out| {
-                    findings::write_csv(&self.checked.findings, "problem", out)
-                })?;
-                self.rejects_file = Some(path.display().to_string());
-                Ok(())
+                Some(path) => {
+                    // The rejects file: one line per problem, with the file and line of the rejected row.
+                    write_atomically(path, |out| {
+                        findings::write_csv(&self.checked.findings, "problem", out)
+                    })?;
+                    self.rejects_file = Some(path.display().to_string());
+                }
             }
         }
+        match self.unplaced_refusal() {
+            Some(message) => Err(InvalidInput(message).into()),
+            None => Ok(()),
+        }
+    }
+
+    /// The valid spells, and the share of them without a placement.
+    fn unplaced_share(&self) -> (usize, f64) {
+        let spells = self.checked.admissions.height();
+        let share = if spells == 0 {
+            0.0
+        } else {
+            self.checked.unplaced.len() as f64 / spells as f64
+        };
+        (spells, share)
+    }
+
+    /// Whether the spells without a placement are too many for the figures to be trusted: no
+    /// spell placed at all, or more than [`UNPLACED_LIMIT`] of them unplaced. Says why.
+    pub fn unplaced_refusal(&self) -> Option<String> {
+        let unplaced = &self.checked.unplaced;
+        let first = unplaced.first()?;
+        let (spells, share) = self.unplaced_share();
+        let why = if unplaced.len() == spells {
+            format!(
+                "no spell has a placement (none of the {} spells is named in the placements extract): every out-of-area figure would be 0",
+                group_thousands(spells as i64)
+            )
+        } else if share > UNPLACED_LIMIT {
+            format!(
+                "{} of {} spells ({}%) have no placement, more than the {}% the out-of-area figures can be trusted with: whether they were out of area is not known",
+                group_thousands(unplaced.len() as i64),
+                group_thousands(spells as i64),
+                percent(share),
+                percent(UNPLACED_LIMIT)
+            )
+        } else {
+            return None;
+        };
+        Some(format!(
+            "{why} (first: {first}); every spell's stays belong in the placements extract; run `oapstat validate` (same input options) to list them all"
+        ))
+    }
+
+    /// The spells without a placement, in a few words (`None` when there are none). It names
+    /// the first one's line, never its identifier: the line goes into the pack.
+    pub fn unplaced_line(&self) -> Option<String> {
+        let unplaced = &self.checked.unplaced;
+        let first = unplaced.first()?;
+        let (spells, share) = self.unplaced_share();
+        Some(format!(
+            "{} of {} spells ({}%) have no placement, so whether they were out of area is not known (the first at {}:{}; `oapstat validate` lists them)",
+            group_thousands(unplaced.len() as i64),
+            group_thousands(spells as i64),
+            percent(share),
+            first.file,
+            first.line,
+        ))
+    }
+
+    /// The extract date, where it came from, and whether its month is left out as incomplete.
+    pub fn extract_date_line(&self) -> String {
+        let date = self.checked.extract_date;
+        let from = match &self.checked.extract_date_source {
+            ExtractDateSource::Given => "given with --extract-date".to_string(),
+            ExtractDateSource::Latest { file, line, column } => {
+                format!("the latest date in the extracts: {file}:{line}, {column}")
+            }
+            ExtractDateSource::Today => {
+                "today: no date in the extracts is on or before it".to_string()
+            }
+        };
+        let mut line = format!("extract date {date} ({from})");
+        if last_complete_month_end(date) < date {
+            line.push_str(&format!(
+                ", so {} is incomplete and left out of the default periods",
+                date.format("%Y-%m")
+            ));
+        }
+        line
     }
 
     /// The input's problems in one line (for unattended runs, whose errors are one line).
@@ -122,7 +212,9 @@ impl Inputs {
         )
     }
 
-    /// One line per extract: rows read, used and rejected.
+    /// The line every command prints on standard error: rows read, used and rejected per
+    /// extract, the spells without a placement, the extract date and where it came from, the
+    /// mapping and the rejects file.
     pub fn counts_line(&self) -> String {
         let mut parts = Vec::new();
         for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
@@ -147,6 +239,10 @@ impl Inputs {
         if let Some(path) = &self.rejects_file {
             line.push_str(&format!(" (rejected rows and reasons in {path})"));
         }
+        if let Some(unplaced) = self.unplaced_line() {
+            line.push_str(&format!("; {unplaced}"));
+        }
+        line.push_str(&format!("; {}", self.extract_date_line()));
         line
     }
 
@@ -161,7 +257,17 @@ impl Inputs {
             "local_costs": display(&self.paths.local_costs),
             "mapping": self.mapping,
             "extract_date": self.checked.extract_date.to_string(),
-            "extract_date_source": if self.checked.extract_date_inferred { "latest date in the extracts" } else { "--extract-date" },
+            "extract_date_source": match &self.checked.extract_date_source {
+                ExtractDateSource::Given => "--extract-date",
+                ExtractDateSource::Latest { .. } => "latest date in the extracts",
+                ExtractDateSource::Today => "today",
+            },
+            "extract_date_found_at": match &self.checked.extract_date_source {
+                ExtractDateSource::Latest { file, line, column } => json!({"file": file, "line": line, "column": column}),
+                _ => Value::Null,
+            },
+            "spells": self.checked.admissions.height(),
+            "spells_without_placement": if self.paths.placements.is_empty() { Value::Null } else { json!(self.checked.unplaced.len()) },
         })
     }
 }

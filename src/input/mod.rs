@@ -36,6 +36,7 @@ pub mod parquet;
 pub mod rows;
 pub mod rules;
 
+pub use across::ExtractDateSource;
 pub use check::{CheckOptions, Checked};
 pub use files::{ExtractKind, InputPaths};
 pub use findings::{Finding, Rule};

@@ -275,7 +275,9 @@ fn bundled_sample_is_used_with_no_input_options() {
         "{stderr}"
     );
     assert!(
-        stdout.contains("No problems found (extract date 2026-10-31)."),
+        stdout.contains(
+            "No problems found.\nExtract date 2026-10-31 (the latest date in the extracts: "
+        ) && stdout.contains("admissions.csv:16050, admission_date)."),
         "{stdout}"
     );
 }

@@ -2,6 +2,8 @@
 
 mod benchmark;
 mod capacity;
+mod counts;
+mod data_folder;
 mod examples;
 mod excel;
 mod fixtures;
@@ -11,11 +13,13 @@ mod install;
 mod los;
 mod mapping;
 mod nhs;
+mod options;
 mod published;
 mod rates;
 mod reinvest;
 mod schema;
 mod spc;
 mod summary;
+mod unplaced;
 mod validate;
 mod workdir;

@@ -404,10 +404,12 @@ fn months_outside_the_extract_are_refused() {
     let (code, _, stderr) = w.run(&args(&["--month", "March"]));
     assert_eq!(code, 2);
     assert!(stderr.contains("--month \"March\" is not a month (expected YYYY-MM)"));
+    // Only `nhs` offers NHS England's layout (issue 31, item 10).
     let (code, _, stderr) = w.run(&["rates", "--data", "data", "--format", "nhs-csv"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("`oapstat nhs` writes it, `oapstat rates` does not"),
+        stderr.contains("invalid value 'nhs-csv' for '--format <FORMAT>'")
+            && stderr.contains("[possible values: table, json, ndjson, csv, xlsx, parquet]"),
         "{stderr}"
     );
     // The default month is the last complete one of the extract.

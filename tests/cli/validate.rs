@@ -49,7 +49,7 @@ fn clean_input_exits_zero_with_counts() {
     let (code, stdout) = validate(ADMISSIONS, PLACEMENTS);
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains("No problems found (extract date 2024-06-30)."),
+        stdout.contains("No problems found.\nExtract date 2024-06-30 (given with --extract-date)."),
         "{stdout}"
     );
     assert!(
@@ -300,7 +300,9 @@ fn every_problem_is_reported_with_counts_and_as_json() {
     ]);
     assert_eq!(code, 1);
     assert!(
-        stdout.contains("4 problems in 3 rows (extract date 2024-06-30)."),
+        stdout.contains(
+            "4 problems in 3 rows.\nExtract date 2024-06-30 (given with --extract-date)."
+        ),
         "{stdout}"
     );
     assert!(

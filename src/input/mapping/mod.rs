@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::contract::{columns_of, parse_flag, REASON_CODES};
 use super::dates::DateLayout;
-use super::files::ExtractKind;
+use super::files::{ExtractKind, FilesPattern};
 
 /// Where a mapping was read from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -37,6 +37,9 @@ pub struct Mapping {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     admissions: Vec<ColumnMapping>,
     placements: Vec<ColumnMapping>,
+    /// Which files of the `--data` folder each extract is (`None`: `admissions*`, `placements*`).
+    admissions_files: Option<FilesPattern>,
+    placements_files: Option<FilesPattern>,
 }
 
 /// How one contract column is read.
@@ -78,6 +81,8 @@ impl Default for Mapping {
             encoding: None,
             admissions: plain_columns(ExtractKind::Admissions),
             placements: plain_columns(ExtractKind::Placements),
+            admissions_files: None,
+            placements_files: None,
         }
     }
 }
@@ -101,6 +106,14 @@ impl Mapping {
         match kind {
             ExtractKind::Admissions => &self.admissions,
             ExtractKind::Placements => &self.placements,
+        }
+    }
+
+    /// Which files of the `--data` folder an extract is, when the mapping says (`files`).
+    pub fn files(&self, kind: ExtractKind) -> Option<&FilesPattern> {
+        match kind {
+            ExtractKind::Admissions => self.admissions_files.as_ref(),
+            ExtractKind::Placements => self.placements_files.as_ref(),
         }
     }
 
@@ -142,10 +155,12 @@ impl Mapping {
             match section.as_str() {
                 "csv" => mapping.read_csv_section(&at, entries)?,
                 "admissions" => {
-                    mapping.admissions = at.extract_section(ExtractKind::Admissions, entries)?
+                    (mapping.admissions, mapping.admissions_files) =
+                        at.extract_section(ExtractKind::Admissions, entries)?
                 }
                 "placements" => {
-                    mapping.placements = at.extract_section(ExtractKind::Placements, entries)?
+                    (mapping.placements, mapping.placements_files) =
+                        at.extract_section(ExtractKind::Placements, entries)?
                 }
                 _ => bail!(
                     "{}: unknown section (a mapping has {SECTIONS})",
@@ -234,17 +249,24 @@ impl Locator<'_> {
         None
     }
 
+    /// An extract's section: how each contract column is read, and which files of the `--data`
+    /// folder the extract is (`files`).
     fn extract_section(
         &self,
         kind: ExtractKind,
         entries: &toml::Table,
-    ) -> Result<Vec<ColumnMapping>> {
+    ) -> Result<(Vec<ColumnMapping>, Option<FilesPattern>)> {
         let section = kind.name();
         let (contract, _) = columns_of(kind);
         let mut columns = plain_columns(kind);
+        let mut files = None;
         let mut sources: BTreeMap<String, &str> = BTreeMap::new();
         for (key, value) in entries {
             let here = self.entry(Some(section), key);
+            if key == "files" {
+                files = Some(files_pattern(&here, value)?);
+                continue;
+            }
             let Some(index) = contract.iter().position(|c| c == key) else {
                 bail!(
                     "{here}: not a column of the {section} extract (its columns: {})",
@@ -273,7 +295,7 @@ impl Locator<'_> {
             }
             columns[index] = column;
         }
-        Ok(columns)
+        Ok((columns, files))
     }
 
     fn column_table(
@@ -351,6 +373,23 @@ impl Locator<'_> {
         }
         Ok(())
     }
+}
+
+/// A `files` entry: a glob pattern relative to the `--data` folder.
+fn files_pattern(here: &str, value: &toml::Value) -> Result<FilesPattern> {
+    let Some(glob) = value.as_str() else {
+        bail!("{here}: expected a file name or glob pattern in quotes, such as \"Spells_*.csv\"");
+    };
+    if glob.trim().is_empty() || Path::new(glob).is_absolute() {
+        bail!("{here}: {glob:?} is not a file name or glob pattern relative to the --data folder (such as \"Spells_*.csv\")");
+    }
+    if let Err(error) = glob::Pattern::new(glob) {
+        bail!("{here}: {glob:?} is not a valid glob pattern ({error})");
+    }
+    Ok(FilesPattern {
+        glob: glob.to_string(),
+        entry: here.to_string(),
+    })
 }
 
 /// Refuses a value that the column could never hold.

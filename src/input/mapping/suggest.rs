@@ -357,7 +357,9 @@ pub fn suggest(paths: &[PathBuf]) -> Result<String> {
     for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
         let of_kind: Vec<&Sample> = samples.iter().filter(|s| kind_of(s) == kind).collect();
         match of_kind.first() {
-            Some(first) => write_extract_section(&mut out, kind, first)?,
+            Some(first) => {
+                write_extract_section(&mut out, kind, first, files_entry(kind, first, &samples))?
+            }
             None => writeln!(
                 out,
                 "# [{}]: no file given looked like the {} extract.\n",
@@ -406,9 +408,56 @@ fn write_csv_section(out: &mut String, samples: &[Sample]) -> Result<()> {
     Ok(())
 }
 
-fn write_extract_section(out: &mut String, kind: ExtractKind, sample: &Sample) -> Result<()> {
+/// The file name of a path.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The `files` line of an extract whose file is not named as `--data` expects (`admissions*`,
+/// `placements*`): its name with every run of digits (a date, a number) as `*`, so that next
+/// month's file matches too; the name itself when that pattern would match another file given.
+fn files_entry(kind: ExtractKind, sample: &Sample, samples: &[Sample]) -> Option<String> {
+    let name = file_name(&sample.path);
+    if name.starts_with(kind.name()) {
+        return None;
+    }
+    let mut glob = String::new();
+    for c in name.chars() {
+        if !c.is_ascii_digit() {
+            glob.push(c);
+        } else if !glob.ends_with('*') {
+            glob.push('*');
+        }
+    }
+    let matches_another = glob::Pattern::new(&glob).is_ok_and(|pattern| {
+        samples
+            .iter()
+            .any(|s| s.path != sample.path && pattern.matches(&file_name(&s.path)))
+    });
+    if matches_another || glob.contains(['?', '[', ']']) {
+        glob = glob::Pattern::escape(&name);
+    }
+    Some(format!(
+        "files = {}  # the files of the --data folder that are the {} extract (a glob pattern)",
+        quoted(&glob),
+        kind.name()
+    ))
+}
+
+fn write_extract_section(
+    out: &mut String,
+    kind: ExtractKind,
+    sample: &Sample,
+    files: Option<String>,
+) -> Result<()> {
     let (columns, required) = columns_of(kind);
     writeln!(out, "[{}]  # from {}", kind.name(), sample.path)?;
+    if let Some(files) = files {
+        writeln!(out, "{files}")?;
+    }
     for (i, column) in columns.iter().enumerate() {
         let Some(at) = sample.find(kind, column) else {
             if i < required {
