@@ -22,6 +22,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
+use crate::coverage::Coverage;
 use crate::input::files::resolve_inputs;
 use crate::input::{load, Inputs};
 use crate::output::write_atomically;
@@ -268,6 +269,8 @@ pub struct Selection {
     pub scope: Scope,
     /// The names of the coded `collaborative` and `service_line` columns.
     pub names: Vec<String>,
+    /// The days the extract covers: figures of periods outside them are empty.
+    pub coverage: Coverage,
 }
 
 /// Reads and checks the inputs, refuses invalid rows (or sets them aside with `--skip-invalid`),
@@ -314,7 +317,34 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
         collaboratives: listed_collaboratives(inputs, &scope),
         scope,
         names: names.clone(),
+        coverage: Coverage::new(
+            inputs.checked.data_start()?.map(|(day, _)| day),
+            inputs.checked.extract_date,
+        ),
     })
+}
+
+/// Records in a report which of its periods the extract does not cover (their figures are
+/// empty): `empty_values` metadata, merged into any the report has, and a note under the table.
+pub fn record_coverage<'a>(
+    report: &mut Report,
+    coverage: &Coverage,
+    periods: impl IntoIterator<Item = &'a Period>,
+) {
+    let empty = coverage.empty_values(periods);
+    for line in crate::coverage::describe(&empty) {
+        report.notes.push(format!("Note: {line}."));
+    }
+    match report.meta.get_mut("empty_values") {
+        Some(serde_json::Value::Object(existing)) => {
+            if let serde_json::Value::Object(new) = empty {
+                existing.extend(new);
+            }
+        }
+        _ => {
+            report.meta.insert("empty_values".into(), empty);
+        }
+    }
 }
 
 /// The report of a period-based analysis: rows, and `parameters` (periods, scope, `by`) and
@@ -335,6 +365,7 @@ pub fn period_report(
     parameters["by"] = by;
     report.meta.insert("parameters".into(), parameters);
     report.meta.insert("inputs".into(), inputs.metadata());
+    record_coverage(&mut report, &selection.coverage, periods);
     Ok(report)
 }
 

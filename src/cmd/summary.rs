@@ -392,14 +392,12 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ),
     ];
     notes.extend(benchmark_note);
-    // The reinvestment report knows whether the data covers its baseline; say it here too.
-    let baseline_covered = find_some("reinvest")
-        .and_then(|r| r.meta.get("assumptions"))
-        .and_then(|a| a.get("baseline_covered_by_data"))
-        .and_then(Value::as_bool);
-    if baseline_covered == Some(false) {
-        if let Some(first) = monthly.first() {
-            notes.push(format!("The data starts in {}: the reinvestment baseline year is not fully covered, so treat the estimate with care.", first.label));
+    // Why a figure is empty (–): the periods the extract does not cover, report by report.
+    for (name, report) in &reports {
+        if let Some(empty) = report.meta.get("empty_values") {
+            for line in crate::coverage::describe(empty) {
+                notes.push(format!("Empty (–) in {name}: {line}."));
+            }
         }
     }
     let sections: Vec<Section> = std::iter::once(Section {

@@ -78,15 +78,17 @@ fn pack_files_and_their_content() {
     assert_eq!(cells[2], "2");
     assert_eq!(cells[3], "10");
     assert_eq!(cells[4], "93");
-    assert_eq!(cells[5], "0");
+    // A year earlier (2023-01/2023-03) lies before the extract, which covers 2024-01-01 onwards
+    // (its earliest discharge is 2024-01-15): empty, not 0.
+    assert_eq!(cells[5], "–");
     assert_eq!(cells[6], "23.5");
     assert_eq!(cells[7], "–");
     assert!(
-        md.contains("| BBB | 0 | 0 | 0 | 0 | – | – | none |"),
+        md.contains("| BBB | 0 | 0 | 0 | – | – | – | none |"),
         "{md}"
     );
-    // Beside the reinvestment, whether the change in OAP days behind it is real.
-    assert!(cells[9].contains("; change in OAP days "), "{aaa}");
+    // The financial year to date (from 2023-04-01) starts before the extract too.
+    assert_eq!(cells[9], "–");
     // The month's NHS measures in the published layout, OAP02 Q equal to the headline's.
     let nhs = w.read("reports/2024-03/nhs-oaps.csv");
     assert!(nhs.starts_with("REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,"));
@@ -95,8 +97,32 @@ fn pack_files_and_their_content() {
         "{nhs}"
     );
     assert!(
-        md.contains("the reinvestment baseline year is not fully covered"),
+        md.contains("- Empty (–) in rates-rolling-3-months: the extract covers 2024-01-01 onwards: the periods starting before it (2023-01/2023-03) are empty, not 0 or partial.\n"),
         "{md}"
+    );
+    assert!(
+        md.contains("- Empty (–) in reinvest: the extract covers 2024-01-01 onwards: the periods starting before it (2022-23, 2023-04-01 to 2024-03-31) are empty, not 0 or partial.\n"),
+        "{md}"
+    );
+    // The same emptiness in the machine files: null in JSON, empty in CSV.
+    let rolling: Value =
+        serde_json::from_str(&w.read("reports/2024-03/rates-rolling-3-months.json")).unwrap();
+    let earlier = rolling["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collaborative"] == "AAA" && r["period"] == "2023-01/2023-03")
+        .unwrap();
+    assert!(earlier["inappropriate_oap_days"].is_null(), "{earlier}");
+    assert_eq!(earlier["population"], 200_000);
+    assert_eq!(
+        rolling["empty_values"]["periods_before_the_extract_starts"],
+        serde_json::json!(["2023-01/2023-03"])
+    );
+    let csv = w.read("reports/2024-03/rates-rolling-3-months.csv");
+    assert!(
+        csv.contains("\nAAA,2023-01/2023-03,2023-01-01,2023-03-31,,,,"),
+        "{csv}"
     );
 
     let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
