@@ -324,6 +324,32 @@ pub fn select(inputs: &Inputs, scope: Scope) -> Result<Selection> {
     })
 }
 
+impl Selection {
+    /// The selection as one collaborative named `label`: every spell and placement counted
+    /// together, so that its figures are those of the whole (sums of counts, ratios and medians
+    /// recomputed over all rows, never averaged).
+    pub fn pooled(&self, label: &str) -> Result<Selection> {
+        let mut names = self.names.clone();
+        names.push(label.to_string());
+        let code = (names.len() - 1) as u32;
+        let recode = |frame: &polars::prelude::DataFrame| -> Result<polars::prelude::DataFrame> {
+            let mut frame = frame.clone();
+            let codes =
+                polars::prelude::Column::new("collaborative".into(), vec![code; frame.height()]);
+            frame.replace("collaborative", codes)?;
+            Ok(frame)
+        };
+        Ok(Selection {
+            admissions: recode(&self.admissions)?,
+            oaps: recode(&self.oaps)?,
+            collaboratives: vec![label.to_string()],
+            scope: self.scope.clone(),
+            names,
+            coverage: self.coverage.clone(),
+        })
+    }
+}
+
 /// Records in a report which of its periods the extract does not cover (their figures are
 /// empty): `empty_values` metadata, merged into any the report has, and a note under the table.
 pub fn record_coverage<'a>(

@@ -75,20 +75,30 @@ fn pack_files_and_their_content() {
         .find(|l| l.starts_with("| AAA |"))
         .expect("AAA row");
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
-    assert_eq!(cells[2], "2");
-    assert_eq!(cells[3], "10");
-    assert_eq!(cells[4], "93");
+    // The collaborative's name from the reference beside its code.
+    assert_eq!(cells[2], "Alpha Provider Collaborative");
+    assert_eq!(cells[3], "2");
+    assert_eq!(cells[4], "10");
+    assert_eq!(cells[5], "93");
     // A year earlier (2023-01/2023-03) lies before the extract, which covers 2024-01-01 onwards
-    // (its earliest discharge is 2024-01-15): empty, not 0.
-    assert_eq!(cells[5], "–");
-    assert_eq!(cells[6], "23.5");
+    // (its earliest discharge is 2024-01-15): empty, not 0, and so is the change.
+    assert_eq!(cells[6], "–");
     assert_eq!(cells[7], "–");
+    assert_eq!(cells[8], "23.5");
+    assert_eq!(cells[9], "–");
     assert!(
-        md.contains("| BBB | 0 | 0 | 0 | – | – | – | none |"),
+        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none |"),
         "{md}"
     );
     // The financial year to date (from 2023-04-01) starts before the extract too.
-    assert_eq!(cells[9], "–");
+    assert_eq!(cells[11], "–");
+    // The total: counts summed (2 + 0 active, 93 + 0 days); OAP06 recomputed over the whole
+    // population, 2 ÷ 300,000 × 1,000,000 = 6.7 (not the mean of 10 and 0); the median LOS of
+    // all March discharges, A1's 45 nights and A7's 2: 23.5.
+    assert!(
+        md.contains("| All | All collaboratives | 2 | 6.7 | 93 | – | – | 23.5 | – | – | – |\n"),
+        "{md}"
+    );
     // The month's NHS measures in the published layout, OAP02 Q equal to the headline's.
     let nhs = w.read("reports/2024-03/nhs-oaps.csv");
     assert!(nhs.starts_with("REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,"));
@@ -377,9 +387,15 @@ fn suppression_applies_to_the_whole_pack_and_says_so() {
     assert!(md.contains("**Small-number suppression applied:**"), "{md}");
     let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
-    assert_eq!(cells[2], "*"); // 2 OAPs active
-    assert_eq!(cells[3], "*"); // their rate per 1,000,000
-    assert_eq!(cells[4], "95"); // 93 rounded to 5
+    assert_eq!(cells[3], "*"); // 2 OAPs active
+    assert_eq!(cells[4], "*"); // their rate per 1,000,000
+    assert_eq!(cells[5], "95"); // 93 rounded to 5
+                                // The total row is suppressed as well: 2 active, 93 days.
+    let all = md.lines().find(|l| l.starts_with("| All |")).unwrap();
+    assert!(
+        all.starts_with("| All | All collaboratives | * | * | 95 |"),
+        "{all}"
+    );
     let nhs = w.read("reports/2024-03/nhs-oaps.csv");
     assert!(nhs.contains(",AAA,Alpha Provider Collaborative,NONE,NONE,OAP02,Number of Inappropriate OAPs bed days in the period,95\n"));
     assert!(nhs.contains(",AAA,Alpha Provider Collaborative,NONE,NONE,OAP03,Number of Inappropriate OAPs active at the end of the period,*\n"));
