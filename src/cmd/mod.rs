@@ -27,8 +27,8 @@ use crate::input::files::resolve_inputs;
 use crate::input::{load, Inputs};
 use crate::output::write_atomically;
 use crate::periods::{
-    last_complete_month_end, month_start, parse_bound, parse_financial_year, periods_within,
-    Period, PeriodKind,
+    add_months, last_complete_month_end, month_end, month_start, parse_bound, parse_financial_year,
+    periods_within, Period, PeriodKind,
 };
 use crate::render::{self, Report};
 use crate::scope::Scope;
@@ -106,6 +106,33 @@ impl ScopeArgs {
 /// The periods asked for; by default from the month the extract starts (its earliest discharge,
 /// see [`crate::input::Checked::data_start`]) to the last complete month of the extract.
 pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
+    let latest = last_complete_month_end(inputs.checked.extract_date);
+    if let Some(text) = &args.month {
+        let month = if text.trim() == "latest" {
+            month_start(latest)
+        } else {
+            match parse_bound(text, false) {
+                Ok(month) if text.trim().len() == 7 => month,
+                _ => bail!(
+                    "--month {text:?} is not a month (expected YYYY-MM or latest, the last complete month of the extract)"
+                ),
+            }
+        };
+        return Ok(vec![period_of_month(args.period, month)]);
+    }
+    if let Some(n) = args.last {
+        if n == 0 {
+            bail!("--last must be 1 or more");
+        }
+        let to = match &args.to {
+            Some(text) => parse_bound(text, true)?,
+            None => latest,
+        };
+        // Far enough back for N periods of any kind (a year is the longest step and span).
+        let from = add_months(month_start(to), -12 * (n as i32 + 1));
+        let periods = periods_within(args.period, from, to);
+        return Ok(periods[periods.len().saturating_sub(n)..].to_vec());
+    }
     let start = inputs.checked.data_start()?;
     let from = match (&args.from, start) {
         (Some(text), _) => parse_bound(text, false)?,
@@ -137,11 +164,25 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
     let periods = periods_within(args.period, from, to);
     if periods.is_empty() {
         bail!(
-            "no complete {:?} period lies between {from} and {to}",
-            args.period
+            "no complete {} period lies between {from} and {to} (--from and --to take the periods wholly between them): --month {} picks the one ending with (or, for a quarter or year, holding) that month, --last N the latest N",
+            serde_json::to_value(args.period)?.as_str().unwrap_or_default(),
+            to.format("%Y-%m"),
         );
     }
     Ok(periods)
+}
+
+/// The period of `kind` that `--month` names: the month itself, the rolling window ending with
+/// it, or the financial quarter or year holding it.
+pub fn period_of_month(kind: PeriodKind, month: NaiveDate) -> Period {
+    let end = month_end(month);
+    periods_within(kind, add_months(month, -12), add_months(month, 12))
+        .into_iter()
+        .find(|p| match kind {
+            PeriodKind::Quarter | PeriodKind::Year => p.start <= month && month <= p.end,
+            _ => p.end == end,
+        })
+        .expect("every month ends a month and a rolling window, and lies in a quarter and a year")
 }
 
 /// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).

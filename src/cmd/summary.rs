@@ -182,6 +182,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             period: PeriodKind::Month,
             from: None,
             to: Some(label.clone()),
+            month: None,
+            last: None,
         },
         &inputs,
     )?;

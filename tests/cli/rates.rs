@@ -604,3 +604,84 @@ fn tables_fit_a_terminal_120_wide_and_are_never_cut_when_piped() {
         .unwrap()
         .contains("Inappropriate active at end"));
 }
+
+#[test]
+fn one_month_or_the_latest_n_with_one_flag() {
+    let w = hand_built();
+    let periods = |extra: &[&str]| -> Vec<String> {
+        let mut args = hand_built_args("rates", extra);
+        args.extend(["--collaborative", "AAA"]);
+        w.json(&args)["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["period"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // One month: March 2024's OAP days, P1 4 + P5 31 + P6 7 + P8 1 (29 February to 2 March) = 43.
+    let march = w.json(&hand_built_args("rates", &["--month", "2024-03"]));
+    assert_eq!(march["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(row(&march, "AAA", "2024-03")["oap_days"], 43);
+    // `latest`: the last complete month of the extract (extract date 2024-04-30).
+    assert_eq!(periods(&["--month", "latest"]), ["2024-04"]);
+    // The rolling 12 months ending with a month (issue 31: `--period rolling12 --from 2026-10`
+    // found no period).
+    assert_eq!(
+        periods(&["--period", "rolling12", "--month", "2024-04"]),
+        ["2023-05/2024-04"]
+    );
+    assert_eq!(
+        periods(&["--period", "rolling3", "--month", "latest"]),
+        ["2024-02/2024-04"]
+    );
+    // A quarter or year: the one holding the month.
+    assert_eq!(
+        periods(&["--period", "quarter", "--month", "2024-02"]),
+        ["2023-24 Q4"]
+    );
+    assert_eq!(
+        periods(&["--period", "year", "--month", "2024-04"]),
+        ["2024-25"]
+    );
+    // The latest N, ending with the last complete month or --to.
+    assert_eq!(periods(&["--last", "2"]), ["2024-03", "2024-04"]);
+    assert_eq!(
+        periods(&["--last", "2", "--to", "2024-02"]),
+        ["2024-01", "2024-02"]
+    );
+    let windows = w.json(&hand_built_args(
+        "rates",
+        &["--period", "rolling3", "--last", "2"],
+    ));
+    // Hand-worked in rolling_three_months_and_financial_years: 123 and 68 + 43 + 39.
+    assert_eq!(row(&windows, "AAA", "2024-01/2024-03")["oap_days"], 123);
+    assert_eq!(row(&windows, "AAA", "2024-02/2024-04")["oap_days"], 150);
+    // The same flags on los.
+    let los = w.json(&hand_built_args("los", &["--month", "2024-03"]));
+    assert_eq!(
+        find_row(&los, &[("collaborative", "AAA"), ("period", "2024-03")])["los_median"],
+        23.5
+    );
+    // Refusals name what is wrong.
+    let (code, _, stderr) = w.run(&hand_built_args("rates", &["--month", "March"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--month \"March\" is not a month (expected YYYY-MM or latest"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = w.run(&hand_built_args(
+        "rates",
+        &["--month", "2024-03", "--from", "2024-01"],
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let (code, _, stderr) = w.run(&hand_built_args(
+        "rates",
+        &["--period", "rolling12", "--from", "2024-04"],
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--month 2024-04 picks the one ending with"),
+        "{stderr}"
+    );
+}
