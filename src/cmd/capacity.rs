@@ -274,13 +274,15 @@ pub fn report(
     };
     let n = baseline.length_days() as f64;
     let mut charts = Vec::new();
+    // A baseline the extract does not wholly cover gives no figures, so no chart of them.
+    let covered = selection.coverage.covers(&baseline);
     for demand in &demands {
         let key = (demand.collaborative.clone(), demand.service_line.clone());
         let current = current_beds.as_ref().and_then(|b| b.get(&key).copied());
         let local_cost = inputs.reference.local_daily_costs.get(&key).copied();
         let per_year = demand.inappropriate_oap_spend * 365.0 / n;
         let whole = figures(&demand.days, options.occupancy, options.no_bed_risk);
-        if options.charts.is_some() {
+        if options.charts.is_some() && covered {
             charts.push((
                 format!(
                     "capacity-{}-{}.svg",
@@ -320,7 +322,6 @@ pub fn report(
     // A baseline (or month) the extract does not wholly cover holds days it cannot show: its
     // figures are empty, not understated.
     let coverage = &selection.coverage;
-    let covered = coverage.covers(&baseline);
     let month_field = report.field_index("month").expect("month field");
     let mut uncovered_periods = Vec::new();
     for row in &mut report.rows {
