@@ -438,8 +438,14 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ),
     ];
     notes.extend(benchmark_note);
-    // Why a figure is empty (–): the periods the extract does not cover, report by report.
-    for (name, report) in &reports {
+    // Why a figure is empty (–): the periods the extract does not cover, report by report (the
+    // headline's median LOS a year earlier is in no report of the pack: its pooled twin says).
+    let pooled_los_named = [("the headline's median LOS", &pooled_los)];
+    let named = reports
+        .iter()
+        .map(|(name, report)| (*name, report))
+        .chain(pooled_los_named);
+    for (name, report) in named {
         if let Some(empty) = report.meta.get("empty_values") {
             for line in crate::coverage::describe(empty) {
                 notes.push(format!("Empty (–) in {name}: {line}."));

@@ -497,3 +497,54 @@ fn a_pack_given_published_files_compares_with_england() {
         .read("reports/2024-03/summary.md")
         .contains("Beside England: not in a suppressed pack"));
 }
+
+#[test]
+fn an_extract_starting_in_june_2026_has_no_year_earlier_figures_in_its_pack() {
+    // Issue 31: a trust export starting June 2026, pack for 2026-10: the column for 2025-08 to
+    // 2025-10 read 0.
+    let w = Workdir::new();
+    let (code, _, stderr) = w.run(&[
+        "generate",
+        "--out",
+        "data",
+        "--start",
+        "2026-06-01",
+        "--extract-date",
+        "2026-10-31",
+        "--admissions",
+        "1500",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = w.run(&[
+        "summary", "--data", "data", "--month", "2026-10", "--out", "packs",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let md = w.read("packs/2026-10/summary.md");
+    let rows: Vec<Vec<&str>> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Collaborative"))
+        .map(|l| l.split('|').map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 6, "{md}"); // five collaboratives and all together
+    for cells in &rows {
+        // The same 3 months a year earlier, the change, the median LOS a year earlier and the
+        // money of a financial year begun before the extract: empty, never 0.
+        assert_eq!(cells[6], "–", "{md}");
+        assert_eq!(cells[7], "–", "{md}");
+        assert_eq!(cells[9], "–", "{md}");
+        assert_eq!(cells[11], "–", "{md}");
+        // This year's 3 months are covered: a number.
+        assert!(cells[5].replace(',', "").parse::<u64>().is_ok(), "{md}");
+    }
+    assert!(
+        md.contains("the periods starting before it (2025-08/2025-10) are empty, not 0 or partial"),
+        "{md}"
+    );
+    let rolling: Value =
+        serde_json::from_str(&w.read("packs/2026-10/rates-rolling-3-months.json")).unwrap();
+    for row in rolling["rows"].as_array().unwrap() {
+        if row["period"] == "2025-08/2025-10" {
+            assert!(row["inappropriate_oap_days"].is_null(), "{row}");
+        }
+    }
+}
