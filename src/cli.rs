@@ -130,7 +130,10 @@ pub struct ScopeArgs {
 
 /// Reporting periods.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Periods")]
+#[command(
+    next_help_heading = "Periods",
+    after_long_help = "Windows: every period of --period lying wholly between --from and --to; --month picks one period, --last N the latest N. A period the extract does not cover (starting before the month of its earliest discharge, or ending after the extract date) is reported with empty figures, never 0."
+)]
 pub struct PeriodArgs {
     /// Period: calendar month, NHS financial quarter or year, or rolling 3 or 12 months.
     #[arg(long, value_enum, default_value = "month")]
@@ -141,6 +144,16 @@ pub struct PeriodArgs {
     /// Last month (YYYY-MM) or day (YYYY-MM-DD). [default: the last complete month of the extract]
     #[arg(long, value_name = "WHEN")]
     pub to: Option<String>,
+    /// One period: the month YYYY-MM, or `latest` (the last complete month of the extract); with
+    /// --period rolling3 or rolling12 the 3 or 12 months ending with it, with quarter or year the
+    /// one holding it.
+    #[arg(long, value_name = "MONTH", conflicts_with_all = ["from", "to", "last"])]
+    pub month: Option<String>,
+    /// The latest N periods of --period, ending with the last complete month of the extract (or
+    /// --to): `--last 12` is the last 12 months, `--period rolling12 --last 1` the last 12 months
+    /// as one period.
+    #[arg(long, value_name = "N", conflicts_with = "from")]
+    pub last: Option<usize>,
 }
 
 /// The formats every report is written in.

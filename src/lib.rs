@@ -11,6 +11,7 @@ pub mod capacity;
 pub mod census;
 pub mod cli;
 pub mod cmd;
+pub mod coverage;
 pub mod generate;
 pub mod input;
 pub mod los;

@@ -5,42 +5,113 @@ use std::collections::BTreeMap;
 
 use crate::render::{format_cell, Cell, Field, Report};
 
-/// The headline of one collaborative for the month.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The headline of one collaborative (or of all together) for the month.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Headline {
     pub collaborative: String,
+    /// The collaborative's name from the reference (its code when none).
+    pub name: String,
     pub oaps_active_end: String,
     /// NHS England's OAP06 for the month: inappropriate OAPs active at its end per 1,000,000.
     pub inappropriate_oaps_active_per_million: String,
     /// Inappropriate OAP days of the 3 months ending with the month: NHS England's OAP02 at Q.
     pub inappropriate_oap_days_3_months: String,
     pub inappropriate_oap_days_3_months_year_earlier: String,
+    /// The 3 months' inappropriate OAP days less those a year earlier (signed; empty when either
+    /// is).
+    pub inappropriate_oap_days_change: String,
     pub median_los: String,
     pub median_los_year_earlier: String,
-    /// "measure: signal (rules)" for each chart whose point this month is special cause.
-    pub signals: Vec<String>,
-    pub reinvestment_so_far: String,
+    /// "measure: signal (rules)" for each chart whose point this month is special cause; `None`
+    /// where no chart is drawn (all collaboratives).
+    pub signals: Option<Vec<String>>,
+    /// The financial year to date's money, as `reinvest` gives it, or why there is none.
+    pub money: Result<Money, String>,
+}
+
+/// A collaborative's money for the financial year to date, read from `reinvest`'s total row
+/// (service line `all`): the same figures, never recomputed. Each as people read it (`£1,234`,
+/// `–` when empty).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Money {
+    /// `net saving £X` or `net cost pressure £X`, as reinvest.csv's `change` says it.
+    pub change: String,
+    /// Its range, as reinvest.csv's `change_range`.
+    pub change_range: String,
+    /// The net saving (negative: a net cost pressure) and its low and high.
+    pub net_saving: [String; 3],
+    /// The gross sides: savings on the service lines where OAP days fell, cost pressures where
+    /// they rose.
+    pub savings: String,
+    pub cost_pressures: String,
+    pub reinvestment: String,
+    /// Whether the change in OAP days is real, in words.
+    pub oap_days_change: String,
 }
 
 impl Headline {
-    /// The row's cells in the order of [`headings`] (the signals joined, or "none").
-    fn cells(&self) -> [String; 9] {
-        let signals = if self.signals.is_empty() {
-            "none".to_string()
-        } else {
-            self.signals.join("; ")
+    /// The row's cells in the order of [`headings`] (the signals joined, or "none"), the money
+    /// in one cell: the net figure with its range, then the gross sides.
+    fn cells(&self) -> [String; 11] {
+        let signals = match &self.signals {
+            None => "–".to_string(),
+            Some(s) if s.is_empty() => "none".to_string(),
+            Some(s) => s.join("; "),
+        };
+        let money = match &self.money {
+            Ok(m) if m.change == "–" => "–".to_string(),
+            Ok(m) => {
+                let mut text = m.change.clone();
+                if m.change_range != "–" && m.net_saving[1] != m.net_saving[2] {
+                    text.push_str(&format!(" ({})", m.change_range));
+                }
+                text.push_str(&format!(
+                    "; savings {}, cost pressures {}; reinvestment {}",
+                    m.savings, m.cost_pressures, m.reinvestment
+                ));
+                if m.oap_days_change != "–" {
+                    text.push_str(&format!("; change in OAP days {}", m.oap_days_change));
+                }
+                text
+            }
+            Err(why) => why.clone(),
         };
         [
             self.collaborative.clone(),
+            self.name.clone(),
             self.oaps_active_end.clone(),
             self.inappropriate_oaps_active_per_million.clone(),
             self.inappropriate_oap_days_3_months.clone(),
             self.inappropriate_oap_days_3_months_year_earlier.clone(),
+            self.inappropriate_oap_days_change.clone(),
             self.median_los.clone(),
             self.median_los_year_earlier.clone(),
             signals,
-            self.reinvestment_so_far.clone(),
+            money,
         ]
+    }
+
+    /// The row's cells for the workbook: the figures of [`Headline::cells`] but the money, which
+    /// goes in columns of its own ([`workbook_headings`]).
+    fn workbook_cells(&self) -> Vec<String> {
+        let mut cells = self.cells()[..10].to_vec();
+        let dash = || "–".to_string();
+        match &self.money {
+            Ok(m) => cells.extend([
+                m.net_saving[0].clone(),
+                m.net_saving[1].clone(),
+                m.net_saving[2].clone(),
+                m.savings.clone(),
+                m.cost_pressures.clone(),
+                m.reinvestment.clone(),
+                m.oap_days_change.clone(),
+            ]),
+            Err(why) => {
+                cells.extend(std::iter::repeat_with(dash).take(6));
+                cells.push(why.clone());
+            }
+        }
+        cells
     }
 }
 
@@ -70,12 +141,13 @@ fn by_collaborative(report: &Report, period: &str, measure: &str) -> BTreeMap<St
         .collect()
 }
 
-/// A collaborative's value of an NHS measure (`oapstat nhs` report) for a period code.
-fn nhs_value(nhs: &Report, code: &str, measure_id: &str, period: &str) -> String {
+/// The value of an NHS measure (`oapstat nhs` report) at a breakdown and level for a period
+/// code.
+fn nhs_value(nhs: &Report, breakdown: &str, code: &str, measure_id: &str, period: &str) -> String {
     nhs.rows
         .iter()
         .find(|row| {
-            matches(nhs, row, "breakdown", "Collaborative")
+            matches(nhs, row, "breakdown", breakdown)
                 && matches(nhs, row, "primary_level", code)
                 && matches(nhs, row, "measure_id", measure_id)
                 && matches(nhs, row, "period", period)
@@ -95,7 +167,9 @@ pub struct HeadlinePeriods {
 ///
 /// `rates` holds the month; `rolling` the two rolling 3-month windows; `nhs` NHS England's
 /// measures for the month; `los` the month and the same month a year earlier; `charts` the SPC
-/// points; `reinvest` the financial year to date, or why there is none.
+/// points; `reinvest` the financial year to date, or why there is none; `names` the
+/// collaboratives' names.
+#[allow(clippy::too_many_arguments)]
 pub fn headlines(
     periods: &HeadlinePeriods,
     rates: &Report,
@@ -104,18 +178,9 @@ pub fn headlines(
     los: &Report,
     charts: &[&Report],
     reinvest: Result<&Report, &str>,
+    names: &BTreeMap<String, String>,
 ) -> Vec<Headline> {
     let active = by_collaborative(rates, &periods.month, "oaps_active_end");
-    let window = by_collaborative(rolling, &periods.window, "inappropriate_oap_days");
-    let window_before = by_collaborative(
-        rolling,
-        &periods.window_year_earlier,
-        "inappropriate_oap_days",
-    );
-    let median = by_collaborative(los, &periods.month, "los_median");
-    let median_before = by_collaborative(los, &periods.month_year_earlier, "los_median");
-    let dash =
-        |m: &BTreeMap<String, String>, c: &str| m.get(c).cloned().unwrap_or_else(|| "–".into());
     active
         .keys()
         .map(|code| {
@@ -144,60 +209,126 @@ pub fn headlines(
                     ));
                 }
             }
-            let reinvestment = match reinvest {
-                Ok(reinvest) => reinvestment_so_far(reinvest, code),
-                Err(why) => why.to_string(),
+            let name = names.get(code).cloned().unwrap_or_else(|| code.clone());
+            let mut headline = figures(
+                periods,
+                code,
+                &name,
+                (rates, rolling, los),
+                nhs_value(nhs, "Collaborative", code, "OAP06", "M"),
+            );
+            headline.signals = Some(signals);
+            headline.money = match reinvest {
+                Ok(reinvest) => Ok(money(reinvest, code)),
+                Err(why) => Err(why.to_string()),
             };
-            Headline {
-                collaborative: code.clone(),
-                oaps_active_end: dash(&active, code),
-                inappropriate_oaps_active_per_million: nhs_value(nhs, code, "OAP06", "M"),
-                inappropriate_oap_days_3_months: dash(&window, code),
-                inappropriate_oap_days_3_months_year_earlier: dash(&window_before, code),
-                median_los: dash(&median, code),
-                median_los_year_earlier: dash(&median_before, code),
-                signals,
-                reinvestment_so_far: reinvestment,
-            }
+            headline
         })
         .collect()
 }
 
-/// A collaborative's reinvestment so far with its range, any cost pressure, and whether the
-/// change in OAP days behind it is real.
-fn reinvestment_so_far(reinvest: &Report, code: &str) -> String {
+/// The headline of all collaboratives together, from reports of the selection pooled as one
+/// collaborative named `code` (sums of counts, recomputed ratios and medians) and `nhs`'s own
+/// all-collaboratives level. No SPC chart is drawn for it, and `reinvest` has no total across
+/// collaboratives: those cells are empty.
+pub fn total_headline(
+    periods: &HeadlinePeriods,
+    code: &str,
+    name: &str,
+    pooled: (&Report, &Report, &Report),
+    nhs: &Report,
+) -> Headline {
+    let mut headline = figures(
+        periods,
+        code,
+        name,
+        pooled,
+        nhs_value(nhs, "All collaboratives", "ALL", "OAP06", "M"),
+    );
+    headline.money = Err("–".into());
+    headline
+}
+
+/// A headline's figures from `rates`, `rolling` and `los` reports holding the collaborative
+/// `code`.
+fn figures(
+    periods: &HeadlinePeriods,
+    code: &str,
+    name: &str,
+    (rates, rolling, los): (&Report, &Report, &Report),
+    per_million: String,
+) -> Headline {
+    let value = |report: &Report, period: &str, measure: &str| {
+        by_collaborative(report, period, measure)
+            .remove(code)
+            .unwrap_or_else(|| "–".into())
+    };
+    let window = value(rolling, &periods.window, "inappropriate_oap_days");
+    let window_before = value(
+        rolling,
+        &periods.window_year_earlier,
+        "inappropriate_oap_days",
+    );
+    Headline {
+        collaborative: code.to_string(),
+        name: name.to_string(),
+        oaps_active_end: value(rates, &periods.month, "oaps_active_end"),
+        inappropriate_oaps_active_per_million: per_million,
+        inappropriate_oap_days_change: change(&window, &window_before),
+        inappropriate_oap_days_3_months: window,
+        inappropriate_oap_days_3_months_year_earlier: window_before,
+        median_los: value(los, &periods.month, "los_median"),
+        median_los_year_earlier: value(los, &periods.month_year_earlier, "los_median"),
+        signals: None,
+        money: Err("–".into()),
+    }
+}
+
+/// `now − before` of two counts as shown (`1,234`), signed (`+96`, `-12`, `0`); `*` when either
+/// is suppressed, `–` when either is empty.
+fn change(now: &str, before: &str) -> String {
+    let parse = |t: &str| t.replace(',', "").parse::<i64>().ok();
+    if now == "*" || before == "*" {
+        return "*".into();
+    }
+    match (parse(now), parse(before)) {
+        (Some(a), Some(b)) if a > b => format!("+{}", crate::render::group_thousands(a - b)),
+        (Some(a), Some(b)) => crate::render::group_thousands(a - b),
+        _ => "–".into(),
+    }
+}
+
+/// A collaborative's money from `reinvest`'s total row: its own net figure in words and its
+/// range, the gross sides, the reinvestment and whether the change in OAP days is real.
+fn money(reinvest: &Report, code: &str) -> Money {
     let Some(r) = reinvest.rows.iter().find(|r| {
         matches(reinvest, r, "collaborative", code) && matches(reinvest, r, "service_line", "all")
     }) else {
-        return "–".into();
+        let dash = || "–".to_string();
+        return Money {
+            change: dash(),
+            change_range: dash(),
+            net_saving: [dash(), dash(), dash()],
+            savings: dash(),
+            cost_pressures: dash(),
+            reinvestment: dash(),
+            oap_days_change: dash(),
+        };
     };
-    let central = text_of(reinvest, r, "reinvestment");
-    let (low, high) = (
-        text_of(reinvest, r, "reinvestment_low"),
-        text_of(reinvest, r, "reinvestment_high"),
-    );
-    let mut text = if low == high {
-        central
-    } else {
-        format!("{central} ({low} to {high})")
-    };
-    // A rise in OAP days is a cost pressure, shown rather than hidden in a zero.
-    if let Some((_, Cell::Float(pressure))) = cell(reinvest, r, "cost_pressure") {
-        if *pressure > 0.0 {
-            text.push_str(&format!(
-                "; cost pressure {}",
-                text_of(reinvest, r, "cost_pressure")
-            ));
-        }
-    }
+    let t = |name: &str| text_of(reinvest, r, name);
     let verdict = match cell(reinvest, r, "oap_days_change") {
         Some((_, Cell::Text(v))) => crate::reinvest::Verdict::parse(v).map(|v| v.describe()),
         _ => None,
     };
-    if let Some(verdict) = verdict {
-        text.push_str(&format!("; change in OAP days {verdict}"));
+    Money {
+        change: t("change"),
+        change_range: t("change_range"),
+        net_saving: [t("net_saving"), t("net_saving_low"), t("net_saving_high")],
+        savings: t("estimated_saving"),
+        cost_pressures: t("cost_pressure"),
+        reinvestment: t("reinvestment"),
+        oap_days_change: verdict.map_or("–".into(), str::to_string),
     }
-    text
 }
 
 fn escape(text: &str) -> String {
@@ -233,9 +364,10 @@ pub fn capacity_lines(capacity: &Report) -> Vec<String> {
 }
 
 /// The headline table's column headings (Markdown and HTML alike).
-fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [String; 9] {
+fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [String; 11] {
     [
         "Collaborative".to_string(),
+        "Name".to_string(),
         "OAPs active at month end".to_string(),
         "Inappropriate OAPs active per 1,000,000 (OAP06)".to_string(),
         format!("Inappropriate OAP days (OAP02 Q), {}", periods.window),
@@ -243,14 +375,31 @@ fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [St
             "Same 3 months a year earlier ({})",
             periods.window_year_earlier
         ),
+        "Change in inappropriate OAP days".to_string(),
         format!("Median LOS {month} (days)"),
         format!("Median LOS {}", periods.month_year_earlier),
         "SPC signals this month".to_string(),
-        format!("Reinvestment {reinvest_label}"),
+        format!("Net saving or cost pressure, {reinvest_label}"),
     ]
 }
 
-/// The headline table: its headings and a row of cells per collaborative (for the workbook).
+/// The workbook's headline headings: the money in columns of its own, as numbers.
+fn workbook_headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> Vec<String> {
+    let mut headings = headings(month, periods, reinvest_label)[..10].to_vec();
+    headings.extend([
+        format!("Net saving, {reinvest_label} (negative: net cost pressure)"),
+        "Net saving, low".to_string(),
+        "Net saving, high".to_string(),
+        "Savings (service lines whose OAP days fell)".to_string(),
+        "Cost pressures (service lines whose OAP days rose)".to_string(),
+        "Reinvestment".to_string(),
+        "Change in OAP days".to_string(),
+    ]);
+    headings
+}
+
+/// The headline table for the workbook: its headings and a row of cells per collaborative, the
+/// money as numbers in columns of their own.
 pub fn headline_table(
     month: &str,
     periods: &HeadlinePeriods,
@@ -258,8 +407,8 @@ pub fn headline_table(
     reinvest_label: &str,
 ) -> (Vec<String>, Vec<Vec<String>>) {
     (
-        headings(month, periods, reinvest_label).to_vec(),
-        headlines.iter().map(|h| h.cells().to_vec()).collect(),
+        workbook_headings(month, periods, reinvest_label),
+        headlines.iter().map(Headline::workbook_cells).collect(),
     )
 }
 
@@ -297,7 +446,7 @@ pub fn markdown(
         "| {} |\n",
         headings(month, periods, reinvest_label).join(" | ")
     ));
-    md.push_str("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+    md.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for h in headlines {
         let cells: Vec<String> = h.cells().iter().map(|c| escape(c)).collect();
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
@@ -384,9 +533,9 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
             html_escape(&collaborative)
         ));
         for (i, cell) in numbers.iter().enumerate() {
-            // The signals and the reinvestment (the last two) are text that wraps; the rest are
-            // numbers.
-            let class = if i >= 6 { "" } else { " class=\"n\"" };
+            // The name, the signals and the money (the first and the last two) are text that
+            // wraps; the rest are numbers.
+            let class = if i == 0 || i >= 8 { "" } else { " class=\"n\"" };
             h.push_str(&format!("<td{class}>{}</td>", html_escape(cell)));
         }
         h.push_str("</tr>\n");

@@ -73,7 +73,7 @@ pub fn report(
     selection: &Selection,
     options: &BenchmarkOptions,
 ) -> Result<(Report, DataFrame)> {
-    let months = months(inputs, options.published, options.month)?;
+    let months = months(selection, options.published, options.month)?;
     let frame = compute(
         inputs,
         selection,
@@ -143,7 +143,7 @@ pub fn populations(texts: &[String]) -> Result<BTreeMap<String, u64>> {
 /// The months both the extract and the published files cover (or the one asked for), each with
 /// the generation of its published files (MHSDS where both exist).
 fn months(
-    inputs: &Inputs,
+    selection: &Selection,
     published: &Published,
     month: Option<&str>,
 ) -> Result<BTreeMap<NaiveDate, &'static str>> {
@@ -168,9 +168,10 @@ fn months(
             *entry = "mhsds";
         }
     }
-    let first = inputs.checked.data_start()?.map(|(d, _)| month_start(d));
-    let last = month_start(last_complete_month_end(inputs.checked.extract_date));
-    let in_extract = |m: &NaiveDate| first.is_some_and(|f| *m >= f) && *m <= last;
+    let coverage = &selection.coverage;
+    let first = (coverage.from != NaiveDate::MAX).then_some(coverage.from);
+    let last = month_start(last_complete_month_end(coverage.to));
+    let in_extract = |m: &NaiveDate| coverage.covers_days(*m, month_end(*m));
     let shown = |set: &mut dyn Iterator<Item = &NaiveDate>| {
         set.map(|m| m.format("%Y-%m").to_string())
             .collect::<Vec<_>>()

@@ -12,7 +12,7 @@ use crate::capacity::{
 use crate::cli::CapacityArgs;
 use crate::input::Inputs;
 use crate::output::write_atomically;
-use crate::periods::last_complete_financial_year;
+use crate::periods::{last_complete_financial_year, Period};
 use crate::render::demand_chart::DemandChart;
 use crate::render::{percent, Cell, Field, Kind, Report};
 
@@ -274,13 +274,15 @@ pub fn report(
     };
     let n = baseline.length_days() as f64;
     let mut charts = Vec::new();
+    // A baseline the extract does not wholly cover gives no figures, so no chart of them.
+    let covered = selection.coverage.covers(&baseline);
     for demand in &demands {
         let key = (demand.collaborative.clone(), demand.service_line.clone());
         let current = current_beds.as_ref().and_then(|b| b.get(&key).copied());
         let local_cost = inputs.reference.local_daily_costs.get(&key).copied();
         let per_year = demand.inappropriate_oap_spend * 365.0 / n;
         let whole = figures(&demand.days, options.occupancy, options.no_bed_risk);
-        if options.charts.is_some() {
+        if options.charts.is_some() && covered {
             charts.push((
                 format!(
                     "capacity-{}-{}.svg",
@@ -317,9 +319,35 @@ pub fn report(
             }
         }
     }
-    // A baseline that starts before the extract does holds days the extract cannot show.
-    let data_start = inputs.checked.data_start()?.map(|(day, _)| day);
-    let covered = data_start.is_none_or(|first| first <= baseline.start);
+    // A baseline (or month) the extract does not wholly cover holds days it cannot show: its
+    // figures are empty, not understated.
+    let coverage = &selection.coverage;
+    let month_field = report.field_index("month").expect("month field");
+    let mut uncovered_periods = Vec::new();
+    for row in &mut report.rows {
+        let period = match &row[month_field] {
+            Cell::Text(m) if m != "all" => {
+                crate::periods::parse_bound(m, false)
+                    .ok()
+                    .map(|start| Period {
+                        label: m.clone(),
+                        start,
+                        end: crate::periods::month_end(start),
+                    })
+            }
+            _ => Some(baseline.clone()),
+        };
+        if let Some(period) = period.filter(|p| !coverage.covers(p)) {
+            crate::coverage::blank_row(
+                &report.fields,
+                row,
+                &["days", "current_beds", "local_daily_cost"],
+            );
+            if !uncovered_periods.contains(&period) {
+                uncovered_periods.push(period);
+            }
+        }
+    }
     notes.push(format!(
         "Baseline {} ({} days). Demand for local beds each night: people in hospital and not out of area, plus {}% of those in an inappropriate OAP (reason 10); appropriate OAPs stay where they are.",
         baseline.label,
@@ -347,14 +375,8 @@ pub fn report(
                 .join("; ")
         ));
     }
-    if !covered {
-        notes.push(format!(
-            "Warning: the data starts on {}, after the baseline starts ({}): demand before it is missing, so the beds needed are understated.",
-            data_start.map(|d| d.to_string()).unwrap_or_default(),
-            baseline.start
-        ));
-    }
     report.notes = notes;
+    super::record_coverage(&mut report, coverage, &uncovered_periods);
     report.meta.insert(
         "parameters".into(),
         json!({

@@ -36,7 +36,7 @@ pub fn compute(
     periods: &[Period],
     by: &[LosBreakdown],
 ) -> Result<DataFrame> {
-    Ok(los(
+    let frame = los(
         &selection.admissions,
         &selection.oaps,
         &LosRequest {
@@ -45,7 +45,11 @@ pub fn compute(
             collaboratives: &selection.collaboratives,
             names: &selection.names,
         },
-    )?)
+    )?;
+    // A period the extract does not cover has no figures, rather than zeros.
+    Ok(selection
+        .coverage
+        .blank_uncovered(frame, periods, &fields(by))?)
 }
 
 /// The LOS report (rows and metadata) for the selection and periods.

@@ -22,12 +22,13 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
+use crate::coverage::Coverage;
 use crate::input::files::InputRequest;
 use crate::input::{load, Inputs};
 use crate::output::write_atomically;
 use crate::periods::{
-    last_complete_month_end, month_start, parse_bound, parse_financial_year, periods_within,
-    Period, PeriodKind,
+    add_months, last_complete_month_end, month_end, month_start, parse_bound, parse_financial_year,
+    periods_within, Period, PeriodKind,
 };
 use crate::render::{self, Report};
 use crate::scope::Scope;
@@ -104,6 +105,33 @@ impl ScopeArgs {
 /// The periods asked for; by default from the month the extract starts (its earliest discharge,
 /// see [`crate::input::Checked::data_start`]) to the last complete month of the extract.
 pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
+    let latest = last_complete_month_end(inputs.checked.extract_date);
+    if let Some(text) = &args.month {
+        let month = if text.trim() == "latest" {
+            month_start(latest)
+        } else {
+            match parse_bound(text, false) {
+                Ok(month) if text.trim().len() == 7 => month,
+                _ => bail!(
+                    "--month {text:?} is not a month (expected YYYY-MM or latest, the last complete month of the extract)"
+                ),
+            }
+        };
+        return Ok(vec![period_of_month(args.period, month)]);
+    }
+    if let Some(n) = args.last {
+        if n == 0 {
+            bail!("--last must be 1 or more");
+        }
+        let to = match &args.to {
+            Some(text) => parse_bound(text, true)?,
+            None => latest,
+        };
+        // Far enough back for N periods of any kind (a year is the longest step and span).
+        let from = add_months(month_start(to), -12 * (n as i32 + 1));
+        let periods = periods_within(args.period, from, to);
+        return Ok(periods[periods.len().saturating_sub(n)..].to_vec());
+    }
     let start = inputs.checked.data_start()?;
     let from = match (&args.from, start) {
         (Some(text), _) => parse_bound(text, false)?,
@@ -135,11 +163,25 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
     let periods = periods_within(args.period, from, to);
     if periods.is_empty() {
         bail!(
-            "no complete {:?} period lies between {from} and {to}",
-            args.period
+            "no complete {} period lies between {from} and {to} (--from and --to take the periods wholly between them): --month {} picks the one ending with (or, for a quarter or year, holding) that month, --last N the latest N",
+            serde_json::to_value(args.period)?.as_str().unwrap_or_default(),
+            to.format("%Y-%m"),
         );
     }
     Ok(periods)
+}
+
+/// The period of `kind` that `--month` names: the month itself, the rolling window ending with
+/// it, or the financial quarter or year holding it.
+pub fn period_of_month(kind: PeriodKind, month: NaiveDate) -> Period {
+    let end = month_end(month);
+    periods_within(kind, add_months(month, -12), add_months(month, 12))
+        .into_iter()
+        .find(|p| match kind {
+            PeriodKind::Quarter | PeriodKind::Year => p.start <= month && month <= p.end,
+            _ => p.end == end,
+        })
+        .expect("every month ends a month and a rolling window, and lies in a quarter and a year")
 }
 
 /// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
@@ -273,6 +315,8 @@ pub struct Selection {
     pub scope: Scope,
     /// The names of the coded `collaborative` and `service_line` columns.
     pub names: Vec<String>,
+    /// The days the extract covers: figures of periods outside them are empty.
+    pub coverage: Coverage,
 }
 
 /// Reads and checks the inputs, refuses invalid rows (or sets them aside with `--skip-invalid`),
@@ -330,7 +374,60 @@ pub fn select(inputs: &Inputs, mut scope: Scope) -> Result<Selection> {
         collaboratives: listed_collaboratives(inputs, &scope),
         scope,
         names: names.clone(),
+        coverage: Coverage::new(
+            inputs.checked.data_start()?.map(|(day, _)| day),
+            inputs.checked.extract_date,
+        ),
     })
+}
+
+impl Selection {
+    /// The selection as one collaborative named `label`: every spell and placement counted
+    /// together, so that its figures are those of the whole (sums of counts, ratios and medians
+    /// recomputed over all rows, never averaged).
+    pub fn pooled(&self, label: &str) -> Result<Selection> {
+        let mut names = self.names.clone();
+        names.push(label.to_string());
+        let code = (names.len() - 1) as u32;
+        let recode = |frame: &polars::prelude::DataFrame| -> Result<polars::prelude::DataFrame> {
+            let mut frame = frame.clone();
+            let codes =
+                polars::prelude::Column::new("collaborative".into(), vec![code; frame.height()]);
+            frame.replace("collaborative", codes)?;
+            Ok(frame)
+        };
+        Ok(Selection {
+            admissions: recode(&self.admissions)?,
+            oaps: recode(&self.oaps)?,
+            collaboratives: vec![label.to_string()],
+            scope: self.scope.clone(),
+            names,
+            coverage: self.coverage.clone(),
+        })
+    }
+}
+
+/// Records in a report which of its periods the extract does not cover (their figures are
+/// empty): `empty_values` metadata, merged into any the report has, and a note under the table.
+pub fn record_coverage<'a>(
+    report: &mut Report,
+    coverage: &Coverage,
+    periods: impl IntoIterator<Item = &'a Period>,
+) {
+    let empty = coverage.empty_values(periods);
+    for line in crate::coverage::describe(&empty) {
+        report.notes.push(format!("Note: {line}."));
+    }
+    match report.meta.get_mut("empty_values") {
+        Some(serde_json::Value::Object(existing)) => {
+            if let serde_json::Value::Object(new) = empty {
+                existing.extend(new);
+            }
+        }
+        _ => {
+            report.meta.insert("empty_values".into(), empty);
+        }
+    }
 }
 
 /// The report of a period-based analysis: rows, and `parameters` (periods, scope, `by`) and
@@ -351,6 +448,7 @@ pub fn period_report(
     parameters["by"] = by;
     report.meta.insert("parameters".into(), parameters);
     report.meta.insert("inputs".into(), inputs.metadata());
+    record_coverage(&mut report, &selection.coverage, periods);
     Ok(report)
 }
 

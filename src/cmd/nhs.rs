@@ -184,10 +184,7 @@ pub fn fields() -> Vec<Field> {
 pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
     let populations = inputs.reference.populations();
     let descriptions = inputs.reference.names();
-    let covered_from = match inputs.checked.data_start()? {
-        Some((start, _)) => month_start(start),
-        None => NaiveDate::MAX,
-    };
+    let covered_from = selection.coverage.from;
     let frame = measures(
         &selection.admissions,
         &selection.oaps,
@@ -238,15 +235,20 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
             }
         }
     }
-    let covered_from = inputs.checked.data_start()?.map(|(d, _)| month_start(d));
-    let uncovered: Vec<String> = options
+    // Each month's M, Q and Y periods, for what the extract does not cover.
+    let periods: Vec<(String, NaiveDate, NaiveDate)> = options
         .months
         .iter()
         .flat_map(|&m| {
-            [("Q", 3), ("Y", 12)]
+            [("M", 1), ("Q", 3), ("Y", 12)]
                 .into_iter()
-                .filter(move |&(_, n)| covered_from.is_some_and(|c| add_months(m, 1 - n) < c))
-                .map(move |(code, _)| format!("{} {code}", m.format("%Y-%m")))
+                .map(move |(code, n)| {
+                    (
+                        format!("{} {code}", m.format("%Y-%m")),
+                        add_months(m, 1 - n),
+                        month_end(m),
+                    )
+                })
         })
         .collect();
     let months = options.months;
@@ -262,14 +264,11 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
             "service_lines": selection.scope.service_lines,
         }),
     );
-    report.meta.insert(
-        "empty_values".into(),
-        json!({
-            "collaboratives_without_population": without_population,
-            "periods_before_the_extract_starts": uncovered,
-            "covered_from": covered_from.map(|d| d.to_string()),
-        }),
-    );
+    report.meta.insert("empty_values".into(), {
+        let mut empty = selection.coverage.empty_values_of(&periods);
+        empty["collaboratives_without_population"] = json!(without_population);
+        empty
+    });
     report.meta.insert("inputs".into(), inputs.metadata());
     for warning in report_warnings(&report) {
         report.notes.push(format!("Note: {warning}."));
@@ -304,13 +303,6 @@ fn report_warnings(report: &Report) -> Vec<String> {
             codes.join(", ")
         ));
     }
-    let periods = list("periods_before_the_extract_starts");
-    if !periods.is_empty() {
-        warnings.push(format!(
-            "the extract starts in {}: the periods reaching before it ({}) are empty, not partial",
-            empty["covered_from"].as_str().unwrap_or_default(),
-            periods.join(", ")
-        ));
-    }
+    warnings.extend(crate::coverage::describe(empty));
     warnings
 }

@@ -37,7 +37,7 @@ pub fn compute(
     periods: &[Period],
     by: &[Breakdown],
 ) -> Result<DataFrame> {
-    Ok(rates(
+    let frame = rates(
         &selection.admissions,
         &selection.oaps,
         &RatesRequest {
@@ -47,7 +47,11 @@ pub fn compute(
             populations: populations_frame(&inputs.reference)?,
             names: &selection.names,
         },
-    )?)
+    )?;
+    // A period the extract does not cover has no figures, rather than zeros.
+    Ok(selection
+        .coverage
+        .blank_uncovered(frame, periods, &fields(by))?)
 }
 
 /// The rates report (rows and metadata) for the selection and periods.

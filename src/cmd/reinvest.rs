@@ -187,10 +187,24 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
         sensitivities.push((code.to_string(), sensitivity(&rows)));
     }
     let days = |p: &Period| p.length_days();
-    // A baseline that starts before the extract does counts OAP days that the extract cannot
-    // show: the saving would be understated (or a pressure overstated).
-    let data_start = inputs.checked.data_start()?.map(|(day, _)| day);
-    let baseline_covered = data_start.is_none_or(|first| first <= baseline.start);
+    // A baseline or current period the extract does not wholly cover holds OAP days it cannot
+    // show: every estimate compares the two, so none is given (empty, never a false saving or
+    // pressure).
+    let coverage = &selection.coverage;
+    let baseline_covered = coverage.covers(&baseline);
+    let both_covered = baseline_covered && coverage.covers(&current);
+    if !both_covered {
+        let source = report.field_index("oap_daily_cost_source");
+        for row in &mut report.rows {
+            crate::coverage::blank_row(&report.fields, row, &["local_daily_cost"]);
+            if let Some(i) = source {
+                row[i] = crate::render::Cell::Null;
+            }
+        }
+        sensitivities.clear();
+        uncosted.clear();
+        widened.clear();
+    }
     let assumptions_json = json!({
         "baseline": {"label": baseline.label, "start": baseline.start.to_string(), "end": baseline.end.to_string(), "days": days(&baseline), "annualisation": format!("× 365 ÷ {}", days(&baseline))},
         "current": {"label": current.label, "start": current.start.to_string(), "end": current.end.to_string(), "days": days(&current), "annualisation": format!("× 365 ÷ {}", days(&current))},
@@ -247,13 +261,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
             s.describe()
         ));
     }
-    if !baseline_covered {
-        report.notes.push(format!(
-            "Warning: the data starts on {}, after the baseline starts ({}): the baseline's OAP days are incomplete, so savings are understated and cost pressures overstated.",
-            data_start.map(|d| d.to_string()).unwrap_or_default(),
-            baseline.start
-        ));
-    }
+    super::record_coverage(&mut report, coverage, [&baseline, &current]);
     if !uncosted.is_empty() {
         report.notes.push(format!(
             "Not costed (no recorded OAP cost in the baseline; give --oap-daily-cost): {}.",

@@ -298,15 +298,18 @@ pub fn charts_of(
         "series".into(),
         Value::Array(series.iter().map(|s| s.json.clone()).collect()),
     );
+    super::record_coverage(&mut points, &selection.coverage, periods);
     let series_report = Report {
         command: "spc".into(),
         fields: summary_fields(),
         rows: series.into_iter().map(|s| s.row).collect(),
         meta: points.meta.clone(),
-        notes: vec![format!(
+        notes: std::iter::once(format!(
             "{measure}, improvement {}: signals are improvement or concern by that direction. Every point: --format csv or json.",
             serde_json::to_value(improvement)?.as_str().unwrap_or_default()
-        )],
+        ))
+        .chain(points.notes.iter().cloned())
+        .collect(),
     };
     Ok(Charts {
         drawn,

@@ -24,7 +24,8 @@ use crate::periods::{
 use crate::render::chart::{self, measure_label};
 use crate::render::{self, xlsx, Format, Report};
 use crate::summary::{
-    capacity_lines, headline_table, headlines, html, markdown, HeadlinePeriods, PackChart, Section,
+    capacity_lines, headline_table, headlines, html, markdown, total_headline, HeadlinePeriods,
+    PackChart, Section,
 };
 use crate::suppress::{self, Suppression};
 
@@ -181,6 +182,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             period: PeriodKind::Month,
             from: None,
             to: Some(label.clone()),
+            month: None,
+            last: None,
         },
         &inputs,
     )?;
@@ -196,6 +199,14 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &[],
     )?;
     let window = rolling_window(month);
+    let month_before = {
+        let start = add_months(month, -12);
+        Period {
+            label: start.format("%Y-%m").to_string(),
+            start,
+            end: month_end(start),
+        }
+    };
     let window_before = rolling_window(add_months(month, -12));
     let rolling = super::rates::report(
         &inputs,
@@ -359,6 +370,31 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         suppress::apply_or_record(&mut r, None);
         ("benchmark", r)
     }));
+    let pooled = selection.pooled("All")?;
+    let mut pooled_rates = super::rates::report(
+        &inputs,
+        &pooled,
+        PeriodKind::Month,
+        std::slice::from_ref(&monthly[monthly.len() - 1]),
+        &[],
+    )?;
+    let mut pooled_rolling = super::rates::report(
+        &inputs,
+        &pooled,
+        PeriodKind::Rolling3,
+        &[window_before.clone(), window.clone()],
+        &[],
+    )?;
+    let mut pooled_los = super::los::report(
+        &inputs,
+        &pooled,
+        PeriodKind::Month,
+        &[month_before.clone(), monthly[monthly.len() - 1].clone()],
+        &[],
+    )?;
+    for report in [&mut pooled_rates, &mut pooled_rolling, &mut pooled_los] {
+        suppress::apply_or_record(report, suppression);
+    }
     let find_some = |name: &str| reports.iter().find(|(n, _)| *n == name).map(|r| &r.1);
     let find = |name: &str| find_some(name).expect("report");
     let periods = HeadlinePeriods {
@@ -368,7 +404,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         month_year_earlier: add_months(month, -12).format("%Y-%m").to_string(),
     };
     let spc_report = find("spc");
-    let heads = headlines(
+    let mut heads = headlines(
         &periods,
         find("rates"),
         find("rates-rolling-3-months"),
@@ -376,7 +412,17 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         find("los"),
         &[spc_report],
         find_some("reinvest").ok_or(REINVEST_NOT_ESTIMATED),
+        &inputs.reference.names(),
     );
+    // The total row: the selection counted as one collaborative by the same computations, so
+    // its ratios and medians are recomputed over all rows, never averaged.
+    heads.push(total_headline(
+        &periods,
+        "All",
+        "All collaboratives",
+        (&pooled_rates, &pooled_rolling, &pooled_los),
+        find("nhs-oaps"),
+    ));
     let mut notes = vec![
         format!("{}.", inputs.counts_line()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
@@ -392,14 +438,18 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ),
     ];
     notes.extend(benchmark_note);
-    // The reinvestment report knows whether the data covers its baseline; say it here too.
-    let baseline_covered = find_some("reinvest")
-        .and_then(|r| r.meta.get("assumptions"))
-        .and_then(|a| a.get("baseline_covered_by_data"))
-        .and_then(Value::as_bool);
-    if baseline_covered == Some(false) {
-        if let Some(first) = monthly.first() {
-            notes.push(format!("The data starts in {}: the reinvestment baseline year is not fully covered, so treat the estimate with care.", first.label));
+    // Why a figure is empty (–): the periods the extract does not cover, report by report (the
+    // headline's median LOS a year earlier is in no report of the pack: its pooled twin says).
+    let pooled_los_named = [("the headline's median LOS", &pooled_los)];
+    let named = reports
+        .iter()
+        .map(|(name, report)| (*name, report))
+        .chain(pooled_los_named);
+    for (name, report) in named {
+        if let Some(empty) = report.meta.get("empty_values") {
+            for line in crate::coverage::describe(empty) {
+                notes.push(format!("Empty (–) in {name}: {line}."));
+            }
         }
     }
     let sections: Vec<Section> = std::iter::once(Section {

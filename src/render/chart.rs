@@ -24,6 +24,8 @@ const BASELINE: RGBColor = RGBColor(0xE8, 0xED, 0xEE);
 /// Image size in pixels.
 pub const WIDTH: u32 = 900;
 pub const HEIGHT: u32 = 420;
+/// The width kept right of the plot for its key.
+const KEY_WIDTH: u32 = 200;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -138,7 +140,10 @@ where
     let pad = ((high - low) * 0.08).max(1.0);
     let (y0, y1) = (low - pad, high + pad);
     let labels: Vec<String> = series.periods.iter().map(|p| p.label.clone()).collect();
-    let mut chart = ChartBuilder::on(root)
+    // The key sits right of the plot, where it can cover no point or line.
+    let (plot, key_area) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(KEY_WIDTH));
+    let mut key: Vec<(String, KeyGlyph)> = Vec::new();
+    let mut chart = ChartBuilder::on(&plot)
         .caption(title(series), ("sans-serif", 22))
         .margin(12)
         .x_label_area_size(48)
@@ -178,9 +183,8 @@ where
                 [(from, y0), (to, y1)],
                 BASELINE.filled(),
             )))
-            .map_err(error)?
-            .label("Baseline (fixes the limits)")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BASELINE.filled()));
+            .map_err(error)?;
+        key.push(("Baseline (fixes the limits)".into(), KeyGlyph::Band));
     }
     let (first, last) = (-0.5, n as f64 - 0.5);
     chart
@@ -188,9 +192,8 @@ where
             [(first, xmr.limits.mean), (last, xmr.limits.mean)],
             MEAN.stroke_width(2),
         ))
-        .map_err(error)?
-        .label(format!("Mean {}", number(xmr.limits.mean)))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MEAN.stroke_width(2)));
+        .map_err(error)?;
+    key.push((format!("Mean {}", number(xmr.limits.mean)), KeyGlyph::Mean));
     for (value, name) in [
         (xmr.limits.upper, "Upper limit"),
         (xmr.limits.lower, "Lower limit"),
@@ -202,9 +205,8 @@ where
                 4,
                 LIMIT.stroke_width(1),
             ))
-            .map_err(error)?
-            .label(format!("{name} {}", number(value)))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], LIMIT.stroke_width(1)));
+            .map_err(error)?;
+        key.push((format!("{name} {}", number(value)), KeyGlyph::Limit));
     }
     chart
         .draw_series(LineSeries::new(
@@ -228,56 +230,34 @@ where
             continue;
         }
         let c = colour(signal);
-        let label = signal.name().replace('_', " ");
         match signal {
             Signal::CommonCause => chart
                 .draw_series(points.iter().map(|p| Circle::new(*p, 4, c.filled())))
-                .map_err(error)?
-                .label(label)
-                .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled())),
+                .map_err(error)?,
             Signal::Improvement => chart
                 .draw_series(
                     points
                         .iter()
                         .map(|p| TriangleMarker::new(*p, 7, c.filled())),
                 )
-                .map_err(error)?
-                .label(label)
-                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 7, c.filled())),
+                .map_err(error)?,
             Signal::Concern => {
                 chart
                     .draw_series(points.iter().map(|p| {
                         EmptyElement::at(*p) + Rectangle::new([(-5, -5), (5, 5)], c.filled())
                     }))
                     .map_err(error)?
-                    .label(label)
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], c.filled())
-                    })
             }
             Signal::SpecialCause => chart
                 .draw_series(points.iter().map(|p| {
                     EmptyElement::at(*p)
                         + Polygon::new(vec![(0, -6), (6, 0), (0, 6), (-6, 0)], c.filled())
                 }))
-                .map_err(error)?
-                .label(label)
-                .legend(move |(x, y)| {
-                    Polygon::new(
-                        vec![(x + 8, y - 6), (x + 14, y), (x + 8, y + 6), (x + 2, y)],
-                        c.filled(),
-                    )
-                }),
+                .map_err(error)?,
         };
+        key.push((signal.name().replace('_', " "), KeyGlyph::Point(signal)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(LIMIT)
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(error)?;
+    draw_key(&key_area, &key).map_err(error)?;
     variation_icon(
         root,
         xmr.points.last().map(|p| p.signal),
@@ -285,6 +265,66 @@ where
     )
     .map_err(error)?;
     root.present().map_err(error)?;
+    Ok(())
+}
+
+/// How an entry of the chart's key is drawn.
+enum KeyGlyph {
+    Band,
+    Mean,
+    Limit,
+    Point(Signal),
+}
+
+/// The chart's key, a line per entry below the variation icon, in the area right of the plot.
+fn draw_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    key: &[(String, KeyGlyph)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let x = 8;
+    for (i, (label, glyph)) in key.iter().enumerate() {
+        let y = 76 + 20 * i as i32;
+        match glyph {
+            KeyGlyph::Band => area.draw(&Rectangle::new(
+                [(x, y - 5), (x + 16, y + 5)],
+                BASELINE.filled(),
+            ))?,
+            KeyGlyph::Mean => area.draw(&PathElement::new(
+                [(x, y), (x + 16, y)],
+                MEAN.stroke_width(2),
+            ))?,
+            KeyGlyph::Limit => area
+                .draw(&PathElement::new(
+                    [(x, y), (x + 6, y)],
+                    LIMIT.stroke_width(1),
+                ))
+                .and_then(|_| {
+                    area.draw(&PathElement::new(
+                        [(x + 10, y), (x + 16, y)],
+                        LIMIT.stroke_width(1),
+                    ))
+                })?,
+            KeyGlyph::Point(signal) => {
+                let c = colour(*signal).filled();
+                match signal {
+                    Signal::CommonCause => area.draw(&Circle::new((x + 8, y), 4, c))?,
+                    Signal::Improvement => area.draw(&TriangleMarker::new((x + 8, y), 7, c))?,
+                    Signal::Concern => {
+                        area.draw(&Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], c))?
+                    }
+                    Signal::SpecialCause => area.draw(&Polygon::new(
+                        vec![(x + 8, y - 6), (x + 14, y), (x + 8, y + 6), (x + 2, y)],
+                        c,
+                    ))?,
+                }
+            }
+        }
+        area.draw(&Text::new(
+            label.as_str(),
+            (x + 24, y - 7),
+            ("sans-serif", 13).into_font(),
+        ))?;
+    }
     Ok(())
 }
 
@@ -464,6 +504,54 @@ mod tests {
             .map(|n| n.attribute("cy").unwrap().parse::<f64>().unwrap())
             .fold(f64::INFINITY, f64::min);
         assert!(concern_y < highest_grey);
+    }
+
+    #[test]
+    fn the_key_sits_right_of_the_plot_and_covers_no_point() {
+        // Issue 31: the key sat on the first six points of NCM's chart.
+        let text = svg(&series()).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let edge = f64::from(WIDTH - KEY_WIDTH);
+        let x_of = |n: &roxmltree::Node, name: &str| -> f64 {
+            n.attribute(name).unwrap().parse().unwrap()
+        };
+        // Every entry of the key right of the plot's edge.
+        let key: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter(|n| {
+                n.text().map(str::trim).is_some_and(|t| {
+                    [
+                        "Mean ",
+                        "Upper limit",
+                        "Lower limit",
+                        "common cause",
+                        "Baseline",
+                    ]
+                    .iter()
+                    .any(|k| t.starts_with(k))
+                })
+            })
+            .collect();
+        assert_eq!(key.len(), 5);
+        assert!(key.iter().all(|n| x_of(n, "x") >= edge));
+        // Every point and the line through them left of it: all circles but the key's one.
+        let circles: Vec<f64> = filled(&doc, "circle", COMMON_CAUSE)
+            .iter()
+            .map(|n| x_of(n, "cx"))
+            .collect();
+        assert_eq!(circles.iter().filter(|&&x| x < edge).count(), 12);
+        let line = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("polyline")
+                    && n.attribute("stroke") == Some(hex(COMMON_CAUSE).as_str())
+            })
+            .unwrap();
+        for point in line.attribute("points").unwrap().split_whitespace() {
+            let x: f64 = point.split(',').next().unwrap().parse().unwrap();
+            assert!(x < edge, "{point}");
+        }
     }
 
     #[test]

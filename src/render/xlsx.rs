@@ -153,8 +153,8 @@ pub fn add_metadata_sheet(
 }
 
 /// A table of text as people read it (the pack's headline) on a new sheet: cells that are
-/// numbers as shown (`1,234`, `23.5`) are written as numbers, `–` as an empty cell, the rest
-/// (`*` included) as text.
+/// numbers as shown (`1,234`, `+96`, `23.5`, pounds `-£1,234`) are written as numbers, `–` as an
+/// empty cell, the rest (`*` included) as text.
 pub fn add_text_sheet(
     workbook: &mut Workbook,
     name: &str,
@@ -169,6 +169,7 @@ pub fn add_text_sheet(
         .set_text_wrap();
     let whole = Format::new().set_num_format("#,##0");
     let decimal = Format::new().set_num_format("#,##0.0");
+    let money = Format::new().set_num_format("£#,##0");
     for (c, heading) in headings.iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, heading, &header)
@@ -178,8 +179,10 @@ pub fn add_text_sheet(
         let r = r as u32 + 1;
         for (c, text) in row.iter().enumerate() {
             let c = c as u16;
-            match text.replace(',', "").parse::<f64>() {
+            let pounds = text.starts_with('£') || text.starts_with("-£");
+            match text.replace([',', '£'], "").parse::<f64>() {
                 _ if text == "–" => Ok(()),
+                Ok(v) if pounds => sheet.write_number_with_format(r, c, v, &money).map(|_| ()),
                 Ok(v) if v.fract() == 0.0 => {
                     sheet.write_number_with_format(r, c, v, &whole).map(|_| ())
                 }

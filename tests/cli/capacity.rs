@@ -232,9 +232,51 @@ fn bad_options_and_references_are_clear_errors() {
 }
 
 #[test]
-fn a_baseline_before_the_data_is_flagged() {
-    let doc = hand_built().json(&hand_built_args("capacity", &["--baseline", "2023-24"]));
+fn a_baseline_before_the_data_has_empty_figures() {
+    // The extract covers 2024-01-01 onwards (earliest discharge 2024-01-15): the 2023-24
+    // baseline starts before it, so its figures are empty (not understated), while its months
+    // January to March 2024 are covered and keep theirs.
+    let w = hand_built();
+    let doc = w.json(&hand_built_args(
+        "capacity",
+        &["--baseline", "2023-24", "--by-month"],
+    ));
     assert_eq!(doc["assumptions"]["baseline_covered_by_data"], false);
+    let row = |month: &str| {
+        super::fixtures::find_row(
+            &doc,
+            &[
+                ("collaborative", "AAA"),
+                ("service_line", "adult_acute"),
+                ("month", month),
+            ],
+        )
+        .clone()
+    };
+    for month in ["all", "2023-12"] {
+        let r = row(month);
+        assert!(r["mean_demand"].is_null(), "{r}");
+        assert!(r["beds_by_occupancy"].is_null(), "{r}");
+        assert!(r["inappropriate_oap_spend_per_year"].is_null(), "{r}");
+        // The local daily cost does not depend on the period.
+        assert_eq!(r["local_daily_cost"], 450.0);
+    }
+    assert!(row("2024-01")["mean_demand"].is_number());
+    let before = doc["empty_values"]["periods_before_the_extract_starts"]
+        .as_array()
+        .unwrap();
+    assert!(before.contains(&serde_json::json!("2023-24")));
+    assert!(before.contains(&serde_json::json!("2023-12")));
+    assert!(!before.contains(&serde_json::json!("2024-01")));
+    // No demand chart is drawn of a baseline the extract does not cover.
+    w.write(
+        "data/local_beds.csv",
+        "collaborative,service_line,beds\nAAA,adult_acute,1\n",
+    );
+    let mut args = hand_built_args("capacity", &["--baseline", "2023-24"]);
+    args.extend(["--charts", "charts", "--quiet"]);
+    assert_eq!(w.run(&args).0, 0);
+    assert_eq!(std::fs::read_dir(w.path("charts")).unwrap().count(), 0);
 }
 
 #[test]

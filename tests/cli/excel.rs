@@ -196,3 +196,78 @@ fn parquet_output_reads_back_with_its_types() {
         assert_eq!(column.get(i).unwrap().to_string(), row[days]);
     }
 }
+
+#[test]
+fn the_headline_money_is_reinvests_own_net_figure_and_numbers_in_the_workbook() {
+    // Issue 31: the sample pack's CMP headline said `£0 (£0 to £129,170); cost pressure
+    // £298,265` while reinvest.csv said `net cost pressure £222,506`.
+    let w = Workdir::new();
+    let (code, _, stderr) = w.run(&["summary", "--month", "2026-10", "--out", "packs"]);
+    assert_eq!(code, 0, "{stderr}");
+    let reinvest = csv_rows(&w.read("packs/2026-10/reinvest.csv"));
+    let column = |name: &str| reinvest[0].iter().position(|h| h == name).unwrap();
+    let cmp = reinvest
+        .iter()
+        .find(|r| r[0] == "CMP" && r[1] == "all")
+        .unwrap();
+    let number = |name: &str| cmp[column(name)].parse::<f64>().unwrap();
+    // The net is the gross sides' difference: 75,758.92 − 298,264.59 = −222,505.67.
+    assert!((number("estimated_saving") - 75_758.92).abs() < 0.005);
+    assert!((number("cost_pressure") - 298_264.59).abs() < 0.005);
+    assert!((number("net_saving") + 222_505.67).abs() < 0.005);
+    assert_eq!(cmp[column("change")], "net cost pressure £222,506");
+    // The headline reads the same figure and range, the gross sides beside them.
+    let md = w.read("packs/2026-10/summary.md");
+    let row = md.lines().find(|l| l.starts_with("| CMP |")).unwrap();
+    let money = row.split('|').map(str::trim).nth(11).unwrap();
+    assert!(
+        money.starts_with(&format!(
+            "net cost pressure £222,506 ({}); savings £75,759, cost pressures £298,265; reinvestment £0",
+            cmp[column("change_range")]
+        )),
+        "{money}"
+    );
+    assert!(!md.contains("£0 (£0 to £129,170)"), "{md}");
+    // The workbook: the money as numbers, each in its own column.
+    let mut workbook: Xlsx<_> = open_workbook(w.path("packs/2026-10/summary.xlsx")).unwrap();
+    let headline = workbook.worksheet_range("headline").unwrap();
+    let header: Vec<String> = headline
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let cmp = headline
+        .rows()
+        .find(|r| r[0] == Data::String("CMP".into()))
+        .unwrap();
+    let at = |prefix: &str| &cmp[header.iter().position(|h| h.starts_with(prefix)).unwrap()];
+    assert_eq!(at("Net saving, 2026-27"), &Data::Float(-222_506.0));
+    assert_eq!(at("Savings"), &Data::Float(75_759.0));
+    assert_eq!(at("Cost pressures"), &Data::Float(298_265.0));
+    assert_eq!(at("Reinvestment"), &Data::Float(0.0));
+    assert_eq!(
+        at("Name"),
+        &Data::String("Central Midlands Partnership Provider Collaborative".into())
+    );
+    // The total row sums the counts.
+    let all = headline
+        .rows()
+        .find(|r| r[0] == Data::String("All".into()))
+        .unwrap();
+    let active = header
+        .iter()
+        .position(|h| h == "OAPs active at month end")
+        .unwrap();
+    let sum: f64 = headline
+        .rows()
+        .skip(1)
+        .filter(|r| r[0] != Data::String("All".into()))
+        .map(|r| match r[active] {
+            Data::Float(v) => v,
+            _ => 0.0,
+        })
+        .sum();
+    assert_eq!(all[active], Data::Float(sum));
+}

@@ -205,6 +205,9 @@ fn inappropriate_oaps_started_and_ended_per_million_and_rolling_twelve_months() 
             ("inappropriate_oaps_ended", json!(1)),
         ],
     );
+    // A rolling 12 months ending in April 2024 starts in May 2023, before the extract (which
+    // covers 2024-01-01 onwards): every figure of it is empty, not the 3 + 2 OAPs and
+    // 45 + 71 + 16 inappropriate nights the extract happens to hold.
     let w = hand_built();
     let year = w.json(&hand_built_args(
         "rates",
@@ -213,25 +216,92 @@ fn inappropriate_oaps_started_and_ended_per_million_and_rolling_twelve_months() 
     let rows = year["rows"].as_array().unwrap();
     // Only one rolling 12 months lies within May 2023 to April 2024 (per collaborative).
     assert_eq!(rows.len(), 2);
-    // Inappropriate nights: P1 12 + 29 + 4, P5 10 + 31 + 30, P6 7 + 9.
     assert_fields(
         row(&year, "AAA", "2023-05/2024-04"),
         &[
             ("period_start", json!("2023-05-01")),
             ("period_end", json!("2024-04-30")),
-            ("inappropriate_oaps_started", json!(3)),
-            ("inappropriate_oaps_ended", json!(2)),
-            ("inappropriate_oap_days", json!(45 + 71 + 16)),
-            ("inappropriate_oaps_ended_per_million", json!(10.0)),
+            ("inappropriate_oaps_started", Value::Null),
+            ("inappropriate_oap_days", Value::Null),
+            ("inappropriate_oaps_ended_per_million", Value::Null),
+            ("population", json!(200_000)),
         ],
+    );
+    assert_eq!(
+        year["empty_values"]["periods_before_the_extract_starts"],
+        json!(["2023-05/2024-04"])
+    );
+}
+
+#[test]
+fn a_period_starting_before_the_extract_is_empty_and_one_starting_on_its_first_day_is_not() {
+    // The extract covers 2024-01-01 onwards (earliest discharge 2024-01-15) to its extract date,
+    // 2024-04-30.
+    let w = hand_built();
+    let doc = w.json(&hand_built_args(
+        "rates",
+        &["--from", "2023-12", "--to", "2024-05"],
+    ));
+    // December 2023 starts a day before the first covered day: empty, never 0.
+    assert_fields(
+        row(&doc, "AAA", "2023-12"),
+        &[("oap_days", Value::Null), ("oaps_active_end", Value::Null)],
     );
     assert_fields(
-        row(&year, "BBB", "2023-05/2024-04"),
-        &[
-            ("inappropriate_oaps_started", json!(0)),
-            ("inappropriate_oaps_started_per_million", json!(0.0)),
-        ],
+        row(&doc, "BBB", "2023-12"),
+        &[("oap_days", Value::Null), ("admissions", Value::Null)],
     );
+    // January 2024 starts on it: P1's 12 nights (20 to 31 January).
+    assert_fields(row(&doc, "AAA", "2024-01"), &[("oap_days", json!(12))]);
+    // BBB has no activity in January: a true 0.
+    assert_fields(row(&doc, "BBB", "2024-01"), &[("oap_days", json!(0))]);
+    // May 2024 ends after the extract date: empty too.
+    assert_fields(row(&doc, "AAA", "2024-05"), &[("oap_days", Value::Null)]);
+    assert_eq!(
+        doc["empty_values"],
+        json!({
+            "periods_before_the_extract_starts": ["2023-12"],
+            "periods_after_the_extract_date": ["2024-05"],
+            "covered_from": "2024-01-01",
+            "covered_to": "2024-04-30",
+        })
+    );
+    // The table shows – and says why; CSV leaves the cells empty.
+    let base = [
+        "rates",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--collaborative",
+        "AAA",
+    ];
+    let (code, table, _) = w.run(&[&base[..], &["--from", "2023-12", "--to", "2024-01"]].concat());
+    assert_eq!(code, 0);
+    let december = table.lines().find(|l| l.contains("2023-12")).unwrap();
+    assert!(
+        december.contains('–') && !december.contains(" 0 "),
+        "{table}"
+    );
+    assert!(table.contains("Note: the extract covers 2024-01-01 onwards: the periods starting before it (2023-12) are empty, not 0 or partial."), "{table}");
+    let (_, csv, _) = w.run(
+        &[
+            &base[..],
+            &["--from", "2023-12", "--to", "2023-12", "--format", "csv"],
+        ]
+        .concat(),
+    );
+    assert!(
+        csv.contains("\nAAA,2023-12,2023-12-01,2023-12-31,,,,"),
+        "{csv}"
+    );
+    // The same in los (no discharge count of 0 for December).
+    let los = w.json(&hand_built_args(
+        "los",
+        &["--from", "2023-12", "--to", "2024-01"],
+    ));
+    let december = find_row(&los, &[("collaborative", "AAA"), ("period", "2023-12")]);
+    assert!(december["discharges"].is_null(), "{december}");
 }
 
 #[test]
@@ -250,17 +320,18 @@ fn rolling_three_months_and_financial_years() {
         &[("oap_days", json!(68 + 43 + 39))],
     );
 
+    // The financial year 2023-24 starts before the extract (2024-01-01 onwards): empty, though
+    // the extract holds 123 of its OAP days.
     let w = hand_built();
     let years = w.json(&hand_built_args(
         "rates",
         &["--period", "year", "--from", "2023-04"],
     ));
     let fy = row(&years, "AAA", "2023-24");
-    // 2023-24 ends on 31 March 2024: P6 contributes its 7 March nights only.
     assert_fields(
         fy,
         &[
-            ("oap_days", json!(123)),
+            ("oap_days", Value::Null),
             ("period_end", json!("2024-03-31")),
         ],
     );
@@ -532,4 +603,85 @@ fn tables_fit_a_terminal_120_wide_and_are_never_cut_when_piped() {
         .nth(1)
         .unwrap()
         .contains("Inappropriate active at end"));
+}
+
+#[test]
+fn one_month_or_the_latest_n_with_one_flag() {
+    let w = hand_built();
+    let periods = |extra: &[&str]| -> Vec<String> {
+        let mut args = hand_built_args("rates", extra);
+        args.extend(["--collaborative", "AAA"]);
+        w.json(&args)["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["period"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // One month: March 2024's OAP days, P1 4 + P5 31 + P6 7 + P8 1 (29 February to 2 March) = 43.
+    let march = w.json(&hand_built_args("rates", &["--month", "2024-03"]));
+    assert_eq!(march["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(row(&march, "AAA", "2024-03")["oap_days"], 43);
+    // `latest`: the last complete month of the extract (extract date 2024-04-30).
+    assert_eq!(periods(&["--month", "latest"]), ["2024-04"]);
+    // The rolling 12 months ending with a month (issue 31: `--period rolling12 --from 2026-10`
+    // found no period).
+    assert_eq!(
+        periods(&["--period", "rolling12", "--month", "2024-04"]),
+        ["2023-05/2024-04"]
+    );
+    assert_eq!(
+        periods(&["--period", "rolling3", "--month", "latest"]),
+        ["2024-02/2024-04"]
+    );
+    // A quarter or year: the one holding the month.
+    assert_eq!(
+        periods(&["--period", "quarter", "--month", "2024-02"]),
+        ["2023-24 Q4"]
+    );
+    assert_eq!(
+        periods(&["--period", "year", "--month", "2024-04"]),
+        ["2024-25"]
+    );
+    // The latest N, ending with the last complete month or --to.
+    assert_eq!(periods(&["--last", "2"]), ["2024-03", "2024-04"]);
+    assert_eq!(
+        periods(&["--last", "2", "--to", "2024-02"]),
+        ["2024-01", "2024-02"]
+    );
+    let windows = w.json(&hand_built_args(
+        "rates",
+        &["--period", "rolling3", "--last", "2"],
+    ));
+    // Hand-worked in rolling_three_months_and_financial_years: 123 and 68 + 43 + 39.
+    assert_eq!(row(&windows, "AAA", "2024-01/2024-03")["oap_days"], 123);
+    assert_eq!(row(&windows, "AAA", "2024-02/2024-04")["oap_days"], 150);
+    // The same flags on los.
+    let los = w.json(&hand_built_args("los", &["--month", "2024-03"]));
+    assert_eq!(
+        find_row(&los, &[("collaborative", "AAA"), ("period", "2024-03")])["los_median"],
+        23.5
+    );
+    // Refusals name what is wrong.
+    let (code, _, stderr) = w.run(&hand_built_args("rates", &["--month", "March"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--month \"March\" is not a month (expected YYYY-MM or latest"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = w.run(&hand_built_args(
+        "rates",
+        &["--month", "2024-03", "--from", "2024-01"],
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let (code, _, stderr) = w.run(&hand_built_args(
+        "rates",
+        &["--period", "rolling12", "--from", "2024-04"],
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--month 2024-04 picks the one ending with"),
+        "{stderr}"
+    );
 }

@@ -197,9 +197,10 @@ fn rising_oap_days_are_a_cost_pressure_and_totals_keep_them_apart() {
 
 #[test]
 fn partial_current_year_ends_at_the_extract_date_and_is_annualised() {
+    // The data covers January 2024 onwards: the baseline is its first quarter.
     let doc = reinvest(&[
         "--baseline",
-        "2023-24",
+        "2024-01-01..2024-03-31",
         "--current",
         "2024-25",
         "--oap-daily-cost",
@@ -210,14 +211,17 @@ fn partial_current_year_ends_at_the_extract_date_and_is_annualised() {
         "2024-25 (to 2024-04-30)"
     );
     assert_eq!(doc["assumptions"]["current"]["days"], 30);
-    assert_eq!(doc["assumptions"]["baseline"]["days"], 366);
+    assert_eq!(doc["assumptions"]["baseline"]["days"], 91);
     let acute = row(&doc, "adult_acute");
-    // 2023-24: 12 + 67 + 42 = 121 days in 366; April 2024: P5 30 + P6 9 = 39 days in 30.
-    let avoided = 121.0 * 365.0 / 366.0 - 39.0 * 365.0 / 30.0;
+    // January to March 2024: 12 + 67 + 42 = 121 days in 91; April 2024: P5 30 + P6 9 = 39 days
+    // in 30.
+    let avoided = 121.0 * 365.0 / 91.0 - 39.0 * 365.0 / 30.0;
     assert_close(&acute["avoided_oap_days_annualised"], avoided);
     assert_eq!(acute["oap_daily_cost_source"], "given (--oap-daily-cost)");
-    assert_close(&acute["cost_pressure"], -avoided * 150.0);
-    assert_close(&acute["cost_pressure_low"], -avoided * 150.0);
+    // 485.33 − 474.50: 10.83 days a year avoided, at £600 − £450 a day.
+    assert!(avoided > 0.0);
+    assert_close(&acute["estimated_saving"], avoided * 150.0);
+    assert_close(&acute["estimated_saving_low"], avoided * 150.0);
 }
 
 #[test]
@@ -299,12 +303,54 @@ fn table_carries_the_assumptions() {
 }
 
 #[test]
-fn a_baseline_the_data_does_not_cover_is_flagged() {
-    // The data starts on 2024-01-15 (its earliest discharge); the 2023-24 baseline on 2023-04-01.
-    let doc = reinvest(&["--baseline", "2023-24", "--current", "2024-25"]);
-    assert_eq!(doc["assumptions"]["baseline_covered_by_data"], false);
-    let covered = reinvest(&FEB_TO_MAR);
-    assert_eq!(covered["assumptions"]["baseline_covered_by_data"], true);
+fn a_baseline_the_data_does_not_cover_gives_no_estimate() {
+    // The data starts on 2024-01-15 (its earliest discharge), so it covers 2024-01-01 onwards.
+    // A baseline starting that day is covered; one starting the day before is not, and every
+    // estimate is then empty (never a saving or pressure from part of the baseline).
+    let on = reinvest(&[
+        "--baseline",
+        "2024-01-01..2024-01-31",
+        "--current",
+        "2024-03-01..2024-03-31",
+    ]);
+    assert_eq!(on["assumptions"]["baseline_covered_by_data"], true);
+    assert_eq!(
+        on["empty_values"]["periods_before_the_extract_starts"],
+        serde_json::json!([])
+    );
+    // January: P1 12 days (20 to 31 January).
+    assert_eq!(row(&on, "adult_acute")["baseline_oap_days"], 12);
+    let before = reinvest(&[
+        "--baseline",
+        "2023-12-31..2024-01-31",
+        "--current",
+        "2024-03-01..2024-03-31",
+    ]);
+    assert_eq!(before["assumptions"]["baseline_covered_by_data"], false);
+    assert_eq!(
+        before["empty_values"]["periods_before_the_extract_starts"],
+        serde_json::json!(["2023-12-31 to 2024-01-31"])
+    );
+    assert_eq!(before["empty_values"]["covered_from"], "2024-01-01");
+    for r in before["rows"].as_array().unwrap() {
+        for field in [
+            "baseline_oap_days",
+            "current_oap_days",
+            "avoided_oap_days_annualised",
+            "oap_days_change",
+            "oap_daily_cost_source",
+            "change",
+            "net_saving",
+            "net_saving_low",
+            "cost_pressure",
+            "reinvestment",
+            "reinvestment_high",
+        ] {
+            assert!(r[field].is_null(), "{field} in {r}");
+        }
+    }
+    // The local daily cost does not depend on the period: it stays.
+    assert_close(&row(&before, "adult_acute")["local_daily_cost"], 450.0);
     let w = hand_built();
     let (code, stdout, _) = w.run(&[
         "reinvest",
@@ -320,10 +366,11 @@ fn a_baseline_the_data_does_not_cover_is_flagged() {
     assert_eq!(code, 0);
     assert!(
         stdout.contains(
-            "Warning: the data starts on 2024-01-15, after the baseline starts (2023-04-01)"
+            "Note: the extract covers 2024-01-01 onwards: the periods starting before it (2023-24) are empty, not 0 or partial."
         ),
         "{stdout}"
     );
+    assert!(!stdout.contains("Sensitivity AAA"), "{stdout}");
 }
 
 /// Every money range of a row holds its point, and a service line never has both a saving and

@@ -44,6 +44,7 @@ fn rates_rows_have_exactly_the_documented_fields_in_order() {
             "command",
             "parameters",
             "inputs",
+            "empty_values",
             "suppression",
             "rows"
         ]

@@ -75,18 +75,30 @@ fn pack_files_and_their_content() {
         .find(|l| l.starts_with("| AAA |"))
         .expect("AAA row");
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
-    assert_eq!(cells[2], "2");
-    assert_eq!(cells[3], "10");
-    assert_eq!(cells[4], "93");
-    assert_eq!(cells[5], "0");
-    assert_eq!(cells[6], "23.5");
+    // The collaborative's name from the reference beside its code.
+    assert_eq!(cells[2], "Alpha Provider Collaborative");
+    assert_eq!(cells[3], "2");
+    assert_eq!(cells[4], "10");
+    assert_eq!(cells[5], "93");
+    // A year earlier (2023-01/2023-03) lies before the extract, which covers 2024-01-01 onwards
+    // (its earliest discharge is 2024-01-15): empty, not 0, and so is the change.
+    assert_eq!(cells[6], "–");
     assert_eq!(cells[7], "–");
+    assert_eq!(cells[8], "23.5");
+    assert_eq!(cells[9], "–");
     assert!(
-        md.contains("| BBB | 0 | 0 | 0 | 0 | – | – | none |"),
+        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none |"),
         "{md}"
     );
-    // Beside the reinvestment, whether the change in OAP days behind it is real.
-    assert!(cells[9].contains("; change in OAP days "), "{aaa}");
+    // The financial year to date (from 2023-04-01) starts before the extract too.
+    assert_eq!(cells[11], "–");
+    // The total: counts summed (2 + 0 active, 93 + 0 days); OAP06 recomputed over the whole
+    // population, 2 ÷ 300,000 × 1,000,000 = 6.7 (not the mean of 10 and 0); the median LOS of
+    // all March discharges, A1's 45 nights and A7's 2: 23.5.
+    assert!(
+        md.contains("| All | All collaboratives | 2 | 6.7 | 93 | – | – | 23.5 | – | – | – |\n"),
+        "{md}"
+    );
     // The month's NHS measures in the published layout (dates as NHS England writes them),
     // OAP02 Q equal to the headline's.
     let nhs = w.read("reports/2024-03/nhs-oaps.csv");
@@ -96,8 +108,32 @@ fn pack_files_and_their_content() {
         "{nhs}"
     );
     assert!(
-        md.contains("the reinvestment baseline year is not fully covered"),
+        md.contains("- Empty (–) in rates-rolling-3-months: the extract covers 2024-01-01 onwards: the periods starting before it (2023-01/2023-03) are empty, not 0 or partial.\n"),
         "{md}"
+    );
+    assert!(
+        md.contains("- Empty (–) in reinvest: the extract covers 2024-01-01 onwards: the periods starting before it (2022-23, 2023-04-01 to 2024-03-31) are empty, not 0 or partial.\n"),
+        "{md}"
+    );
+    // The same emptiness in the machine files: null in JSON, empty in CSV.
+    let rolling: Value =
+        serde_json::from_str(&w.read("reports/2024-03/rates-rolling-3-months.json")).unwrap();
+    let earlier = rolling["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collaborative"] == "AAA" && r["period"] == "2023-01/2023-03")
+        .unwrap();
+    assert!(earlier["inappropriate_oap_days"].is_null(), "{earlier}");
+    assert_eq!(earlier["population"], 200_000);
+    assert_eq!(
+        rolling["empty_values"]["periods_before_the_extract_starts"],
+        serde_json::json!(["2023-01/2023-03"])
+    );
+    let csv = w.read("reports/2024-03/rates-rolling-3-months.csv");
+    assert!(
+        csv.contains("\nAAA,2023-01/2023-03,2023-01-01,2023-03-31,,,,"),
+        "{csv}"
     );
 
     let manifest: Value = serde_json::from_str(&w.read("reports/2024-03/manifest.json")).unwrap();
@@ -352,9 +388,15 @@ fn suppression_applies_to_the_whole_pack_and_says_so() {
     assert!(md.contains("**Small-number suppression applied:**"), "{md}");
     let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
     let cells: Vec<&str> = aaa.split('|').map(str::trim).collect();
-    assert_eq!(cells[2], "*"); // 2 OAPs active
-    assert_eq!(cells[3], "*"); // their rate per 1,000,000
-    assert_eq!(cells[4], "95"); // 93 rounded to 5
+    assert_eq!(cells[3], "*"); // 2 OAPs active
+    assert_eq!(cells[4], "*"); // their rate per 1,000,000
+    assert_eq!(cells[5], "95"); // 93 rounded to 5
+                                // The total row is suppressed as well: 2 active, 93 days.
+    let all = md.lines().find(|l| l.starts_with("| All |")).unwrap();
+    assert!(
+        all.starts_with("| All | All collaboratives | * | * | 95 |"),
+        "{all}"
+    );
     let nhs = w.read("reports/2024-03/nhs-oaps.csv");
     assert!(nhs.contains(",AAA,Alpha Provider Collaborative,NONE,NONE,OAP02,Number of Inappropriate OAPs bed days in the period,95\n"));
     assert!(nhs.contains(",AAA,Alpha Provider Collaborative,NONE,NONE,OAP03,Number of Inappropriate OAPs active at the end of the period,*\n"));
@@ -455,4 +497,55 @@ fn a_pack_given_published_files_compares_with_england() {
     assert!(w
         .read("reports/2024-03/summary.md")
         .contains("Beside England: not in a suppressed pack"));
+}
+
+#[test]
+fn an_extract_starting_in_june_2026_has_no_year_earlier_figures_in_its_pack() {
+    // Issue 31: a trust export starting June 2026, pack for 2026-10: the column for 2025-08 to
+    // 2025-10 read 0.
+    let w = Workdir::new();
+    let (code, _, stderr) = w.run(&[
+        "generate",
+        "--out",
+        "data",
+        "--start",
+        "2026-06-01",
+        "--extract-date",
+        "2026-10-31",
+        "--admissions",
+        "1500",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = w.run(&[
+        "summary", "--data", "data", "--month", "2026-10", "--out", "packs",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let md = w.read("packs/2026-10/summary.md");
+    let rows: Vec<Vec<&str>> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Collaborative"))
+        .map(|l| l.split('|').map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 6, "{md}"); // five collaboratives and all together
+    for cells in &rows {
+        // The same 3 months a year earlier, the change, the median LOS a year earlier and the
+        // money of a financial year begun before the extract: empty, never 0.
+        assert_eq!(cells[6], "–", "{md}");
+        assert_eq!(cells[7], "–", "{md}");
+        assert_eq!(cells[9], "–", "{md}");
+        assert_eq!(cells[11], "–", "{md}");
+        // This year's 3 months are covered: a number.
+        assert!(cells[5].replace(',', "").parse::<u64>().is_ok(), "{md}");
+    }
+    assert!(
+        md.contains("the periods starting before it (2025-08/2025-10) are empty, not 0 or partial"),
+        "{md}"
+    );
+    let rolling: Value =
+        serde_json::from_str(&w.read("packs/2026-10/rates-rolling-3-months.json")).unwrap();
+    for row in rolling["rows"].as_array().unwrap() {
+        if row["period"] == "2025-08/2025-10" {
+            assert!(row["inappropriate_oap_days"].is_null(), "{row}");
+        }
+    }
 }
