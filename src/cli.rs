@@ -144,9 +144,9 @@ pub struct PeriodArgs {
     /// Last month (YYYY-MM) or day (YYYY-MM-DD). [default: the last complete month of the extract]
     #[arg(long, value_name = "WHEN")]
     pub to: Option<String>,
-    /// One period: the month YYYY-MM, or `latest` (the last complete month of the extract); with
-    /// --period rolling3 or rolling12 the 3 or 12 months ending with it, with quarter or year the
-    /// one holding it.
+    /// One period: the month YYYY-MM, `latest` (the last complete month of the extract) or `last`
+    /// (the last complete month before today); with --period rolling3 or rolling12 the 3 or 12
+    /// months ending with it, with quarter or year the one holding it.
     #[arg(long, value_name = "MONTH", conflicts_with_all = ["from", "to", "last"])]
     pub month: Option<String>,
     /// The latest N periods of --period, ending with the last complete month of the extract (or
@@ -249,8 +249,8 @@ pub struct RatesArgs {
 pub struct NhsArgs {
     #[command(flatten)]
     pub analysis: AnalysisInput,
-    /// The reporting month: YYYY-MM, or `last` for the last complete month before today (as in
-    /// `summary`). [default: the last complete month of the extract]
+    /// The reporting month: YYYY-MM, `latest` (the last complete month of the extract) or `last`
+    /// (the last complete month before today, as in `summary`). [default: latest]
     #[arg(long, value_name = "MONTH", conflicts_with_all = ["from", "to"], help_heading = "Periods")]
     pub month: Option<String>,
     /// First reporting month of a series (YYYY-MM): every month from it to --to.
@@ -312,7 +312,9 @@ pub struct BenchmarkArgs {
     /// The month of a Clinical Audit Platform file that names none (as in `published`).
     #[arg(long, value_name = "MONTH", help_heading = "Benchmark")]
     pub period: Option<String>,
-    /// Only this month (YYYY-MM). [default: every month both the extract and the files cover]
+    /// Only this month: YYYY-MM, `latest` (the last complete month of the extract) or `last` (the
+    /// last complete month before today). [default: every month both the extract and the files
+    /// cover]
     #[arg(long, value_name = "MONTH", help_heading = "Benchmark")]
     pub month: Option<String>,
     /// A published level to compare with as well: BREAKDOWN:CODE as the file spells them
@@ -506,8 +508,8 @@ pub struct CapacityArgs {
 pub struct SummaryArgs {
     #[command(flatten)]
     pub analysis: AnalysisInput,
-    /// The month of the pack: YYYY-MM, or `last` for the last complete month before today
-    /// (or before --as-of).
+    /// The month of the pack: YYYY-MM; `last`, the last complete month before today (or before
+    /// --as-of), for cron; or `latest`, the last complete month of the extract.
     #[arg(long, value_name = "MONTH", help_heading = "Pack")]
     pub month: String,
     /// With --month last: the date to count from instead of today, for reproducible runs.

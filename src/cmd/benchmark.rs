@@ -12,7 +12,7 @@ use super::{emit, prepare, Extracts, Selection};
 use crate::benchmark::{compare, ours_from_nhs, ours_from_rates, BenchmarkRequest, Peer};
 use crate::cli::BenchmarkArgs;
 use crate::input::Inputs;
-use crate::periods::{last_complete_month_end, month_end, month_start, parse_bound, Period};
+use crate::periods::{last_complete_month_end, month_end, month_start, Period};
 use crate::published::Published;
 use crate::render::{Field, Kind, Report};
 
@@ -178,10 +178,7 @@ fn months(
             .join(", ")
     };
     if let Some(text) = month {
-        let wanted = match parse_bound(text, false) {
-            Ok(m) if text.trim().len() == 7 => m,
-            _ => bail!("--month {text:?} is not a month (expected YYYY-MM)"),
-        };
+        let wanted = super::parse_month(text, "--month", coverage.to)?;
         let Some(generation) = in_files.get(&wanted) else {
             bail!(
                 "--month {text}: the published files cover {}",

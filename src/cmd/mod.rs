@@ -49,6 +49,22 @@ pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
     }
 }
 
+/// A month as `--month` takes it: `YYYY-MM`; `latest`, the last complete month of the extract
+/// (its extract date's month when that is the month's last day, else the month before); or
+/// `last`, the last complete month before today (as `summary --month last` counts for cron).
+pub fn parse_month(text: &str, option: &str, extract_date: NaiveDate) -> Result<NaiveDate> {
+    match text.trim() {
+        "latest" => Ok(month_start(last_complete_month_end(extract_date))),
+        "last" => Ok(month_start(last_complete_month_end(today()?))),
+        trimmed => match parse_bound(trimmed, false) {
+            Ok(month) if trimmed.len() == 7 => Ok(month),
+            _ => bail!(
+                "{option} {text:?} is not a month (expected YYYY-MM; latest, the last complete month of the extract; or last, the last complete month before today)"
+            ),
+        },
+    }
+}
+
 /// Which extracts a command reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Extracts {
@@ -107,16 +123,7 @@ impl ScopeArgs {
 pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
     let latest = last_complete_month_end(inputs.checked.extract_date);
     if let Some(text) = &args.month {
-        let month = if text.trim() == "latest" {
-            month_start(latest)
-        } else {
-            match parse_bound(text, false) {
-                Ok(month) if text.trim().len() == 7 => month,
-                _ => bail!(
-                    "--month {text:?} is not a month (expected YYYY-MM or latest, the last complete month of the extract)"
-                ),
-            }
-        };
+        let month = parse_month(text, "--month", inputs.checked.extract_date)?;
         return Ok(vec![period_of_month(args.period, month)]);
     }
     if let Some(n) = args.last {

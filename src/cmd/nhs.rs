@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::json;
 
-use super::{prepare, suppress_as_asked, today, write_report, Extracts, Selection};
+use super::{parse_month, prepare, suppress_as_asked, write_report, Extracts, Selection};
 use crate::cli::NhsArgs;
 use crate::input::Inputs;
 use crate::nhs::{
@@ -108,12 +108,8 @@ fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
     };
     let last_of_extract = month_start(last_complete_month_end(inputs.checked.extract_date));
     let (first, last) = match (&args.month, &args.from) {
-        (Some(text), _) if text == "last" => {
-            let m = month_start(last_complete_month_end(today()?));
-            (m, m)
-        }
         (Some(text), _) => {
-            let m = month(text, "--month")?;
+            let m = parse_month(text, "--month", inputs.checked.extract_date)?;
             (m, m)
         }
         (None, Some(from)) => {

@@ -19,7 +19,7 @@ use crate::cli::{PeriodArgs, SummaryArgs};
 use crate::input::InvalidInput;
 use crate::periods::{
     add_months, financial_year, financial_year_of, last_complete_financial_year,
-    last_complete_month_end, month_end, parse_bound, Period, PeriodKind,
+    last_complete_month_end, month_end, month_start, parse_bound, Period, PeriodKind,
 };
 use crate::render::chart::{self, measure_label};
 use crate::render::{self, xlsx, Format, Report};
@@ -76,24 +76,30 @@ fn input_entry(path: &Path, extract: &str, counts: Option<(usize, usize)>) -> Re
     Ok(entry)
 }
 
-/// The first day of the pack's month.
-fn resolve_month(args: &SummaryArgs) -> Result<chrono::NaiveDate> {
-    if args.month == "last" {
-        let as_of = match &args.as_of {
-            Some(text) => parse_date(text, "--as-of")?,
-            None => today()?,
-        };
-        return Ok(add_months(last_complete_month_end(as_of), 0));
-    }
-    if args.as_of.is_some() {
+/// The first day of the pack's month: `YYYY-MM`; `last`, the last complete month before today (or
+/// `--as-of`), for cron; or `latest`, the last complete month of the extract (`None` until the
+/// extracts are read).
+fn resolve_month(args: &SummaryArgs) -> Result<Option<chrono::NaiveDate>> {
+    let month = args.month.trim();
+    if month != "last" && args.as_of.is_some() {
         bail!("--as-of goes with --month last");
     }
-    match parse_bound(&args.month, false) {
-        Ok(start) if args.month.trim().len() == 7 => Ok(start),
-        _ => bail!(
-            "--month {:?} is not a month (expected YYYY-MM or last)",
-            args.month
-        ),
+    match month {
+        "latest" => Ok(None),
+        "last" => {
+            let as_of = match &args.as_of {
+                Some(text) => parse_date(text, "--as-of")?,
+                None => today()?,
+            };
+            Ok(Some(month_start(last_complete_month_end(as_of))))
+        }
+        _ => match parse_bound(month, false) {
+            Ok(start) if month.len() == 7 => Ok(Some(start)),
+            _ => bail!(
+                "--month {:?} is not a month (expected YYYY-MM; latest, the last complete month of the extract; or last, the last complete month before today)",
+                args.month
+            ),
+        },
     }
 }
 
@@ -106,7 +112,12 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             eprintln!("oapstat: {message}");
         }
     };
-    let month = resolve_month(args)?;
+    let asked = resolve_month(args)?;
+    say("reading and checking the extracts");
+    let mut inputs = load_inputs(&args.analysis.input, true, super::Extracts::Both)?;
+    say(&inputs.counts_line());
+    let month =
+        asked.unwrap_or_else(|| month_start(last_complete_month_end(inputs.checked.extract_date)));
     let label = month.format("%Y-%m").to_string();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
@@ -152,8 +163,6 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         }
     }
 
-    say("reading and checking the extracts");
-    let mut inputs = load_inputs(&args.analysis.input, true, super::Extracts::Both)?;
     match &args.analysis.invalid.skip_invalid {
         None if !inputs.checked.findings.is_empty() => {
             return Err(InvalidInput(inputs.problems_line()).into())

@@ -403,7 +403,7 @@ fn months_outside_the_extract_are_refused() {
     );
     let (code, _, stderr) = w.run(&args(&["--month", "March"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("--month \"March\" is not a month (expected YYYY-MM)"));
+    assert!(stderr.contains("--month \"March\" is not a month (expected YYYY-MM; latest"));
     // Only `nhs` offers NHS England's layout (issue 31, item 10).
     let (code, _, stderr) = w.run(&["rates", "--data", "data", "--format", "nhs-csv"]);
     assert_eq!(code, 2);
@@ -417,6 +417,20 @@ fn months_outside_the_extract_are_refused() {
     a.push("--quiet");
     let doc = w.json(&a);
     assert_eq!(doc["parameters"]["months"], serde_json::json!(["2024-04"]));
+    // `latest` names it; `last` counts from today (2026-11-24 in the tests) as `summary` does,
+    // and this extract ends in 2024.
+    let mut a = args(&["--format", "json", "--month", "latest"]);
+    a.push("--quiet");
+    assert_eq!(
+        w.json(&a)["parameters"]["months"],
+        serde_json::json!(["2024-04"])
+    );
+    let (code, _, stderr) = w.run(&args(&["--month", "last"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("2026-10 is not complete on the extract date 2024-04-30"),
+        "{stderr}"
+    );
 }
 
 #[test]

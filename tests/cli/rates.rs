@@ -624,6 +624,16 @@ fn one_month_or_the_latest_n_with_one_flag() {
     assert_eq!(row(&march, "AAA", "2024-03")["oap_days"], 43);
     // `latest`: the last complete month of the extract (extract date 2024-04-30).
     assert_eq!(periods(&["--month", "latest"]), ["2024-04"]);
+    // `last`: the last complete month before today (fixed at 2026-11-24 in the tests), as
+    // `summary --month last` counts for cron; far beyond this extract, so its figures are empty.
+    let last = w.json(&hand_built_args(
+        "rates",
+        &["--month", "last", "--collaborative", "AAA"],
+    ));
+    assert_eq!(
+        row(&last, "AAA", "2026-10")["oap_days"],
+        serde_json::Value::Null
+    );
     // The rolling 12 months ending with a month (issue 31: `--period rolling12 --from 2026-10`
     // found no period).
     assert_eq!(
@@ -666,7 +676,7 @@ fn one_month_or_the_latest_n_with_one_flag() {
     let (code, _, stderr) = w.run(&hand_built_args("rates", &["--month", "March"]));
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("--month \"March\" is not a month (expected YYYY-MM or latest"),
+        stderr.contains("--month \"March\" is not a month (expected YYYY-MM; latest, the last complete month of the extract; or last, the last complete month before today)"),
         "{stderr}"
     );
     let (code, _, stderr) = w.run(&hand_built_args(

@@ -379,6 +379,47 @@ fn month_last_counts_from_as_of() {
 }
 
 #[test]
+fn month_latest_is_the_extracts_last_complete_month_and_verbose_prints_the_counts_line() {
+    let w = hand_built();
+    // Extract date 2024-04-15: April is incomplete, so the latest complete month is March.
+    let (code, _, stderr) = w.run(&[
+        "summary",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-15",
+        "--month",
+        "latest",
+        "--out",
+        "reports",
+        "-v",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(w.path("reports/2024-03/summary.md").exists());
+    assert!(
+        stderr.contains("rows read")
+            && stderr.contains("extract date 2024-04-15 (given with --extract-date)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = w.run(&[
+        "summary",
+        "--data",
+        "data",
+        "--month",
+        "latest",
+        "--as-of",
+        "2024-04-15",
+        "--out",
+        "reports",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--as-of goes with --month last"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn suppression_applies_to_the_whole_pack_and_says_so() {
     let w = hand_built();
     let mut args = PACK.to_vec();
