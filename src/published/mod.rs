@@ -343,8 +343,19 @@ fn read_file(
     let mut unknown: Vec<String> = Vec::new();
     let mut rows = 0;
     let mut forms = DateForms::default();
+    // Lines counted from the records' byte offsets: after a CRLF-ended line (the ending NHS
+    // England's downloads have) the csv crate starts the next record at the `\n`, so its own line
+    // count is one short; a record starts at its first byte that ends no line.
+    let bytes = text.as_bytes();
+    let mut line = 1u64;
+    let mut counted_to = 0usize;
     for record in &records {
-        let line = record.position().map_or(0, |p| p.line());
+        let mut at = record.position().map_or(counted_to, |p| p.byte() as usize);
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u64;
+        counted_to = at;
         if record.len() != header.len() {
             bail!(
                 "{path}:{line}: {} fields, expected {} as in the header",

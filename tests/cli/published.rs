@@ -335,6 +335,25 @@ fn a_date_in_neither_form_or_in_the_other_form_of_its_column_is_named() {
         stderr.contains("MHSDS Data_OAPs_Mar_2024.csv:3: REPORTING_PERIOD_START \"March 2024\" is not a date (expected DD/MM/YYYY, the form of this column from line 2: one form per column)"),
         "{stderr}"
     );
+    // The same in a file as NHS England's downloads are (a BOM, CRLF endings, a quoted name with
+    // a comma): the lines named are the file's own (the csv crate alone counts one short per
+    // CRLF line).
+    let header = "REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,PRIMARY_LEVEL,PRIMARY_LEVEL_DESCRIPTION,SECONDARY_LEVEL,SECONDARY_LEVEL_DESCRIPTION,MEASURE_ID,MEASURE_NAME,MEASURE_VALUE";
+    let quoted = "01/03/2024,31/03/2024,Final,England,England,England,NONE,NONE,OAP05,\"Rate of Inappropriate new OAPs started in the period per 1,000,000 of the population\",7";
+    w.write(
+        "MHSDS Data_OAPs_Feb_2024.csv",
+        &format!(
+            "\u{feff}{header}\r\n{quoted}\r\n{}\r\n{}\r\n",
+            row("01/03/2024", "31/03/2024"),
+            row("2024-03-01", "31/03/2024")
+        ),
+    );
+    let (code, _, stderr) = w.run(&["published", "MHSDS Data_OAPs_Feb_2024.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("MHSDS Data_OAPs_Feb_2024.csv:4: REPORTING_PERIOD_START \"2024-03-01\" is not a date (expected DD/MM/YYYY, the form of this column from line 2: one form per column)"),
+        "{stderr}"
+    );
     mhsds_file(
         &w,
         "MHSDS Data_OAPs_Apr_2024.csv",
