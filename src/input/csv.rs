@@ -22,7 +22,7 @@ use super::files::{open_extract, ExtractKind};
 use super::header::{read_header, Header};
 use super::mapping::Mapping;
 use super::rows::{Cell, FileContext, Reading};
-use super::rules::RowRules;
+use super::rules::{cell_lines, RowRules};
 
 /// How much text a block of a CSV file holds (whole lines are added to reach the next line end).
 const BLOCK_BYTES: usize = 4 << 20;
@@ -282,22 +282,29 @@ fn read_quoted<R: RowRules>(
 ) -> Result<(R, Header)> {
     // The csv crate's own line count leaves out blank lines: lines are counted here from the
     // line ends seen in the stream. A record's first line is found from where it ends.
-    let line_ends = Rc::new(RefCell::new(VecDeque::new()));
+    let seen = Rc::new(RefCell::new(Seen::default()));
     let counted = LineEnds {
         inner: stream,
         offset: 0,
-        ends: Rc::clone(&line_ends),
+        seen: Rc::clone(&seen),
     };
     let (mut passed, mut last_end) = (0u32, None);
-    let mut first_line = move |record_end: u64, record: &csv::ByteRecord| -> u32 {
-        let mut ends = line_ends.borrow_mut();
-        while ends.front().is_some_and(|&end| end < record_end) {
-            last_end = ends.pop_front();
+    // The first line of a record ending at `record_end`, and whether its last quote never
+    // closed (the record ran to the end of the file inside a quoted cell).
+    let mut first_line = move |record_end: u64, record: &csv::ByteRecord| -> (u32, bool) {
+        let mut seen = seen.borrow_mut();
+        while seen.ends.front().is_some_and(|&end| end < record_end) {
+            last_end = seen.ends.pop_front();
             passed += 1;
         }
-        let terminated = record_end > 0 && last_end == Some(record_end - 1);
+        // A record that ends the file with a line break inside its cell: the file's last line
+        // break is the cell's, unless a quote closed the cell before it.
+        let unclosed = seen.length == Some(record_end)
+            && record.as_slice().ends_with(b"\n")
+            && seen.last[0] != b'"';
+        let terminated = record_end > 0 && last_end == Some(record_end - 1) && !unclosed;
         let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
-        line + passed - u32::from(terminated) - inside
+        (line + passed - u32::from(terminated) - inside, unclosed)
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(reading.mapping.delimiter)
@@ -305,8 +312,8 @@ fn read_quoted<R: RowRules>(
         .flexible(true)
         .from_reader(BufReader::with_capacity(1 << 20, counted));
     let mut record = csv::ByteRecord::new();
-    // Reads the next record; its first line.
-    let mut next = |record: &mut csv::ByteRecord| -> Result<Option<u32>> {
+    // Reads the next record; its first line, and whether its last quote never closed.
+    let mut next = |record: &mut csv::ByteRecord| -> Result<Option<(u32, bool)>> {
         let more = reader.read_byte_record(record).map_err(|error| {
             let at = error
                 .position()
@@ -326,7 +333,7 @@ fn read_quoted<R: RowRules>(
     let header = match header {
         Some(header) => header.clone(),
         None => {
-            let Some(at) = next(&mut record)? else {
+            let Some((at, _)) = next(&mut record)? else {
                 bail!(
                     "{shown}: the file is empty (expected a header line naming the {} columns)",
                     kind.name()
@@ -340,19 +347,41 @@ fn read_quoted<R: RowRules>(
     let ctx = FileContext::new(file, shown, kind, &header, reading);
     let fields_wanted = header.fields;
     let mut rows = R::default();
-    while let Some(at) = next(&mut record)? {
+    while let Some((at, unclosed)) = next(&mut record)? {
         let string_record = text(&mut record, at)?;
         let fields: Vec<Cell> = string_record.iter().map(Cell::Text).collect();
         if matches!(fields[..], [Cell::Text("")]) {
             continue;
         }
+        // Lines the record takes after its first (the line breaks inside its quoted cells).
+        let breaks = memchr::memchr_iter(b'\n', string_record.as_slice().as_bytes()).count() as u32;
+        let more_lines =
+            breaks - u32::from(unclosed && string_record.as_slice().as_bytes().ends_with(b"\n"));
         if fields.len() > fields_wanted {
-            bail!(
+            let mut error = format!(
                 "{shown}:{at}: has {} fields, but the header has {fields_wanted}",
                 fields.len()
             );
+            if let Some(index) = fields
+                .iter()
+                .position(|f| matches!(f, Cell::Text(t) if t.contains('\n')))
+            {
+                let (opened, closed) = cell_lines(&fields, index, at);
+                error.push_str(&format!(
+                    " (the quote that opens field {} on line {opened} closes only on line {closed}: a stray quote?)",
+                    index + 1
+                ));
+            }
+            bail!(error);
         }
+        let before = rows.common().findings.len();
+        let row = rows.len() as u32;
         rows.parse(&ctx, at, &fields);
+        if more_lines > 0 || unclosed {
+            let common = rows.common_mut();
+            common.spans.push((row, more_lines));
+            common.flag_line_breaks(&ctx, &fields, at, before, unclosed);
+        }
         drop(fields);
         record = string_record.into_byte_record();
     }
@@ -432,18 +461,36 @@ impl<R: Read> Read for Decoded<R> {
     }
 }
 
-/// A stream that notes where its line ends are.
+/// What a stream has shown of itself so far.
+#[derive(Default)]
+struct Seen {
+    /// Where its line ends are, from the first not yet passed.
+    ends: VecDeque<u64>,
+    /// Its last two bytes.
+    last: [u8; 2],
+    /// Its length, once its end has been reached.
+    length: Option<u64>,
+}
+
+/// A stream that notes where its line ends are, and where it ends.
 struct LineEnds<R> {
     inner: R,
     offset: u64,
-    ends: Rc<RefCell<VecDeque<u64>>>,
+    seen: Rc<RefCell<Seen>>,
 }
 
 impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(buffer)?;
-        let mut ends = self.ends.borrow_mut();
-        ends.extend(memchr::memchr_iter(b'\n', &buffer[..read]).map(|i| self.offset + i as u64));
+        let mut seen = self.seen.borrow_mut();
+        let read_bytes = &buffer[..read];
+        (seen.ends).extend(memchr::memchr_iter(b'\n', read_bytes).map(|i| self.offset + i as u64));
+        match read_bytes {
+            [] if !buffer.is_empty() => seen.length = Some(self.offset),
+            [] => {}
+            [one] => seen.last = [seen.last[1], *one],
+            [.., a, b] => seen.last = [*a, *b],
+        }
         self.offset += read as u64;
         Ok(read)
     }
@@ -518,9 +565,11 @@ mod tests {
                 (150, "A150,P150,AAA,adult_acute,2024-05-30,2024-05-01,R1\n"),
             ],
         );
+        // No column holds a line break: the quoted one of row 130 is a finding of its own.
         let expected = vec![
             (62, Rule::InvalidDate),
             (102, Rule::MissingValue),
+            (132, Rule::LineBreakInCell),
             (153, Rule::DischargeBeforeAdmission),
         ];
         for block_bytes in [40, 64, 1000, 1 << 20] {
@@ -551,6 +600,79 @@ mod tests {
                 "adult\nacute"
             );
         }
+    }
+
+    #[test]
+    fn a_stray_quote_is_named_where_it_opens_and_the_lines_it_takes_are_counted() {
+        // Row 150 (line 152) ends with a quote that opens its last cell: the csv crate, like
+        // every RFC 4180 reader, reads the rest of the file into that cell.
+        let stray = "A150,P150,AAA,adult_acute,2024-05-30,,\"\n";
+        let file = admissions_file(200, &[(150, stray)]);
+        for block_bytes in [40, 64, 1000, 1 << 20] {
+            let rows = read(&file, block_bytes).unwrap();
+            assert_eq!(rows.len(), 151, "block of {block_bytes} bytes");
+            assert_eq!(
+                rows.common.line.get(150),
+                152,
+                "the line the quote opens on"
+            );
+            assert_eq!(
+                problem_lines(&rows),
+                vec![(152, Rule::LineBreakInCell)],
+                "block of {block_bytes} bytes"
+            );
+            assert_eq!(
+                rows.common.spans,
+                vec![(150, 49)],
+                "lines 153 to 201 taken in"
+            );
+            let finding = &rows.common.findings[0].1;
+            assert_eq!(finding.column, Some("provider_code"));
+            assert!(
+                finding.message.starts_with("provider_code: a quote opens this cell on line 152 and never closes, so the cell takes in every line to the end of the file (line 201); no column holds a line break (a stray quote?); the cell: \"\\nA151,P151,AAA,"),
+                "{}",
+                finding.message
+            );
+            assert!(finding.message.len() < 300, "{}", finding.message);
+            let value = finding.value.as_ref().unwrap();
+            let whole = std::fs::read_to_string(file.path()).unwrap();
+            let cell = &whole[whole.find(",\"\n").unwrap() + 2..];
+            assert!(
+                value.ends_with(&format!("… ({} characters)", cell.len())),
+                "{value}"
+            );
+            assert!(value.chars().count() < 70, "{value}");
+        }
+        // A second stray quote closes the cell: the rows after it are read again.
+        let file = admissions_file(
+            200,
+            &[
+                (150, stray),
+                (160, "A160,P160,AAA,adult_acute,2024-06-09,,R1\"\n"),
+            ],
+        );
+        let rows = read(&file, 64).unwrap();
+        assert_eq!(rows.len(), 200 - 10);
+        assert_eq!(rows.common.spans, vec![(150, 10)]);
+        assert_eq!(rows.common.line.get(151), 163);
+        assert!(rows.common.findings[0]
+            .1
+            .message
+            .starts_with("provider_code: a quote opens this cell on line 152 and closes only on line 162, so the cell takes in 11 lines;"));
+        // A quote opening a cell before the last: more fields than the header are an error
+        // naming both lines.
+        let file = admissions_file(
+            200,
+            &[
+                (150, "A150,P150,\"AAA,adult_acute,2024-05-30,,R1\n"),
+                (152, "A152\",P152,AAA,adult_acute,2024-06-01,,R1\n"),
+            ],
+        );
+        let error = read(&file, 64).err().unwrap().to_string();
+        assert!(
+            error.ends_with(":152: has 9 fields, but the header has 7 (the quote that opens field 3 on line 152 closes only on line 154: a stray quote?)"),
+            "{error}"
+        );
     }
 
     #[test]

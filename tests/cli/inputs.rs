@@ -436,3 +436,67 @@ fn rows_set_aside_leave_the_figures_of_the_clean_extract() {
         );
     }
 }
+
+#[test]
+fn a_stray_quote_is_named_and_the_lines_it_takes_are_counted() {
+    // P3 (line 4) ends with a quote that opens its daily_cost cell: the rest of the file (lines
+    // 5 to 10) is read into that cell, as every RFC 4180 reader reads it. The finding names the
+    // line the quote opens on, and the counts the lines the rejected row took.
+    let placements = PLACEMENTS.replace(
+        "P3,A3,2024-02-10,2024-02-10,NPX01,Y,99,,800",
+        "P3,A3,2024-02-10,2024-02-10,NPX01,Y,99,,\"",
+    );
+    let w = with_files(ADMISSIONS, &placements);
+    let (code, stdout, _) = w.run(&[
+        "validate",
+        "--extract-date",
+        "2024-04-30",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p.csv",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.starts_with("p.csv:4: daily_cost: a quote opens this cell on line 4 and never closes, so the cell takes in every line to the end of the file (line 10); no column holds a line break (a stray quote?); the cell: \"\\nP4,A4,2024-02-15,2024-02-20,RAA01,N,,5,… (251 characters)\"\n"), "{stdout}");
+    assert!(
+        stdout.contains("│ p.csv ┆ placements ┆         3 ┆     2 ┆ 1 (7 lines) │"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = w.run(&[
+        "rates",
+        "--extract-date",
+        "2024-04-30",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p.csv",
+        "--skip-invalid",
+        "rejects.csv",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("placements: 3 rows read, 2 used, 1 rejected (taking 7 lines of the file, as a quoted cell spans lines)"),
+        "{stderr}"
+    );
+    let rejects = w.read("rejects.csv");
+    assert!(
+        rejects.contains("p.csv,4,line_break_in_cell,daily_cost,"),
+        "{rejects}"
+    );
+    let doc = w.json(&[
+        "rates",
+        "--extract-date",
+        "2024-04-30",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p.csv",
+        "--skip-invalid",
+        "rejects.csv",
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    assert_eq!(doc["inputs"]["files"][1]["lines_invalid"], 7);
+    assert_eq!(doc["inputs"]["files"][1]["rows_invalid"], 1);
+}
