@@ -136,11 +136,16 @@ impl Common {
             .flatten()
         {
             return layout.parse(text).unwrap_or_else(|| {
-                let (format, entry) = (layout.describe(), &ctx.mapping[column].entry);
-                let message = format!(
-                    "{name} {:?} is not a valid date (expected {format}, as {entry} says)",
-                    short(text)
-                );
+                let message = match layout.calendar_problem(text) {
+                    Some(problem) => format!("{name} {text:?} is not a date: {problem}"),
+                    None => {
+                        let (format, entry) = (layout.describe(), &ctx.mapping[column].entry);
+                        format!(
+                            "{name} {:?} is not a valid date (expected {format}, as {entry} says)",
+                            short(text)
+                        )
+                    }
+                };
                 self.flag(ctx, Rule::InvalidDate, column, Some(text), message);
                 BAD_DAY
             });
@@ -255,12 +260,19 @@ impl Common {
                 continue;
             }
             let slot = usize::from(finding.column == Some(date_columns[1]));
-            let expected = formats[slot].map_or("YYYY-MM-DD or DD/MM/YYYY", DateFormat::describe);
-            finding.message = format!(
-                "{} {:?} is not a valid date (expected {expected}, one format per column)",
-                names[slot],
-                finding.value.as_deref().unwrap_or_default()
-            );
+            let value = finding.value.as_deref().unwrap_or_default();
+            let problem = formats[slot].and_then(|format| format.calendar_problem(value));
+            finding.message = match problem {
+                Some(problem) => format!("{} {value:?} is not a date: {problem}", names[slot]),
+                None => {
+                    let expected =
+                        formats[slot].map_or("YYYY-MM-DD or DD/MM/YYYY", DateFormat::describe);
+                    format!(
+                        "{} {value:?} is not a valid date (expected {expected}, one format per column)",
+                        names[slot]
+                    )
+                }
+            };
         }
     }
 }
