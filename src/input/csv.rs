@@ -239,6 +239,10 @@ fn parse_plain_block<R: RowRules>(
             bail!("{}:{}: {NOT_UTF8}", ctx.path, line as usize + before);
         }
     };
+    if let Some(at) = bare_carriage_return(block) {
+        let before = memchr::memchr_iter(b'\n', &block[..at]).count();
+        bail!("{}:{}: {BARE_CR}", ctx.path, line as usize + before);
+    }
     let mut rows = R::with_capacity(memchr::memchr_iter(b'\n', block).count() + 1);
     let mut fields: Vec<Cell> = Vec::with_capacity(header.fields);
     for (i, record) in text.split('\n').enumerate() {
@@ -289,23 +293,48 @@ fn read_quoted<R: RowRules>(
         seen: Rc::clone(&seen),
     };
     let (mut passed, mut last_end) = (0u32, None);
-    // The first line of a record ending at `record_end`, and whether its last quote never
-    // closed (the record ran to the end of the file inside a quoted cell).
-    let mut first_line = move |record_end: u64, record: &csv::ByteRecord| -> (u32, bool) {
-        let mut seen = seen.borrow_mut();
-        while seen.ends.front().is_some_and(|&end| end < record_end) {
-            last_end = seen.ends.pop_front();
-            passed += 1;
-        }
-        // A record that ends the file with a line break inside its cell: the file's last line
-        // break is the cell's, unless a quote closed the cell before it.
-        let unclosed = seen.length == Some(record_end)
-            && record.as_slice().ends_with(b"\n")
-            && seen.last[0] != b'"';
-        let terminated = record_end > 0 && last_end == Some(record_end - 1) && !unclosed;
-        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
-        (line + passed - u32::from(terminated) - inside, unclosed)
-    };
+    // The first line of a record ending at `record_end`, whether its last quote never closed
+    // (the record ran to the end of the file inside a quoted cell), and whether a carriage
+    // return alone ended it.
+    let mut first_line =
+        move |record_end: u64, record: &csv::ByteRecord| -> (u32, bool, Option<u32>) {
+            let mut seen = seen.borrow_mut();
+            // Carriage returns alone up to the record's end: more than its cells hold are line ends
+            // (before it, among blank lines, or ending it), which the contract refuses.
+            let (mut bare_crs, mut first_bare_cr_line, mut last_bare_cr) = (0, None, None);
+            while let Some(cr) = seen.bare_crs.front().copied().filter(|&cr| cr < record_end) {
+                seen.bare_crs.pop_front();
+                while seen.ends.front().is_some_and(|&end| end < cr) {
+                    last_end = seen.ends.pop_front();
+                    passed += 1;
+                }
+                bare_crs += 1;
+                first_bare_cr_line.get_or_insert(line + passed);
+                last_bare_cr = Some(cr);
+            }
+            while seen.ends.front().is_some_and(|&end| end < record_end) {
+                last_end = seen.ends.pop_front();
+                passed += 1;
+            }
+            // A record that ends the file with a line break inside its cell: the file's last line
+            // break is the cell's, unless a quote closed the cell before it.
+            let unclosed = seen.length == Some(record_end)
+                && record.as_slice().ends_with(b"\n")
+                && seen.last[0] != b'"';
+            let terminated = record_end > 0 && last_end == Some(record_end - 1) && !unclosed;
+            let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
+            let first = line + passed - u32::from(terminated) - inside;
+            let in_cells: usize = record.iter().filter_map(bare_carriage_returns).sum();
+            // Named on the record's first line when one ends it, on its own line otherwise.
+            let bare_cr_line = (bare_crs > in_cells && !unclosed).then(|| {
+                if last_bare_cr == Some(record_end - 1) {
+                    first
+                } else {
+                    first_bare_cr_line.unwrap_or(first)
+                }
+            });
+            (first, unclosed, bare_cr_line)
+        };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(reading.mapping.delimiter)
         .has_headers(false)
@@ -323,7 +352,11 @@ fn read_quoted<R: RowRules>(
         if !more {
             return Ok(None);
         }
-        Ok(Some(first_line(reader.position().byte(), record)))
+        let (at, unclosed, bare_cr_line) = first_line(reader.position().byte(), record);
+        if let Some(bare_cr_line) = bare_cr_line {
+            bail!("{shown}:{bare_cr_line}: {BARE_CR}");
+        }
+        Ok(Some((at, unclosed)))
     };
     // The record as text (its buffer is handed back with `into_byte_record`).
     let text = |record: &mut csv::ByteRecord, at: u32| -> Result<csv::StringRecord> {
@@ -387,6 +420,21 @@ fn read_quoted<R: RowRules>(
     }
     Ok((rows, header))
 }
+
+/// Where a carriage return stands alone (not before a line feed, nor at the end of the file).
+fn bare_carriage_return(text: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\r', text).find(|&i| i + 1 < text.len() && text[i + 1] != b'\n')
+}
+
+/// How many carriage returns stand alone in a cell; `None` when none.
+fn bare_carriage_returns(cell: &[u8]) -> Option<usize> {
+    memchr::memchr(b'\r', cell)?;
+    let alone = memchr::memchr_iter(b'\r', cell).filter(|&i| cell.get(i + 1) != Some(&b'\n'));
+    Some(alone.count())
+}
+
+/// What is said of a line broken by a carriage return alone.
+const BARE_CR: &str = "a carriage return alone ends a line here (old Mac line ends?): only LF and CRLF end lines, so save the file with one of them";
 
 /// What is said of a file that is not UTF-8.
 const NOT_UTF8: &str = "is not valid UTF-8 text (for a file saved by Excel or another Windows program, give a mapping with [csv] encoding = \"windows-1252\")";
@@ -470,6 +518,10 @@ struct Seen {
     last: [u8; 2],
     /// Its length, once its end has been reached.
     length: Option<u64>,
+    /// Where a carriage return stands alone, from the first not yet passed.
+    bare_crs: VecDeque<u64>,
+    /// A carriage return that ended the last read (alone or not, as the next byte tells).
+    pending_cr: Option<u64>,
 }
 
 /// A stream that notes where its line ends are, and where it ends.
@@ -485,6 +537,18 @@ impl<R: Read> Read for LineEnds<R> {
         let mut seen = self.seen.borrow_mut();
         let read_bytes = &buffer[..read];
         (seen.ends).extend(memchr::memchr_iter(b'\n', read_bytes).map(|i| self.offset + i as u64));
+        if let Some(cr) = seen.pending_cr.take() {
+            if read_bytes.first().is_some_and(|&b| b != b'\n') {
+                seen.bare_crs.push_back(cr);
+            }
+        }
+        for i in memchr::memchr_iter(b'\r', read_bytes) {
+            match read_bytes.get(i + 1) {
+                Some(b'\n') => {}
+                Some(_) => seen.bare_crs.push_back(self.offset + i as u64),
+                None => seen.pending_cr = Some(self.offset + i as u64),
+            }
+        }
         match read_bytes {
             [] if !buffer.is_empty() => seen.length = Some(self.offset),
             [] => {}
@@ -495,6 +559,9 @@ impl<R: Read> Read for LineEnds<R> {
         Ok(read)
     }
 }
+
+#[cfg(test)]
+mod differential;
 
 #[cfg(test)]
 mod tests {
@@ -673,6 +740,33 @@ mod tests {
             error.ends_with(":152: has 9 fields, but the header has 7 (the quote that opens field 3 on line 152 closes only on line 154: a stray quote?)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_carriage_return_alone_is_refused_naming_its_line() {
+        // Found by the differential tests: the csv crate ends a record at a carriage return
+        // alone, the block reader did not; the contract's line ends are LF and CRLF.
+        let bare = "A70,P70,AAA,adult_acute,2024-03-11,,R1\r";
+        let quoted = "A10,P10,\"AAA\",adult_acute,2024-01-11,,R1\n";
+        for changes in [vec![(70, bare)], vec![(10, quoted), (70, bare)]] {
+            for block_bytes in [40, 1 << 20] {
+                let file = admissions_file(120, &changes);
+                let error = read(&file, block_bytes).err().unwrap().to_string();
+                assert!(error.ends_with(&format!(":72: {BARE_CR}")), "{error}");
+            }
+        }
+        // One alone on a line of its own, before a row (where the csv crate skips it as a
+        // blank line): the line it is on.
+        for changes in [vec![(69, "\r")], vec![(10, quoted), (69, "\r")]] {
+            for block_bytes in [40, 1 << 20] {
+                let file = admissions_file(120, &changes);
+                let error = read(&file, block_bytes).err().unwrap().to_string();
+                assert!(error.ends_with(&format!(":71: {BARE_CR}")), "{error}");
+            }
+        }
+        // One at the very end of the file ends the last line.
+        let file = admissions_file(3, &[(2, bare)]);
+        assert_eq!(read(&file, 1 << 20).unwrap().len(), 3);
     }
 
     #[test]

@@ -419,6 +419,62 @@ mod tests {
         }
     }
 
+    /// Text shaped like a date, or nearly: digits, signs and separators at and around a date's
+    /// places.
+    fn date_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (
+                0u32..10_000,
+                0u32..100,
+                0u32..100,
+                "[-/. x]",
+                "[-/. x]",
+                "( 10:00|T10:00| x|x)?"
+            )
+                .prop_map(|(y, m, d, a, b, tail)| format!("{y:04}{a}{m:02}{b}{d:02}{tail}")),
+            (
+                0u32..100,
+                0u32..100,
+                0u32..10_000,
+                "[-/. x]",
+                "[-/. x]",
+                "( 10:00|T10:00| x|x)?"
+            )
+                .prop_map(|(d, m, y, a, b, tail)| format!("{d:02}{a}{m:02}{b}{y:04}{tail}")),
+            (0u32..10_000, 0u32..100, 0u32..100, "( 10:00|T10:00|x)?")
+                .prop_map(|(y, m, d, tail)| format!("{y:04}{m:02}{d:02}{tail}")),
+            "[0-9+ /:.T-]{0,14}",
+        ]
+    }
+
+    /// A date as chrono reads it in `format`: only text that chrono writes back the same (its
+    /// parser also takes one-digit months, signs and longer years, which no column holds).
+    fn chrono_day(text: &str, format: &str) -> Option<Day> {
+        let date = NaiveDate::parse_from_str(text, format).ok()?;
+        (date.format(format).to_string() == text).then(|| day_of(date))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn contract_formats_and_fixed_layouts_agree_with_chrono(text in date_like()) {
+            // The contract's two formats take the whole cell.
+            proptest::prop_assert_eq!(DateFormat::Iso.parse(&text), chrono_day(&text, "%Y-%m-%d"));
+            proptest::prop_assert_eq!(DateFormat::Uk.parse(&text), chrono_day(&text, "%d/%m/%Y"));
+            // A mapping's layouts ignore a time after a space or a T.
+            let (date, rest) = text.split_at(text.find([' ', 'T']).unwrap_or(text.len()));
+            for format in ["%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%Y"] {
+                let layout = DateLayout::new(format).unwrap();
+                let expected = chrono_day(date, format).filter(|_| is_time_or_nothing(rest));
+                proptest::prop_assert_eq!(layout.parse(&text), expected, "{}", format);
+                // A date refused with a reason is one chrono refuses too.
+                if layout.calendar_problem(&text).is_some() {
+                    proptest::prop_assert_eq!(expected, None);
+                }
+            }
+        }
+    }
+
     #[test]
     fn formats_that_do_not_give_a_date_are_refused() {
         assert!(DateLayout::new("%Y%m%")
