@@ -4,6 +4,7 @@ mod benchmark;
 mod capacity;
 mod examples;
 mod excel;
+mod faults;
 mod fixtures;
 mod generate;
 mod inputs;
