@@ -11,6 +11,7 @@ mod inputs;
 mod install;
 mod los;
 mod mapping;
+mod mutation;
 mod nhs;
 mod published;
 mod rates;
