@@ -507,6 +507,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         .with_context(|| format!("{}: cannot create a temporary folder", args.out.display()))?;
     let mut writer = PackWriter {
         dir: temp.path().to_path_buf(),
+        pack: pack.clone(),
         written: Vec::new(),
         crash_after: std::env::var(CRASH_AFTER_FILES)
             .ok()
@@ -640,6 +641,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
 /// Writes the pack's files into the temporary folder, keeping their sizes and SHA-256.
 struct PackWriter {
     dir: PathBuf,
+    /// The pack's final folder, as messages name it.
+    pack: PathBuf,
     written: Vec<Value>,
     crash_after: Option<usize>,
     verbose: bool,
@@ -648,15 +651,20 @@ struct PackWriter {
 impl PackWriter {
     fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(name);
+        // Named as the pack will hold it: the folder being built is removed on failure.
+        let failed = |doing: &str| {
+            format!(
+                "{}: cannot {doing} (the pack is not written; packs already there are untouched)",
+                self.pack.join(name).display()
+            )
+        };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("{}: cannot create", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| failed("create its folder"))?;
         }
-        let mut file =
-            File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?;
+        let mut file = File::create(&path).with_context(|| failed("create"))?;
         file.write_all(bytes)
             .and_then(|_| file.sync_all())
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+            .with_context(|| failed("write"))?;
         self.written.push(json!({"name": name, "size_bytes": bytes.len(), "sha256": format!("{:x}", Sha256::digest(bytes))}));
         if self.verbose {
             eprintln!("oapstat: wrote {name}");

@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 
 use super::load_inputs;
 use crate::cli::ValidateArgs;
+use crate::input::findings::{self, FileCounts};
 use crate::input::load::UNPLACED_LIMIT;
-use crate::input::{findings, Finding, Inputs};
+use crate::input::{Finding, Inputs};
 use crate::render::{group_thousands, percent, Format, SCHEMA_VERSION};
 
 /// Returns the exit code: 0 when the other commands would go on with the input (no invalid row,
@@ -90,8 +91,7 @@ fn write_text(
                 .set_alignment(CellAlignment::Right),
             comfy_table::Cell::new(group_thousands(f.rows_valid as i64))
                 .set_alignment(CellAlignment::Right),
-            comfy_table::Cell::new(group_thousands(f.rows_invalid as i64))
-                .set_alignment(CellAlignment::Right),
+            comfy_table::Cell::new(invalid_rows(f)).set_alignment(CellAlignment::Right),
         ]);
     }
     writeln!(out, "{table}")?;
@@ -128,4 +128,14 @@ fn write_text(
         writeln!(out, "Read through the mapping {}.", mapping.path)?;
     }
     Ok(())
+}
+
+/// A file's invalid rows, with the lines they took when a quoted cell of one spans lines.
+fn invalid_rows(f: &FileCounts) -> String {
+    let rows = group_thousands(f.rows_invalid as i64);
+    if f.lines_invalid > f.rows_invalid {
+        format!("{rows} ({} lines)", group_thousands(f.lines_invalid as i64))
+    } else {
+        rows
+    }
 }

@@ -8,7 +8,7 @@ use polars::prelude::*;
 use super::columns::Lines;
 use super::dates::{is_day, iso, NO_DAY};
 use super::files::ExtractKind;
-use super::findings::{Finding, Rule, Sources};
+use super::findings::{short, Finding, Rule, Sources};
 use super::rows::{AdmissionRows, PlacementRows};
 use crate::periods::{day_of, Day};
 
@@ -205,7 +205,7 @@ pub(super) fn rules_of_identifiers_and_spells(
                             Rule::DuplicateId,
                             "admission_id",
                             Some(id),
-                            format!("admission_id {id} is a duplicate of {first_at}"),
+                            format!("admission_id {} is a duplicate of {first_at}", short(id)),
                         );
                     }
                     None => {
@@ -229,7 +229,7 @@ pub(super) fn rules_of_identifiers_and_spells(
                 Rule::DuplicateId,
                 "placement_id",
                 Some(id),
-                format!("placement_id {id} is a duplicate of {first_at}"),
+                format!("placement_id {} is a duplicate of {first_at}", short(id)),
             );
         }
     });
@@ -266,7 +266,10 @@ pub(super) fn rules_of_identifiers_and_spells(
                 Rule::UnknownAdmission,
                 "admission_id",
                 Some(admission_id),
-                format!("admission_id {admission_id} is not in the admissions extract"),
+                format!(
+                    "admission_id {} is not in the admissions extract",
+                    short(admission_id)
+                ),
             );
             continue;
         };
@@ -281,7 +284,10 @@ pub(super) fn rules_of_identifiers_and_spells(
                 Rule::RejectedAdmission,
                 "admission_id",
                 Some(admission_id),
-                format!("admission_id {admission_id} refers to an invalid admission ({at})"),
+                format!(
+                    "admission_id {} refers to an invalid admission ({at})",
+                    short(admission_id)
+                ),
             );
             continue;
         }

@@ -265,20 +265,23 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         .files
         .iter()
         .map(|f| {
-            let bad = match f.kind {
-                ExtractKind::Admissions => &adm.common.bad,
-                ExtractKind::Placements => &plc.common.bad,
+            let common = match f.kind {
+                ExtractKind::Admissions => &adm.common,
+                ExtractKind::Placements => &plc.common,
             };
-            let invalid = bad[f.first_row..f.first_row + f.rows]
-                .iter()
-                .filter(|b| **b)
-                .count();
+            let rows = f.first_row..f.first_row + f.rows;
+            let invalid = common.bad[rows.clone()].iter().filter(|b| **b).count();
+            let more_lines: usize = (common.spans.iter())
+                .filter(|&&(row, _)| rows.contains(&(row as usize)) && common.bad[row as usize])
+                .map(|&(_, lines)| lines as usize)
+                .sum();
             FileCounts {
                 path: f.path.clone(),
                 extract: f.kind,
                 rows_read: f.rows,
                 rows_valid: f.rows - invalid,
                 rows_invalid: invalid,
+                lines_invalid: invalid + more_lines,
             }
         })
         .collect();

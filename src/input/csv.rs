@@ -22,7 +22,7 @@ use super::files::{open_extract, ExtractKind};
 use super::header::{read_header, Header};
 use super::mapping::Mapping;
 use super::rows::{Cell, FileContext, Reading};
-use super::rules::RowRules;
+use super::rules::{cell_lines, RowRules};
 
 /// How much text a block of a CSV file holds (whole lines are added to reach the next line end).
 const BLOCK_BYTES: usize = 4 << 20;
@@ -239,6 +239,10 @@ fn parse_plain_block<R: RowRules>(
             bail!("{}:{}: {NOT_UTF8}", ctx.path, line as usize + before);
         }
     };
+    if let Some(at) = bare_carriage_return(block) {
+        let before = memchr::memchr_iter(b'\n', &block[..at]).count();
+        bail!("{}:{}: {BARE_CR}", ctx.path, line as usize + before);
+    }
     let mut rows = R::with_capacity(memchr::memchr_iter(b'\n', block).count() + 1);
     let mut fields: Vec<Cell> = Vec::with_capacity(header.fields);
     for (i, record) in text.split('\n').enumerate() {
@@ -282,31 +286,63 @@ fn read_quoted<R: RowRules>(
 ) -> Result<(R, Header)> {
     // The csv crate's own line count leaves out blank lines: lines are counted here from the
     // line ends seen in the stream. A record's first line is found from where it ends.
-    let line_ends = Rc::new(RefCell::new(VecDeque::new()));
+    let seen = Rc::new(RefCell::new(Seen::default()));
     let counted = LineEnds {
         inner: stream,
         offset: 0,
-        ends: Rc::clone(&line_ends),
+        seen: Rc::clone(&seen),
     };
     let (mut passed, mut last_end) = (0u32, None);
-    let mut first_line = move |record_end: u64, record: &csv::ByteRecord| -> u32 {
-        let mut ends = line_ends.borrow_mut();
-        while ends.front().is_some_and(|&end| end < record_end) {
-            last_end = ends.pop_front();
-            passed += 1;
-        }
-        let terminated = record_end > 0 && last_end == Some(record_end - 1);
-        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
-        line + passed - u32::from(terminated) - inside
-    };
+    // The first line of a record ending at `record_end`, whether its last quote never closed
+    // (the record ran to the end of the file inside a quoted cell), and whether a carriage
+    // return alone ended it.
+    let mut first_line =
+        move |record_end: u64, record: &csv::ByteRecord| -> (u32, bool, Option<u32>) {
+            let mut seen = seen.borrow_mut();
+            // Carriage returns alone up to the record's end: more than its cells hold are line ends
+            // (before it, among blank lines, or ending it), which the contract refuses.
+            let (mut bare_crs, mut first_bare_cr_line, mut last_bare_cr) = (0, None, None);
+            while let Some(cr) = seen.bare_crs.front().copied().filter(|&cr| cr < record_end) {
+                seen.bare_crs.pop_front();
+                while seen.ends.front().is_some_and(|&end| end < cr) {
+                    last_end = seen.ends.pop_front();
+                    passed += 1;
+                }
+                bare_crs += 1;
+                first_bare_cr_line.get_or_insert(line + passed);
+                last_bare_cr = Some(cr);
+            }
+            while seen.ends.front().is_some_and(|&end| end < record_end) {
+                last_end = seen.ends.pop_front();
+                passed += 1;
+            }
+            // A record that ends the file with a line break inside its cell: the file's last line
+            // break is the cell's, unless a quote closed the cell before it.
+            let unclosed = seen.length == Some(record_end)
+                && record.as_slice().ends_with(b"\n")
+                && seen.last[0] != b'"';
+            let terminated = record_end > 0 && last_end == Some(record_end - 1) && !unclosed;
+            let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u32;
+            let first = line + passed - u32::from(terminated) - inside;
+            let in_cells: usize = record.iter().filter_map(bare_carriage_returns).sum();
+            // Named on the record's first line when one ends it, on its own line otherwise.
+            let bare_cr_line = (bare_crs > in_cells && !unclosed).then(|| {
+                if last_bare_cr == Some(record_end - 1) {
+                    first
+                } else {
+                    first_bare_cr_line.unwrap_or(first)
+                }
+            });
+            (first, unclosed, bare_cr_line)
+        };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(reading.mapping.delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(BufReader::with_capacity(1 << 20, counted));
     let mut record = csv::ByteRecord::new();
-    // Reads the next record; its first line.
-    let mut next = |record: &mut csv::ByteRecord| -> Result<Option<u32>> {
+    // Reads the next record; its first line, and whether its last quote never closed.
+    let mut next = |record: &mut csv::ByteRecord| -> Result<Option<(u32, bool)>> {
         let more = reader.read_byte_record(record).map_err(|error| {
             let at = error
                 .position()
@@ -316,7 +352,11 @@ fn read_quoted<R: RowRules>(
         if !more {
             return Ok(None);
         }
-        Ok(Some(first_line(reader.position().byte(), record)))
+        let (at, unclosed, bare_cr_line) = first_line(reader.position().byte(), record);
+        if let Some(bare_cr_line) = bare_cr_line {
+            bail!("{shown}:{bare_cr_line}: {BARE_CR}");
+        }
+        Ok(Some((at, unclosed)))
     };
     // The record as text (its buffer is handed back with `into_byte_record`).
     let text = |record: &mut csv::ByteRecord, at: u32| -> Result<csv::StringRecord> {
@@ -326,7 +366,7 @@ fn read_quoted<R: RowRules>(
     let header = match header {
         Some(header) => header.clone(),
         None => {
-            let Some(at) = next(&mut record)? else {
+            let Some((at, _)) = next(&mut record)? else {
                 bail!(
                     "{shown}: the file is empty (expected a header line naming the {} columns)",
                     kind.name()
@@ -340,24 +380,61 @@ fn read_quoted<R: RowRules>(
     let ctx = FileContext::new(file, shown, kind, &header, reading);
     let fields_wanted = header.fields;
     let mut rows = R::default();
-    while let Some(at) = next(&mut record)? {
+    while let Some((at, unclosed)) = next(&mut record)? {
         let string_record = text(&mut record, at)?;
         let fields: Vec<Cell> = string_record.iter().map(Cell::Text).collect();
         if matches!(fields[..], [Cell::Text("")]) {
             continue;
         }
+        // Lines the record takes after its first (the line breaks inside its quoted cells).
+        let breaks = memchr::memchr_iter(b'\n', string_record.as_slice().as_bytes()).count() as u32;
+        let more_lines =
+            breaks - u32::from(unclosed && string_record.as_slice().as_bytes().ends_with(b"\n"));
         if fields.len() > fields_wanted {
-            bail!(
+            let mut error = format!(
                 "{shown}:{at}: has {} fields, but the header has {fields_wanted}",
                 fields.len()
             );
+            if let Some(index) = fields
+                .iter()
+                .position(|f| matches!(f, Cell::Text(t) if t.contains('\n')))
+            {
+                let (opened, closed) = cell_lines(&fields, index, at);
+                error.push_str(&format!(
+                    " (the quote that opens field {} on line {opened} closes only on line {closed}: a stray quote?)",
+                    index + 1
+                ));
+            }
+            bail!(error);
         }
+        let before = rows.common().findings.len();
+        let row = rows.len() as u32;
         rows.parse(&ctx, at, &fields);
+        if more_lines > 0 || unclosed {
+            let common = rows.common_mut();
+            common.spans.push((row, more_lines));
+            common.flag_line_breaks(&ctx, &fields, at, before, unclosed);
+        }
         drop(fields);
         record = string_record.into_byte_record();
     }
     Ok((rows, header))
 }
+
+/// Where a carriage return stands alone (not before a line feed, nor at the end of the file).
+fn bare_carriage_return(text: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\r', text).find(|&i| i + 1 < text.len() && text[i + 1] != b'\n')
+}
+
+/// How many carriage returns stand alone in a cell; `None` when none.
+fn bare_carriage_returns(cell: &[u8]) -> Option<usize> {
+    memchr::memchr(b'\r', cell)?;
+    let alone = memchr::memchr_iter(b'\r', cell).filter(|&i| cell.get(i + 1) != Some(&b'\n'));
+    Some(alone.count())
+}
+
+/// What is said of a line broken by a carriage return alone.
+const BARE_CR: &str = "a carriage return alone ends a line here (old Mac line ends?): only LF and CRLF end lines, so save the file with one of them";
 
 /// What is said of a file that is not UTF-8.
 const NOT_UTF8: &str = "is not valid UTF-8 text (for a file saved by Excel or another Windows program, give a mapping with [csv] encoding = \"windows-1252\")";
@@ -432,22 +509,59 @@ impl<R: Read> Read for Decoded<R> {
     }
 }
 
-/// A stream that notes where its line ends are.
+/// What a stream has shown of itself so far.
+#[derive(Default)]
+struct Seen {
+    /// Where its line ends are, from the first not yet passed.
+    ends: VecDeque<u64>,
+    /// Its last two bytes.
+    last: [u8; 2],
+    /// Its length, once its end has been reached.
+    length: Option<u64>,
+    /// Where a carriage return stands alone, from the first not yet passed.
+    bare_crs: VecDeque<u64>,
+    /// A carriage return that ended the last read (alone or not, as the next byte tells).
+    pending_cr: Option<u64>,
+}
+
+/// A stream that notes where its line ends are, and where it ends.
 struct LineEnds<R> {
     inner: R,
     offset: u64,
-    ends: Rc<RefCell<VecDeque<u64>>>,
+    seen: Rc<RefCell<Seen>>,
 }
 
 impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(buffer)?;
-        let mut ends = self.ends.borrow_mut();
-        ends.extend(memchr::memchr_iter(b'\n', &buffer[..read]).map(|i| self.offset + i as u64));
+        let mut seen = self.seen.borrow_mut();
+        let read_bytes = &buffer[..read];
+        (seen.ends).extend(memchr::memchr_iter(b'\n', read_bytes).map(|i| self.offset + i as u64));
+        if let Some(cr) = seen.pending_cr.take() {
+            if read_bytes.first().is_some_and(|&b| b != b'\n') {
+                seen.bare_crs.push_back(cr);
+            }
+        }
+        for i in memchr::memchr_iter(b'\r', read_bytes) {
+            match read_bytes.get(i + 1) {
+                Some(b'\n') => {}
+                Some(_) => seen.bare_crs.push_back(self.offset + i as u64),
+                None => seen.pending_cr = Some(self.offset + i as u64),
+            }
+        }
+        match read_bytes {
+            [] if !buffer.is_empty() => seen.length = Some(self.offset),
+            [] => {}
+            [one] => seen.last = [seen.last[1], *one],
+            [.., a, b] => seen.last = [*a, *b],
+        }
         self.offset += read as u64;
         Ok(read)
     }
 }
+
+#[cfg(test)]
+mod differential;
 
 #[cfg(test)]
 mod tests {
@@ -518,9 +632,11 @@ mod tests {
                 (150, "A150,P150,AAA,adult_acute,2024-05-30,2024-05-01,R1\n"),
             ],
         );
+        // No column holds a line break: the quoted one of row 130 is a finding of its own.
         let expected = vec![
             (62, Rule::InvalidDate),
             (102, Rule::MissingValue),
+            (132, Rule::LineBreakInCell),
             (153, Rule::DischargeBeforeAdmission),
         ];
         for block_bytes in [40, 64, 1000, 1 << 20] {
@@ -551,6 +667,106 @@ mod tests {
                 "adult\nacute"
             );
         }
+    }
+
+    #[test]
+    fn a_stray_quote_is_named_where_it_opens_and_the_lines_it_takes_are_counted() {
+        // Row 150 (line 152) ends with a quote that opens its last cell: the csv crate, like
+        // every RFC 4180 reader, reads the rest of the file into that cell.
+        let stray = "A150,P150,AAA,adult_acute,2024-05-30,,\"\n";
+        let file = admissions_file(200, &[(150, stray)]);
+        for block_bytes in [40, 64, 1000, 1 << 20] {
+            let rows = read(&file, block_bytes).unwrap();
+            assert_eq!(rows.len(), 151, "block of {block_bytes} bytes");
+            assert_eq!(
+                rows.common.line.get(150),
+                152,
+                "the line the quote opens on"
+            );
+            assert_eq!(
+                problem_lines(&rows),
+                vec![(152, Rule::LineBreakInCell)],
+                "block of {block_bytes} bytes"
+            );
+            assert_eq!(
+                rows.common.spans,
+                vec![(150, 49)],
+                "lines 153 to 201 taken in"
+            );
+            let finding = &rows.common.findings[0].1;
+            assert_eq!(finding.column, Some("provider_code"));
+            assert!(
+                finding.message.starts_with("provider_code: a quote opens this cell on line 152 and never closes, so the cell takes in every line to the end of the file (line 201); no column holds a line break (a stray quote?); the cell: \"\\nA151,P151,AAA,"),
+                "{}",
+                finding.message
+            );
+            assert!(finding.message.len() < 300, "{}", finding.message);
+            let value = finding.value.as_ref().unwrap();
+            let whole = std::fs::read_to_string(file.path()).unwrap();
+            let cell = &whole[whole.find(",\"\n").unwrap() + 2..];
+            assert!(
+                value.ends_with(&format!("… ({} characters)", cell.len())),
+                "{value}"
+            );
+            assert!(value.chars().count() < 70, "{value}");
+        }
+        // A second stray quote closes the cell: the rows after it are read again.
+        let file = admissions_file(
+            200,
+            &[
+                (150, stray),
+                (160, "A160,P160,AAA,adult_acute,2024-06-09,,R1\"\n"),
+            ],
+        );
+        let rows = read(&file, 64).unwrap();
+        assert_eq!(rows.len(), 200 - 10);
+        assert_eq!(rows.common.spans, vec![(150, 10)]);
+        assert_eq!(rows.common.line.get(151), 163);
+        assert!(rows.common.findings[0]
+            .1
+            .message
+            .starts_with("provider_code: a quote opens this cell on line 152 and closes only on line 162, so the cell takes in 11 lines;"));
+        // A quote opening a cell before the last: more fields than the header are an error
+        // naming both lines.
+        let file = admissions_file(
+            200,
+            &[
+                (150, "A150,P150,\"AAA,adult_acute,2024-05-30,,R1\n"),
+                (152, "A152\",P152,AAA,adult_acute,2024-06-01,,R1\n"),
+            ],
+        );
+        let error = read(&file, 64).err().unwrap().to_string();
+        assert!(
+            error.ends_with(":152: has 9 fields, but the header has 7 (the quote that opens field 3 on line 152 closes only on line 154: a stray quote?)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_carriage_return_alone_is_refused_naming_its_line() {
+        // Found by the differential tests: the csv crate ends a record at a carriage return
+        // alone, the block reader did not; the contract's line ends are LF and CRLF.
+        let bare = "A70,P70,AAA,adult_acute,2024-03-11,,R1\r";
+        let quoted = "A10,P10,\"AAA\",adult_acute,2024-01-11,,R1\n";
+        for changes in [vec![(70, bare)], vec![(10, quoted), (70, bare)]] {
+            for block_bytes in [40, 1 << 20] {
+                let file = admissions_file(120, &changes);
+                let error = read(&file, block_bytes).err().unwrap().to_string();
+                assert!(error.ends_with(&format!(":72: {BARE_CR}")), "{error}");
+            }
+        }
+        // One alone on a line of its own, before a row (where the csv crate skips it as a
+        // blank line): the line it is on.
+        for changes in [vec![(69, "\r")], vec![(10, quoted), (69, "\r")]] {
+            for block_bytes in [40, 1 << 20] {
+                let file = admissions_file(120, &changes);
+                let error = read(&file, block_bytes).err().unwrap().to_string();
+                assert!(error.ends_with(&format!(":71: {BARE_CR}")), "{error}");
+            }
+        }
+        // One at the very end of the file ends the last line.
+        let file = admissions_file(3, &[(2, bare)]);
+        assert_eq!(read(&file, 1 << 20).unwrap().len(), 3);
     }
 
     #[test]

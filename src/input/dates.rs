@@ -43,6 +43,19 @@ impl DateFormat {
 
     /// The day of a date written in this format, or `None`.
     pub fn parse(self, text: &str) -> Option<Day> {
+        let (y, m, d) = self.numbers(text)?;
+        day_from_civil(y as i32, m, d)
+    }
+
+    /// Why text written as a date in this format is no date (its month or day is not in the
+    /// calendar, e.g. `February 2026 has 28 days`); `None` when it is one, or is not written so.
+    pub fn calendar_problem(self, text: &str) -> Option<String> {
+        let (y, m, d) = self.numbers(text)?;
+        calendar_problem(y as i32, m, d)
+    }
+
+    /// The year, month and day of text written in this format.
+    fn numbers(self, text: &str) -> Option<(u32, u32, u32)> {
         if DateFormat::detect(text)? != self {
             return None;
         }
@@ -52,11 +65,10 @@ impl DateFormat {
                 d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
             })
         };
-        let (y, m, d) = match self {
+        Some(match self {
             DateFormat::Iso => (number(0..4)?, number(5..7)?, number(8..10)?),
             DateFormat::Uk => (number(6..10)?, number(3..5)?, number(0..2)?),
-        };
-        day_from_civil(y as i32, m, d)
+        })
     }
 
     pub(super) fn bit(self) -> u8 {
@@ -71,15 +83,7 @@ impl DateFormat {
 /// date: Howard Hinnant's `days_from_civil`, without building a date (this runs for every date
 /// cell of an extract). A test checks it against chrono for every day of 1900 to 2100.
 fn day_from_civil(year: i32, month: u32, day: u32) -> Option<Day> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day == 0 || day > days_in_month {
+    if day == 0 || day > days_in_month(year, month)? {
         return None;
     }
     let y = if month <= 2 { year - 1 } else { year };
@@ -90,6 +94,43 @@ fn day_from_civil(year: i32, month: u32, day: u32) -> Option<Day> {
     let day_of_era =
         year_of_era as u32 * 365 + year_of_era as u32 / 4 - year_of_era as u32 / 100 + day_of_year;
     Some(era * 146_097 + day_of_era as i32 - 719_468)
+}
+
+/// The days of a month of a year; `None` for no month.
+fn days_in_month(year: i32, month: u32) -> Option<u32> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    Some(match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    })
+}
+
+/// Why a year, month and day are no date in the calendar; `None` when they are one.
+fn calendar_problem(year: i32, month: u32, day: u32) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Some(days) = days_in_month(year, month) else {
+        return Some(format!("there is no month {month} (months are 1 to 12)"));
+    };
+    if day == 0 {
+        return Some("there is no day 0 (days start at 1)".to_string());
+    }
+    (day > days).then(|| format!("{} {year} has {days} days", MONTHS[month as usize - 1]))
 }
 
 pub fn iso(day: Day) -> String {
@@ -145,6 +186,13 @@ impl DateLayout {
             }
         }
         Ok(layout)
+    }
+
+    /// Why text written as a date in this layout is no date (see
+    /// [`DateFormat::calendar_problem`]); for layouts read at fixed places.
+    pub fn calendar_problem(&self, text: &str) -> Option<String> {
+        let (y, m, d) = self.fixed.as_ref()?.numbers(text.as_bytes())?;
+        calendar_problem(y as i32, m, d)
     }
 
     /// The format as given.
@@ -205,6 +253,12 @@ impl Fixed {
     }
 
     fn parse(&self, text: &[u8]) -> Option<Day> {
+        let (y, m, d) = self.numbers(text)?;
+        day_from_civil(y as i32, m, d)
+    }
+
+    /// The year, month and day of text written in this layout.
+    fn numbers(&self, text: &[u8]) -> Option<(u32, u32, u32)> {
         if text.len() < self.len
             || !is_time_or_nothing(std::str::from_utf8(&text[self.len..]).ok()?)
         {
@@ -218,11 +272,11 @@ impl Fixed {
         if self.literals.iter().any(|&(at, byte)| text[at] != byte) {
             return None;
         }
-        day_from_civil(
-            number(self.year, 4)? as i32,
+        Some((
+            number(self.year, 4)?,
             number(self.month, 2)?,
             number(self.day, 2)?,
-        )
+        ))
     }
 }
 
@@ -313,6 +367,111 @@ mod tests {
             assert_eq!(compact.parse(&text), chrono_compact.parse(&text));
             assert_eq!(compact.parse(&text), Some(day_of(date)));
             date = date.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn dates_not_in_the_calendar_say_why() {
+        let uk = |text: &str| DateFormat::Uk.calendar_problem(text);
+        assert_eq!(
+            uk("31/02/2026").as_deref(),
+            Some("February 2026 has 28 days")
+        );
+        assert_eq!(
+            uk("30/02/2024").as_deref(),
+            Some("February 2024 has 29 days")
+        );
+        assert_eq!(
+            uk("29/02/1900").as_deref(),
+            Some("February 1900 has 28 days")
+        );
+        assert_eq!(uk("31/04/2026").as_deref(), Some("April 2026 has 30 days"));
+        assert_eq!(
+            uk("00/01/2026").as_deref(),
+            Some("there is no day 0 (days start at 1)")
+        );
+        assert_eq!(
+            uk("01/13/2026").as_deref(),
+            Some("there is no month 13 (months are 1 to 12)")
+        );
+        assert_eq!(
+            DateFormat::Iso.calendar_problem("2026-00-10").as_deref(),
+            Some("there is no month 0 (months are 1 to 12)")
+        );
+        assert_eq!(uk("29/02/2024"), None, "a date");
+        assert_eq!(uk("2026-02-31"), None, "not written in this format");
+        assert_eq!(uk("3x/02/2026"), None);
+        let compact = DateLayout::new("%Y%m%d").unwrap();
+        assert_eq!(
+            compact.calendar_problem("20260231 10:00").as_deref(),
+            Some("February 2026 has 28 days")
+        );
+        // Every problem named is one chrono agrees is no date, and every date it refuses is named.
+        for y in [1900, 2000, 2023, 2024] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let text = format!("{d:02}/{m:02}/{y}");
+                    let chrono = NaiveDate::parse_from_str(&text, "%d/%m/%Y").is_ok();
+                    assert_eq!(uk(&text).is_none(), chrono, "{text}");
+                    assert_eq!(DateFormat::Uk.parse(&text).is_some(), chrono, "{text}");
+                }
+            }
+        }
+    }
+
+    /// Text shaped like a date, or nearly: digits, signs and separators at and around a date's
+    /// places.
+    fn date_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (
+                0u32..10_000,
+                0u32..100,
+                0u32..100,
+                "[-/. x]",
+                "[-/. x]",
+                "( 10:00|T10:00| x|x)?"
+            )
+                .prop_map(|(y, m, d, a, b, tail)| format!("{y:04}{a}{m:02}{b}{d:02}{tail}")),
+            (
+                0u32..100,
+                0u32..100,
+                0u32..10_000,
+                "[-/. x]",
+                "[-/. x]",
+                "( 10:00|T10:00| x|x)?"
+            )
+                .prop_map(|(d, m, y, a, b, tail)| format!("{d:02}{a}{m:02}{b}{y:04}{tail}")),
+            (0u32..10_000, 0u32..100, 0u32..100, "( 10:00|T10:00|x)?")
+                .prop_map(|(y, m, d, tail)| format!("{y:04}{m:02}{d:02}{tail}")),
+            "[0-9+ /:.T-]{0,14}",
+        ]
+    }
+
+    /// A date as chrono reads it in `format`: only text that chrono writes back the same (its
+    /// parser also takes one-digit months, signs and longer years, which no column holds).
+    fn chrono_day(text: &str, format: &str) -> Option<Day> {
+        let date = NaiveDate::parse_from_str(text, format).ok()?;
+        (date.format(format).to_string() == text).then(|| day_of(date))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn contract_formats_and_fixed_layouts_agree_with_chrono(text in date_like()) {
+            // The contract's two formats take the whole cell.
+            proptest::prop_assert_eq!(DateFormat::Iso.parse(&text), chrono_day(&text, "%Y-%m-%d"));
+            proptest::prop_assert_eq!(DateFormat::Uk.parse(&text), chrono_day(&text, "%d/%m/%Y"));
+            // A mapping's layouts ignore a time after a space or a T.
+            let (date, rest) = text.split_at(text.find([' ', 'T']).unwrap_or(text.len()));
+            for format in ["%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%Y"] {
+                let layout = DateLayout::new(format).unwrap();
+                let expected = chrono_day(date, format).filter(|_| is_time_or_nothing(rest));
+                proptest::prop_assert_eq!(layout.parse(&text), expected, "{}", format);
+                // A date refused with a reason is one chrono refuses too.
+                if layout.calendar_problem(&text).is_some() {
+                    proptest::prop_assert_eq!(expected, None);
+                }
+            }
         }
     }
 

@@ -31,6 +31,9 @@ pub enum Rule {
     /// A valid spell that no placement names: the one rule that leaves its row valid (the spell
     /// happened; where the patient stayed is what is not known).
     NoPlacement,
+    /// A quoted cell holding a line break (no column of the contract holds one: most often a
+    /// stray quote, which took the lines after it into the cell).
+    LineBreakInCell,
 }
 
 /// One problem with one row (or, for a missing column, with a whole file).
@@ -59,6 +62,26 @@ pub struct FileCounts {
     pub rows_read: usize,
     pub rows_valid: usize,
     pub rows_invalid: usize,
+    /// Lines of the file the invalid rows took: more than `rows_invalid` when a quoted cell of
+    /// one spans lines (a stray quote takes the lines after it into its cell).
+    pub lines_invalid: usize,
+}
+
+/// The longest value a message quotes whole, in characters.
+const VALUE_SHOWN: usize = 60;
+
+/// A value as a message or a finding shows it: whole when short, otherwise its start and its
+/// length, so that every message stays readable whatever a cell holds.
+pub(super) fn short(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.len() <= VALUE_SHOWN {
+        return value.into();
+    }
+    let characters = value.chars().count();
+    if characters <= VALUE_SHOWN {
+        return value.into();
+    }
+    let start: String = value.chars().take(VALUE_SHOWN - 20).collect();
+    format!("{start}… ({characters} characters)").into()
 }
 
 /// One file of an extract: its path and its rows' place among the extract's rows.
@@ -127,7 +150,7 @@ impl Sources {
                 line,
                 rule,
                 column: Some(column),
-                value: value.map(str::to_string),
+                value: value.map(|v| short(v).into_owned()),
                 message,
             },
         )

@@ -223,13 +223,25 @@ impl Inputs {
                 continue;
             }
             let files = self.checked.files.iter().filter(|f| f.extract == kind);
-            let (read, valid) = files.fold((0, 0), |(r, v), f| (r + f.rows_read, v + f.rows_valid));
+            let (read, valid, lines) = files.fold((0, 0, 0), |(r, v, l), f| {
+                (r + f.rows_read, v + f.rows_valid, l + f.lines_invalid)
+            });
+            let rejected = read - valid;
+            // Rows whose quoted cells took in the lines after them: those lines go with them.
+            let taking = if lines > rejected {
+                format!(
+                    " (taking {} lines of the file, as a quoted cell spans lines)",
+                    group_thousands(lines as i64)
+                )
+            } else {
+                String::new()
+            };
             parts.push(format!(
-                "{}: {} rows read, {} used, {} rejected",
+                "{}: {} rows read, {} used, {} rejected{taking}",
                 kind.name(),
                 group_thousands(read as i64),
                 group_thousands(valid as i64),
-                group_thousands((read - valid) as i64)
+                group_thousands(rejected as i64)
             ));
         }
         let mut line = parts.join("; ");

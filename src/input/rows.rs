@@ -350,6 +350,9 @@ pub struct Common {
     /// Per date column: the formats seen (bits), and the first seen.
     pub(super) formats_seen: [u8; 2],
     pub first_format: [Option<DateFormat>; 2],
+    /// The rows that took more than one line of the file (a quoted cell holding line breaks):
+    /// (row, the lines it took after its first).
+    pub spans: Vec<(u32, u32)>,
 }
 
 impl Common {
@@ -367,6 +370,13 @@ impl Common {
     }
 
     pub(super) fn append(&mut self, other: Common) {
+        let offset = self.line.len() as u32;
+        (self.spans).extend(
+            other
+                .spans
+                .iter()
+                .map(|&(row, lines)| (row + offset, lines)),
+        );
         self.line.append(other.line);
         self.bad.extend(other.bad);
         self.findings.extend(other.findings);

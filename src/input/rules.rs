@@ -5,7 +5,7 @@
 
 use super::contract::{parse_flag, REASON_CODES};
 use super::dates::{is_day, iso, DateFormat, BAD_DAY, NO_DAY};
-use super::findings::{Finding, Rule};
+use super::findings::{short, Finding, Rule};
 use super::rows::{AdmissionRows, Cell, Common, FileContext, PlacementRows, Rows};
 use crate::periods::Day;
 
@@ -34,7 +34,7 @@ impl Common {
                 line: self.line.get(row) as usize,
                 rule,
                 column: Some(ctx.contract[column]),
-                value: value.map(str::to_string),
+                value: value.map(|v| short(v).into_owned()),
                 message,
             },
         ));
@@ -87,8 +87,9 @@ impl Common {
             None => {
                 let name = &ctx.shown[column];
                 let entry = &ctx.mapping[column].entry;
+                let shown = short(code);
                 let message = format!(
-                    "{name} {code:?} has no entry in the values of {entry} (add one, or \"*\" = ... for every other code)"
+                    "{name} {shown:?} has no entry in the values of {entry} (add one, or \"*\" = ... for every other code)"
                 );
                 self.flag(ctx, Rule::UnmappedValue, column, Some(code), message);
                 Some(code)
@@ -125,7 +126,7 @@ impl Common {
             Some(Cell::Text(text)) => text,
             Some(other) => {
                 let shown = other.shown();
-                let message = format!("{name} {shown:?} is not a date");
+                let message = format!("{name} {:?} is not a date", short(&shown));
                 self.flag(ctx, Rule::InvalidDate, column, Some(&shown), message);
                 return BAD_DAY;
             }
@@ -135,10 +136,16 @@ impl Common {
             .flatten()
         {
             return layout.parse(text).unwrap_or_else(|| {
-                let (format, entry) = (layout.describe(), &ctx.mapping[column].entry);
-                let message = format!(
-                    "{name} {text:?} is not a valid date (expected {format}, as {entry} says)"
-                );
+                let message = match layout.calendar_problem(text) {
+                    Some(problem) => format!("{name} {text:?} is not a date: {problem}"),
+                    None => {
+                        let (format, entry) = (layout.describe(), &ctx.mapping[column].entry);
+                        format!(
+                            "{name} {:?} is not a valid date (expected {format}, as {entry} says)",
+                            short(text)
+                        )
+                    }
+                };
                 self.flag(ctx, Rule::InvalidDate, column, Some(text), message);
                 BAD_DAY
             });
@@ -175,7 +182,7 @@ impl Common {
         let name = &ctx.shown[column];
         match parsed.filter(|v| v.is_finite()) {
             None => {
-                let message = format!("{name} {text:?} is not a number");
+                let message = format!("{name} {:?} is not a number", short(text));
                 self.flag(ctx, Rule::InvalidNumber, column, Some(text), message);
                 None
             }
@@ -186,6 +193,57 @@ impl Common {
                 }
                 Some(value)
             }
+        }
+    }
+
+    /// Flags each cell of the row just parsed (whose findings start at `before`) that holds a
+    /// line break: no column of the contract holds one, so the cell's own finding replaces any
+    /// other of it. `line` is the row's first line; `unclosed`: its last cell's quote never
+    /// closed (the cell runs to the end of the file).
+    pub(super) fn flag_line_breaks(
+        &mut self,
+        ctx: &FileContext,
+        fields: &[Cell],
+        line: u32,
+        before: usize,
+        unclosed: bool,
+    ) {
+        for column in 0..ctx.contract.len() {
+            let Some(index) = ctx.columns[column] else {
+                continue;
+            };
+            let Some(&Cell::Text(text)) = fields.get(index) else {
+                continue;
+            };
+            if !text.contains(['\n', '\r']) {
+                continue;
+            }
+            let (opened, closed) = cell_lines(fields, index, line);
+            let name = ctx.contract[column];
+            let mut i = before;
+            while i < self.findings.len() {
+                if self.findings[i].1.column == Some(name) {
+                    self.findings.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            self.reported &= !(1 << column);
+            let end = if unclosed && index + 1 == fields.len() {
+                let last = closed - u32::from(text.ends_with('\n'));
+                format!("never closes, so the cell takes in every line to the end of the file (line {last})")
+            } else {
+                format!(
+                    "closes only on line {closed}, so the cell takes in {} lines",
+                    closed - opened + 1
+                )
+            };
+            let message = format!(
+                "{}: a quote opens this cell on line {opened} and {end}; no column holds a line break (a stray quote?); the cell: {:?}",
+                ctx.shown[column],
+                short(text)
+            );
+            self.flag(ctx, Rule::LineBreakInCell, column, Some(text), message);
         }
     }
 
@@ -202,14 +260,32 @@ impl Common {
                 continue;
             }
             let slot = usize::from(finding.column == Some(date_columns[1]));
-            let expected = formats[slot].map_or("YYYY-MM-DD or DD/MM/YYYY", DateFormat::describe);
-            finding.message = format!(
-                "{} {:?} is not a valid date (expected {expected}, one format per column)",
-                names[slot],
-                finding.value.as_deref().unwrap_or_default()
-            );
+            let value = finding.value.as_deref().unwrap_or_default();
+            let problem = formats[slot].and_then(|format| format.calendar_problem(value));
+            finding.message = match problem {
+                Some(problem) => format!("{} {value:?} is not a date: {problem}", names[slot]),
+                None => {
+                    let expected =
+                        formats[slot].map_or("YYYY-MM-DD or DD/MM/YYYY", DateFormat::describe);
+                    format!(
+                        "{} {value:?} is not a valid date (expected {expected}, one format per column)",
+                        names[slot]
+                    )
+                }
+            };
         }
     }
+}
+
+/// The lines on which field `index` of a record starting on line `line` opens and closes
+/// (counting the line breaks of the quoted fields before it and in it).
+pub(super) fn cell_lines(fields: &[Cell], index: usize, line: u32) -> (u32, u32) {
+    let breaks = |cell: &Cell| match cell {
+        Cell::Text(text) => memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32,
+        _ => 0,
+    };
+    let opened = line + fields[..index].iter().map(breaks).sum::<u32>();
+    (opened, opened + breaks(&fields[index]))
 }
 
 /// Rows parsed and checked one record at a time.
@@ -278,7 +354,10 @@ impl RowRules for AdmissionRows {
         if let (Some(known), Some(code)) = (ctx.reading.known_collaboratives, collaborative) {
             if !known.contains(code) {
                 let name = &ctx.shown[adm::COLLABORATIVE];
-                let message = format!("{name} {code} is not in the collaboratives reference");
+                let message = format!(
+                    "{name} {} is not in the collaboratives reference",
+                    short(code)
+                );
                 c.flag(
                     ctx,
                     Rule::UnknownCollaborative,
@@ -338,7 +417,8 @@ impl RowRules for PlacementRows {
                 };
                 if flag.is_none() {
                     let message = format!(
-                        "{flag_name} {text:?} is not a flag (expected Y/N, true/false or 1/0)"
+                        "{flag_name} {:?} is not a flag (expected Y/N, true/false or 1/0)",
+                        short(text)
                     );
                     c.flag(
                         ctx,
@@ -358,9 +438,9 @@ impl RowRules for PlacementRows {
             (Some(true), None) => Some((Rule::MissingReason, None,
                 format!("{reason_name} is empty but the placement is out of area (a reason code is required)"))),
             (_, Some(code)) if reason_code.is_none() => Some((Rule::UnknownReason, Some(code),
-                format!("{reason_name} {code:?} is not a known code (expected one of {})", REASON_CODES.join(", ")))),
+                format!("{reason_name} {:?} is not a known code (expected one of {})", short(code), REASON_CODES.join(", ")))),
             (Some(false), Some(code)) => Some((Rule::ReasonForInAreaPlacement, Some(code),
-                format!("{reason_name} {code} is given for an in-area placement (leave it empty when {flag_name} is N)"))),
+                format!("{reason_name} {} is given for an in-area placement (leave it empty when {flag_name} is N)", short(code)))),
             _ => None,
         };
         if let Some((rule, value, message)) = problem {

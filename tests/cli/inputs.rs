@@ -438,3 +438,71 @@ fn rows_set_aside_leave_the_figures_of_the_clean_extract() {
         );
     }
 }
+
+#[test]
+fn a_stray_quote_is_named_and_the_lines_it_takes_are_counted() {
+    // P3 (line 4) ends with a quote that opens its daily_cost cell: the rest of the file (lines
+    // 5 to 10) is read into that cell, as every RFC 4180 reader reads it. The finding names the
+    // line the quote opens on, and the counts the lines the rejected row took.
+    let placements = PLACEMENTS.replace(
+        "P3,A3,2024-02-10,2024-02-10,NPX01,Y,99,,800",
+        "P3,A3,2024-02-10,2024-02-10,NPX01,Y,99,,\"",
+    );
+    let w = with_files(ADMISSIONS, &placements);
+    let (code, stdout, _) = w.run(&[
+        "validate",
+        "--extract-date",
+        "2024-04-30",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p.csv",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("\np.csv:4: daily_cost: a quote opens this cell on line 4 and never closes, so the cell takes in every line to the end of the file (line 10); no column holds a line break (a stray quote?); the cell: \"\\nP4,A4,2024-02-15,2024-02-20,RAA01,N,,5,… (251 characters)\"\n"), "{stdout}");
+    assert!(
+        stdout.contains("│ p.csv ┆ placements ┆         3 ┆     2 ┆ 1 (7 lines) │"),
+        "{stdout}"
+    );
+    // The placements the quote took in are lost, so their spells have none: listed, and far
+    // beyond the line the figures can be trusted with.
+    assert!(
+        stdout.starts_with("a.csv:5: admission_id A4 has no placement"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = w.run(&[
+        "validate",
+        "--extract-date",
+        "2024-04-30",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["inputs"]["files"][1]["lines_invalid"], 7);
+    assert_eq!(doc["inputs"]["files"][1]["rows_invalid"], 1);
+    // So --skip-invalid cannot make figures of what is left: the rows set aside took spells'
+    // only placements with them.
+    let (code, _, stderr) = w.run(&[
+        "rates",
+        "--extract-date",
+        "2024-04-30",
+        "--admissions",
+        "a.csv",
+        "--placements",
+        "p.csv",
+        "--skip-invalid",
+        "rejects.csv",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "have no placement, more than the 1% the out-of-area figures can be trusted with"
+        ),
+        "{stderr}"
+    );
+}

@@ -91,7 +91,26 @@ fn unparseable_date() {
     expect_problems(
         &format!("{ADMISSIONS}A3,PT3,AAA,adult_acute,2024-02-30,,R01\n"),
         PLACEMENTS,
-        &["admissions.csv:4: admission_date \"2024-02-30\" is not a valid date (expected YYYY-MM-DD, one format per column)"],
+        &["admissions.csv:4: admission_date \"2024-02-30\" is not a date: February 2024 has 29 days"],
+    );
+}
+
+#[test]
+fn dates_not_in_the_calendar_say_why() {
+    // UK dates (the column's format from its first value): day 31 of February or of a 30-day
+    // month, day 0, month 13.
+    expect_problems(
+        &(ADMISSIONS
+            .replace("2024-01-20", "20/01/2024")
+            .replace("2024-02-01", "01/02/2024")
+            + "A3,PT3,AAA,adult_acute,31/02/2026,,R01\nA4,PT4,AAA,adult_acute,31/04/2026,,R01\nA5,PT5,AAA,adult_acute,00/04/2026,,R01\nA6,PT6,AAA,adult_acute,01/13/2026,,R01\n"),
+        PLACEMENTS,
+        &[
+            "admissions.csv:4: admission_date \"31/02/2026\" is not a date: February 2026 has 28 days",
+            "admissions.csv:5: admission_date \"31/04/2026\" is not a date: April 2026 has 30 days",
+            "admissions.csv:6: admission_date \"00/04/2026\" is not a date: there is no day 0 (days start at 1)",
+            "admissions.csv:7: admission_date \"01/13/2026\" is not a date: there is no month 13 (months are 1 to 12)",
+        ],
     );
 }
 
