@@ -11,6 +11,7 @@ mod install;
 mod los;
 mod mapping;
 mod nhs;
+mod parquet_types;
 mod published;
 mod rates;
 mod reinvest;
