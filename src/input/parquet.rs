@@ -25,13 +25,14 @@ use super::rows::{FileContext, Reading};
 /// the next decoded.
 const PARQUET_ROWS_AT_A_TIME: usize = 1 << 18;
 
-/// A Parquet file of an extract; row `i` is row `i + 1` of the file. Columns that hold dates,
-/// numbers or flags where the extract expects them keep their type (`Date`, `Float64`,
-/// `Boolean`); every other column is text.
+/// A Parquet file of an extract; row `i` is row `i + 1` of the file. Columns that hold dates
+/// (or timestamps, read as their calendar day), numbers or flags where the extract expects them
+/// are read as `Date`, `Float64` and `Boolean`; every other column read is text. Extra columns
+/// of a type oapstat cannot read are not read (see [`read_parquet_columns`]).
 pub struct RawFile {
     /// The path as the user gave it (used in every message about the file).
     pub path: String,
-    /// The columns' names as in the file.
+    /// The names of the columns read, as in the file.
     pub names: Vec<String>,
     /// Rows in the file.
     pub rows: usize,
