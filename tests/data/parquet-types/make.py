@@ -87,11 +87,12 @@ VARIANTS = {
     # Types Polars (as oapstat builds it) cannot read: refused, naming file, column and type.
     "int8-flags": dict(BASE, flag=pa.int8()),
     "decimal-numbers": dict(BASE, numbers=pa.decimal128(10, 2)),
+    "binary-text": dict(BASE, text=pa.binary()),
     "int64-ids": dict(BASE, ids=pa.int64()),
     "int32-ids": dict(BASE, ids=pa.int32(), text="dictionary"),
 }
 # Variants only for fixtures whose ids and numbers are all whole numbers.
-NUMERIC_ONLY = {"int64-ids", "int32-ids", "int-numbers", "int32-flags", "int8-flags", "decimal-numbers"}
+NUMERIC_ONLY = {"int64-ids", "int32-ids", "int-numbers", "int32-flags", "int8-flags", "decimal-numbers", "binary-text"}
 
 
 def column(kind, name, values, v):
@@ -116,6 +117,8 @@ def column(kind, name, values, v):
         parse = int if pa.types.is_integer(typ) else decimal.Decimal if pa.types.is_decimal(typ) else float
         return pa.array([parse(x) if x else None for x in values], typ)
     cells = text_cells(values)
+    if v["text"] == pa.binary():
+        return pa.array([c.encode() if c is not None else None for c in cells], pa.binary())
     if v["text"] == "dictionary":
         return pa.array(cells, pa.string()).dictionary_encode()
     typ = v["text"] if name in TEXT[kind] or name == FLAG or name in NUMBERS else pa.string()
