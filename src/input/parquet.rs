@@ -4,10 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use polars::prelude::{
-    ChunkedArray, DataFrame, DataType, PolarsDataType, PolarsError, PolarsResult,
+    ArrowDataType, ChunkedArray, DataFrame, DataType, Int32Chunked, IntoColumn, PolarsDataType,
+    PolarsError, PolarsResult,
 };
+use polars_arrow::datatypes::TimeUnit as ArrowTimeUnit;
+use polars_io::parquet::read::infer_schema;
 use polars_io::prelude::{FileMetadataRef, ParquetReader, SerReader};
 
 use super::column_rules::{row_by_row, ColumnArray, ColumnWise};
@@ -22,13 +25,14 @@ use super::rows::{FileContext, Reading};
 /// the next decoded.
 const PARQUET_ROWS_AT_A_TIME: usize = 1 << 18;
 
-/// A Parquet file of an extract; row `i` is row `i + 1` of the file. Columns that hold dates,
-/// numbers or flags where the extract expects them keep their type (`Date`, `Float64`,
-/// `Boolean`); every other column is text.
+/// A Parquet file of an extract; row `i` is row `i + 1` of the file. Columns that hold dates
+/// (or timestamps, read as their calendar day), numbers or flags where the extract expects them
+/// are read as `Date`, `Float64` and `Boolean`; every other column read is text. Extra columns
+/// of a type oapstat cannot read are not read (see [`read_parquet_columns`]).
 pub struct RawFile {
     /// The path as the user gave it (used in every message about the file).
     pub path: String,
-    /// The columns' names as in the file.
+    /// The names of the columns read, as in the file.
     pub names: Vec<String>,
     /// Rows in the file.
     pub rows: usize,
@@ -37,8 +41,10 @@ pub struct RawFile {
     /// Where the file is, and its metadata (read once).
     file: PathBuf,
     metadata: FileMetadataRef,
-    /// What each column is cast to when read (`None`: kept as it is).
-    casts: Vec<Option<DataType>>,
+    /// The columns read (those of a type oapstat reads), by their place in the file.
+    projection: Vec<usize>,
+    /// What each column read is made when read (`None`: kept as it is).
+    casts: Vec<Option<Cast>>,
 }
 
 /// See [`RawFile::chunks`].
@@ -77,14 +83,27 @@ impl RawFile {
     pub fn rows(&self, offset: usize, len: usize) -> Result<DataFrame> {
         let read = || -> PolarsResult<DataFrame> {
             let mut reader = ParquetReader::new(std::fs::File::open(&self.file)?)
-                .with_slice(Some((offset, len)));
+                .with_slice(Some((offset, len)))
+                .with_projection(Some(self.projection.clone()));
             reader.set_metadata(self.metadata.clone());
             let mut frame = reader.finish()?;
             for (i, cast) in self.casts.iter().enumerate() {
-                if let Some(dtype) = cast {
-                    let column = frame.columns()[i].cast(dtype)?;
-                    frame.replace_column(i, column)?;
-                }
+                let column = match cast {
+                    None => continue,
+                    Some(Cast::To(dtype)) => frame.columns()[i].cast(dtype)?,
+                    Some(Cast::DayOf { per_second, zone }) => {
+                        let stamps = frame.columns()[i].cast(&DataType::Int64)?;
+                        let days: Int32Chunked = stamps
+                            .i64()?
+                            .iter()
+                            .map(|s| s.map(|s| day_of_stamp(s, *per_second, zone.as_ref())))
+                            .collect();
+                        days.with_name(stamps.name().clone())
+                            .into_column()
+                            .cast(&DataType::Date)?
+                    }
+                };
+                frame.replace_column(i, column)?;
             }
             Ok(frame)
         };
@@ -92,7 +111,90 @@ impl RawFile {
     }
 }
 
+/// How a column is made what the rows are checked on, when read.
+#[derive(Debug, Clone, PartialEq)]
+enum Cast {
+    /// Cast to this type.
+    To(DataType),
+    /// Timestamps, counted in `per_second` from 1970-01-01 00:00 UTC: the calendar day of each
+    /// in `zone` (UTC when `None`; the time of day is dropped), as a `Date`.
+    DayOf { per_second: i64, zone: Option<Zone> },
+}
+
+/// The time zone of a column of timestamps.
+#[derive(Debug, Clone, PartialEq)]
+enum Zone {
+    Named(chrono_tz::Tz),
+    Fixed(chrono::FixedOffset),
+}
+
+impl Zone {
+    /// The zone an Arrow timestamp type names (an IANA name or an offset such as `+01:00`);
+    /// `None` for UTC.
+    fn parse(name: &str) -> Option<Option<Zone>> {
+        if matches!(name, "UTC" | "utc" | "Etc/UTC" | "Z" | "+00:00" | "00:00") {
+            return Some(None);
+        }
+        name.parse()
+            .map(Zone::Fixed)
+            .or_else(|_| name.parse().map(Zone::Named))
+            .ok()
+            .map(Some)
+    }
+
+    /// Seconds to add to a UTC time (`seconds` from 1970) for the wall-clock time of the zone.
+    fn offset_at(&self, seconds: i64) -> i64 {
+        use chrono::{Offset, TimeZone};
+        match self {
+            Zone::Fixed(offset) => i64::from(offset.local_minus_utc()),
+            Zone::Named(zone) => chrono::DateTime::from_timestamp(seconds, 0).map_or(0, |utc| {
+                let offset = zone.offset_from_utc_datetime(&utc.naive_utc());
+                i64::from(offset.fix().local_minus_utc())
+            }),
+        }
+    }
+}
+
+/// The calendar day (from 1970-01-01) of a timestamp counted in `per_second` from 1970-01-01
+/// 00:00 UTC, in `zone`.
+fn day_of_stamp(stamp: i64, per_second: i64, zone: Option<&Zone>) -> i32 {
+    let seconds = stamp.div_euclid(per_second);
+    let local = seconds + zone.map_or(0, |z| z.offset_at(seconds));
+    local.div_euclid(86_400) as i32
+}
+
+/// Whether Polars (as oapstat builds it) reads a column of this Arrow type: text, dates,
+/// timestamps, numbers of 32 or 64 bits, booleans and the null type. Others (8 and 16-bit
+/// integers, decimals, times, durations, binary, lists, structs) are refused by name.
+fn is_readable(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    matches!(
+        dtype,
+        A::Utf8
+            | A::LargeUtf8
+            | A::Utf8View
+            | A::Date32
+            | A::Date64
+            | A::Timestamp(_, _)
+            | A::Int32
+            | A::Int64
+            | A::UInt32
+            | A::UInt64
+            | A::Float32
+            | A::Float64
+            | A::Boolean
+            | A::Null
+    )
+}
+
 /// Reads one Parquet file (CSV files are read by [`super::csv`]).
+///
+/// A file is read by its Parquet types, not by the Arrow schema a writer may store beside them:
+/// dictionary-encoded text, large strings and string views are all text, and a `Date64` is a
+/// date. A timestamp in a date column is the calendar day it falls on in its own time zone (the
+/// time of day is dropped). A contract column of a type Polars does not read, or of timestamps
+/// in a zone oapstat does not know, is refused, naming the file, the column and its type; such
+/// an extra column is not read.
 pub fn read_parquet_columns(
     path: &Path,
     kind: ExtractKind,
@@ -104,13 +206,19 @@ pub fn read_parquet_columns(
         .map_err(PolarsError::from)
         .map(ParquetReader::new)
         .with_context(|| format!("{shown}: cannot read"))?;
-    let schema = reader
-        .schema()
-        .with_context(|| format!("{shown}: cannot read the columns"))?;
-    let metadata = reader
+    let cannot_read_columns = || format!("{shown}: cannot read the columns");
+    // The Arrow schema as the writer stored it, for the time zones of timestamps.
+    let stored = reader.schema().with_context(cannot_read_columns)?;
+    let mut metadata = reader
         .get_metadata()
         .with_context(|| format!("{shown}: cannot read the row groups"))?
+        .as_ref()
         .clone();
+    if let Some(pairs) = metadata.key_value_metadata.as_mut() {
+        pairs.retain(|pair| pair.key != "ARROW:schema");
+    }
+    let metadata: FileMetadataRef = std::sync::Arc::new(metadata);
+    let schema = infer_schema(&metadata).with_context(cannot_read_columns)?;
     let (dates, numbers, flags): (&[&str], &[&str], &[&str]) = match kind {
         ExtractKind::Admissions => (&["admission_date", "discharge_date"], &[], &[]),
         ExtractKind::Placements => (
@@ -120,35 +228,75 @@ pub fn read_parquet_columns(
         ),
     };
     let wanted = wanted_names(kind, mapping);
-    let casts: Vec<Option<DataType>> = schema
-        .iter_values()
-        .map(|field| {
-            let dtype = DataType::from_arrow_field(field);
-            // The contract column this one is (through the mapping), unless recoded from text.
-            let normalised = normalise_column_name(&field.name);
-            let contract = wanted
-                .iter()
-                .position(|w| *w == normalised)
-                .filter(|&i| mapping[i].values.is_none())
-                .map(|i| columns_of(kind).0[i]);
-            let is = |names: &[&str]| contract.is_some_and(|c| names.contains(&c));
-            if is(dates) && dtype == DataType::Date || is(flags) && dtype == DataType::Boolean {
-                None
-            } else if is(numbers) && dtype.is_primitive_numeric() {
-                (dtype != DataType::Float64).then_some(DataType::Float64)
-            } else {
-                (dtype != DataType::String).then_some(DataType::String)
+    let mut projection = Vec::new();
+    let mut names = Vec::new();
+    let mut casts: Vec<Option<Cast>> = Vec::new();
+    for (index, field) in schema.iter_values().enumerate() {
+        // The contract column this one is (through the mapping), and whether it is recoded.
+        let normalised = normalise_column_name(&field.name);
+        let position = wanted.iter().position(|w| *w == normalised);
+        let arrow = field.dtype();
+        if !is_readable(arrow) {
+            if let Some(i) = position {
+                bail!(
+                    "{shown}: column {} is of the Parquet type {arrow:?}, which oapstat cannot \
+                     read; write {} as text, a date, a 32 or 64-bit number or a boolean",
+                    field.name,
+                    columns_of(kind).0[i]
+                );
             }
-        })
-        .collect();
+            continue;
+        }
+        let contract = position
+            .filter(|&i| mapping[i].values.is_none())
+            .map(|i| columns_of(kind).0[i]);
+        let is = |names: &[&str]| contract.is_some_and(|c| names.contains(&c));
+        let dtype = DataType::from_arrow_field(field);
+        let cast = if let (true, ArrowDataType::Timestamp(unit, zone)) = (is(dates), arrow) {
+            let zone = match stored.get(&field.name).map(|f| f.dtype()) {
+                Some(ArrowDataType::Timestamp(_, stored_zone)) => stored_zone.clone(),
+                _ => zone.clone(),
+            };
+            let zone = match zone {
+                None => None,
+                Some(name) => Zone::parse(&name).with_context(|| {
+                    format!(
+                        "{shown}: column {} holds timestamps in the time zone {name:?}, which is \
+                         not a time zone oapstat knows (expected an IANA name such as \
+                         Europe/London, or an offset such as +01:00)",
+                        field.name
+                    )
+                })?,
+            };
+            Some(Cast::DayOf {
+                per_second: match unit {
+                    ArrowTimeUnit::Second => 1,
+                    ArrowTimeUnit::Millisecond => 1_000,
+                    ArrowTimeUnit::Microsecond => 1_000_000,
+                    ArrowTimeUnit::Nanosecond => 1_000_000_000,
+                },
+                zone,
+            })
+        } else if is(dates) && dtype == DataType::Date || is(flags) && dtype == DataType::Boolean {
+            None
+        } else if is(numbers) && dtype.is_primitive_numeric() {
+            (dtype != DataType::Float64).then_some(Cast::To(DataType::Float64))
+        } else {
+            (dtype != DataType::String).then_some(Cast::To(DataType::String))
+        };
+        projection.push(index);
+        names.push(field.name.to_string());
+        casts.push(cast);
+    }
     let row_groups: Vec<usize> = metadata.row_groups.iter().map(|g| g.num_rows()).collect();
     Ok(RawFile {
         path: shown,
-        names: schema.iter_names().map(|n| n.to_string()).collect(),
+        names,
         rows: row_groups.iter().sum(),
         row_groups,
         file: path.to_path_buf(),
         metadata,
+        projection,
         casts,
     })
 }
@@ -315,6 +463,45 @@ mod tests {
             .iter()
             .map(|(_, f)| (f.line, f.rule))
             .collect()
+    }
+
+    /// The calendar day of timestamps (checked against chrono's own conversion): before 1970
+    /// (a negative count is floored, not truncated), with a time of day, and in a zone whose
+    /// offset changes with the season or is fixed.
+    #[test]
+    fn timestamps_are_their_calendar_day_in_their_zone() {
+        let day = |text: &str| day_of(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap());
+        let london = Zone::parse("Europe/London").unwrap();
+        let new_york = Zone::parse("-05:00").unwrap();
+        assert_eq!(Zone::parse("UTC").unwrap(), None);
+        assert!(Zone::parse("Mars/Olympus").is_none());
+        let utc = |text: &str| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+                .unwrap()
+                .and_utc()
+                .timestamp()
+        };
+        for (stamp, zone, expected) in [
+            ("1970-01-01 00:00:00", None, "1970-01-01"),
+            ("1969-12-31 23:59:59", None, "1969-12-31"),
+            ("2024-02-29 14:30:00", None, "2024-02-29"),
+            ("2100-01-01 23:59:59", None, "2100-01-01"),
+            // 2024-07-01 00:30 in London (BST) is 2024-06-30 23:30 UTC.
+            ("2024-06-30 23:30:00", london.as_ref(), "2024-07-01"),
+            // In winter London is UTC.
+            ("2024-01-20 23:59:59", london.as_ref(), "2024-01-20"),
+            ("2024-03-01 03:00:00", new_york.as_ref(), "2024-02-29"),
+        ] {
+            for per_second in [1, 1_000, 1_000_000, 1_000_000_000] {
+                assert_eq!(
+                    day_of_stamp(utc(stamp) * per_second, per_second, zone),
+                    day(expected),
+                    "{stamp} in {zone:?}"
+                );
+            }
+        }
+        // A millisecond before 1970 is 1969.
+        assert_eq!(day_of_stamp(-1, 1_000, None), day("1969-12-31"));
     }
 
     #[test]

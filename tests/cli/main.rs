@@ -16,6 +16,7 @@ mod mapping;
 mod mutation;
 mod nhs;
 mod options;
+mod parquet_types;
 mod published;
 mod rates;
 mod reinvest;
