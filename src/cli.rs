@@ -251,19 +251,24 @@ pub struct NhsArgs {
     pub analysis: AnalysisInput,
     /// The reporting month: YYYY-MM, `latest` (the last complete month of the extract) or `last`
     /// (the last complete month before today, as in `summary`). [default: latest]
-    #[arg(long, value_name = "MONTH", conflicts_with_all = ["from", "to"], help_heading = "Periods")]
+    #[arg(long, value_name = "MONTH", conflicts_with_all = ["from", "to", "last"], help_heading = "Periods")]
     pub month: Option<String>,
     /// First reporting month of a series (YYYY-MM): every month from it to --to.
     #[arg(long, value_name = "MONTH", help_heading = "Periods")]
     pub from: Option<String>,
-    /// Last reporting month of a series (YYYY-MM). [default: the last complete month of the extract]
+    /// Last reporting month of a series (YYYY-MM), with --from or --last. [default: the last
+    /// complete month of the extract]
+    #[arg(long, value_name = "MONTH", help_heading = "Periods")]
+    pub to: Option<String>,
+    /// The latest N reporting months, ending with the last complete month of the extract (or
+    /// --to): `--last 12` is a year of months, each with its M, Q and Y.
     #[arg(
         long,
-        value_name = "MONTH",
-        requires = "from",
+        value_name = "N",
+        conflicts_with = "from",
         help_heading = "Periods"
     )]
-    pub to: Option<String>,
+    pub last: Option<usize>,
     /// The service lines of the adult acute group (the `a` measures), comma-separated.
     /// [default: adult_acute,older_adult_acute,picu: MHSDS bed types 200, 201, 202]
     #[arg(

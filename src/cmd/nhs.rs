@@ -119,7 +119,18 @@ fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
             };
             (month(from, "--from")?, to)
         }
-        (None, None) => (last_of_extract, last_of_extract),
+        (None, None) => {
+            let to = match (&args.to, args.last) {
+                (Some(text), Some(_)) => month(text, "--to")?,
+                (Some(_), None) => bail!("--to goes with --from or --last"),
+                (None, _) => last_of_extract,
+            };
+            match args.last {
+                Some(0) => bail!("--last must be 1 or more"),
+                Some(n) => (add_months(to, 1 - n as i32), to),
+                None => (to, to),
+            }
+        }
     };
     if last < first {
         bail!(

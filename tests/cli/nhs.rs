@@ -425,6 +425,25 @@ fn months_outside_the_extract_are_refused() {
         w.json(&a)["parameters"]["months"],
         serde_json::json!(["2024-04"])
     );
+    // The latest N months, ending with the last complete one or --to.
+    let mut a = args(&["--format", "json", "--last", "3"]);
+    a.push("--quiet");
+    assert_eq!(
+        w.json(&a)["parameters"]["months"],
+        serde_json::json!(["2024-02", "2024-03", "2024-04"])
+    );
+    let mut a = args(&["--format", "json", "--last", "2", "--to", "2024-03"]);
+    a.push("--quiet");
+    assert_eq!(
+        w.json(&a)["parameters"]["months"],
+        serde_json::json!(["2024-02", "2024-03"])
+    );
+    let (code, _, stderr) = w.run(&args(&["--to", "2024-03"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--to goes with --from or --last"),
+        "{stderr}"
+    );
     let (code, _, stderr) = w.run(&args(&["--month", "last"]));
     assert_eq!(code, 2, "{stderr}");
     assert!(
