@@ -252,6 +252,24 @@ pub struct FileRead {
     pub rows_read: usize,
 }
 
+impl FileRead {
+    /// `_RAW` (NHS England's unrounded file), `rounded` (its other MHSDS file) or `cap`.
+    pub fn variant(&self) -> &'static str {
+        if is_raw(&self.path) {
+            "_RAW"
+        } else if self.generation == Generation::Mhsds.name() {
+            "rounded"
+        } else {
+            self.generation
+        }
+    }
+}
+
+/// Whether a file is NHS England's unrounded variant (`..._RAW.csv`).
+fn is_raw(path: &str) -> bool {
+    path.to_lowercase().contains("_raw")
+}
+
 /// Reads published files (each named as the user gave it). `period` is the month for a CAP
 /// file that names none (neither a `PublicationPeriod` column nor a month in its name).
 /// Two files of the same generation, variant (rounded or `_RAW`) and month are refused unless
@@ -267,7 +285,7 @@ pub fn read(
     let mut seen: BTreeMap<(Generation, bool, NaiveDate), String> = BTreeMap::new();
     for path in paths {
         let (generation, month, rows, layout) = read_file(path, period, &mut table, &mut warnings)?;
-        let raw = path.to_lowercase().contains("_raw");
+        let raw = is_raw(path);
         if let Some(first) = seen.insert((generation, raw, month), path.clone()) {
             if !keep_duplicates {
                 bail!(
