@@ -17,8 +17,12 @@ pub fn run(args: &PublishedArgs) -> Result<()> {
             eprintln!("oapstat: warning: {warning}");
         }
         for file in &published.files {
+            let left_out = match file.rows_not_oap {
+                0 => String::new(),
+                n => format!(", {n} not OAP measures left out"),
+            };
             eprintln!(
-                "oapstat: {}: {} rows read ({}, {})",
+                "oapstat: {}: {} rows read ({}, {}){left_out}",
                 file.path, file.rows_read, file.generation, file.month
             );
         }

@@ -571,3 +571,47 @@ fn the_table_tells_months_files_and_secondary_levels_apart() {
         "{csv}"
     );
 }
+
+#[test]
+fn measures_of_another_family_in_an_oap_file_are_left_out_with_a_warning() {
+    let w = Workdir::new();
+    let line = |id: &str, value: &str| {
+        format!("01/10/2026,31/10/2026,Performance,England,England,England,NONE,NONE,{id},A measure,{value}")
+    };
+    // Two OAP rows among seven rows of six other measures (MHS01 twice).
+    let ids = [
+        "OAP01", "MHS01", "MHS01", "MHS02", "OAP06", "MHS03", "MHS04", "MHS05", "MHS06",
+    ];
+    let lines: Vec<String> = ids.iter().map(|id| line(id, "5")).collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    mhsds_file(&w, "MHSDS Data_OAPs_OctPrf_2026.csv", &lines);
+    let (code, stdout, stderr) = w.run(&[
+        "published",
+        "MHSDS Data_OAPs_OctPrf_2026.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let warning = "MHSDS Data_OAPs_OctPrf_2026.csv: 7 rows of measures that are not OAP measures (MHS01, MHS02, MHS03, MHS04, MHS05, … (6 in all)) left out: they are another part of NHS England's Mental Health Services Monthly Statistics";
+    // Said once, and counted.
+    assert_eq!(stderr.matches("not OAP measures (").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("oapstat: warning: {warning}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("MHSDS Data_OAPs_OctPrf_2026.csv: 9 rows read (mhsds, 2026-10), 7 not OAP measures left out"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["measure_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["OAP01", "OAP06"]);
+    assert_eq!(doc["files"][0]["rows_read"], 9);
+    assert_eq!(doc["files"][0]["rows_not_oap"], 7);
+    assert_eq!(doc["warnings"], serde_json::json!([warning]));
+}
