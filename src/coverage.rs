@@ -48,24 +48,16 @@ impl Coverage {
     /// The labels of the periods that are not covered, those starting before the extract first
     /// and then those ending after its extract date, as `empty_values` metadata.
     pub fn empty_values<'a>(&self, periods: impl IntoIterator<Item = &'a Period>) -> Value {
-        let labels: Vec<(String, NaiveDate, NaiveDate)> = periods
-            .into_iter()
-            .map(|p| (p.label.clone(), p.start, p.end))
-            .collect();
-        self.empty_values_of(&labels)
-    }
-
-    /// [`Coverage::empty_values`] for periods given as (label, first day, last day).
-    pub fn empty_values_of(&self, periods: &[(String, NaiveDate, NaiveDate)]) -> Value {
+        let periods: Vec<&Period> = periods.into_iter().collect();
         let before: Vec<&str> = periods
             .iter()
-            .filter(|(_, start, _)| *start < self.from)
-            .map(|(label, _, _)| label.as_str())
+            .filter(|p| p.start < self.from)
+            .map(|p| p.label.as_str())
             .collect();
         let after: Vec<&str> = periods
             .iter()
-            .filter(|(_, start, end)| *start >= self.from && *end > self.to)
-            .map(|(label, _, _)| label.as_str())
+            .filter(|p| p.start >= self.from && p.end > self.to)
+            .map(|p| p.label.as_str())
             .collect();
         json!({
             "periods_before_the_extract_starts": before,

@@ -12,6 +12,7 @@ use super::{emit, prepare, Extracts, Selection};
 use crate::benchmark::{compare, ours_from_nhs, ours_from_rates, BenchmarkRequest, Peer};
 use crate::cli::BenchmarkArgs;
 use crate::input::Inputs;
+use crate::nhs::Window;
 use crate::periods::{last_complete_month_end, month_end, month_start, Period};
 use crate::published::Published;
 use crate::render::{Field, Kind, Report};
@@ -101,6 +102,20 @@ pub fn report(
         serde_json::to_value(&options.published.files)?,
     );
     report.meta.insert("inputs".into(), inputs.metadata());
+    // The months are those the extract covers, but a month's Q and Y windows reach back before
+    // it: the collaboratives' figures of a window the extract does not cover are empty.
+    let windows: Vec<Period> = months
+        .iter()
+        .flat_map(|(&month, &generation)| {
+            let windows: &[Window] = if generation == "mhsds" {
+                &Window::ALL
+            } else {
+                &[Window::M]
+            };
+            windows.iter().map(move |w| w.period(month))
+        })
+        .collect();
+    super::record_coverage(&mut report, &selection.coverage, &windows);
     report.notes.push("Published values as published: rounded, and * where NHS England suppressed them; never rebuilt from sub-national cells.".into());
     if options.populations.is_empty() {
         report.notes.push("No population for England or the peers (--population England=N): their rates per 1,000,000 are empty.".into());

@@ -10,9 +10,11 @@ use crate::cli::NhsArgs;
 use crate::input::Inputs;
 use crate::nhs::{
     is_percentage, measure_names, measures, short_name, without_zeros, Breakdown, NhsRequest,
-    ADULT_ACUTE,
+    Window, ADULT_ACUTE,
 };
-use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
+use crate::periods::{
+    add_months, last_complete_month_end, month_end, month_start, parse_bound, Period,
+};
 use crate::render::{format_cell, Cell, Field, Format, Kind, Report};
 
 pub fn run(args: &NhsArgs) -> Result<()> {
@@ -243,20 +245,10 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
         }
     }
     // Each month's M, Q and Y periods, for what the extract does not cover.
-    let periods: Vec<(String, NaiveDate, NaiveDate)> = options
+    let periods: Vec<Period> = options
         .months
         .iter()
-        .flat_map(|&m| {
-            [("M", 1), ("Q", 3), ("Y", 12)]
-                .into_iter()
-                .map(move |(code, n)| {
-                    (
-                        format!("{} {code}", m.format("%Y-%m")),
-                        add_months(m, 1 - n),
-                        month_end(m),
-                    )
-                })
-        })
+        .flat_map(|&m| Window::ALL.map(|w| w.period(m)))
         .collect();
     let months = options.months;
     report.meta.insert(
@@ -272,7 +264,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
         }),
     );
     report.meta.insert("empty_values".into(), {
-        let mut empty = selection.coverage.empty_values_of(&periods);
+        let mut empty = selection.coverage.empty_values(&periods);
         empty["collaboratives_without_population"] = json!(without_population);
         empty
     });

@@ -7,8 +7,8 @@ use super::emit;
 use crate::cli::PublishedArgs;
 use crate::input::files::expand;
 use crate::periods::parse_bound;
-use crate::published::{read, Published};
-use crate::render::{Field, Kind, Report};
+use crate::published::{read, FileRead, Published};
+use crate::render::{format_cell, Cell, Field, Format, Kind, Report};
 
 pub fn run(args: &PublishedArgs) -> Result<()> {
     let published = load(&args.files, args.period.as_deref(), args.keep_duplicates)?;
@@ -17,13 +17,21 @@ pub fn run(args: &PublishedArgs) -> Result<()> {
             eprintln!("oapstat: warning: {warning}");
         }
         for file in &published.files {
+            let left_out = match file.rows_not_oap {
+                0 => String::new(),
+                n => format!(", {n} not OAP measures left out"),
+            };
             eprintln!(
-                "oapstat: {}: {} rows read ({}, {})",
+                "oapstat: {}: {} rows read ({}, {}){left_out}",
                 file.path, file.rows_read, file.generation, file.month
             );
         }
     }
-    emit(report(&published)?, &args.output, None)
+    let mut report = report(&published)?;
+    if args.output.format == Format::Table {
+        report = for_people(report, &published.files);
+    }
+    emit(report, &args.output, None)
 }
 
 /// Reads the files (paths or globs) named on the command line.
@@ -48,20 +56,72 @@ pub fn fields() -> Vec<Field> {
         Field::date("period_start"),
         Field::date("period_end"),
         Field::text("period", "Period"),
-        Field::text("source_file", ""),
+        // In the table only when more than one file is read (then numbered, see `for_people`).
+        Field::text("source_file", "File").optional(),
         Field::text("generation", ""),
         Field::text("breakdown", "Breakdown"),
         Field::text("level_code", "Level"),
         Field::text("level_name", ""),
-        Field::text("secondary_breakdown", "Secondary"),
-        Field::text("secondary_code", "Code"),
-        Field::text("secondary_name", ""),
+        Field::text("secondary_breakdown", "Secondary breakdown").optional(),
+        Field::text("secondary_code", "Secondary code").optional(),
+        // The secondary level's description (its code where the file has none).
+        Field::text("secondary_name", "Secondary"),
         Field::text("measure", ""),
         Field::text("measure_id", "Measure"),
         // A count, rate or percentage as published: whole numbers without a point in the table.
         Field::new("value", Kind::Measure, "Value", &[]),
-        Field::new("suppressed", Kind::Flag, "Suppressed", &[]),
+        // In the table a suppressed value is `*`, as in the file.
+        Field::new("suppressed", Kind::Flag, "Suppressed", &[]).optional(),
     ]
+}
+
+/// The table for people, within 120 characters where the names allow: the period with its
+/// reporting month (`2026-10 Q`, as `empty_values` labels windows), since files of several
+/// months hold the same rows; each file's number when more than one is read (the rounded and
+/// `_RAW` files hold the same rows), named in a note; the secondary level's description, else
+/// its code; a suppressed value as `*`. Machine formats keep every field as read.
+fn for_people(mut report: Report, files: &[FileRead]) -> Report {
+    let at = |name: &str| report.field_index(name).expect("a field of `published`");
+    let (period, end, file) = (at("period"), at("period_end"), at("source_file"));
+    let (code, name) = (at("secondary_code"), at("secondary_name"));
+    let (value, suppressed) = (at("value"), at("suppressed"));
+    let several = files.len() > 1;
+    let end_field = report.fields[end].clone();
+    for row in &mut report.rows {
+        let month: String = format_cell(&end_field, &row[end]).chars().take(7).collect();
+        if let Cell::Text(length) = &row[period] {
+            row[period] = Cell::Text(format!("{month} {length}"));
+        }
+        if several {
+            if let Cell::Text(path) = &row[file] {
+                let number = files
+                    .iter()
+                    .position(|f| &f.path == path)
+                    .map_or(0, |n| n + 1);
+                row[file] = Cell::Text(number.to_string());
+            }
+        }
+        let described = matches!(&row[name], Cell::Text(t) if !t.is_empty());
+        if !described {
+            row[name] = row[code].clone();
+        }
+        if row[suppressed] == Cell::Bool(true) {
+            row[value] = Cell::Suppressed;
+        }
+    }
+    if several {
+        report.fields[file].optional = false;
+        for (n, f) in files.iter().enumerate() {
+            report.notes.push(format!(
+                "File {}: {} ({}, {}).",
+                n + 1,
+                f.path,
+                f.variant(),
+                f.month
+            ));
+        }
+    }
+    report
 }
 
 fn report(published: &Published) -> Result<Report> {
@@ -72,6 +132,6 @@ fn report(published: &Published) -> Result<Report> {
     report
         .meta
         .insert("warnings".into(), json!(published.warnings));
-    report.notes.push("Values as published: `*` (suppressed) is an empty value with suppressed = yes; the share of OAP days with a recorded cost, a fraction in the files, is a percentage here.".into());
+    report.notes.push("Values as published: `*` where NHS England suppressed them (in CSV and JSON an empty value with suppressed true); the share of OAP days with a recorded cost, a fraction in the files, is a percentage here.".into());
     Ok(report)
 }

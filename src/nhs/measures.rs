@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::periods::{add_months, month_end};
+use crate::periods::{add_months, month_end, Period};
 
 /// The adult acute service lines by default (MHSDS bed types 200, 201 and 202).
 pub const ADULT_ACUTE: [&str; 3] = ["adult_acute", "older_adult_acute", "picu"];
@@ -61,6 +61,17 @@ impl Window {
     /// The first and last date of the window for the reporting month starting on `month`.
     pub fn dates(self, month: NaiveDate) -> (NaiveDate, NaiveDate) {
         (add_months(month, 1 - self.months()), month_end(month))
+    }
+
+    /// The window for the reporting month starting on `month` as a period labelled
+    /// `2026-10 Y`, the label `empty_values` gives it.
+    pub fn period(self, month: NaiveDate) -> Period {
+        let (start, end) = self.dates(month);
+        Period {
+            label: format!("{} {}", month.format("%Y-%m"), self.code()),
+            start,
+            end,
+        }
     }
 }
 

@@ -249,7 +249,29 @@ pub struct FileRead {
     pub layout: String,
     /// The reporting month of the file (the latest when it holds several).
     pub month: String,
+    /// Its data rows, those left out included.
     pub rows_read: usize,
+    /// Rows of another family's measures (an MHSDS-layout file's MEASURE_IDs other than
+    /// OAP01…OAP11a) left out of the table, with a warning.
+    pub rows_not_oap: usize,
+}
+
+impl FileRead {
+    /// `_RAW` (NHS England's unrounded file), `rounded` (its other MHSDS file) or `cap`.
+    pub fn variant(&self) -> &'static str {
+        if is_raw(&self.path) {
+            "_RAW"
+        } else if self.generation == Generation::Mhsds.name() {
+            "rounded"
+        } else {
+            self.generation
+        }
+    }
+}
+
+/// Whether a file is NHS England's unrounded variant (`..._RAW.csv`).
+fn is_raw(path: &str) -> bool {
+    path.to_lowercase().contains("_raw")
 }
 
 /// Reads published files (each named as the user gave it). `period` is the month for a CAP
@@ -266,8 +288,9 @@ pub fn read(
     let mut files = Vec::new();
     let mut seen: BTreeMap<(Generation, bool, NaiveDate), String> = BTreeMap::new();
     for path in paths {
-        let (generation, month, rows, layout) = read_file(path, period, &mut table, &mut warnings)?;
-        let raw = path.to_lowercase().contains("_raw");
+        let (generation, month, rows, rows_not_oap, layout) =
+            read_file(path, period, &mut table, &mut warnings)?;
+        let raw = is_raw(path);
         if let Some(first) = seen.insert((generation, raw, month), path.clone()) {
             if !keep_duplicates {
                 bail!(
@@ -283,7 +306,8 @@ pub fn read(
             generation: generation.name(),
             layout: format!("{layout:?}"),
             month: month.format("%Y-%m").to_string(),
-            rows_read: rows,
+            rows_read: rows + rows_not_oap,
+            rows_not_oap,
         });
     }
     Ok(Published {
@@ -293,13 +317,14 @@ pub fn read(
     })
 }
 
-/// Reads one file into the table: its generation, month, rows and layout.
+/// Reads one file into the table: its generation, month, rows in the table, rows left out (not
+/// OAP measures) and layout.
 fn read_file(
     path: &str,
     period: Option<NaiveDate>,
     table: &mut Table,
     warnings: &mut Vec<String>,
-) -> Result<(Generation, NaiveDate, usize, Layout)> {
+) -> Result<(Generation, NaiveDate, usize, usize, Layout)> {
     let bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
     let text = String::from_utf8_lossy(&bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -341,6 +366,8 @@ fn read_file(
     }
     let mut latest: Option<NaiveDate> = None;
     let mut unknown: Vec<String> = Vec::new();
+    let mut not_oap: Vec<&str> = Vec::new();
+    let mut rows_not_oap = 0;
     let mut rows = 0;
     let mut forms = DateForms::default();
     // Lines counted from the records' byte offsets: after a CRLF-ended line (the ending NHS
@@ -364,6 +391,14 @@ fn read_file(
             );
         }
         let field = |i: usize| record.get(i).unwrap_or_default().trim();
+        // Another family's measure in an OAP file (MHS01...): left out, said below.
+        if layout == Layout::Mhsds && !field(8).is_empty() && !is_oap_measure(field(8)) {
+            if !not_oap.contains(&field(8)) {
+                not_oap.push(field(8));
+            }
+            rows_not_oap += 1;
+            continue;
+        }
         let value_text = field(header.len() - 1);
         let Some((mut value, suppressed)) = parse_value(value_text) else {
             bail!("{path}:{line}: value {value_text:?} is neither a number nor * (suppressed)");
@@ -480,10 +515,21 @@ fn read_file(
             "{path}: question {question:?} is not in oapstat's table of published measures: kept with an empty measure_id"
         ));
     }
+    if rows_not_oap > 0 {
+        let more = if not_oap.len() > IDS_SHOWN {
+            format!(", … ({} in all)", not_oap.len())
+        } else {
+            String::new()
+        };
+        warnings.push(format!(
+            "{path}: {rows_not_oap} rows of measures that are not OAP measures ({}{more}) left out: they are another part of NHS England's Mental Health Services Monthly Statistics",
+            not_oap[..not_oap.len().min(IDS_SHOWN)].join(", ")
+        ));
+    }
     let month = latest
         .or(file_month)
         .with_context(|| format!("{path}: no rows"))?;
-    Ok((generation, month, rows, layout))
+    Ok((generation, month, rows, rows_not_oap, layout))
 }
 
 /// Refuses an MHSDS-layout file that holds no OAP measure (another family of the same

@@ -165,6 +165,11 @@ fn a_collaborative_beside_england_and_its_peers() {
             {"month": "2024-03", "generation": "mhsds"}
         ])
     );
+    // Every window compared lies inside the extract (April 2023 to April 2024).
+    assert_eq!(
+        doc["empty_values"]["periods_before_the_extract_starts"],
+        serde_json::json!([])
+    );
 }
 
 #[test]
@@ -258,4 +263,49 @@ fn a_file_as_downloaded_from_nhs_england_is_read() {
         .iter()
         .any(|r| r["side"] == "collaborative" && r["measure_id"] == "OAP01" && r["period"] == "M"));
     assert_eq!(doc["published"][0]["rows_read"], 16);
+}
+
+#[test]
+fn a_window_starting_before_the_extract_is_empty_and_says_why() {
+    // February 2024's Y window starts in March 2023, a month before the extract (April 2023);
+    // its M and Q windows are covered.
+    const MHSDS_FEBRUARY: &str = "\
+REPORTING_PERIOD_START,REPORTING_PERIOD_END,STATUS,BREAKDOWN,PRIMARY_LEVEL,PRIMARY_LEVEL_DESCRIPTION,SECONDARY_LEVEL,SECONDARY_LEVEL_DESCRIPTION,MEASURE_ID,MEASURE_NAME,MEASURE_VALUE
+2024-02-01,2024-02-29,Final,England,England,England,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,300
+2023-12-01,2024-02-29,Final,England,England,England,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,900
+2023-03-01,2024-02-29,Final,England,England,England,NONE,NONE,OAP01,Number of Inappropriate new OAPs started in the period,3600
+";
+    let w = with_published(&[("MHSDS Data_OAPs_FebFinal_2024.csv", MHSDS_FEBRUARY)]);
+    let mut args = BENCHMARK.to_vec();
+    args.extend(["--collaborative", "CCC", "--format", "json", "--quiet"]);
+    let doc = w.json(&args);
+    assert_eq!(
+        row(&doc, "2024-02", "Y", "OAP01", "CCC")["value"],
+        Value::Null
+    );
+    close(
+        &row(&doc, "2024-02", "Y", "OAP01", "England")["value"],
+        3600.0,
+    );
+    assert_ne!(
+        row(&doc, "2024-02", "Q", "OAP01", "CCC")["value"],
+        Value::Null
+    );
+    assert_eq!(
+        doc["empty_values"],
+        serde_json::json!({
+            "periods_before_the_extract_starts": ["2024-02 Y"],
+            "periods_after_the_extract_date": [],
+            "covered_from": "2023-04-01",
+            "covered_to": "2024-04-30",
+        })
+    );
+    let mut args = BENCHMARK.to_vec();
+    args.extend(["--collaborative", "CCC", "--quiet"]);
+    let (code, stdout, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("Note: the extract covers 2023-04-01 onwards: the periods starting before it (2024-02 Y) are empty, not 0 or partial."),
+        "{stdout}"
+    );
 }

@@ -451,15 +451,167 @@ fn the_table_shows_each_period_and_counts_without_a_point() {
         })
         .collect();
     // England's OAP01 for October 2026, the 3 months and the 12 months: told apart by Period.
-    let period_and_value: Vec<(&str, &str)> = england.iter().map(|c| (c[0], c[6])).collect();
+    let period_and_value: Vec<(&str, &str)> = england.iter().map(|c| (c[0], c[5])).collect();
     assert_eq!(
         period_and_value,
-        [("M", "412"), ("Q", "1,275"), ("Y", "5,310")],
+        [
+            ("2026-10 M", "412"),
+            ("2026-10 Q", "1,275"),
+            ("2026-10 Y", "5,310")
+        ],
         "{stdout}"
     );
     assert!(stdout.lines().next().is_some_and(|l| l.contains("┬")));
-    assert!(stdout.contains("│ Period ┆ Breakdown"), "{stdout}");
+    assert!(stdout.contains("│ Period    ┆ Breakdown"), "{stdout}");
     assert!(!stdout.contains(".0 "), "{stdout}");
     // A rate keeps its decimals.
-    assert!(stdout.contains("┆ OAP06   ┆   7.6 ┆"), "{stdout}");
+    assert!(stdout.contains("┆ OAP06   ┆   7.6 │"), "{stdout}");
+}
+
+/// The cells of the table's lines holding all of `parts`.
+fn table_rows(stdout: &str, parts: &[&str]) -> Vec<Vec<String>> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with('│') && parts.iter().all(|p| l.contains(p)))
+        .map(|l| {
+            l.trim_matches(|c| c == '│' || c == ' ')
+                .split('┆')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_table_tells_months_files_and_secondary_levels_apart() {
+    let w = Workdir::new();
+    // England's OAPs active at the end were 528 in both November and December 2016: the
+    // period says which month.
+    let (nov, dec) = (cap("nov"), cap("dec"));
+    let (code, stdout, stderr) = w.run(&["published", &nov, &dec, "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = table_rows(&stdout, &["┆ England ", " oaps_active_end "]);
+    let england: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .filter(|c| c[2] == "England" && c[4].is_empty())
+        .map(|c| (c[0].as_str(), c[1].as_str(), c[6].as_str()))
+        .collect();
+    assert_eq!(
+        england,
+        [("2016-11 M", "1", "528"), ("2016-12 M", "2", "528")],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("File 1: {nov} (cap, 2016-11).")),
+        "{stdout}"
+    );
+
+    // The rounded and _RAW files hold the same rows: the file's number says which, a note
+    // names each with its variant; a bed type row shows the bed type; `*` as published.
+    let rounded = format!("{MHSDS}/MHSDS Data_OAPs_OctPrf_2026.csv");
+    let raw = format!("{MHSDS}/MHSDS Data_OAPs_OctPrf_2026_RAW.csv");
+    let table = |files: &[&str]| {
+        let mut args = vec!["published"];
+        args.extend(files);
+        args.push("-q");
+        let output = w
+            .oapstat(&args)
+            .env("OAPSTAT_TABLE_WIDTH", "120")
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let stdout = table(&[&rounded, &raw]);
+    assert!(
+        stdout.contains("│ Period    ┆ File ┆ Breakdown"),
+        "{stdout}"
+    );
+    let bed: Vec<Vec<String>> = table_rows(&stdout, &["England; Bed Type", " 371 │"]);
+    assert_eq!(bed.len(), 2, "{stdout}");
+    assert_eq!(
+        bed[0],
+        [
+            "2026-10 M",
+            "1",
+            "England; Bed Type",
+            "England",
+            "Acute adult mental health care",
+            "OAP01",
+            "371"
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("File 1: {rounded} (rounded, 2026-10).")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("File 2: {raw} (_RAW, 2026-10).")),
+        "{stdout}"
+    );
+    let rx4 = table_rows(&stdout, &["┆ RX4 "]);
+    let rx4: Vec<(&str, &str)> = rx4.iter().map(|c| (c[1].as_str(), c[6].as_str())).collect();
+    assert_eq!(rx4, [("1", "*"), ("2", "3")], "{stdout}");
+    // One file: no file column, and the default columns fit 120 characters.
+    let stdout = table(&[&rounded]);
+    assert!(stdout.contains("│ Period    ┆ Breakdown"), "{stdout}");
+    let widest = stdout
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap();
+    assert!(widest <= 120, "{widest}: {stdout}");
+    // Machine formats keep the fields as read.
+    let (_, csv, _) = w.run(&["published", &rounded, &raw, "--format", "csv", "-q"]);
+    assert!(csv.starts_with("period_start,period_end,period,source_file,generation,breakdown,level_code,level_name,secondary_breakdown,secondary_code,secondary_name,measure,measure_id,value,suppressed\n"));
+    assert!(
+        csv.contains(",England; Bed Type,England,England,,200,Acute adult mental health care,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn measures_of_another_family_in_an_oap_file_are_left_out_with_a_warning() {
+    let w = Workdir::new();
+    let line = |id: &str, value: &str| {
+        format!("01/10/2026,31/10/2026,Performance,England,England,England,NONE,NONE,{id},A measure,{value}")
+    };
+    // Two OAP rows among seven rows of six other measures (MHS01 twice).
+    let ids = [
+        "OAP01", "MHS01", "MHS01", "MHS02", "OAP06", "MHS03", "MHS04", "MHS05", "MHS06",
+    ];
+    let lines: Vec<String> = ids.iter().map(|id| line(id, "5")).collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    mhsds_file(&w, "MHSDS Data_OAPs_OctPrf_2026.csv", &lines);
+    let (code, stdout, stderr) = w.run(&[
+        "published",
+        "MHSDS Data_OAPs_OctPrf_2026.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let warning = "MHSDS Data_OAPs_OctPrf_2026.csv: 7 rows of measures that are not OAP measures (MHS01, MHS02, MHS03, MHS04, MHS05, … (6 in all)) left out: they are another part of NHS England's Mental Health Services Monthly Statistics";
+    // Said once, and counted.
+    assert_eq!(stderr.matches("not OAP measures (").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("oapstat: warning: {warning}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("MHSDS Data_OAPs_OctPrf_2026.csv: 9 rows read (mhsds, 2026-10), 7 not OAP measures left out"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["measure_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["OAP01", "OAP06"]);
+    assert_eq!(doc["files"][0]["rows_read"], 9);
+    assert_eq!(doc["files"][0]["rows_not_oap"], 7);
+    assert_eq!(doc["warnings"], serde_json::json!([warning]));
 }
