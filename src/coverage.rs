@@ -119,19 +119,22 @@ pub fn is_figure(field: &Field) -> bool {
         || !field.derived_from.is_empty()
 }
 
+/// The texts listed under `key` of `empty_values` metadata (none when it lists none).
+pub fn listed(empty_values: &Value, key: &str) -> Vec<String> {
+    empty_values[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Why some periods' figures are empty, in words, from `empty_values` metadata (none when every
 /// period is covered).
 pub fn describe(empty_values: &Value) -> Vec<String> {
-    let list = |key: &str| -> Vec<String> {
-        empty_values[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| listed(empty_values, key);
     let mut lines = Vec::new();
     let before = list("periods_before_the_extract_starts");
     if !before.is_empty() {

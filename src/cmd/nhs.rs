@@ -285,16 +285,7 @@ fn report_warnings(report: &Report) -> Vec<String> {
     let Some(empty) = report.meta.get("empty_values") else {
         return warnings;
     };
-    let list = |key: &str| -> Vec<String> {
-        empty[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| crate::coverage::listed(empty, key);
     let codes = list("collaboratives_without_population");
     if !codes.is_empty() {
         warnings.push(format!(
