@@ -499,14 +499,15 @@ pub fn html(
     ));
     h.push_str(
         "<style>\n\
-body { font-family: Arial, Helvetica, sans-serif; color: #231f20; margin: 1rem auto; max-width: 960px; padding: 0 0.75rem; line-height: 1.4; }\n\
+body { font-family: Arial, Helvetica, sans-serif; color: #231f20; margin: 1rem auto; padding: 0 0.75rem; line-height: 1.4; }\n\
+body > * { max-width: 960px; margin-left: auto; margin-right: auto; } body > .headline { max-width: none; }\n\
 h1 { color: #005eb8; font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 2px solid #005eb8; padding-bottom: 0.2rem; margin-top: 2rem; }\n\
 .table-wrap { overflow-x: auto; } table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }\n\
 th, td { border: 1px solid #aeb7bd; padding: 0.35rem 0.5rem; vertical-align: top; } th { background: #e8edee; text-align: left; } td.n { text-align: right; white-space: nowrap; }\n\
 .notice { background: #fff9c4; border-left: 4px solid #ffb81c; padding: 0.5rem 0.75rem; }\n\
-figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
+figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
 .key span { display: inline-block; margin-right: 1rem; }\n\
-@media print { @page { size: A4; margin: 12mm; } body { max-width: none; margin: 0; font-size: 10pt; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
+@media print { @page { size: A4; margin: 12mm; } body { margin: 0; font-size: 10pt; } body > * { max-width: none; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
 </style>\n</head>\n<body>\n",
     );
     h.push_str(&format!(
@@ -521,7 +522,8 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
             html_escape(caution)
         ));
     }
-    h.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
+    // The headline table takes the window's width: its money column is the widest text.
+    h.push_str("<div class=\"table-wrap headline\"><table>\n<thead><tr>");
     for heading in headings(month, periods, reinvest_label) {
         h.push_str(&format!("<th scope=\"col\">{}</th>", html_escape(&heading)));
     }

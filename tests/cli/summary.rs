@@ -181,6 +181,11 @@ fn pack_files_and_their_content() {
     let index = w.read("reports/2024-03/index.html");
     assert_eq!(index.matches("<svg ").count(), 6);
     assert!(index.contains("<th scope=\"row\">AAA</th>"));
+    // The headline table takes the window's width (at 960 px its money column was cut off
+    // behind a scrollbar on a desktop); the prose and charts stay at a reading width.
+    assert!(index.contains("<div class=\"table-wrap headline\"><table>"));
+    assert!(index.contains("body > * { max-width: 960px;"));
+    assert!(index.contains("body > .headline { max-width: none; }"));
     for external in ["http://", "https://", "<script", "<link", "@import", "src="] {
         let outside_svg_namespace = index.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assert!(
