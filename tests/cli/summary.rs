@@ -87,8 +87,14 @@ fn pack_files_and_their_content() {
     assert_eq!(cells[8], "23.5");
     assert_eq!(cells[9], "–");
     assert!(
-        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none |"),
+        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed |"),
         "{md}"
+    );
+    // January to March: 3 points, fewer than the 7 a shift or a trend takes, so no signal is
+    // not "none" alone (src/spc.rs: RUN_LENGTH).
+    assert_eq!(
+        cells[10],
+        "none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed"
     );
     // The financial year to date (from 2023-04-01) starts before the extract too.
     assert_eq!(cells[11], "–");
