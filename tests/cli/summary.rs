@@ -601,3 +601,29 @@ fn an_extract_starting_in_june_2026_has_no_year_earlier_figures_in_its_pack() {
         }
     }
 }
+
+/// A reference without a population for a collaborative (a trust's export, tests/data/
+/// trust-export, has none): its OAP06 is empty, and the pack says why beside the other empty
+/// cells' notes.
+#[test]
+fn an_oap06_empty_for_want_of_a_population_is_said_so() {
+    let w = hand_built();
+    w.write(
+        "data/collaboratives.csv",
+        "collaborative,name,lead_provider,population\nAAA,Alpha Provider Collaborative,RAA,\nBBB,Beta Provider Collaborative,RBB,100000\n",
+    );
+    let (code, _, stderr) = w.run(&PACK);
+    assert_eq!(code, 0, "{stderr}");
+    let md = w.read("reports/2024-03/summary.md");
+    let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
+    assert_eq!(aaa.split('|').map(str::trim).nth(4), Some("–"), "{aaa}");
+    let note = "Empty (–) in the headline's OAP06: the reference (collaboratives.csv) gives no population for AAA, and OAP06 is per 1,000,000 people";
+    assert!(md.contains(&format!("- {note}")), "{md}");
+    assert!(w.read("reports/2024-03/index.html").contains(note));
+    // With every population given, no such note.
+    let w = hand_built();
+    assert_eq!(w.run(&PACK).0, 0);
+    assert!(!w
+        .read("reports/2024-03/summary.md")
+        .contains("OAP06: the reference"));
+}
