@@ -60,6 +60,8 @@ impl Signal {
 pub const LIMIT_FACTOR: f64 = 2.66;
 pub const SCREEN_FACTOR: f64 = 3.267;
 pub const RUN_LENGTH: usize = 7;
+/// The fewest values an XmR chart is drawn from: one moving range needs two.
+pub const MIN_POINTS: usize = 2;
 
 /// Centre line and process limits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -91,7 +93,7 @@ pub struct Chart {
 
 /// Mean, screened mean moving range and limits of `values`; `None` with fewer than 2 values.
 pub fn limits(values: &[f64]) -> Option<Limits> {
-    if values.len() < 2 {
+    if values.len() < MIN_POINTS {
         return None;
     }
     let mean = values.iter().sum::<f64>() / values.len() as f64;

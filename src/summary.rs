@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::render::{format_cell, Cell, Field, Report};
+use crate::spc::{MIN_POINTS, RUN_LENGTH};
 
 /// The headline of one collaborative (or of all together) for the month.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,10 @@ pub struct Headline {
     /// "measure: signal (rules)" for each chart whose point this month is special cause; `None`
     /// where no chart is drawn (all collaboratives).
     pub signals: Option<Vec<String>>,
+    /// The most points among the collaborative's charts up to the month (a measure without
+    /// values, LOS with no discharge, shows as empty beside it): with fewer than [`RUN_LENGTH`] no
+    /// signal is a thin reading, and with fewer than [`MIN_POINTS`] there is no chart.
+    pub spc_points: usize,
     /// The financial year to date's money, as `reinvest` gives it, or why there is none.
     pub money: Result<Money, String>,
 }
@@ -55,7 +60,7 @@ impl Headline {
     fn cells(&self) -> [String; 11] {
         let signals = match &self.signals {
             None => "–".to_string(),
-            Some(s) if s.is_empty() => "none".to_string(),
+            Some(s) if s.is_empty() => too_few_points(self.spc_points),
             Some(s) => s.join("; "),
         };
         let money = match &self.money {
@@ -185,7 +190,20 @@ pub fn headlines(
         .keys()
         .map(|code| {
             let mut signals = Vec::new();
+            let mut points = 0;
             for chart in charts {
+                // Points with a value up to the month, per measure (a report may hold several).
+                let mut present: BTreeMap<String, usize> = BTreeMap::new();
+                for row in chart.rows.iter().filter(|r| {
+                    matches(chart, r, "collaborative", code)
+                        && text_of(chart, r, "period") <= periods.month
+                }) {
+                    let count = present.entry(text_of(chart, row, "measure")).or_default();
+                    if !matches!(cell(chart, row, "value"), None | Some((_, Cell::Null))) {
+                        *count += 1;
+                    }
+                }
+                points = present.into_values().fold(points, usize::max);
                 for row in chart.rows.iter().filter(|r| {
                     matches(chart, r, "collaborative", code)
                         && matches(chart, r, "period", &periods.month)
@@ -218,6 +236,7 @@ pub fn headlines(
                 nhs_value(nhs, "Collaborative", code, "OAP06", "M"),
             );
             headline.signals = Some(signals);
+            headline.spc_points = points;
             headline.money = match reinvest {
                 Ok(reinvest) => Ok(money(reinvest, code)),
                 Err(why) => Err(why.to_string()),
@@ -280,7 +299,28 @@ fn figures(
         median_los: value(los, &periods.month, "los_median"),
         median_los_year_earlier: value(los, &periods.month_year_earlier, "los_median"),
         signals: None,
+        spc_points: 0,
         money: Err("–".into()),
+    }
+}
+
+/// "none" for a collaborative whose charts show no signal, unless they have too few points to
+/// say so: fewer than [`MIN_POINTS`] draw no XmR chart, and fewer than [`RUN_LENGTH`] cannot
+/// show a shift or a trend, the rules that find a sustained change.
+fn too_few_points(points: usize) -> String {
+    let months = |n: usize| format!("{n} month{}", if n == 1 { "" } else { "s" });
+    if points < MIN_POINTS {
+        format!(
+            "too few points for an XmR chart: {}, {MIN_POINTS} needed",
+            months(points)
+        )
+    } else if points < RUN_LENGTH {
+        format!(
+            "none, but too few points for an XmR chart's shift and trend rules: {}, {RUN_LENGTH} needed",
+            months(points)
+        )
+    } else {
+        "none".to_string()
     }
 }
 
@@ -499,14 +539,15 @@ pub fn html(
     ));
     h.push_str(
         "<style>\n\
-body { font-family: Arial, Helvetica, sans-serif; color: #231f20; margin: 1rem auto; max-width: 960px; padding: 0 0.75rem; line-height: 1.4; }\n\
+body { font-family: Arial, Helvetica, sans-serif; color: #231f20; margin: 1rem auto; padding: 0 0.75rem; line-height: 1.4; }\n\
+body > * { max-width: 960px; margin-left: auto; margin-right: auto; } body > .headline { max-width: none; }\n\
 h1 { color: #005eb8; font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 2px solid #005eb8; padding-bottom: 0.2rem; margin-top: 2rem; }\n\
 .table-wrap { overflow-x: auto; } table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }\n\
 th, td { border: 1px solid #aeb7bd; padding: 0.35rem 0.5rem; vertical-align: top; } th { background: #e8edee; text-align: left; } td.n { text-align: right; white-space: nowrap; }\n\
 .notice { background: #fff9c4; border-left: 4px solid #ffb81c; padding: 0.5rem 0.75rem; }\n\
-figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
+figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
 .key span { display: inline-block; margin-right: 1rem; }\n\
-@media print { @page { size: A4; margin: 12mm; } body { max-width: none; margin: 0; font-size: 10pt; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
+@media print { @page { size: A4; margin: 12mm; } body { margin: 0; font-size: 10pt; } body > * { max-width: none; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
 </style>\n</head>\n<body>\n",
     );
     h.push_str(&format!(
@@ -521,7 +562,8 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
             html_escape(caution)
         ));
     }
-    h.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
+    // The headline table takes the window's width: its money column is the widest text.
+    h.push_str("<div class=\"table-wrap headline\"><table>\n<thead><tr>");
     for heading in headings(month, periods, reinvest_label) {
         h.push_str(&format!("<th scope=\"col\">{}</th>", html_escape(&heading)));
     }
@@ -567,4 +609,22 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figure
     }
     h.push_str("</body>\n</html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_signal_says_when_the_points_are_too_few_to_tell() {
+        assert_eq!(
+            too_few_points(1),
+            "too few points for an XmR chart: 1 month, 2 needed"
+        );
+        assert_eq!(
+            too_few_points(6),
+            "none, but too few points for an XmR chart's shift and trend rules: 6 months, 7 needed"
+        );
+        assert_eq!(too_few_points(7), "none");
+    }
 }

@@ -461,6 +461,24 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             }
         }
     }
+    // OAP06 is a rate per 1,000,000 people: empty where the reference gives no population.
+    let without_population: Vec<&str> = heads
+        .iter()
+        .filter(|h| h.collaborative != "All" && h.inappropriate_oaps_active_per_million == "–")
+        .map(|h| h.collaborative.as_str())
+        .filter(|code| inputs.reference.population(code).is_none())
+        .collect();
+    if !without_population.is_empty() {
+        notes.push(format!(
+            "Empty (–) in the headline's OAP06: the reference (collaboratives.csv) gives no population for {}, and OAP06 is per 1,000,000 people{}.",
+            without_population.join(", "),
+            if heads.iter().any(|h| h.collaborative == "All" && h.inappropriate_oaps_active_per_million == "–") {
+                " (so none for all collaboratives together)"
+            } else {
+                ""
+            }
+        ));
+    }
     let sections: Vec<Section> = std::iter::once(Section {
         heading: String::new(),
         lines: notes,

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::load_inputs;
 use crate::cli::ValidateArgs;
 use crate::input::findings::{self, FileCounts};
-use crate::input::load::UNPLACED_LIMIT;
+use crate::input::load::{UNPLACED_LIMIT, UNPLACED_REMEDY};
 use crate::input::{Finding, Inputs};
 use crate::render::{group_thousands, percent, Format, SCHEMA_VERSION};
 
@@ -95,9 +95,17 @@ fn write_text(
         ]);
     }
     writeln!(out, "{table}")?;
+    // The verdict in words: the invalid rows, then the spells without a placement (listed above
+    // with the rest), refused or within the line; "No problems found." only when there are none.
     let problems = checked.findings.len();
+    let unplaced = inputs.unplaced_count();
     if problems == 0 {
-        writeln!(out, "No problems found.")?;
+        let found = if unplaced.is_some() {
+            "No invalid rows."
+        } else {
+            "No problems found."
+        };
+        writeln!(out, "{found}")?;
     } else {
         writeln!(
             out,
@@ -108,11 +116,14 @@ fn write_text(
             if checked.rows_invalid() == 1 { "" } else { "s" },
         )?;
     }
-    match (refusal, inputs.unplaced_line()) {
-        (Some(refusal), _) => writeln!(out, "Refused: {refusal}.")?,
+    match (refusal, unplaced) {
+        (Some(refusal), _) => writeln!(
+            out,
+            "Refused: {refusal}; the spells without a placement are listed above, and {UNPLACED_REMEDY}."
+        )?,
         (None, Some(unplaced)) => writeln!(
             out,
-            "{unplaced}; within the {}% the figures are trusted with.",
+            "{unplaced} (listed above), so whether they were out of area is not known; within the {}% the figures are trusted with.",
             percent(UNPLACED_LIMIT)
         )?,
         (None, None) => {}

@@ -15,13 +15,16 @@ use super::mapping::{Mapping, MappingSource};
 use crate::output::write_atomically;
 use crate::periods::last_complete_month_end;
 use crate::reference::{read_reference, Reference};
-use crate::render::{group_thousands, percent};
+use crate::render::{group_thousands, percent, percent_beside};
 
 /// The largest share of valid spells that may lack a placement: beyond it (or when no spell has
 /// one) the out-of-area figures cannot be trusted, and the input is refused. Each spell without
 /// a placement may hide out-of-area days, and out-of-area days are a few in every hundred bed
 /// days: one spell in a hundred unplaced could hide as many as a month's change.
 pub const UNPLACED_LIMIT: f64 = 0.01;
+
+/// What to do about spells without a placement, said wherever the input is refused for them.
+pub const UNPLACED_REMEDY: &str = "every spell's stays belong in the placements extract";
 
 /// Input data problems: the command exits with code 1.
 #[derive(Debug, thiserror::Error)]
@@ -116,9 +119,12 @@ impl Inputs {
                 }
             }
         }
-        match self.unplaced_refusal() {
-            Some(message) => Err(InvalidInput(message).into()),
-            None => Ok(()),
+        match (self.unplaced_refusal(), self.checked.unplaced.first()) {
+            (Some(why), Some(first)) => Err(InvalidInput(format!(
+                "{why} (first: {first}); {UNPLACED_REMEDY}; run `oapstat validate` (same input options) to list them all"
+            ))
+            .into()),
+            _ => Ok(()),
         }
     }
 
@@ -134,43 +140,51 @@ impl Inputs {
     }
 
     /// Whether the spells without a placement are too many for the figures to be trusted: no
-    /// spell placed at all, or more than [`UNPLACED_LIMIT`] of them unplaced. Says why.
+    /// spell placed at all, or more than [`UNPLACED_LIMIT`] of them unplaced. Says why; the
+    /// commands add where the spells are listed.
     pub fn unplaced_refusal(&self) -> Option<String> {
         let unplaced = &self.checked.unplaced;
-        let first = unplaced.first()?;
         let (spells, share) = self.unplaced_share();
-        let why = if unplaced.len() == spells {
+        let why = if !unplaced.is_empty() && unplaced.len() == spells {
             format!(
                 "no spell has a placement (none of the {} spells is named in the placements extract): every out-of-area figure would be 0",
                 group_thousands(spells as i64)
             )
         } else if share > UNPLACED_LIMIT {
             format!(
-                "{} of {} spells ({}%) have no placement, more than the {}% the out-of-area figures can be trusted with: whether they were out of area is not known",
-                group_thousands(unplaced.len() as i64),
-                group_thousands(spells as i64),
-                percent(share),
+                "{}, more than the {}% the out-of-area figures can be trusted with: whether they were out of area is not known",
+                self.unplaced_count()?,
                 percent(UNPLACED_LIMIT)
             )
         } else {
             return None;
         };
+        Some(why)
+    }
+
+    /// `161 of 16,059 spells (1.003%) have no placement`, the share to as many decimals as it
+    /// takes never to read as [`UNPLACED_LIMIT`] when it is not (`None` when there are none).
+    pub fn unplaced_count(&self) -> Option<String> {
+        let unplaced = &self.checked.unplaced;
+        if unplaced.is_empty() {
+            return None;
+        }
+        let (spells, share) = self.unplaced_share();
         Some(format!(
-            "{why} (first: {first}); every spell's stays belong in the placements extract; run `oapstat validate` (same input options) to list them all"
+            "{} of {} spells ({}%) have no placement",
+            group_thousands(unplaced.len() as i64),
+            group_thousands(spells as i64),
+            percent_beside(share, UNPLACED_LIMIT),
         ))
     }
 
     /// The spells without a placement, in a few words (`None` when there are none). It names
     /// the first one's line, never its identifier: the line goes into the pack.
     pub fn unplaced_line(&self) -> Option<String> {
-        let unplaced = &self.checked.unplaced;
-        let first = unplaced.first()?;
-        let (spells, share) = self.unplaced_share();
+        let first = self.checked.unplaced.first()?;
         Some(format!(
-            "{} of {} spells ({}%) have no placement, so whether they were out of area is not known (the first at {}:{}; `oapstat validate` lists them)",
-            group_thousands(unplaced.len() as i64),
-            group_thousands(spells as i64),
-            percent(share),
+            "{}, so whether they were out of area is not known (the first at {}:{}; `oapstat validate` lists them)",
+            self.unplaced_count()?,
             first.file,
             first.line,
         ))

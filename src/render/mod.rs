@@ -229,7 +229,9 @@ pub fn to_bytes(report: &Report, format: Format) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-pub use text::{format_cell, group_thousands, percent, pounds, write_table, TableLayout};
+pub use text::{
+    format_cell, group_thousands, percent, percent_beside, pounds, write_table, TableLayout,
+};
 
 /// Pounds rounded to pence, a half penny away from zero. A computed amount such as 37,335.90 / 60
 /// (exactly 622.265) is held as the nearest binary fraction, a hair above or below the half: it

@@ -43,7 +43,22 @@ fn with_decimals(value: f64, decimals: usize) -> String {
 /// A cell as people read it: `1,234`, `12.5%`, `£1,234`, `*` when suppressed, `–` when undefined.
 /// A share as a percentage for people, to at most two decimals: 0.07 is `7`, 0.125 `12.5`.
 pub fn percent(share: f64) -> String {
-    let text = format!("{:.2}", share * 100.0);
+    percent_to(share, 2)
+}
+
+/// A share as a percentage beside a limit it is judged against: to two decimals, or as many
+/// more (up to six) as it takes for a share that is not the limit never to read as the limit.
+/// 161 of 16,059 (0.010026) beside 1% is `1.003`, not `1`; 0.0049 beside 0.5% is `0.49`.
+pub fn percent_beside(share: f64, limit: f64) -> String {
+    let line = percent(limit);
+    (2..=6)
+        .map(|decimals| percent_to(share, decimals))
+        .find(|text| share == limit || *text != line)
+        .unwrap_or_else(|| percent_to(share, 6))
+}
+
+fn percent_to(share: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, share * 100.0);
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
@@ -188,6 +203,18 @@ mod tests {
         assert_eq!(group_thousands(999), "999");
         assert_eq!(group_thousands(1000), "1,000");
         assert_eq!(group_thousands(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn a_share_beside_its_limit_never_reads_as_the_limit_unless_it_is() {
+        // 161 of 16,059 spells is 1.00255...%: `1` would read as the 1% it is more than.
+        assert_eq!(percent_beside(161.0 / 16_059.0, 0.01), "1.003");
+        // 1 of 100 is the limit itself; 1 of 16,059 is 0.00623%.
+        assert_eq!(percent_beside(1.0 / 100.0, 0.01), "1");
+        assert_eq!(percent_beside(1.0 / 16_059.0, 0.01), "0.01");
+        // Just under the line: 9,999 of 1,000,000 is 0.9999%, not `1`.
+        assert_eq!(percent_beside(9_999.0 / 1_000_000.0, 0.01), "0.9999");
+        assert_eq!(percent_beside(0.02, 0.01), "2");
     }
 
     #[test]

@@ -87,8 +87,14 @@ fn pack_files_and_their_content() {
     assert_eq!(cells[8], "23.5");
     assert_eq!(cells[9], "–");
     assert!(
-        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none |"),
+        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed |"),
         "{md}"
+    );
+    // January to March: 3 points, fewer than the 7 a shift or a trend takes, so no signal is
+    // not "none" alone (src/spc.rs: RUN_LENGTH).
+    assert_eq!(
+        cells[10],
+        "none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed"
     );
     // The financial year to date (from 2023-04-01) starts before the extract too.
     assert_eq!(cells[11], "–");
@@ -181,6 +187,11 @@ fn pack_files_and_their_content() {
     let index = w.read("reports/2024-03/index.html");
     assert_eq!(index.matches("<svg ").count(), 6);
     assert!(index.contains("<th scope=\"row\">AAA</th>"));
+    // The headline table takes the window's width (at 960 px its money column was cut off
+    // behind a scrollbar on a desktop); the prose and charts stay at a reading width.
+    assert!(index.contains("<div class=\"table-wrap headline\"><table>"));
+    assert!(index.contains("body > * { max-width: 960px;"));
+    assert!(index.contains("body > .headline { max-width: none; }"));
     for external in ["http://", "https://", "<script", "<link", "@import", "src="] {
         let outside_svg_namespace = index.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assert!(
@@ -589,4 +600,30 @@ fn an_extract_starting_in_june_2026_has_no_year_earlier_figures_in_its_pack() {
             assert!(row["inappropriate_oap_days"].is_null(), "{row}");
         }
     }
+}
+
+/// A reference without a population for a collaborative (a trust's export, tests/data/
+/// trust-export, has none): its OAP06 is empty, and the pack says why beside the other empty
+/// cells' notes.
+#[test]
+fn an_oap06_empty_for_want_of_a_population_is_said_so() {
+    let w = hand_built();
+    w.write(
+        "data/collaboratives.csv",
+        "collaborative,name,lead_provider,population\nAAA,Alpha Provider Collaborative,RAA,\nBBB,Beta Provider Collaborative,RBB,100000\n",
+    );
+    let (code, _, stderr) = w.run(&PACK);
+    assert_eq!(code, 0, "{stderr}");
+    let md = w.read("reports/2024-03/summary.md");
+    let aaa = md.lines().find(|l| l.starts_with("| AAA |")).unwrap();
+    assert_eq!(aaa.split('|').map(str::trim).nth(4), Some("–"), "{aaa}");
+    let note = "Empty (–) in the headline's OAP06: the reference (collaboratives.csv) gives no population for AAA, and OAP06 is per 1,000,000 people";
+    assert!(md.contains(&format!("- {note}")), "{md}");
+    assert!(w.read("reports/2024-03/index.html").contains(note));
+    // With every population given, no such note.
+    let w = hand_built();
+    assert_eq!(w.run(&PACK).0, 0);
+    assert!(!w
+        .read("reports/2024-03/summary.md")
+        .contains("OAP06: the reference"));
 }
