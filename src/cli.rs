@@ -227,6 +227,10 @@ pub struct ValidateArgs {
     /// Output format: `table` lists each problem as file:line: message, then the counts.
     #[arg(long, value_parser = formats(FINDING_FORMATS), default_value = "table", help_heading = "Output")]
     pub format: Format,
+    /// Print no messages on standard error (which data is read); the findings and counts are the
+    /// output, and errors are still printed.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

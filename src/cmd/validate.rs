@@ -18,7 +18,7 @@ use crate::render::{group_thousands, percent, Format, SCHEMA_VERSION};
 pub fn run(args: &ValidateArgs) -> Result<i32> {
     let inputs = load_inputs(
         &args.input,
-        args.format != Format::Table,
+        args.quiet || args.format != Format::Table,
         super::Extracts::Both,
     )?;
     let checked = &inputs.checked;

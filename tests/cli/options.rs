@@ -62,3 +62,17 @@ fn sample_takes_quiet() {
     let (_, _, stderr) = w.run(&["sample", "--out", "t"]);
     assert!(stderr.starts_with("oapstat: wrote the bundled sample to t"));
 }
+
+#[test]
+fn validate_takes_quiet() {
+    let w = Workdir::new();
+    let (code, stdout, stderr) = w.run(&["validate", "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(stdout.contains("No problems found."), "{stdout}");
+    let (_, _, stderr) = w.run(&["validate"]);
+    assert!(
+        stderr.starts_with("oapstat: using the sample data bundled"),
+        "{stderr}"
+    );
+}
