@@ -193,7 +193,7 @@ fn months(
             .join(", ")
     };
     if let Some(text) = month {
-        let wanted = super::parse_month(text, "--month", coverage.to)?;
+        let wanted = super::parse_month(text, "--month", coverage.to, super::today()?)?;
         let Some(generation) = in_files.get(&wanted) else {
             bail!(
                 "--month {text}: the published files cover {}",

@@ -51,11 +51,16 @@ pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
 
 /// A month as `--month` takes it: `YYYY-MM`; `latest`, the last complete month of the extract
 /// (its extract date's month when that is the month's last day, else the month before); or
-/// `last`, the last complete month before today (as `summary --month last` counts for cron).
-pub fn parse_month(text: &str, option: &str, extract_date: NaiveDate) -> Result<NaiveDate> {
+/// `last`, the last complete month before `today` (as a cron job counts).
+pub fn parse_month(
+    text: &str,
+    option: &str,
+    extract_date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate> {
     match text.trim() {
         "latest" => Ok(month_start(last_complete_month_end(extract_date))),
-        "last" => Ok(month_start(last_complete_month_end(today()?))),
+        "last" => Ok(month_start(last_complete_month_end(today))),
         trimmed => match parse_bound(trimmed, false) {
             Ok(month) if trimmed.len() == 7 => Ok(month),
             _ => bail!(
@@ -123,7 +128,7 @@ impl ScopeArgs {
 pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>> {
     let latest = last_complete_month_end(inputs.checked.extract_date);
     if let Some(text) = &args.month {
-        let month = parse_month(text, "--month", inputs.checked.extract_date)?;
+        let month = parse_month(text, "--month", inputs.checked.extract_date, today()?)?;
         return Ok(vec![period_of_month(args.period, month)]);
     }
     if let Some(n) = args.last {

@@ -111,7 +111,12 @@ fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
     let last_of_extract = month_start(last_complete_month_end(inputs.checked.extract_date));
     let (first, last) = match (&args.month, &args.from) {
         (Some(text), _) => {
-            let m = parse_month(text, "--month", inputs.checked.extract_date)?;
+            let m = parse_month(
+                text,
+                "--month",
+                inputs.checked.extract_date,
+                super::today()?,
+            )?;
             (m, m)
         }
         (None, Some(from)) => {

@@ -14,12 +14,12 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{load_inputs, parse_date, resolve_periods, select, today};
+use super::{load_inputs, parse_date, parse_month, resolve_periods, select, today};
 use crate::cli::{PeriodArgs, SummaryArgs};
 use crate::input::InvalidInput;
 use crate::periods::{
-    add_months, financial_year, financial_year_of, last_complete_financial_year,
-    last_complete_month_end, month_end, month_start, parse_bound, Period, PeriodKind,
+    add_months, financial_year, financial_year_of, last_complete_financial_year, month_end, Period,
+    PeriodKind,
 };
 use crate::render::chart::{self, measure_label};
 use crate::render::{self, xlsx, Format, Report};
@@ -76,30 +76,12 @@ fn input_entry(path: &Path, extract: &str, counts: Option<(usize, usize)>) -> Re
     Ok(entry)
 }
 
-/// The first day of the pack's month: `YYYY-MM`; `last`, the last complete month before today (or
-/// `--as-of`), for cron; or `latest`, the last complete month of the extract (`None` until the
-/// extracts are read).
-fn resolve_month(args: &SummaryArgs) -> Result<Option<chrono::NaiveDate>> {
-    let month = args.month.trim();
-    if month != "last" && args.as_of.is_some() {
-        bail!("--as-of goes with --month last");
-    }
-    match month {
-        "latest" => Ok(None),
-        "last" => {
-            let as_of = match &args.as_of {
-                Some(text) => parse_date(text, "--as-of")?,
-                None => today()?,
-            };
-            Ok(Some(month_start(last_complete_month_end(as_of))))
-        }
-        _ => match parse_bound(month, false) {
-            Ok(start) if month.len() == 7 => Ok(Some(start)),
-            _ => bail!(
-                "--month {:?} is not a month (expected YYYY-MM; latest, the last complete month of the extract; or last, the last complete month before today)",
-                args.month
-            ),
-        },
+/// The date `--month last` counts from: `--as-of`, or today.
+fn as_of(args: &SummaryArgs) -> Result<chrono::NaiveDate> {
+    match &args.as_of {
+        Some(_) if args.month.trim() != "last" => bail!("--as-of goes with --month last"),
+        Some(text) => parse_date(text, "--as-of"),
+        None => today(),
     }
 }
 
@@ -112,12 +94,11 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             eprintln!("oapstat: {message}");
         }
     };
-    let asked = resolve_month(args)?;
+    let as_of = as_of(args)?;
     say("reading and checking the extracts");
     let mut inputs = load_inputs(&args.analysis.input, true, super::Extracts::Both)?;
     say(&inputs.counts_line());
-    let month =
-        asked.unwrap_or_else(|| month_start(last_complete_month_end(inputs.checked.extract_date)));
+    let month = parse_month(&args.month, "--month", inputs.checked.extract_date, as_of)?;
     let label = month.format("%Y-%m").to_string();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
