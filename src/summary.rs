@@ -257,15 +257,13 @@ pub fn total_headline(
     pooled: (&Report, &Report, &Report),
     nhs: &Report,
 ) -> Headline {
-    let mut headline = figures(
+    figures(
         periods,
         code,
         name,
         pooled,
         nhs_value(nhs, "All collaboratives", "ALL", "OAP06", "M"),
-    );
-    headline.money = Err("–".into());
-    headline
+    )
 }
 
 /// A headline's figures from `rates`, `rolling` and `los` reports holding the collaborative

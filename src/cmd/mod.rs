@@ -20,6 +20,7 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
+use clap::ValueEnum;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
 use crate::coverage::Coverage;
@@ -176,7 +177,9 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
     if periods.is_empty() {
         bail!(
             "no complete {} period lies between {from} and {to} (--from and --to take the periods wholly between them): --month {} picks the one ending with (or, for a quarter or year, holding) that month, --last N the latest N",
-            serde_json::to_value(args.period)?.as_str().unwrap_or_default(),
+            args.period
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string()),
             to.format("%Y-%m"),
         );
     }

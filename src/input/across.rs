@@ -363,40 +363,35 @@ pub(super) fn rules_of_identifiers_and_spells(
 /// The rule that every valid spell has a placement (the contract: a spell's placements are all
 /// its stays, an open spell's current stay among them): the spells no placement row names, as
 /// findings that leave the spell valid (it happened; whether out of area is what is not known).
-/// None when the placements were not read.
+/// Only meaningful when the placements were read.
 pub(super) fn rule_every_spell_placed(
     sources: &Sources,
-    adm: &mut AdmissionRows,
+    adm: &AdmissionRows,
     spell_of: &[u32],
-    placements_read: bool,
 ) -> Vec<(usize, Finding)> {
-    let mut unplaced = Vec::new();
-    if placements_read {
-        let mut placed = vec![false; adm.admitted.len()];
-        for &spell in spell_of.iter().filter(|&&s| s != u32::MAX) {
-            placed[spell as usize] = true;
-        }
-        let ac = &adm.common;
-        for (row, _) in placed
-            .iter()
-            .enumerate()
-            .filter(|(row, placed)| !**placed && !ac.bad[*row])
-        {
+    let mut placed = vec![false; adm.admitted.len()];
+    for &spell in spell_of.iter().filter(|&&s| s != u32::MAX) {
+        placed[spell as usize] = true;
+    }
+    let ac = &adm.common;
+    (0..placed.len())
+        .filter(|&row| !placed[row] && !ac.bad[row])
+        .map(|row| {
             let id = adm.id.get(row).unwrap_or_default();
-            unplaced.push(sources.finding(
+            sources.finding(
                 ExtractKind::Admissions,
                 row,
                 &ac.line,
                 Rule::NoPlacement,
                 "admission_id",
                 Some(id),
-                format!("admission_id {id} has no placement: where the patient stayed, in area or out, is not known"),
-            ));
-        }
-    }
-    // Admission ids are needed no more.
-    adm.id = Default::default();
-    unplaced
+                format!(
+                    "admission_id {} has no placement: where the patient stayed, in area or out, is not known",
+                    short(id)
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The rule that placements of a spell do not overlap.

@@ -257,7 +257,13 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         options.today,
     );
     let spell_of = rules_of_identifiers_and_spells(&mut sources, &mut adm, &mut plc);
-    let mut unplaced = rule_every_spell_placed(&sources, &mut adm, &spell_of, placements_read);
+    let mut unplaced = if placements_read {
+        rule_every_spell_placed(&sources, &adm, &spell_of)
+    } else {
+        Vec::new()
+    };
+    // Admission ids are needed no more.
+    adm.id = Default::default();
     rule_no_overlaps(&mut sources, &mut plc, &spell_of);
 
     // Counts, and the frames of valid rows.
