@@ -347,13 +347,6 @@ fn read_file(
             PUBLISHED_COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join(",")
         );
     };
-    let records = reader
-        .records()
-        .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("{path}: not valid CSV"))?;
-    if layout == Layout::Mhsds {
-        refuse_other_families(path, &records)?;
-    }
     let generation = if layout == Layout::Mhsds {
         Generation::Mhsds
     } else {
@@ -366,8 +359,9 @@ fn read_file(
     }
     let mut latest: Option<NaiveDate> = None;
     let mut unknown: Vec<String> = Vec::new();
-    let mut not_oap: Vec<&str> = Vec::new();
+    let mut not_oap: Vec<String> = Vec::new();
     let mut rows_not_oap = 0;
+    let mut oap_rows = 0;
     let mut rows = 0;
     let mut forms = DateForms::default();
     // Lines counted from the records' byte offsets: after a CRLF-ended line (the ending NHS
@@ -376,7 +370,8 @@ fn read_file(
     let bytes = text.as_bytes();
     let mut line = 1u64;
     let mut counted_to = 0usize;
-    for record in &records {
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{path}: not valid CSV"))?;
         let mut at = record.position().map_or(counted_to, |p| p.byte() as usize);
         while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
             at += 1;
@@ -393,12 +388,13 @@ fn read_file(
         let field = |i: usize| record.get(i).unwrap_or_default().trim();
         // Another family's measure in an OAP file (MHS01...): left out, said below.
         if layout == Layout::Mhsds && !field(8).is_empty() && !is_oap_measure(field(8)) {
-            if !not_oap.contains(&field(8)) {
-                not_oap.push(field(8));
+            if !not_oap.iter().any(|id| id == field(8)) {
+                not_oap.push(field(8).to_string());
             }
             rows_not_oap += 1;
             continue;
         }
+        oap_rows += usize::from(layout == Layout::Mhsds && !field(8).is_empty());
         let value_text = field(header.len() - 1);
         let Some((mut value, suppressed)) = parse_value(value_text) else {
             bail!("{path}:{line}: value {value_text:?} is neither a number nor * (suppressed)");
@@ -515,15 +511,16 @@ fn read_file(
             "{path}: question {question:?} is not in oapstat's table of published measures: kept with an empty measure_id"
         ));
     }
+    if rows_not_oap > 0 && oap_rows == 0 {
+        bail!(
+            "{path}: holds no OAP measures (MEASURE_ID OAP01…OAP11a): its measures are {}; it is another part of NHS England's Mental Health Services Monthly Statistics, and oapstat published reads the OAP files",
+            first_ids(&not_oap)
+        );
+    }
     if rows_not_oap > 0 {
-        let more = if not_oap.len() > IDS_SHOWN {
-            format!(", … ({} in all)", not_oap.len())
-        } else {
-            String::new()
-        };
         warnings.push(format!(
-            "{path}: {rows_not_oap} rows of measures that are not OAP measures ({}{more}) left out: they are another part of NHS England's Mental Health Services Monthly Statistics",
-            not_oap[..not_oap.len().min(IDS_SHOWN)].join(", ")
+            "{path}: {rows_not_oap} rows of measures that are not OAP measures ({}) left out: they are another part of NHS England's Mental Health Services Monthly Statistics",
+            first_ids(&not_oap)
         ));
     }
     let month = latest
@@ -532,35 +529,14 @@ fn read_file(
     Ok((generation, month, rows, rows_not_oap, layout))
 }
 
-/// Refuses an MHSDS-layout file that holds no OAP measure (another family of the same
-/// publication, such as `MHSDS Data_4WW_AugPerf_2024.csv`), naming the measures it does hold.
-fn refuse_other_families(path: &str, records: &[csv::StringRecord]) -> Result<()> {
-    let at = PUBLISHED_COLUMNS
-        .iter()
-        .position(|(header, _)| *header == "MEASURE_ID")
-        .expect("the published header has MEASURE_ID");
-    let mut ids: Vec<&str> = Vec::new();
-    for record in records {
-        let id = record.get(at).unwrap_or_default().trim();
-        if is_oap_measure(id) {
-            return Ok(());
-        }
-        if !id.is_empty() && !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let more = if ids.len() > IDS_SHOWN {
-        format!(", … ({} in all)", ids.len())
+/// The first [`IDS_SHOWN`] measure ids of a list, and how many there are when there are more.
+fn first_ids(ids: &[String]) -> String {
+    let shown = ids[..ids.len().min(IDS_SHOWN)].join(", ");
+    if ids.len() > IDS_SHOWN {
+        format!("{shown}, … ({} in all)", ids.len())
     } else {
-        String::new()
-    };
-    bail!(
-        "{path}: holds no OAP measures (MEASURE_ID OAP01…OAP11a): its measures are {}{more}; it is another part of NHS England's Mental Health Services Monthly Statistics, and oapstat published reads the OAP files",
-        ids[..ids.len().min(IDS_SHOWN)].join(", ")
-    )
+        shown
+    }
 }
 
 impl Table {
