@@ -414,7 +414,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         find("nhs-oaps"),
     ));
     let mut notes = vec![
-        format!("{}.", inputs.counts_line()),
+        format!("{}.", inputs.counts_line_but_unplaced()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
         "NHS England's measures: nhs-oaps.csv holds OAP01-OAP11 and OAP01a-OAP11a for the month (M, Q, Y) in the published layout; OAP06 is inappropriate OAPs active at the month's end per 1,000,000 people, OAP02 Q the inappropriate OAP days of the 3 months.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),

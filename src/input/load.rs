@@ -230,6 +230,16 @@ impl Inputs {
     /// extract, the spells without a placement, the extract date and where it came from, the
     /// mapping and the rejects file.
     pub fn counts_line(&self) -> String {
+        self.counts(true)
+    }
+
+    /// The counts line but for the spells without a placement: for the pack, whose caution
+    /// above the headline says those.
+    pub fn counts_line_but_unplaced(&self) -> String {
+        self.counts(false)
+    }
+
+    fn counts(&self, with_unplaced: bool) -> String {
         let mut parts = Vec::new();
         for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
             if kind == ExtractKind::Placements && self.paths.placements.is_empty() {
@@ -265,7 +275,7 @@ impl Inputs {
         if let Some(path) = &self.rejects_file {
             line.push_str(&format!(" (rejected rows and reasons in {path})"));
         }
-        if let Some(unplaced) = self.unplaced_line() {
+        if let Some(unplaced) = self.unplaced_line().filter(|_| with_unplaced) {
             line.push_str(&format!("; {unplaced}"));
         }
         line.push_str(&format!("; {}", self.extract_date_line()));
