@@ -21,19 +21,15 @@
 //! of the mean; else a trend by the trend's direction; else two of three or a shift by its side
 //! of the mean. High or low is then an improvement or a concern by the measure's good direction.
 
+mod series;
+
+pub use series::{
+    charts, charts_of, extracts_for, measure_frame, ChartRequest, Charts, SeriesChart,
+};
+
 use serde::Serialize;
 
-/// Which way is better for a measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Improvement {
-    /// Higher is better.
-    Up,
-    /// Lower is better (fewer OAP days, shorter stays).
-    Down,
-    /// Neither: special causes are reported without a judgement.
-    Neither,
-}
+use crate::schema::measures::Improvement;
 
 /// A point's reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
