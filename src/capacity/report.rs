@@ -196,6 +196,7 @@ pub fn report(
             .filter(|(c, s)| {
                 !known.contains(&(c.as_str(), s.as_str()))
                     && selection.scope.includes_collaborative(c)
+                    && selection.scope.includes_service_line(s)
             })
             .map(|(c, s)| format!("{c} {s}"))
             .collect();
