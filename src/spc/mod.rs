@@ -23,13 +23,13 @@
 
 mod series;
 
-pub use series::{
-    charts, charts_of, extracts_for, measure_frame, ChartRequest, Charts, SeriesChart,
-};
-
 use serde::Serialize;
 
 use crate::schema::measures::Improvement;
+
+pub use series::{
+    charts, charts_of, extracts_for, measure_frame, ChartRequest, Charts, SeriesChart,
+};
 
 /// A point's reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,10 +1,9 @@
 //! XmR charts of a measure per collaborative: the series, their charts, and the points and
 //! series summaries as reports.
 use anyhow::{bail, Result};
+use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::{json, Value};
-
-use chrono::NaiveDate;
 
 use crate::input::Extracts;
 use crate::input::Inputs;

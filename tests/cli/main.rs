@@ -12,6 +12,7 @@ mod fixtures;
 mod generate;
 mod inputs;
 mod install;
+mod layers;
 mod los;
 mod mapping;
 mod mutation;
