@@ -34,8 +34,8 @@ use crate::output::write_atomically;
 use crate::periods::{date_of, day_of, Day};
 
 mod demographics;
-pub use demographics::Demographics;
-use demographics::SpellFacts;
+pub use demographics::Person;
+use demographics::{People, SpellFacts};
 
 struct ServiceLine {
     name: &'static str,
@@ -251,8 +251,8 @@ pub struct Generated {
     pub admission_date: Vec<Day>,
     pub discharge_date: Vec<Option<Day>>,
     pub admitting_provider: Vec<&'static str>,
-    /// The admissions' demographic columns (`age`, `gender`, `ethnic_category`, `imd_decile`).
-    pub demographics: Demographics,
+    /// Who was admitted: the `age`, `gender`, `ethnic_category` and `imd_decile` columns.
+    pub person: Vec<Person>,
 
     pub placement_id: Vec<String>,
     pub placement_admission: Vec<String>,
@@ -461,8 +461,9 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
     let mut out = Generated::default();
     let mut placement_number = 0usize;
     let mut strata = Strata::new(&mut rng);
-    // What happened to each spell, for drawing its people afterwards.
-    let mut facts = Vec::new();
+    // The people from a stream of their own: every other column is as the seed made it before
+    // they existed.
+    let mut people = People::new(request.seed);
     for &admitted in &dates {
         let (c, l) = strata.next_spell(&mut rng);
         let (collaborative, line) = (&COLLABORATIVES[c], &SERVICE_LINES[l]);
@@ -494,12 +495,12 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
         out.discharge_date.push(discharged);
         out.admitting_provider
             .push(collaborative.providers[*pick(&mut rng, &[0, 1, 2], |&i| PROVIDER_SHARES[i])]);
-        facts.push(SpellFacts {
+        out.person.push(people.draw(&SpellFacts {
             collaborative: c,
             service_line: l,
             oap: oap_spell,
             los,
-        });
+        }));
 
         // Placements: cut the spell at random days into 1–3 consecutive stays.
         let spell_end = discharged.unwrap_or(last);
@@ -563,9 +564,6 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             }
         }
     }
-    // The people last, from a stream of their own: every other column is as the seed made it
-    // before they existed.
-    out.demographics = demographics::draw(&facts, request.seed);
     Ok(out)
 }
 
@@ -581,7 +579,6 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let g = generated;
-    let people = &g.demographics;
     let ext = if parquet { "parquet" } else { "csv" };
     let admissions_path = dir.join(format!("admissions.{ext}"));
     let placements_path = dir.join(format!("placements.{ext}"));
@@ -603,23 +600,27 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
                 Column::new("provider_code".into(), &g.admitting_provider),
                 Column::new(
                     "age".into(),
-                    people.age.iter().map(|&a| i32::from(a)).collect::<Vec<_>>(),
+                    g.person
+                        .iter()
+                        .map(|p| i32::from(p.age))
+                        .collect::<Vec<_>>(),
                 ),
-                Column::new("gender".into(), &people.gender),
+                Column::new(
+                    "gender".into(),
+                    g.person.iter().map(Person::gender).collect::<Vec<_>>(),
+                ),
                 Column::new(
                     "ethnic_category".into(),
-                    people
-                        .ethnic_category
+                    g.person
                         .iter()
-                        .map(|c| (!c.is_empty()).then_some(*c))
+                        .map(|p| Some(p.ethnic_category()).filter(|c| !c.is_empty()))
                         .collect::<Vec<_>>(),
                 ),
                 Column::new(
                     "imd_decile".into(),
-                    people
-                        .imd_decile
+                    g.person
                         .iter()
-                        .map(|d| d.map(i32::from))
+                        .map(|p| p.imd_decile().map(i32::from))
                         .collect::<Vec<_>>(),
                 ),
             ],
@@ -664,10 +665,10 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
                     &iso(g.admission_date[i]),
                     &opt(g.discharge_date[i].map(iso)),
                     g.admitting_provider[i],
-                    &people.age[i].to_string(),
-                    people.gender[i],
-                    people.ethnic_category[i],
-                    &opt(people.imd_decile[i]),
+                    &g.person[i].age.to_string(),
+                    g.person[i].gender(),
+                    g.person[i].ethnic_category(),
+                    &opt(g.person[i].imd_decile()),
                 ])?;
             }
             w.flush()?;

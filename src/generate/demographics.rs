@@ -1,9 +1,10 @@
 //! The people of the generated spells (issue 28; DOMAIN.md section 12): age at admission, gender,
 //! ethnic category and IMD decile, and `populations.csv`, a population shaped like England's.
 //!
-//! Drawn after the spells and placements, from a stream of the generator of its own, so the
-//! extracts' other columns are those the seed gave before these columns existed. A spell's group
-//! is drawn knowing what happened to it, which is how the inequalities are built in:
+//! Drawn once a spell's stay and placements are known, from a stream of the generator of its own,
+//! so the extracts' other columns are those the seed gave before these columns existed. A
+//! spell's group is drawn knowing what happened to it, which is how the inequalities are built
+//! in:
 //! - in TGW, people of African ethnicity (N, "Black or Black British") are [`AFRICAN_OAP_ODDS`]
 //!   times as likely among the spells with an out-of-area placement as among the others, and
 //!   their spells are longer (the odds rise by [`AFRICAN_LOS_TILT`] per standard deviation of the
@@ -40,7 +41,7 @@ const AFRICAN: &str = "N";
 /// decile 10 (per person living there).
 const DEPRIVATION_OAP_RATIO: f64 = 6.0;
 
-/// What happened to a generated spell: what its people are drawn from.
+/// What happened to a generated spell: what its person is drawn from.
 pub(super) struct SpellFacts {
     pub collaborative: usize,
     pub service_line: usize,
@@ -50,18 +51,41 @@ pub(super) struct SpellFacts {
     pub los: i32,
 }
 
-/// The demographic columns of the admissions, one entry per spell.
-#[derive(Default)]
-pub struct Demographics {
+/// The person of a spell, in four bytes (the generator holds millions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Person {
     /// Whole years at admission.
-    pub age: Vec<u8>,
-    /// NHS gender code: 1, 2, 3, 4 or 9.
-    pub gender: Vec<&'static str>,
-    /// NHS ethnic category code (A–S, Z, 99), empty when not recorded.
-    pub ethnic_category: Vec<&'static str>,
-    /// IMD 2019 decile of the person's area (1 most deprived), none when not known.
-    pub imd_decile: Vec<Option<u8>>,
+    pub age: u8,
+    gender: u8,
+    ethnic_category: u8,
+    imd_decile: u8,
 }
+
+impl Person {
+    /// NHS gender code: 1, 2, 3, 4 or 9.
+    pub fn gender(&self) -> &'static str {
+        GENDER_CODES[usize::from(self.gender)]
+    }
+
+    /// NHS ethnic category code (A–S, Z, 99), empty when not recorded.
+    pub fn ethnic_category(&self) -> &'static str {
+        match usize::from(self.ethnic_category) {
+            i if i < ETHNIC_CATEGORIES.len() => ETHNIC_CATEGORIES[i].0,
+            NOT_STATED_INDEX => "Z",
+            NOT_KNOWN_INDEX => "99",
+            _ => "",
+        }
+    }
+
+    /// IMD 2019 decile of the person's area (1 most deprived), none when not known.
+    pub fn imd_decile(&self) -> Option<u8> {
+        (self.imd_decile > 0).then_some(self.imd_decile)
+    }
+}
+
+const NOT_STATED_INDEX: usize = 16;
+const NOT_KNOWN_INDEX: usize = 17;
+const NOT_RECORDED_INDEX: usize = 18;
 
 /// NHS ethnic categories with their labels and upper groups (DOMAIN.md section 12).
 const ETHNIC_CATEGORIES: [(&str, &str, &str); 16] = [
@@ -256,70 +280,85 @@ fn decile_shares(collaborative: &str) -> [f64; 10] {
     shares.map(|s| s / total)
 }
 
-/// Draws the people of the spells, from `seed`'s own stream.
-pub(super) fn draw(facts: &[SpellFacts], seed: u64) -> Demographics {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // A stream of its own: the spells' draws (stream 0) are untouched.
-    rng.set_stream(28);
-    let ages: Vec<(Normal<f64>, f64, f64)> = SERVICE_LINES
-        .iter()
-        .map(|line| {
-            let (mean, spread, youngest, oldest) = age_of(line.name);
-            let normal = Normal::new(mean, spread).expect("a positive spread");
-            (normal, youngest, oldest)
-        })
-        .collect();
-    let oap_deciles: [f64; 10] =
-        std::array::from_fn(|i| DEPRIVATION_OAP_RATIO.powf((4.5 - i as f64) / 9.0));
-    let mut people = Demographics::default();
-    for spell in facts {
+/// Draws the person of each spell, from a stream of its own.
+pub(super) struct People {
+    rng: ChaCha8Rng,
+    ages: Vec<(Normal<f64>, f64, f64)>,
+    oap_deciles: [f64; 10],
+    african: usize,
+}
+
+impl People {
+    pub fn new(seed: u64) -> People {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // A stream of its own: the spells' draws (stream 0) are untouched.
+        rng.set_stream(28);
+        let ages = SERVICE_LINES
+            .iter()
+            .map(|line| {
+                let (mean, spread, youngest, oldest) = age_of(line.name);
+                let normal = Normal::new(mean, spread).expect("a positive spread");
+                (normal, youngest, oldest)
+            })
+            .collect();
+        People {
+            rng,
+            ages,
+            oap_deciles: std::array::from_fn(|i| {
+                DEPRIVATION_OAP_RATIO.powf((4.5 - i as f64) / 9.0)
+            }),
+            african: ETHNIC_CATEGORIES
+                .iter()
+                .position(|(code, _, _)| *code == AFRICAN)
+                .expect("N is a category"),
+        }
+    }
+
+    /// The person of a spell, knowing what happened to it.
+    pub fn draw(&mut self, spell: &SpellFacts) -> Person {
+        let rng = &mut self.rng;
         let collaborative = COLLABORATIVES[spell.collaborative].code;
         let line = &SERVICE_LINES[spell.service_line];
-        let (normal, youngest, oldest) = &ages[spell.service_line];
-        let age = normal.sample(&mut rng).round().clamp(*youngest, *oldest);
-        people.age.push(age as u8);
-        people
-            .gender
-            .push(GENDER_CODES[draw_index(&mut rng, &genders_of(line.name))]);
+        let (normal, youngest, oldest) = &self.ages[spell.service_line];
+        let age = normal.sample(rng).round().clamp(*youngest, *oldest) as u8;
+        let gender = draw_index(rng, &genders_of(line.name)) as u8;
 
         let recorded = rng.random::<f64>();
-        let category = if recorded < NOT_STATED {
-            "Z"
+        let ethnic_category = if recorded < NOT_STATED {
+            NOT_STATED_INDEX
         } else if recorded < NOT_STATED + NOT_KNOWN {
-            "99"
+            NOT_KNOWN_INDEX
         } else if recorded < NOT_STATED + NOT_KNOWN + NOT_RECORDED {
-            ""
+            NOT_RECORDED_INDEX
         } else {
             let mut shares = ethnicity_shares(collaborative);
             if collaborative == AFRICAN_IN {
-                let los_z =
-                    ((f64::from(spell.los.max(1))).ln() - line.median_los.ln()) / line.sigma;
+                let los_z = (f64::from(spell.los.max(1)).ln() - line.median_los.ln()) / line.sigma;
                 let odds = if spell.oap { AFRICAN_OAP_ODDS } else { 1.0 }
                     * (AFRICAN_LOS_TILT * los_z.clamp(-3.0, 3.0)).exp();
-                let african = ETHNIC_CATEGORIES
-                    .iter()
-                    .position(|(code, _, _)| *code == AFRICAN)
-                    .expect("N is a category");
-                shares[african] *= odds;
+                shares[self.african] *= odds;
             }
-            ETHNIC_CATEGORIES[draw_index(&mut rng, &shares)].0
-        };
-        people.ethnic_category.push(category);
+            draw_index(rng, &shares)
+        } as u8;
 
-        let decile = if rng.random::<f64>() < NO_DECILE {
-            None
+        let imd_decile = if rng.random::<f64>() < NO_DECILE {
+            0
         } else {
             let mut weights = decile_shares(collaborative);
             if spell.oap {
-                for (w, tilt) in weights.iter_mut().zip(oap_deciles) {
+                for (w, tilt) in weights.iter_mut().zip(self.oap_deciles) {
                     *w *= tilt;
                 }
             }
-            Some(draw_index(&mut rng, &weights) as u8 + 1)
+            draw_index(rng, &weights) as u8 + 1
         };
-        people.imd_decile.push(decile);
+        Person {
+            age,
+            gender,
+            ethnic_category,
+            imd_decile,
+        }
     }
-    people
 }
 
 /// The header of `populations.csv`.
@@ -387,6 +426,30 @@ pub fn population_rows() -> Vec<[String; 5]> {
 mod tests {
     use super::*;
 
+    fn draw(spells: &[SpellFacts], seed: u64) -> Vec<Person> {
+        let mut people = People::new(seed);
+        spells.iter().map(|spell| people.draw(spell)).collect()
+    }
+
+    #[test]
+    fn a_person_reads_back_its_codes() {
+        let person = |gender, ethnic_category, imd_decile| Person {
+            age: 40,
+            gender,
+            ethnic_category,
+            imd_decile,
+        };
+        assert_eq!(person(0, 0, 1).gender(), "1");
+        assert_eq!(person(4, 0, 1).gender(), "9");
+        assert_eq!(person(0, 12, 1).ethnic_category(), "N");
+        assert_eq!(person(0, 15, 1).ethnic_category(), "S");
+        assert_eq!(person(0, 16, 1).ethnic_category(), "Z");
+        assert_eq!(person(0, 17, 1).ethnic_category(), "99");
+        assert_eq!(person(0, 18, 1).ethnic_category(), "");
+        assert_eq!(person(0, 0, 10).imd_decile(), Some(10));
+        assert_eq!(person(0, 0, 0).imd_decile(), None);
+    }
+
     fn facts(collaborative: usize, oap: bool, los: i32, n: usize) -> Vec<SpellFacts> {
         (0..n)
             .map(|_| SpellFacts {
@@ -404,7 +467,7 @@ mod tests {
         let swp = COLLABORATIVES.iter().position(|c| c.code == "SWP").unwrap();
         let share_african = |spells: &[SpellFacts], seed| {
             let people = draw(spells, seed);
-            people.ethnic_category.iter().filter(|c| **c == "N").count() as f64
+            people.iter().filter(|p| p.ethnic_category() == "N").count() as f64
                 / spells.len() as f64
         };
         // Acute spells of the median stay: 8.5% of TGW's known ethnicities are African; 93% are
@@ -430,11 +493,11 @@ mod tests {
         // Deprivation: out-of-area spells six times as often from decile 1 as from decile 10,
         // per person living there (SWP's decile 1 holds 0.6 times the people of its decile 10).
         let people = draw(&facts(swp, true, 28, 60_000), 5);
-        let count = |d| people.imd_decile.iter().filter(|x| **x == Some(d)).count() as f64;
+        let count = |d| people.iter().filter(|p| p.imd_decile() == Some(d)).count() as f64;
         let ratio = count(1) / count(10);
         assert!((ratio - 6.0 * 0.6).abs() < 0.45, "{ratio}");
         let people = draw(&facts(swp, false, 28, 60_000), 6);
-        let count = |d| people.imd_decile.iter().filter(|x| **x == Some(d)).count() as f64;
+        let count = |d| people.iter().filter(|p| p.imd_decile() == Some(d)).count() as f64;
         let ratio = count(1) / count(10);
         assert!((ratio - 0.6).abs() < 0.08, "{ratio}");
     }
