@@ -6,8 +6,8 @@
 //! awkward cases of real extracts: spells crossing months and financial years, same-day stays,
 //! ongoing stays, several placements per spell, missing costs and distances. The same seed gives
 //! the same files. The admissions carry their people's age, gender, ethnic category and IMD
-//! decile, drawn last with inequalities built in, and `populations.csv` the collaboratives'
-//! populations by group (`src/generate/demographics.rs`).
+//! decile, drawn from a stream of their own with inequalities built in, and `populations.csv`
+//! the collaboratives' populations by group (`src/generate/demographics.rs`).
 //!
 //! The service runs before the extract starts: admissions are simulated from [`LONGEST_STAY`]
 //! days before the start (so every stay that could still be open is there: the steady state),

@@ -1,10 +1,10 @@
 //! The people of the generated spells (issue 28; DOMAIN.md section 12): age at admission, gender,
 //! ethnic category and IMD decile, and `populations.csv`, a population shaped like England's.
 //!
-//! Drawn once a spell's stay and placements are known, from a stream of the generator of its own,
-//! so the extracts' other columns are those the seed gave before these columns existed. A
-//! spell's group is drawn knowing what happened to it, which is how the inequalities are built
-//! in:
+//! Drawn once a spell's stay and whether it goes out of area are known, from a stream of the
+//! generator of its own, so the extracts' other columns are those the seed gave before these
+//! columns existed. A spell's group is drawn knowing what happened to it, which is how the
+//! inequalities are built in:
 //! - in TGW, people of African ethnicity (N, "Black or Black British") are [`AFRICAN_OAP_ODDS`]
 //!   times as likely among the spells with an out-of-area placement as among the others, and
 //!   their spells are longer (the odds rise by [`AFRICAN_LOS_TILT`] per standard deviation of the
