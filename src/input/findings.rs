@@ -24,6 +24,8 @@ pub enum Rule {
     OverlappingPlacements,
     MissingReason,
     UnknownReason,
+    /// An MHSDS `MHAdmittedPatientClass` that is no bed type of either code list.
+    UnknownBedType,
     ReasonForInAreaPlacement,
     NegativeNumber,
     UnknownCollaborative,
@@ -72,7 +74,7 @@ const VALUE_SHOWN: usize = 60;
 
 /// A value as a message or a finding shows it: whole when short, otherwise its start and its
 /// length, so that every message stays readable whatever a cell holds.
-pub(super) fn short(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn short(value: &str) -> std::borrow::Cow<'_, str> {
     if value.len() <= VALUE_SHOWN {
         return value.into();
     }
