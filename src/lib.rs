@@ -16,7 +16,6 @@ pub mod generate;
 pub mod input;
 pub mod los;
 pub mod memory;
-pub mod mhsds;
 pub mod nhs;
 pub mod output;
 pub mod periods;

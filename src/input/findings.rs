@@ -38,6 +38,11 @@ pub enum Rule {
     LineBreakInCell,
 }
 
+/// Input data problems: the command exits with code 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
+
 /// One problem with one row (or, for a missing column, with a whole file).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finding {

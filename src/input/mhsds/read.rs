@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use polars::prelude::DataType;
 use polars_io::prelude::{ParquetReader, SerReader};
 
-use crate::input::load::InvalidInput;
+use crate::input::findings::InvalidInput;
 
 /// A column to read: its MHSDS name, and whether a file without it is refused (an optional
 /// column missing reads as empty in every row).

@@ -258,7 +258,7 @@ impl<'c> Cells<'_, 'c> {
 
     /// A date cell (`YYYY-MM-DD` or `DD/MM/YYYY`, a time after it ignored), `Ok(None)` when
     /// empty, `Err` when it is not a date.
-    pub fn date(&mut self, slot: usize) -> Result<Option<Day>, ()> {
+    pub(super) fn date(&mut self, slot: usize) -> Result<Option<Day>, ()> {
         let Some(text) = self.cells[slot] else {
             return Ok(None);
         };
@@ -360,7 +360,7 @@ impl<'c> Cells<'_, 'c> {
     }
 
     /// `MHAdmittedPatientClass`: `Ok(None)` when empty, `Err` when not a bed type.
-    pub fn bed_type(&mut self, slot: usize) -> Result<Option<u16>, ()> {
+    pub(super) fn bed_type(&mut self, slot: usize) -> Result<Option<u16>, ()> {
         let Some(text) = self.cells[slot] else {
             return Ok(None);
         };

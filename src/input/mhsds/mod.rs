@@ -7,7 +7,10 @@
 //! - [`tables`]: a folder of tables, which files are which table, their rows kept and counted;
 //! - [`check`]: the rules across rows (a record repeated in a month, a ward stay outside its
 //!   spell);
-//! - [`providers`]: which collaborative each provider belongs to (`providers.csv`).
+//! - [`providers`]: which collaborative each provider belongs to (`providers.csv`);
+//! - [`translate`]: the tables as the spells and placements every analysis reads.
+//!
+//! [`super::load`] reads a folder of them in place of the extracts (`--mhsds DIR`).
 //!
 //! The input layer's date formats and findings are reused: a problem here reads as one in the
 //! extracts does (file, line, column, value, rule).
@@ -17,6 +20,7 @@ pub mod providers;
 pub mod read;
 pub mod records;
 pub mod tables;
+pub mod translate;
 
 use std::path::Path;
 

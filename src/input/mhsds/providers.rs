@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::input::contract::normalise_column_name;
-use crate::input::load::InvalidInput;
+use crate::input::findings::InvalidInput;
 
 /// Providers by code, each with its collaborative.
 #[derive(Debug, Clone, Default)]
