@@ -414,3 +414,17 @@ fn every_analysis_runs_on_the_translation() {
         "{err}"
     );
 }
+
+#[test]
+fn options_that_would_not_apply_are_refused() {
+    let w = Workdir::new();
+    for (option, value) in [("--adult-acute", "adult_acute"), ("--service-line", "picu")] {
+        let (code, _, err) = w.run(&[
+            "nhs", "--mhsds", TABLES, "--month", "2024-05", option, value,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("{option} does not apply")), "{err}");
+    }
+    let (code, _, err) = w.run(&["nhs", "--mhsds", TABLES, "--admissions", "a.csv"]);
+    assert_eq!(code, 2, "{err}");
+}
