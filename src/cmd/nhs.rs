@@ -18,17 +18,29 @@ use crate::schema::{Cell, Report};
 pub fn run(args: &NhsArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    if inputs.mhsds.is_some() {
+        // NHS England's measures from its own tables: its own adult acute bed types, every
+        // bed type; an option choosing otherwise would be read and then not used.
+        if !args.adult_acute.is_empty() {
+            bail!("--adult-acute does not apply to MHSDS tables: the `a` measures are of NHS England's adult acute bed types (200-202, 10-12 before April 2024)");
+        }
+        if !args.analysis.scope.service_line.is_empty() {
+            bail!("--service-line does not apply to nhs with MHSDS tables: NHS England's measures are of every bed type, the `a` measures of its adult acute beds");
+        }
+    }
     let months = reporting_months(args, &inputs)?;
     let adult_acute: Vec<String> = if args.adult_acute.is_empty() {
         ADULT_ACUTE.iter().map(|s| s.to_string()).collect()
     } else {
         args.adult_acute.clone()
     };
+    let populations = super::benchmark::populations(&args.population)?;
     let options = Options {
         months: &months,
         adult_acute: &adult_acute,
         status: &args.status,
         raw: args.raw,
+        populations: &populations,
     };
     let mut report = report(&inputs, &selection, &options)?;
     crate::timing("nhs measures computed");

@@ -5,7 +5,8 @@ use polars::prelude::*;
 use serde_json::json;
 
 use crate::input::Inputs;
-use crate::nhs::{measures, without_zeros, Breakdown, NhsRequest, Window};
+use crate::nhs::{
+    measures_from_mhsds,measures, without_zeros, Breakdown, NhsRequest, Window};
 use crate::periods::Period;
 use crate::schema::{Field, Kind, Report};
 use crate::scope::Selection;
@@ -18,6 +19,9 @@ pub struct Options<'a> {
     pub status: &'a str,
     /// Leave out rows whose value is 0 or empty, as NHS England's `_RAW` file does.
     pub raw: bool,
+    /// Populations given with `--population` (`England`, or a collaborative's, over the
+    /// reference's).
+    pub populations: &'a std::collections::BTreeMap<String, u64>,
 }
 
 /// The fields of the report, in the columns of the published file plus the reporting month and
@@ -45,24 +49,30 @@ pub fn fields() -> Vec<Field> {
 
 /// The NHS measures of the selection for the reporting months.
 pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
-    let populations = inputs.reference.populations();
+    let mut populations = inputs.reference.populations();
+    for (code, &n) in options.populations {
+        populations.insert(code.clone(), Some(n));
+    }
     let descriptions = inputs.reference.names();
     let covered_from = selection.coverage.from;
-    let frame = measures(
-        &selection.admissions,
-        &selection.oaps,
-        &NhsRequest {
-            months: options.months,
-            collaboratives: &selection.collaboratives,
-            selected: &selection.scope.collaboratives,
-            names: &selection.names,
-            adult_acute: options.adult_acute,
-            populations: &populations,
-            descriptions: &descriptions,
-            covered_from,
-            status: options.status,
-        },
-    )?;
+    let request = NhsRequest {
+        months: options.months,
+        collaboratives: &selection.collaboratives,
+        selected: &selection.scope.collaboratives,
+        names: &selection.names,
+        adult_acute: options.adult_acute,
+        populations: &populations,
+        descriptions: &descriptions,
+        covered_from,
+        status: options.status,
+        england_population: options.populations.get("England").copied(),
+    };
+    let frame = match &inputs.mhsds {
+        // NHS England's own way, from the tables themselves (the adult acute group is its
+        // bed types 200-202, 10-12 before April 2024).
+        Some(mhsds) => measures_from_mhsds(&mhsds.data, &request)?,
+        None => measures(&selection.admissions, &selection.oaps, &request)?,
+    };
     Ok(if options.raw {
         without_zeros(&frame)?
     } else {
@@ -126,10 +136,13 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
     for warning in report_warnings(&report) {
         report.notes.push(format!("Note: {warning}."));
     }
-    report.notes.push(format!(
-        "Adult acute (the `a` measures): {}.",
-        options.adult_acute.join(", ")
-    ));
+    report.notes.push(match inputs.mhsds {
+        Some(_) => "Adult acute (the `a` measures): MHSDS bed types 200, 201, 202 (10, 11, 12 before April 2024), as NHS England's pipeline reads them; bed days at Q and Y are the sums of the months' (docs/mhsds.md).".to_string(),
+        None => format!(
+            "Adult acute (the `a` measures): {}.",
+            options.adult_acute.join(", ")
+        ),
+    });
     Ok(report)
 }
 

@@ -117,6 +117,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
             adult_acute: &adult_acute,
             status: "Local",
             raw: false,
+            populations: &Default::default(),
         },
     )?;
     let los = crate::los::report_of(

@@ -15,6 +15,7 @@ mod install;
 mod layers;
 mod los;
 mod mapping;
+mod mhsds;
 mod mutation;
 mod nhs;
 mod options;
