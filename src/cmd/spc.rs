@@ -13,7 +13,7 @@ use crate::los;
 use crate::periods::{add_months, parse_bound, Period, PeriodKind};
 use crate::rates;
 use crate::render::{Cell, Field, Format, Kind, Report};
-use crate::spc::{chart, slope, sparkline, Improvement, Signal};
+use crate::spc::{chart, slope, sparkline, Improvement, Layout, Signal};
 
 /// Which way is better for a measure, unless the user says.
 pub fn default_improvement(measure: &str) -> Improvement {
@@ -236,7 +236,11 @@ pub fn charts_of(
             }
             _ => None,
         };
-        let chart = chart(&present_values, baseline.clone(), improvement);
+        let chart = chart(
+            &present_values,
+            &Layout::fixed(baseline.clone()),
+            improvement,
+        );
         drawn.push(SeriesChart {
             collaborative: collaborative.clone(),
             measure: measure.to_string(),
@@ -249,7 +253,7 @@ pub fn charts_of(
         });
         for (i, period) in periods.iter().enumerate() {
             let k = present.iter().position(|&p| p == i);
-            let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], c.limits)));
+            let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], *c.limits_of(k))));
             let in_baseline = k.is_some_and(|k| baseline.as_ref().is_none_or(|b| b.contains(&k)));
             let float = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
             let flag = |f: &dyn Fn(&crate::spc::Point) -> bool| {
@@ -388,7 +392,7 @@ fn summary(
             .filter(|p| p.signal != Signal::CommonCause)
             .count()
     });
-    let limits = chart.map(|c| c.limits);
+    let limits = chart.map(|c| c.last_section().limits);
     let opt = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
     let row = vec![
         Cell::Text(collaborative.into()),
@@ -436,7 +440,7 @@ mod tests {
         // 13 months rising by 2 a month from 10: January 2025 (34) against January 2024 (10).
         let values: Vec<Option<f64>> = (0..13).map(|i| Some(10.0 + 2.0 * i as f64)).collect();
         let present: Vec<f64> = values.iter().flatten().copied().collect();
-        let xmr = crate::spc::chart(&present, None, Improvement::Down);
+        let xmr = crate::spc::chart(&present, &Layout::default(), Improvement::Down);
         let s = summary("AAA", "oap_days", &periods, &values, xmr.as_ref());
         assert_eq!(s.json["slope_per_period"], 2.0);
         assert_eq!(s.json["change_vs_year_earlier"], 24.0);

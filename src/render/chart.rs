@@ -109,9 +109,9 @@ pub fn text_alternative(series: &SeriesChart) -> String {
         series.periods[series.present[0]].label,
         period,
         number(latest.value),
-        number(chart.limits.mean),
-        number(chart.limits.lower),
-        number(chart.limits.upper),
+        number(chart.last_section().limits.mean),
+        number(chart.last_section().limits.lower),
+        number(chart.last_section().limits.upper),
         latest.signal.name().replace('_', " "),
         chart.points.len()
     )
@@ -131,8 +131,8 @@ where
         high = high.max(*v);
     }
     if let Some(chart) = &series.chart {
-        low = low.min(chart.limits.lower);
-        high = high.max(chart.limits.upper);
+        low = low.min(chart.last_section().limits.lower);
+        high = high.max(chart.last_section().limits.upper);
     }
     if !low.is_finite() {
         (low, high) = (0.0, 1.0);
@@ -189,14 +189,20 @@ where
     let (first, last) = (-0.5, n as f64 - 0.5);
     chart
         .draw_series(LineSeries::new(
-            [(first, xmr.limits.mean), (last, xmr.limits.mean)],
+            [
+                (first, xmr.last_section().limits.mean),
+                (last, xmr.last_section().limits.mean),
+            ],
             MEAN.stroke_width(2),
         ))
         .map_err(error)?;
-    key.push((format!("Mean {}", number(xmr.limits.mean)), KeyGlyph::Mean));
+    key.push((
+        format!("Mean {}", number(xmr.last_section().limits.mean)),
+        KeyGlyph::Mean,
+    ));
     for (value, name) in [
-        (xmr.limits.upper, "Upper limit"),
-        (xmr.limits.lower, "Lower limit"),
+        (xmr.last_section().limits.upper, "Upper limit"),
+        (xmr.last_section().limits.lower, "Lower limit"),
     ] {
         chart
             .draw_series(DashedLineSeries::new(
@@ -261,7 +267,9 @@ where
     variation_icon(
         root,
         xmr.points.last().map(|p| p.signal),
-        xmr.points.last().map(|p| p.value > xmr.limits.mean),
+        xmr.points
+            .last()
+            .map(|p| p.value > xmr.last_section().limits.mean),
     )
     .map_err(error)?;
     root.present().map_err(error)?;
@@ -426,7 +434,11 @@ mod tests {
             periods,
             values: values.iter().map(|v| Some(*v)).collect(),
             present: (0..14).collect(),
-            chart: crate::spc::chart(&values, Some(0..12), Improvement::Down),
+            chart: crate::spc::chart(
+                &values,
+                &crate::spc::Layout::fixed(Some(0..12)),
+                Improvement::Down,
+            ),
             baseline: Some(0..12),
         }
     }
