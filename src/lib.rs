@@ -30,6 +30,7 @@ pub mod spc;
 pub mod spells;
 pub mod summary;
 pub mod suppress;
+pub mod targets;
 
 use cli::{Cli, Command};
 
