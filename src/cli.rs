@@ -574,8 +574,8 @@ pub struct SummaryArgs {
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
-    /// Folder to write admissions.csv, placements.csv, collaboratives.csv, local_costs.csv and
-    /// README.md into.
+    /// Folder to write admissions.csv, placements.csv, collaboratives.csv, local_costs.csv,
+    /// targets.csv and README.md into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Replace files of those names in the folder.
