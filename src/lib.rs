@@ -15,6 +15,7 @@ pub mod coverage;
 pub mod generate;
 pub mod input;
 pub mod los;
+pub mod matrix;
 pub mod memory;
 pub mod nhs;
 pub mod output;

@@ -508,13 +508,12 @@ fn judge(values: &[f64], limits: &Limits, improvement: Improvement, section: usi
         .iter()
         .map(|v| limits.spread && (*v > limits.upper || *v < limits.lower))
         .collect();
-    let close_distance = (limits.upper - limits.mean) * 2.0 / 3.0;
+    // The two-thirds lines as the reference computes them: mean ± 2 × (2.66 / 3) × mR.
+    let close_distance = 2.0 * (LIMIT_FACTOR / 3.0) * limits.mean_moving_range;
+    let (close_upper, close_lower) = (limits.mean + close_distance, limits.mean - close_distance);
     let close: Vec<bool> = (0..n)
         .map(|i| {
-            limits.spread
-                && !outside[i]
-                && (values[i] > limits.mean + close_distance
-                    || values[i] < limits.mean - close_distance)
+            limits.spread && !outside[i] && (values[i] > close_upper || values[i] < close_lower)
         })
         .collect();
     let two_of_three = two_of_three(&close, &side);
