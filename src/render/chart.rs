@@ -17,8 +17,8 @@ pub const IMPROVEMENT: RGBColor = RGBColor(0x00, 0x5E, 0xB8);
 pub const CONCERN: RGBColor = RGBColor(0xED, 0x8B, 0x00);
 pub const COMMON_CAUSE: RGBColor = RGBColor(0x76, 0x86, 0x92);
 pub const NEITHER: RGBColor = RGBColor(0x7C, 0x28, 0x55);
-const LIMIT: RGBColor = RGBColor(0x42, 0x55, 0x63);
-const MEAN: RGBColor = RGBColor(0x23, 0x1F, 0x20);
+pub const LIMIT: RGBColor = RGBColor(0x42, 0x55, 0x63);
+pub const MEAN: RGBColor = RGBColor(0x23, 0x1F, 0x20);
 const BASELINE: RGBColor = RGBColor(0xE8, 0xED, 0xEE);
 
 /// Image size in pixels.
