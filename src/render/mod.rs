@@ -9,6 +9,7 @@ pub mod chart;
 pub mod demand_chart;
 pub mod icons;
 mod machine;
+pub mod matrix;
 mod text;
 pub mod xlsx;
 

@@ -383,3 +383,79 @@ pub fn add_spc_charts(workbook: &mut Workbook, spc_sheet: &str, spc: &Report) ->
     }
     Ok(())
 }
+
+/// The Making Data Count summary matrix on a sheet of its own: variation across, assurance
+/// down, each cell listing its series a line each, with the icons' letters (H, L, ~; F, P, ?)
+/// so it reads without colour, and the headings in the icons' colours.
+pub fn add_matrix_sheet(
+    workbook: &mut Workbook,
+    cells: &[crate::matrix::Cell],
+    label: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    use crate::matrix::{row_heading, Column, ROWS};
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("matrix").map_err(xlsx_error)?;
+    let heading = |colour: u32| {
+        Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_border(FormatBorder::Thin)
+            .set_background_color(rust_xlsxwriter::Color::RGB(colour))
+    };
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    sheet
+        .write_string_with_format(0, 0, "Assurance \\ variation", &heading(0xE8EDEE))
+        .map_err(xlsx_error)?;
+    for (c, column) in Column::ALL.iter().enumerate() {
+        let colour = match column {
+            Column::Concern => 0xFFD1B3,
+            Column::Neither => 0xE0C2F0,
+            Column::CommonCause => 0xE6E6E6,
+            Column::Improvement => 0xB3D5EE,
+        };
+        sheet
+            .write_string_with_format(0, c as u16 + 1, column.heading(), &heading(colour))
+            .map_err(xlsx_error)?;
+    }
+    for (r, row) in ROWS.iter().enumerate() {
+        let r = r as u32 + 1;
+        let colour = match row.map(|a| a.letter()) {
+            Some("F") => 0xFFD1B3,
+            Some("P") => 0xB3D5EE,
+            Some(_) => 0xE6E6E6,
+            None => 0xFFFFFF,
+        };
+        let name = match row {
+            Some(a) => format!("{} {}", a.letter(), row_heading(*row)),
+            None => row_heading(None).to_string(),
+        };
+        sheet
+            .write_string_with_format(r, 0, &name, &heading(colour))
+            .map_err(xlsx_error)?;
+        for (c, column) in Column::ALL.iter().enumerate() {
+            let lines: Vec<String> = cells
+                .iter()
+                .filter(|x| x.assurance == *row && x.column == *column)
+                .flat_map(|x| x.entries.iter())
+                .map(|e| {
+                    let letters = match e.assurance {
+                        Some(a) => format!("{} {}", e.variation.letter(), a.letter()),
+                        None => e.variation.letter().to_string(),
+                    };
+                    format!("[{letters}] {} {}", e.collaborative, label(&e.measure))
+                })
+                .collect();
+            sheet
+                .write_string_with_format(r, c as u16 + 1, lines.join("\n"), &wrap)
+                .map_err(xlsx_error)?;
+        }
+    }
+    sheet.set_column_width(0, 30).map_err(xlsx_error)?;
+    for c in 1..=Column::ALL.len() as u16 {
+        sheet.set_column_width(c, 42).map_err(xlsx_error)?;
+    }
+    Ok(())
+}
