@@ -9,7 +9,7 @@ use crate::los::LosBreakdown;
 use crate::periods::PeriodKind;
 use crate::rates::Breakdown;
 use crate::render::Format;
-use crate::spc::Improvement;
+use crate::schema::measures::Improvement;
 
 const ABOUT: &str = "Out-of-area placement, length-of-stay and reinvestment statistics for NHS mental health, learning disability and autism provider collaboratives.";
 

@@ -13,7 +13,7 @@ use polars::prelude::*;
 use serde_json::{json, Value};
 
 use crate::periods::{month_start, Period};
-use crate::render::{Cell, Field, Kind};
+use crate::schema::{Cell, Field, Kind};
 
 /// The days an extract covers, both ends included.
 #[derive(Debug, Clone, PartialEq, Eq)]

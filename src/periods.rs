@@ -206,6 +206,59 @@ fn label(kind: PeriodKind, start: NaiveDate, end: NaiveDate) -> String {
     }
 }
 
+/// Today's date; `OAPSTAT_TODAY` (YYYY-MM-DD) fixes it for reproducible runs and tests.
+pub fn today() -> Result<NaiveDate> {
+    match std::env::var("OAPSTAT_TODAY") {
+        Ok(text) => parse_date(&text, "OAPSTAT_TODAY"),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(date) => Ok(date),
+        Err(_) => bail!("{what} {text:?} is not a date (expected YYYY-MM-DD)"),
+    }
+}
+
+/// A month as `--month` takes it: `YYYY-MM`; `latest`, the last complete month of the extract
+/// (its extract date's month when that is the month's last day, else the month before); or
+/// `last`, the last complete month before `today` (as a cron job counts).
+pub fn parse_month(
+    text: &str,
+    option: &str,
+    extract_date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate> {
+    match text.trim() {
+        "latest" => Ok(month_start(last_complete_month_end(extract_date))),
+        "last" => Ok(month_start(last_complete_month_end(today))),
+        trimmed => match parse_bound(trimmed, false) {
+            Ok(month) if trimmed.len() == 7 => Ok(month),
+            _ => bail!(
+                "{option} {text:?} is not a month (expected YYYY-MM; latest, the last complete month of the extract; or last, the last complete month before today)"
+            ),
+        },
+    }
+}
+
+/// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
+pub fn parse_period(text: &str, option: &str) -> Result<Period> {
+    if let Some((from, to)) = text.split_once("..") {
+        let (start, end) = (parse_date(from, option)?, parse_date(to, option)?);
+        if end < start {
+            bail!("{option} {text:?}: the end is before the start");
+        }
+        return Ok(Period {
+            label: format!("{start} to {end}"),
+            start,
+            end,
+        });
+    }
+    parse_financial_year(text)
+        .map_err(|e| anyhow::anyhow!("{option}: {e} or dates (2025-04-01..2025-09-30)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

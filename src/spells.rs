@@ -91,7 +91,7 @@ pub fn on_grid(
 /// The columns of `fields` in their order, rows sorted by the keys and then by period.
 pub fn in_order(
     frame: &DataFrame,
-    fields: &[crate::render::Field],
+    fields: &[crate::schema::Field],
     key_names: &[&str],
 ) -> PolarsResult<DataFrame> {
     let mut sort_by: Vec<&str> = key_names.to_vec();

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::render::{Cell, Kind, Report};
+use crate::schema::{Cell, Kind, Report};
 
 /// The suppression rule in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +118,7 @@ pub fn not_applied() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Field;
+    use crate::schema::Field;
 
     #[test]
     fn rounds_to_nearest_five() {

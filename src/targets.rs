@@ -17,9 +17,9 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
+use crate::input::reference::Table;
 use crate::periods::parse_bound;
-use crate::reference::Table;
-use crate::spc::Improvement;
+use crate::schema::measures::Improvement;
 
 /// Every collaborative, or every measure.
 pub const ALL: &str = "*";

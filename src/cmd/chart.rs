@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use super::spc::{charts, ChartRequest, SeriesChart};
 use super::{prepare, resolve_periods};
 use crate::cli::{ChartArgs, ImageFormat};
 use crate::output::write_atomically;
 use crate::render::chart::{png, svg};
+use crate::spc::{charts, SeriesChart};
 
 /// The image of one series in a format.
 pub fn image(series: &SeriesChart, format: ImageFormat) -> Result<Vec<u8>> {
@@ -32,10 +32,11 @@ fn format_of(path: &Path) -> Option<ImageFormat> {
 }
 
 pub fn run(args: &ChartArgs) -> Result<()> {
-    let extracts = super::spc::extracts_for(&args.measure);
+    let extracts = crate::spc::extracts_for(&args.measure);
     let (inputs, selection) = prepare(&args.analysis, args.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let request = ChartRequest::new(args.periods.period, &periods, &args.measure, &args.xmr)?;
+    let request =
+        super::spc::chart_request(args.periods.period, &periods, &args.measure, &args.xmr)?;
     let drawn = charts(&inputs, &selection, &request)?.drawn;
     if !args.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

@@ -2,10 +2,10 @@
 
 use anyhow::{bail, Result};
 
-use super::parse_date;
 use crate::cli::{GenerateArgs, GenerateFormat};
+use crate::figures::group_thousands;
 use crate::generate::{generate, write, GenerateRequest};
-use crate::render::group_thousands;
+use crate::periods::parse_date;
 
 pub fn run(args: &GenerateArgs) -> Result<()> {
     let request = GenerateRequest {

@@ -2,82 +2,67 @@
 //! hands the result to rendering. Shared steps (inputs, periods, output) live here.
 
 pub mod benchmark;
+
 pub mod capacity;
+
 pub mod chart;
+
 pub mod generate;
+
 pub mod los;
+
 pub mod mapping;
+
 pub mod nhs;
+
 pub mod published;
+
 pub mod rates;
+
 pub mod reinvest;
+
 pub mod shell;
+
 pub mod spc;
+
 pub mod summary;
+
 pub mod validate;
 
 use std::io::Write;
 
 use anyhow::{bail, Result};
+
 use chrono::NaiveDate;
+
 use clap::ValueEnum;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
-use crate::coverage::Coverage;
+
 use crate::input::files::InputRequest;
+
 use crate::input::{load, Inputs};
+
 use crate::output::write_atomically;
+
 use crate::periods::{
-    add_months, last_complete_month_end, month_end, month_start, parse_bound, parse_financial_year,
-    periods_within, Period, PeriodKind,
+    add_months, last_complete_month_end, month_end, month_start, parse_bound, periods_within,
+    Period, PeriodKind,
 };
-use crate::render::{self, Report};
+
+use crate::render;
+
+use crate::schema::Report;
+
 use crate::scope::Scope;
+
 use crate::suppress::{self, Suppression};
 
-/// Today's date; `OAPSTAT_TODAY` (YYYY-MM-DD) fixes it for reproducible runs and tests.
-pub fn today() -> Result<NaiveDate> {
-    match std::env::var("OAPSTAT_TODAY") {
-        Ok(text) => parse_date(&text, "OAPSTAT_TODAY"),
-        Err(_) => Ok(chrono::Local::now().date_naive()),
-    }
-}
+use crate::input::Extracts;
 
-pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
-    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(date) => Ok(date),
-        Err(_) => bail!("{what} {text:?} is not a date (expected YYYY-MM-DD)"),
-    }
-}
+use crate::periods::{parse_date, parse_month, today};
 
-/// A month as `--month` takes it: `YYYY-MM`; `latest`, the last complete month of the extract
-/// (its extract date's month when that is the month's last day, else the month before); or
-/// `last`, the last complete month before `today` (as a cron job counts).
-pub fn parse_month(
-    text: &str,
-    option: &str,
-    extract_date: NaiveDate,
-    today: NaiveDate,
-) -> Result<NaiveDate> {
-    match text.trim() {
-        "latest" => Ok(month_start(last_complete_month_end(extract_date))),
-        "last" => Ok(month_start(last_complete_month_end(today))),
-        trimmed => match parse_bound(trimmed, false) {
-            Ok(month) if trimmed.len() == 7 => Ok(month),
-            _ => bail!(
-                "{option} {text:?} is not a month (expected YYYY-MM; latest, the last complete month of the extract; or last, the last complete month before today)"
-            ),
-        },
-    }
-}
-
-/// Which extracts a command reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extracts {
-    Both,
-    /// The placements are neither used nor read (`los` without `--by oap`).
-    AdmissionsOnly,
-}
+use crate::scope::{select, Selection};
 
 /// Resolves and reads the inputs; with no input option, the bundled sample.
 pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<Inputs> {
@@ -199,23 +184,6 @@ pub fn period_of_month(kind: PeriodKind, month: NaiveDate) -> Period {
         .expect("every month ends a month and a rolling window, and lies in a quarter and a year")
 }
 
-/// A financial year (`2025-26`) or a date range (`2025-04-01..2025-09-30`).
-pub fn parse_period(text: &str, option: &str) -> Result<Period> {
-    if let Some((from, to)) = text.split_once("..") {
-        let (start, end) = (parse_date(from, option)?, parse_date(to, option)?);
-        if end < start {
-            bail!("{option} {text:?}: the end is before the start");
-        }
-        return Ok(Period {
-            label: format!("{start} to {end}"),
-            start,
-            end,
-        });
-    }
-    parse_financial_year(text)
-        .map_err(|e| anyhow::anyhow!("{option}: {e} or dates (2025-04-01..2025-09-30)"))
-}
-
 /// Applies suppression if asked, then writes the report to standard output or a file.
 pub fn emit(mut report: Report, args: &OutputArgs, suppress: Option<&SuppressArgs>) -> Result<()> {
     suppress_as_asked(&mut report, suppress)?;
@@ -310,30 +278,6 @@ pub fn write_report(report: &Report, args: &OutputArgs) -> Result<()> {
     }
 }
 
-/// The collaboratives of the reference that are in scope (each gets a row for every period).
-pub fn listed_collaboratives(inputs: &Inputs, scope: &Scope) -> Vec<String> {
-    inputs
-        .reference
-        .collaboratives
-        .keys()
-        .filter(|c| scope.includes_collaborative(c))
-        .cloned()
-        .collect()
-}
-
-/// The valid rows in scope, and the collaboratives that must each have a row per period.
-pub struct Selection {
-    pub admissions: polars::prelude::DataFrame,
-    /// The out-of-area placements in scope.
-    pub oaps: polars::prelude::DataFrame,
-    pub collaboratives: Vec<String>,
-    pub scope: Scope,
-    /// The names of the coded `collaborative` and `service_line` columns.
-    pub names: Vec<String>,
-    /// The days the extract covers: figures of periods outside them are empty.
-    pub coverage: Coverage,
-}
-
 /// Reads and checks the inputs, refuses invalid rows (or sets them aside with `--skip-invalid`),
 /// and applies the selection: the first steps of every analysis command.
 pub fn prepare(
@@ -345,135 +289,4 @@ pub fn prepare(
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
     let selection = select(&inputs, args.scope.scope())?;
     Ok((inputs, selection))
-}
-
-/// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts. A
-/// collaborative's code may be given in any case.
-pub fn select(inputs: &Inputs, mut scope: Scope) -> Result<Selection> {
-    // A misspelt code would otherwise give an empty report that looks like "no activity".
-    if !scope.collaboratives.is_empty() {
-        let codes = inputs
-            .checked
-            .admissions
-            .column("collaborative")?
-            .as_materialized_series()
-            .unique()?;
-        let mut known: std::collections::BTreeSet<String> =
-            crate::spells::decode(&codes.into(), &inputs.checked.names)?
-                .str()?
-                .iter()
-                .flatten()
-                .map(str::to_string)
-                .collect();
-        known.extend(inputs.reference.collaboratives.keys().cloned());
-        for code in &mut scope.collaboratives {
-            let found = known
-                .get(code.as_str())
-                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(code)));
-            match found {
-                Some(known) => *code = known.clone(),
-                None if known.is_empty() => bail!(
-                    "--collaborative {code}: no such collaborative (the admissions and the collaboratives reference name none)"
-                ),
-                None => bail!(
-                    "--collaborative {code}: no such collaborative in the admissions or the collaboratives reference (those there: {})",
-                    known.iter().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            }
-        }
-    }
-    let names = &inputs.checked.names;
-    Ok(Selection {
-        admissions: scope.apply(&inputs.checked.admissions, names)?,
-        oaps: scope.apply(&inputs.checked.oaps, names)?,
-        collaboratives: listed_collaboratives(inputs, &scope),
-        scope,
-        names: names.clone(),
-        coverage: Coverage::new(
-            inputs.checked.data_start()?.map(|(day, _)| day),
-            inputs.checked.extract_date,
-        ),
-    })
-}
-
-impl Selection {
-    /// The selection as one collaborative named `label`: every spell and placement counted
-    /// together, so that its figures are those of the whole (sums of counts, ratios and medians
-    /// recomputed over all rows, never averaged).
-    pub fn pooled(&self, label: &str) -> Result<Selection> {
-        let mut names = self.names.clone();
-        names.push(label.to_string());
-        let code = (names.len() - 1) as u32;
-        let recode = |frame: &polars::prelude::DataFrame| -> Result<polars::prelude::DataFrame> {
-            let mut frame = frame.clone();
-            let codes =
-                polars::prelude::Column::new("collaborative".into(), vec![code; frame.height()]);
-            frame.replace("collaborative", codes)?;
-            Ok(frame)
-        };
-        Ok(Selection {
-            admissions: recode(&self.admissions)?,
-            oaps: recode(&self.oaps)?,
-            collaboratives: vec![label.to_string()],
-            scope: self.scope.clone(),
-            names,
-            coverage: self.coverage.clone(),
-        })
-    }
-}
-
-/// Records in a report which of its periods the extract does not cover (their figures are
-/// empty): `empty_values` metadata, merged into any the report has, and a note under the table.
-pub fn record_coverage<'a>(
-    report: &mut Report,
-    coverage: &Coverage,
-    periods: impl IntoIterator<Item = &'a Period>,
-) {
-    let empty = coverage.empty_values(periods);
-    for line in crate::coverage::describe(&empty) {
-        report.notes.push(format!("Note: {line}."));
-    }
-    match report.meta.get_mut("empty_values") {
-        Some(serde_json::Value::Object(existing)) => {
-            if let serde_json::Value::Object(new) = empty {
-                existing.extend(new);
-            }
-        }
-        _ => {
-            report.meta.insert("empty_values".into(), empty);
-        }
-    }
-}
-
-/// The report of a period-based analysis: rows, and `parameters` (periods, scope, `by`) and
-/// `inputs` metadata.
-#[allow(clippy::too_many_arguments)]
-pub fn period_report(
-    command: &str,
-    frame: &polars::prelude::DataFrame,
-    fields: Vec<crate::render::Field>,
-    inputs: &Inputs,
-    selection: &Selection,
-    kind: PeriodKind,
-    periods: &[Period],
-    by: serde_json::Value,
-) -> Result<Report> {
-    let mut report = Report::from_frame(command, frame, fields)?;
-    let mut parameters = period_parameters(kind, periods, &selection.scope);
-    parameters["by"] = by;
-    report.meta.insert("parameters".into(), parameters);
-    report.meta.insert("inputs".into(), inputs.metadata());
-    record_coverage(&mut report, &selection.coverage, periods);
-    Ok(report)
-}
-
-/// The `parameters` metadata shared by the period-based commands.
-pub fn period_parameters(kind: PeriodKind, periods: &[Period], scope: &Scope) -> serde_json::Value {
-    serde_json::json!({
-        "period": kind,
-        "from": periods.first().map(|p| p.start.to_string()),
-        "to": periods.last().map(|p| p.end.to_string()),
-        "collaboratives": scope.collaboratives,
-        "service_lines": scope.service_lines,
-    })
 }

@@ -2,20 +2,18 @@
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use polars::prelude::*;
-use serde_json::json;
 
-use super::{parse_month, prepare, suppress_as_asked, write_report, Extracts, Selection};
+use super::{prepare, suppress_as_asked, write_report};
 use crate::cli::NhsArgs;
+use crate::figures::format_cell;
+use crate::input::Extracts;
 use crate::input::Inputs;
-use crate::nhs::{
-    is_percentage, measure_names, measures, short_name, without_zeros, Breakdown, NhsRequest,
-    Window, ADULT_ACUTE,
-};
-use crate::periods::{
-    add_months, last_complete_month_end, month_end, month_start, parse_bound, Period,
-};
-use crate::render::{format_cell, Cell, Field, Format, Kind, Report};
+use crate::nhs::{is_percentage, measure_names, short_name, ADULT_ACUTE};
+use crate::nhs::{report, report_warnings, Options};
+use crate::periods::parse_month;
+use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
+use crate::render::Format;
+use crate::schema::{Cell, Report};
 
 pub fn run(args: &NhsArgs) -> Result<()> {
     let quiet = args.output.quiet;
@@ -89,16 +87,6 @@ fn for_people(mut report: Report) -> Report {
     report
 }
 
-/// What `nhs` computes besides the selection.
-pub struct Options<'a> {
-    /// First day of each reporting month.
-    pub months: &'a [NaiveDate],
-    pub adult_acute: &'a [String],
-    pub status: &'a str,
-    /// Leave out rows whose value is 0 or empty, as NHS England's `_RAW` file does.
-    pub raw: bool,
-}
-
 /// The first day of each reporting month asked for, each checked against the extract: complete
 /// on its extract date and not before it starts.
 fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
@@ -115,7 +103,7 @@ fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
                 text,
                 "--month",
                 inputs.checked.extract_date,
-                super::today()?,
+                crate::periods::today()?,
             )?;
             (m, m)
         }
@@ -169,135 +157,4 @@ fn reporting_months(args: &NhsArgs, inputs: &Inputs) -> Result<Vec<NaiveDate>> {
         m = add_months(m, 1);
     }
     Ok(months)
-}
-
-/// The fields of the report, in the columns of the published file plus the reporting month and
-/// period code first and the figures a rate is made of last.
-pub fn fields() -> Vec<Field> {
-    vec![
-        Field::text("month", "Month"),
-        Field::text("period", "Period"),
-        Field::date("reporting_period_start"),
-        Field::date("reporting_period_end"),
-        Field::text("status", ""),
-        Field::text("breakdown", "Breakdown"),
-        Field::text("primary_level", "Level"),
-        Field::text("primary_level_description", ""),
-        Field::text("secondary_level", "Secondary level"),
-        Field::text("secondary_level_description", ""),
-        Field::text("measure_id", "Measure"),
-        Field::text("measure_name", ""),
-        Field::new("measure_value", Kind::Measure, "Value", &["numerator"]),
-        Field::count("numerator", "Numerator").optional(),
-        Field::count("denominator", "Denominator").optional(),
-        Field::new("population", Kind::Reference, "", &[]),
-    ]
-}
-
-/// The NHS measures of the selection for the reporting months.
-pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
-    let populations = inputs.reference.populations();
-    let descriptions = inputs.reference.names();
-    let covered_from = selection.coverage.from;
-    let frame = measures(
-        &selection.admissions,
-        &selection.oaps,
-        &NhsRequest {
-            months: options.months,
-            collaboratives: &selection.collaboratives,
-            selected: &selection.scope.collaboratives,
-            names: &selection.names,
-            adult_acute: options.adult_acute,
-            populations: &populations,
-            descriptions: &descriptions,
-            covered_from,
-            status: options.status,
-        },
-    )?;
-    Ok(if options.raw {
-        without_zeros(&frame)?
-    } else {
-        frame
-    })
-}
-
-/// The report: rows, and metadata saying which months, adult acute lines, and which figures are
-/// empty and why.
-pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<Report> {
-    let frame = compute(inputs, selection, options)?;
-    crate::timing("nhs: frame");
-    let mut report = Report::from_frame("nhs", &frame, fields())?;
-    crate::timing("nhs: report");
-    let mut without_population: Vec<String> = Vec::new();
-    let population = frame.column("population")?.i64()?;
-    let breakdown = frame.column("breakdown")?.str()?;
-    let level = frame.column("primary_level")?.str()?;
-    let id = frame.column("measure_id")?.str()?;
-    for row in 0..frame.height() {
-        let is_rate = id.get(row).is_some_and(|id| {
-            ["OAP05", "OAP06", "OAP07"]
-                .iter()
-                .any(|r| id.starts_with(r))
-        });
-        if is_rate
-            && population.get(row).is_none()
-            && breakdown.get(row) == Some(Breakdown::Collaborative.label())
-        {
-            let code = level.get(row).unwrap_or_default().to_string();
-            if !without_population.contains(&code) {
-                without_population.push(code);
-            }
-        }
-    }
-    // Each month's M, Q and Y periods, for what the extract does not cover.
-    let periods: Vec<Period> = options
-        .months
-        .iter()
-        .flat_map(|&m| Window::ALL.map(|w| w.period(m)))
-        .collect();
-    let months = options.months;
-    report.meta.insert(
-        "parameters".into(),
-        json!({
-            "months": months.iter().map(|m| m.format("%Y-%m").to_string()).collect::<Vec<_>>(),
-            "periods": {"M": "the month", "Q": "the 3 months ending with it", "Y": "the 12 months ending with it"},
-            "adult_acute_service_lines": options.adult_acute,
-            "status": options.status,
-            "raw": options.raw,
-            "collaboratives": selection.scope.collaboratives,
-            "service_lines": selection.scope.service_lines,
-        }),
-    );
-    report.meta.insert("empty_values".into(), {
-        let mut empty = selection.coverage.empty_values(&periods);
-        empty["collaboratives_without_population"] = json!(without_population);
-        empty
-    });
-    report.meta.insert("inputs".into(), inputs.metadata());
-    for warning in report_warnings(&report) {
-        report.notes.push(format!("Note: {warning}."));
-    }
-    report.notes.push(format!(
-        "Adult acute (the `a` measures): {}.",
-        options.adult_acute.join(", ")
-    ));
-    Ok(report)
-}
-
-/// Why some values are empty, in words (from the report's `empty_values` metadata).
-fn report_warnings(report: &Report) -> Vec<String> {
-    let mut warnings = Vec::new();
-    let Some(empty) = report.meta.get("empty_values") else {
-        return warnings;
-    };
-    let list = |key: &str| crate::coverage::listed(empty, key);
-    let codes = list("collaboratives_without_population");
-    if !codes.is_empty() {
-        warnings.push(format!(
-            "no population in the collaboratives reference for {}: their rates per 1,000,000 (OAP05-OAP07, OAP05a-OAP07a) and those of the collaboratives together are empty, not 0",
-            codes.join(", ")
-        ));
-    }
-    warnings.extend(crate::coverage::describe(empty));
-    warnings
 }

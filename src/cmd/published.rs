@@ -1,14 +1,15 @@
 //! `oapstat published`: NHS England's published OAP files as one tidy table.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde_json::json;
 
 use super::emit;
 use crate::cli::PublishedArgs;
-use crate::input::files::expand;
-use crate::periods::parse_bound;
-use crate::published::{read, FileRead, Published};
-use crate::render::{format_cell, Cell, Field, Format, Kind, Report};
+use crate::figures::format_cell;
+use crate::published::load;
+use crate::published::{FileRead, Published};
+use crate::render::Format;
+use crate::schema::{Cell, Field, Kind, Report};
 
 pub fn run(args: &PublishedArgs) -> Result<()> {
     let published = load(&args.files, args.period.as_deref(), args.keep_duplicates)?;
@@ -32,22 +33,6 @@ pub fn run(args: &PublishedArgs) -> Result<()> {
         report = for_people(report, &published.files);
     }
     emit(report, &args.output, None)
-}
-
-/// Reads the files (paths or globs) named on the command line.
-pub fn load(files: &[String], period: Option<&str>, keep_duplicates: bool) -> Result<Published> {
-    let period = match period {
-        Some(text) => match parse_bound(text, false) {
-            Ok(month) if text.trim().len() == 7 => Some(month),
-            _ => bail!("--period {text:?} is not a month (expected YYYY-MM)"),
-        },
-        None => None,
-    };
-    let paths: Vec<String> = expand(files, "FILE")?
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    read(&paths, period, keep_duplicates)
 }
 
 /// The fields of the tidy table.

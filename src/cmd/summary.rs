@@ -14,19 +14,23 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{load_inputs, parse_date, parse_month, resolve_periods, select, today};
+use super::{load_inputs, resolve_periods};
 use crate::cli::{PeriodArgs, SummaryArgs};
 use crate::input::InvalidInput;
+use crate::pack::headline::{
+    capacity_lines, headline_table, headlines, html, markdown, total_headline, HeadlinePeriods,
+    PackChart, Section,
+};
 use crate::periods::{
     add_months, financial_year, financial_year_of, last_complete_financial_year, month_end, Period,
     PeriodKind,
 };
-use crate::render::chart::{self, measure_label};
-use crate::render::{self, xlsx, Format, Report};
-use crate::summary::{
-    capacity_lines, headline_table, headlines, html, markdown, total_headline, HeadlinePeriods,
-    PackChart, Section,
-};
+use crate::periods::{parse_date, parse_month, today};
+use crate::render::chart;
+use crate::render::{self, xlsx, Format};
+use crate::schema::measures::label as measure_label;
+use crate::schema::Report;
+use crate::scope::select;
 use crate::suppress::{self, Suppression};
 
 /// Why a pack was not written, with its own exit code.
@@ -96,7 +100,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     };
     let as_of = as_of(args)?;
     say("reading and checking the extracts");
-    let mut inputs = load_inputs(&args.analysis.input, true, super::Extracts::Both)?;
+    let mut inputs = load_inputs(&args.analysis.input, true, crate::input::Extracts::Both)?;
     say(&inputs.counts_line());
     let month = parse_month(&args.month, "--month", inputs.checked.extract_date, as_of)?;
     let label = month.format("%Y-%m").to_string();
@@ -178,9 +182,9 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         &inputs,
     )?;
     // Each monthly frame is computed once and serves both its report and its charts.
-    let rates_frame = super::rates::compute(&inputs, &selection, &monthly, &[])?;
-    let los_frame = super::los::compute(&selection, &monthly, &[])?;
-    let rates = super::rates::report_of(
+    let rates_frame = crate::rates::compute(&inputs, &selection, &monthly, &[])?;
+    let los_frame = crate::los::compute(&selection, &monthly, &[])?;
+    let rates = crate::rates::report_of(
         &rates_frame,
         &inputs,
         &selection,
@@ -198,7 +202,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         }
     };
     let window_before = rolling_window(add_months(month, -12));
-    let rolling = super::rates::report(
+    let rolling = crate::rates::report(
         &inputs,
         &selection,
         PeriodKind::Rolling3,
@@ -210,17 +214,17 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let nhs = super::nhs::report(
+    let nhs = crate::nhs::report(
         &inputs,
         &selection,
-        &super::nhs::Options {
+        &crate::nhs::Options {
             months: &[month],
             adult_acute: &adult_acute,
             status: "Local",
             raw: false,
         },
     )?;
-    let los = super::los::report_of(
+    let los = crate::los::report_of(
         &los_frame,
         &inputs,
         &selection,
@@ -235,7 +239,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ("inappropriate_oap_days", &rates_frame),
         ("los_median", &los_frame),
     ] {
-        let request = super::spc::ChartRequest {
+        let request = crate::spc::ChartRequest {
             kind: PeriodKind::Month,
             periods: &monthly,
             measure,
@@ -243,7 +247,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             baseline_months: None,
             baseline_range: None,
         };
-        let result = super::spc::charts_of(frame, &inputs, &selection, &request)?;
+        let result = crate::spc::charts_of(frame, &inputs, &selection, &request)?;
         charts.push(result.points);
         drawn.extend(result.drawn);
     }
@@ -254,10 +258,10 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     let reinvest = if inputs.reference.local_daily_costs.is_empty() {
         None
     } else {
-        Some(super::reinvest::report(
+        Some(crate::reinvest::report(
             &inputs,
             &selection,
-            &super::reinvest::ReinvestOptions {
+            &crate::reinvest::ReinvestOptions {
                 baseline: None,
                 current: Some(format!("{}..{month_last_day}", fy.start)),
                 reinvest_share: args.reinvest_share,
@@ -269,9 +273,9 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     // Local beds, when the current beds are known: over the last complete financial year. Its
     // nightly figures are not counts the suppression rule covers, so a suppressed pack leaves it
     // out (and says so).
-    let beds = super::capacity::beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref());
+    let beds = crate::capacity::beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref());
     let capacity_year = last_complete_financial_year(month_last_day);
-    let capacity_options = super::capacity::CapacityOptions {
+    let capacity_options = crate::capacity::CapacityOptions {
         baseline: Some(capacity_year.label.clone()),
         repatriate: 1.0,
         occupancy: 0.85,
@@ -287,13 +291,13 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     let benchmark = if args.published.is_empty() || suppression.is_some() {
         None
     } else {
-        let published = super::published::load(&args.published, None, false)?;
+        let published = crate::published::load(&args.published, None, false)?;
         let peers = super::benchmark::peers(&args.peer)?;
         let populations = super::benchmark::populations(&args.population)?;
-        Some(super::benchmark::report(
+        Some(crate::benchmark::report(
             &inputs,
             &selection,
-            &super::benchmark::BenchmarkOptions {
+            &crate::benchmark::BenchmarkOptions {
                 published: &published,
                 month: None,
                 peers: &peers,
@@ -302,7 +306,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         )?)
     };
     let capacity = match (&beds, suppression) {
-        (Some(_), None) => Some(super::capacity::report(&inputs, &selection, &capacity_options)?.0),
+        (Some(_), None) => Some(crate::capacity::report(&inputs, &selection, &capacity_options)?.0),
         _ => None,
     };
     // Each chart is suppressed on its own: its values are counts or not by its measure.
@@ -329,8 +333,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             heading: format!(
                 "Local beds, {}: beds needed so that demand exceeds them on at most {}% of nights, and at {}% occupancy; details in capacity.csv",
                 capacity_year.label,
-                render::percent(capacity_options.no_bed_risk),
-                render::percent(capacity_options.occupancy)
+                crate::figures::percent(capacity_options.no_bed_risk),
+                crate::figures::percent(capacity_options.occupancy)
             ),
             lines: capacity_lines(report),
         }),
@@ -343,7 +347,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     reports.extend(capacity.map(|r| ("capacity", r)));
     let benchmark_chart = match &benchmark {
         Some((report, frame)) => {
-            let measure = super::benchmark::default_chart_measure(report);
+            let measure = crate::benchmark::default_chart_measure(report);
             let file = format!("charts/benchmark-{measure}.svg");
             let svg = crate::render::benchmark_chart::svg(frame, &measure).ok();
             svg.map(|svg| (file, svg))
@@ -361,21 +365,21 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         ("benchmark", r)
     }));
     let pooled = selection.pooled("All")?;
-    let mut pooled_rates = super::rates::report(
+    let mut pooled_rates = crate::rates::report(
         &inputs,
         &pooled,
         PeriodKind::Month,
         std::slice::from_ref(&monthly[monthly.len() - 1]),
         &[],
     )?;
-    let mut pooled_rolling = super::rates::report(
+    let mut pooled_rolling = crate::rates::report(
         &inputs,
         &pooled,
         PeriodKind::Rolling3,
         &[window_before.clone(), window.clone()],
         &[],
     )?;
-    let mut pooled_los = super::los::report(
+    let mut pooled_los = crate::los::report(
         &inputs,
         &pooled,
         PeriodKind::Month,
@@ -419,7 +423,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         "NHS England's measures: nhs-oaps.csv holds OAP01-OAP11 and OAP01a-OAP11a for the month (M, Q, Y) in the published layout; OAP06 is inappropriate OAPs active at the month's end per 1,000,000 people, OAP02 Q the inappropriate OAP days of the 3 months.".to_string(),
         "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
         match find_some("reinvest") {
-            Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, render::percent(args.reinvest_share)),
+            Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, crate::figures::percent(args.reinvest_share)),
             None => format!("Reinvestment: {REINVEST_NOT_ESTIMATED}."),
         },
         format!(
@@ -578,7 +582,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         }
     }
     let manifest = json!({
-        "schema_version": render::SCHEMA_VERSION,
+        "schema_version": crate::schema::SCHEMA_VERSION,
         "oapstat_version": env!("CARGO_PKG_VERSION"),
         "command": "summary",
         "month": label,

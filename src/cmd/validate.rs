@@ -8,10 +8,12 @@ use serde_json::{json, Value};
 
 use super::load_inputs;
 use crate::cli::ValidateArgs;
+use crate::figures::{group_thousands, percent};
 use crate::input::findings::{self, FileCounts};
 use crate::input::load::{UNPLACED_LIMIT, UNPLACED_REMEDY};
 use crate::input::{Finding, Inputs};
-use crate::render::{group_thousands, percent, Format, SCHEMA_VERSION};
+use crate::render::Format;
+use crate::schema::SCHEMA_VERSION;
 
 /// Returns the exit code: 0 when the other commands would go on with the input (no invalid row,
 /// spells without a placement, if any, within [`UNPLACED_LIMIT`]), 1 otherwise.

@@ -12,10 +12,10 @@ use super::check::{check, CheckOptions, Checked};
 use super::files::{resolve_inputs, ExtractKind, InputPaths, InputRequest};
 use super::findings;
 use super::mapping::{Mapping, MappingSource};
+use crate::figures::{group_thousands, percent, percent_beside};
+use crate::input::reference::{read_reference, Reference};
 use crate::output::write_atomically;
 use crate::periods::last_complete_month_end;
-use crate::reference::{read_reference, Reference};
-use crate::render::{group_thousands, percent, percent_beside};
 
 /// The largest share of valid spells that may lack a placement: beyond it (or when no spell has
 /// one) the out-of-area figures cannot be trusted, and the input is refused. Each spell without

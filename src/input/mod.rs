@@ -33,6 +33,7 @@ pub mod header;
 pub mod load;
 pub mod mapping;
 pub mod parquet;
+pub mod reference;
 pub mod rows;
 pub mod rules;
 
@@ -41,3 +42,11 @@ pub use check::{CheckOptions, Checked};
 pub use files::{ExtractKind, InputPaths};
 pub use findings::{Finding, Rule};
 pub use load::{load, Inputs, InvalidInput};
+
+/// Which extracts a command reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extracts {
+    Both,
+    /// The placements are neither used nor read (`los` without `--by oap`).
+    AdmissionsOnly,
+}

@@ -8,6 +8,10 @@
 //! spells. The result is long, one row per period, breakdown, level and measure, in the columns
 //! of the published file.
 
+mod report;
+
+pub use report::{compute, fields, report, report_warnings, Options};
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;

@@ -4,6 +4,10 @@
 //! rounded or `_RAW`, their dates `DD/MM/YYYY` as downloaded or `YYYY-MM-DD` as the pipeline's
 //! own tables hold them (one form per column).
 
+mod load;
+
+pub use load::load;
+
 pub mod questions;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use crate::periods::Period;
-use crate::spc::{chart, Improvement, Layout};
+use crate::schema::measures::Improvement;
+use crate::spc::{chart, Layout};
 
 /// Whether the change in OAP days between the periods is real, by the baseline's XmR chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,10 @@
 //! - a scenario: what eliminating (or cutting by a share) the current inappropriate OAP days
 //!   would free.
 
+mod report;
+
+pub use report::{report, ReinvestOptions};
+
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};

@@ -1,7 +1,8 @@
 //! A reinvestment estimate as output fields and cells, with the change in words for people.
 
 use super::{Estimate, Range};
-use crate::render::{pounds, Cell, Field, Kind};
+use crate::figures::pounds;
+use crate::schema::{Cell, Field, Kind};
 
 /// The output fields of a reinvestment row.
 pub fn fields() -> Vec<Field> {
@@ -91,7 +92,7 @@ pub fn cells(e: &Estimate, with_scenario: bool) -> Vec<Cell> {
     let num = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
     let money = |v: Option<f64>| {
         v.map_or(Cell::Null, |v| {
-            Cell::Float(crate::render::round_to_pence(v))
+            Cell::Float(crate::schema::round_to_pence(v))
         })
     };
     let range = |r: Option<Range>| {

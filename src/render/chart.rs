@@ -10,8 +10,9 @@ use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::cmd::spc::SeriesChart;
-use crate::spc::{Improvement, Signal};
+use crate::schema::measures::label;
+use crate::spc::SeriesChart;
+use crate::spc::Signal;
 
 pub const IMPROVEMENT: RGBColor = RGBColor(0x00, 0x5E, 0xB8);
 pub const CONCERN: RGBColor = RGBColor(0xED, 0x8B, 0x00);
@@ -61,27 +62,9 @@ pub(crate) fn number(v: f64) -> String {
     }
 }
 
-/// A measure's name for people: `inappropriate_oap_days` as "inappropriate OAP days".
-pub fn measure_label(measure: &str) -> String {
-    measure
-        .split('_')
-        .map(|word| match word {
-            "oap" | "oaps" | "los" => word.to_uppercase().replace("OAPS", "OAPs"),
-            "p90" => "90th percentile".to_string(),
-            "100k" => "100,000".to_string(),
-            other => other.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The chart's title.
 pub fn title(series: &SeriesChart) -> String {
-    format!(
-        "{}: {}",
-        series.collaborative,
-        measure_label(&series.measure)
-    )
+    format!("{}: {}", series.collaborative, label(&series.measure))
 }
 
 /// A sentence stating the latest value, the mean, the limits and the signal.
@@ -97,14 +80,10 @@ pub fn text_alternative(series: &SeriesChart) -> String {
         .iter()
         .filter(|p| p.signal != Signal::CommonCause)
         .count();
-    let direction = match series.improvement {
-        Improvement::Up => "higher is better",
-        Improvement::Down => "lower is better",
-        Improvement::Neither => "no better direction",
-    };
+    let direction = series.improvement.describe();
     format!(
         "XmR chart of {} for {}, {} to {} ({direction}). Latest value {} in {period}; mean {}; process limits {} to {}. Latest point: {}. {special} of {} points show special cause.",
-        measure_label(&series.measure),
+        label(&series.measure),
         series.collaborative,
         series.periods[series.present[0]].label,
         period,
@@ -165,7 +144,7 @@ where
         .x_labels(n.min(12))
         .x_label_formatter(&label_of)
         .x_desc("Period")
-        .y_desc(measure_label(&series.measure))
+        .y_desc(label(&series.measure))
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(error)?;
@@ -412,6 +391,7 @@ pub fn png(series: &SeriesChart) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::periods::{periods_within, PeriodKind};
+    use crate::schema::measures::Improvement;
     use chrono::NaiveDate;
 
     /// Twelve baseline months alternating 11 and 9, then 20 (above the upper limit 15.32: a
@@ -573,15 +553,5 @@ mod tests {
         let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
         let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
         assert_eq!((width, height), (WIDTH, HEIGHT));
-    }
-
-    #[test]
-    fn measure_labels() {
-        assert_eq!(
-            measure_label("inappropriate_oap_days"),
-            "inappropriate OAP days"
-        );
-        assert_eq!(measure_label("los_p90"), "LOS 90th percentile");
-        assert_eq!(measure_label("oaps_active_end"), "OAPs active end");
     }
 }

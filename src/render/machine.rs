@@ -6,8 +6,8 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use super::{Cell, Kind, Report, SCHEMA_VERSION};
 use crate::nhs::PUBLISHED_COLUMNS;
+use crate::schema::{Cell, Kind, Report, SCHEMA_VERSION};
 
 fn cell_value(cell: &Cell) -> Value {
     match cell {

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 };
 use serde_json::Value;
 
-use super::{Cell, Kind, Report, SCHEMA_VERSION};
+use crate::schema::{Cell, Kind, Report, SCHEMA_VERSION};
 
 fn xlsx_error(e: XlsxError) -> anyhow::Error {
     anyhow!("writing the workbook: {e}")
@@ -294,7 +294,7 @@ pub fn add_spc_charts(workbook: &mut Workbook, spc_sheet: &str, spc: &Report) ->
         let mut chart = Chart::new(ChartType::Line);
         chart.title().set_name(&format!(
             "{code}: {}",
-            super::chart::measure_label(measure_name)
+            crate::schema::measures::label(measure_name)
         ));
         chart.show_empty_cells_as(ChartEmptyCells::Gaps);
         let has_target = target.is_some_and(|t| {

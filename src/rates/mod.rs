@@ -3,11 +3,15 @@
 //! Everything here is a pure function of the validated frames: placements and admissions in,
 //! one row per collaborative (and breakdown) and period out, every period present, zeros included.
 
+mod report;
+
+pub use report::{compute, populations_frame, report, report_of};
+
 use polars::prelude::*;
 
 use crate::census::Census;
 use crate::periods::Period;
-use crate::render::{Field, Kind};
+use crate::schema::{Field, Kind};
 use crate::spells::{
     census_days, had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays,
     zero_filled,

@@ -13,6 +13,10 @@
 //! the days' own distribution), with the person-days a year that would still need a bed
 //! elsewhere at that size (the demand above the beds, annualised).
 
+mod report;
+
+pub use report::{beds_file, fields, report, CapacityOptions};
+
 use std::collections::BTreeMap;
 
 use polars::prelude::*;

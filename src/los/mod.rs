@@ -6,10 +6,14 @@
 //! mean of the two middle values. Open spells at each period end, with their length so far,
 //! show what a falling LOS of discharges can hide.
 
+mod report;
+
+pub use report::{compute, report, report_of};
+
 use polars::prelude::*;
 
 use crate::periods::{Day, Period};
-use crate::render::{Field, Kind};
+use crate::schema::{Field, Kind};
 use crate::spells::{
     had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays, zero_filled,
 };

@@ -32,19 +32,15 @@
 //! on the mean and, as the reference's NaN comparisons do, judges no point outside or close to
 //! them and reads a target against them as inconsistent.
 
+mod series;
+
+pub use series::{
+    charts, charts_of, extracts_for, measure_frame, ChartRequest, Charts, SeriesChart,
+};
+
 use serde::Serialize;
 
-/// Which way is better for a measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Improvement {
-    /// Higher is better.
-    Up,
-    /// Lower is better (fewer OAP days, shorter stays).
-    Down,
-    /// Neither: special causes are reported without a judgement.
-    Neither,
-}
+use crate::schema::measures::Improvement;
 
 /// A point's reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::render::{format_cell, Cell, Field, Report};
+use crate::figures::format_cell;
+use crate::schema::{Cell, Field, Report};
 use crate::spc::{MIN_POINTS, RUN_LENGTH};
 
 /// The headline of one collaborative (or of all together) for the month.
@@ -218,8 +219,7 @@ pub fn headlines(
                         .into_iter()
                         .filter(|r| matches!(cell(chart, row, r), Some((_, Cell::Bool(true)))))
                         .collect();
-                    let measure =
-                        crate::render::chart::measure_label(&text_of(chart, row, "measure"));
+                    let measure = crate::schema::measures::label(&text_of(chart, row, "measure"));
                     signals.push(format!(
                         "{measure}: {} ({})",
                         signal.replace('_', " "),
@@ -330,8 +330,8 @@ fn change(now: &str, before: &str) -> String {
         return "*".into();
     }
     match (parse(now), parse(before)) {
-        (Some(a), Some(b)) if a > b => format!("+{}", crate::render::group_thousands(a - b)),
-        (Some(a), Some(b)) => crate::render::group_thousands(a - b),
+        (Some(a), Some(b)) if a > b => format!("+{}", crate::figures::group_thousands(a - b)),
+        (Some(a), Some(b)) => crate::figures::group_thousands(a - b),
         _ => "–".into(),
     }
 }

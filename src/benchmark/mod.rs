@@ -6,6 +6,10 @@
 //! Clinical Audit Platform files of 2016 onwards, the oapstat measures they match (see
 //! [`CAP_MEASURES`]) for the month.
 
+mod report;
+
+pub use report::{default_chart_measure, fields, report, BenchmarkOptions};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;

@@ -1,0 +1,385 @@
+//! XmR charts of a measure per collaborative: the series, their charts, and the points and
+//! series summaries as reports.
+use anyhow::{bail, Result};
+use polars::prelude::*;
+use serde_json::{json, Value};
+
+use chrono::NaiveDate;
+
+use crate::input::Extracts;
+use crate::input::Inputs;
+use crate::los;
+use crate::periods::{add_months, Period, PeriodKind};
+use crate::rates;
+use crate::schema::measures::Improvement;
+use crate::schema::{Cell, Field, Kind, Report};
+use crate::scope::{period_parameters, Selection};
+use crate::spc::{chart, slope, sparkline, Layout, Signal};
+
+/// What to chart, and how.
+pub struct ChartRequest<'a> {
+    pub kind: PeriodKind,
+    pub periods: &'a [Period],
+    pub measure: &'a str,
+    /// `None`: the measure's default direction.
+    pub improvement: Option<Improvement>,
+    pub baseline_months: Option<usize>,
+    /// Fix the limits on the points between these dates.
+    pub baseline_range: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Every point (`rows`, with the series summaries in `meta.series`) and the table of series.
+pub struct Charts {
+    pub points: Report,
+    pub series: Report,
+    /// Each series with its chart, for drawing.
+    pub drawn: Vec<SeriesChart>,
+}
+
+/// One collaborative's series and its XmR chart.
+#[derive(Debug, Clone)]
+pub struct SeriesChart {
+    pub collaborative: String,
+    pub measure: String,
+    pub improvement: Improvement,
+    pub periods: Vec<Period>,
+    pub values: Vec<Option<f64>>,
+    /// Positions (in `periods`) of the values the chart holds, in order.
+    pub present: Vec<usize>,
+    pub chart: Option<crate::spc::Chart>,
+    /// Positions in `present` of the baseline that fixed the limits, when one did.
+    pub baseline: Option<std::ops::Range<usize>>,
+}
+
+/// The extracts a measure needs: a length-of-stay measure, the admissions only.
+pub fn extracts_for(measure: &str) -> Extracts {
+    if los::fields(&[]).iter().any(|f| f.name == measure) {
+        Extracts::AdmissionsOnly
+    } else {
+        Extracts::Both
+    }
+}
+
+/// The frame holding `measure` per collaborative and period: `los`'s or `rates`'s.
+pub fn measure_frame(
+    inputs: &Inputs,
+    selection: &Selection,
+    periods: &[Period],
+    measure: &str,
+) -> Result<DataFrame> {
+    let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
+    if los::fields(&[])
+        .iter()
+        .any(|f| f.name == measure && numeric(f))
+    {
+        crate::los::compute(selection, periods, &[])
+    } else if rates::fields(&[])
+        .iter()
+        .any(|f| f.name == measure && numeric(f))
+    {
+        crate::rates::compute(inputs, selection, periods, &[])
+    } else {
+        let known: Vec<String> = los::fields(&[])
+            .into_iter()
+            .chain(rates::fields(&[]))
+            .filter(numeric)
+            .map(|f| f.name)
+            .collect();
+        bail!(
+            "--measure {measure:?} is not a measure of los or rates (one of: {})",
+            known.join(", ")
+        );
+    }
+}
+
+/// XmR charts of one measure per collaborative.
+pub fn charts(inputs: &Inputs, selection: &Selection, request: &ChartRequest) -> Result<Charts> {
+    let frame = measure_frame(inputs, selection, request.periods, request.measure)?;
+    charts_of(&frame, inputs, selection, request)
+}
+
+/// XmR charts of a measure of a frame from [`measure_frame`] (or `rates`/`los` without `--by`).
+pub fn charts_of(
+    frame: &DataFrame,
+    inputs: &Inputs,
+    selection: &Selection,
+    request: &ChartRequest,
+) -> Result<Charts> {
+    let periods = request.periods;
+    let measure = request.measure;
+    let improvement = request
+        .improvement
+        .unwrap_or_else(|| crate::schema::measures::improvement(measure));
+    let baseline_range = request.baseline_range;
+    let mut points = Report {
+        command: "spc".into(),
+        fields: point_fields(),
+        rows: Vec::new(),
+        meta: Default::default(),
+        notes: Vec::new(),
+    };
+    // A chart of a count holds counts (small-number suppression treats them so).
+    let source_kind = los::fields(&[])
+        .into_iter()
+        .chain(rates::fields(&[]))
+        .find(|f| f.name == measure)
+        .map(|f| f.kind);
+    if source_kind == Some(Kind::Count) {
+        for field in points.fields.iter_mut() {
+            match field.name.as_str() {
+                "value" => field.kind = Kind::Count,
+                "moving_range" => field.derived_from = vec!["value".into()],
+                _ => {}
+            }
+        }
+    }
+    let mut series = Vec::new();
+    let mut drawn = Vec::new();
+    let collaborative_column = frame.column("collaborative")?.str()?.clone();
+    let values = frame.column(measure)?.cast(&DataType::Float64)?;
+    let values = values.f64()?;
+    let n_periods = periods.len();
+    for start in (0..frame.height()).step_by(n_periods.max(1)) {
+        let collaborative = collaborative_column
+            .get(start)
+            .unwrap_or_default()
+            .to_string();
+        let values: Vec<Option<f64>> = (start..start + n_periods).map(|i| values.get(i)).collect();
+        let present: Vec<usize> = (0..n_periods).filter(|&i| values[i].is_some()).collect();
+        let present_values: Vec<f64> = present
+            .iter()
+            .map(|&i| values[i].unwrap_or_default())
+            .collect();
+        let baseline = match (request.baseline_months, baseline_range) {
+            (Some(n), _) => Some(0..n.min(present.len())),
+            (None, Some((from, to))) => {
+                let inside: Vec<usize> = (0..present.len())
+                    .filter(|&k| periods[present[k]].start >= from && periods[present[k]].end <= to)
+                    .collect();
+                match (inside.first(), inside.last()) {
+                    (Some(&a), Some(&b)) => Some(a..b + 1),
+                    _ => bail!(
+                        "no {measure} value of {collaborative} lies in the baseline {from} to {to}"
+                    ),
+                }
+            }
+            _ => None,
+        };
+        let chart = chart(
+            &present_values,
+            &Layout::fixed(baseline.clone()),
+            improvement,
+        );
+        drawn.push(SeriesChart {
+            collaborative: collaborative.clone(),
+            measure: measure.to_string(),
+            improvement,
+            periods: periods.to_vec(),
+            values: values.clone(),
+            present: present.clone(),
+            chart: chart.clone(),
+            baseline: baseline.clone(),
+        });
+        for (i, period) in periods.iter().enumerate() {
+            let k = present.iter().position(|&p| p == i);
+            let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], *c.limits_of(k))));
+            let in_baseline = k.is_some_and(|k| baseline.as_ref().is_none_or(|b| b.contains(&k)));
+            let float = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+            let flag = |f: &dyn Fn(&crate::spc::Point) -> bool| {
+                point.map_or(Cell::Null, |(p, _)| Cell::Bool(f(p)))
+            };
+            points.rows.push(vec![
+                Cell::Text(collaborative.clone()),
+                Cell::Text(measure.to_string()),
+                Cell::Text(period.label.clone()),
+                Cell::Text(period.start.to_string()),
+                Cell::Text(period.end.to_string()),
+                float(values[i]),
+                float(point.map(|(_, l)| l.mean)),
+                float(point.map(|(_, l)| l.lower)),
+                float(point.map(|(_, l)| l.upper)),
+                float(point.and_then(|(p, _)| p.moving_range)),
+                Cell::Bool(in_baseline),
+                flag(&|p| p.outside_limits),
+                flag(&|p| p.shift),
+                flag(&|p| p.trend),
+                flag(&|p| p.two_of_three),
+                point.map_or(Cell::Null, |(p, _)| Cell::Text(p.signal.name().into())),
+            ]);
+        }
+        series.push(summary(
+            &collaborative,
+            measure,
+            periods,
+            &values,
+            chart.as_ref(),
+        ));
+    }
+
+    let mut parameters = period_parameters(request.kind, periods, &selection.scope);
+    parameters["measure"] = json!(measure);
+    parameters["improvement"] = json!(improvement);
+    parameters["baseline"] = match (request.baseline_months, baseline_range) {
+        (Some(n), _) => json!({"first_points": n}),
+        (None, Some((from, to))) => json!({"from": from.to_string(), "to": to.to_string()}),
+        _ => Value::Null,
+    };
+    parameters["rules"] = json!("XmR: limits mean ± 2.66 × mean moving range (moving ranges over 3.267 × their mean screened out); special cause: outside the limits, 7+ points on one side of the mean, 7+ points rising or falling, 2 of 3 beyond two-thirds of the way to a limit on one side");
+    points.meta.insert("parameters".into(), parameters);
+    points.meta.insert("inputs".into(), inputs.metadata());
+    points.meta.insert(
+        "series".into(),
+        Value::Array(series.iter().map(|s| s.json.clone()).collect()),
+    );
+    crate::scope::record_coverage(&mut points, &selection.coverage, periods);
+    let series_report = Report {
+        command: "spc".into(),
+        fields: summary_fields(),
+        rows: series.into_iter().map(|s| s.row).collect(),
+        meta: points.meta.clone(),
+        notes: std::iter::once(format!(
+            "{measure}, improvement {}: signals are improvement or concern by that direction. Every point: --format csv or json.",
+            serde_json::to_value(improvement)?.as_str().unwrap_or_default()
+        ))
+        .chain(points.notes.iter().cloned())
+        .collect(),
+    };
+    Ok(Charts {
+        drawn,
+        points,
+        series: series_report,
+    })
+}
+
+fn point_fields() -> Vec<Field> {
+    vec![
+        Field::text("collaborative", "Collaborative"),
+        Field::text("measure", "Measure"),
+        Field::text("period", "Period"),
+        Field::date("period_start"),
+        Field::date("period_end"),
+        Field::number("value", "Value"),
+        Field::number("mean", "Mean"),
+        Field::number("lower_limit", "Lower limit"),
+        Field::number("upper_limit", "Upper limit"),
+        Field::number("moving_range", "Moving range"),
+        Field::new("baseline", Kind::Flag, "Baseline", &[]),
+        Field::new("outside_limits", Kind::Flag, "Outside limits", &[]),
+        Field::new("shift", Kind::Flag, "Shift", &[]),
+        Field::new("trend", Kind::Flag, "Trend", &[]),
+        Field::new("two_of_three", Kind::Flag, "Two of three", &[]),
+        Field::text("signal", "Signal"),
+    ]
+}
+
+fn summary_fields() -> Vec<Field> {
+    vec![
+        Field::text("collaborative", "Collaborative"),
+        Field::text("latest_period", "Latest"),
+        Field::number("latest_value", "Value"),
+        Field::number("mean", "Mean"),
+        Field::number("lower_limit", "Lower limit").optional(),
+        Field::number("upper_limit", "Upper limit").optional(),
+        Field::number("slope_per_period", "Slope / period").optional(),
+        Field::number("change_vs_year_earlier", "Change vs year earlier"),
+        Field::text("sparkline", "Series"),
+        Field::text("latest_signal", "Latest signal"),
+        Field::number("signals", "Special-cause points").optional(),
+    ]
+}
+
+struct Summary {
+    json: Value,
+    row: Vec<Cell>,
+}
+
+/// One series' summary: limits, latest value and signal, slope, change against a year earlier.
+fn summary(
+    collaborative: &str,
+    measure: &str,
+    periods: &[Period],
+    values: &[Option<f64>],
+    chart: Option<&crate::spc::Chart>,
+) -> Summary {
+    let present: Vec<(usize, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .collect();
+    let latest = present.last().copied();
+    let year_earlier = latest.and_then(|(i, v)| {
+        let target = add_months(periods[i].start, -12);
+        let j = periods.iter().position(|p| p.start == target)?;
+        values[j].map(|old| v - old)
+    });
+    let just_values: Vec<f64> = present.iter().map(|(_, v)| *v).collect();
+    let slope = slope(&just_values);
+    let latest_signal = chart.and_then(|c| c.points.last()).map(|p| p.signal);
+    let signals = chart.map_or(0, |c| {
+        c.points
+            .iter()
+            .filter(|p| p.signal != Signal::CommonCause)
+            .count()
+    });
+    let limits = chart.map(|c| c.last_section().limits);
+    let opt = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+    let row = vec![
+        Cell::Text(collaborative.into()),
+        latest.map_or(Cell::Null, |(i, _)| Cell::Text(periods[i].label.clone())),
+        opt(latest.map(|(_, v)| v)),
+        opt(limits.map(|l| l.mean)),
+        opt(limits.map(|l| l.lower)),
+        opt(limits.map(|l| l.upper)),
+        opt(slope),
+        opt(year_earlier),
+        Cell::Text(sparkline(&just_values)),
+        latest_signal.map_or(Cell::Null, |s| Cell::Text(s.name().into())),
+        Cell::Int(signals as i64),
+    ];
+    let json = json!({
+        "collaborative": collaborative,
+        "measure": measure,
+        "points": present.len(),
+        "mean": limits.map(|l| l.mean),
+        "lower_limit": limits.map(|l| l.lower),
+        "upper_limit": limits.map(|l| l.upper),
+        "mean_moving_range": limits.map(|l| l.mean_moving_range),
+        "latest_period": latest.map(|(i, _)| periods[i].label.clone()),
+        "latest_value": latest.map(|(_, v)| v),
+        "latest_signal": latest_signal,
+        "special_cause_points": signals,
+        "slope_per_period": slope,
+        "change_vs_year_earlier": year_earlier,
+    });
+    Summary { json, row }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::periods::periods_within;
+
+    #[test]
+    fn series_summary_slope_and_change_against_a_year_earlier() {
+        let periods = periods_within(
+            PeriodKind::Month,
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
+        );
+        // 13 months rising by 2 a month from 10: January 2025 (34) against January 2024 (10).
+        let values: Vec<Option<f64>> = (0..13).map(|i| Some(10.0 + 2.0 * i as f64)).collect();
+        let present: Vec<f64> = values.iter().flatten().copied().collect();
+        let xmr = crate::spc::chart(&present, &Layout::default(), Improvement::Down);
+        let s = summary("AAA", "oap_days", &periods, &values, xmr.as_ref());
+        assert_eq!(s.json["slope_per_period"], 2.0);
+        assert_eq!(s.json["change_vs_year_earlier"], 24.0);
+        assert_eq!(s.json["latest_period"], "2025-01");
+        // 13 points each rising: a trend of 7 or more, a concern when lower is better.
+        assert_eq!(s.json["latest_signal"], "concern");
+        // Without a value a year earlier there is no change to report.
+        let mut gap = values.clone();
+        gap[0] = None;
+        let s = summary("AAA", "oap_days", &periods, &gap, None);
+        assert_eq!(s.json["change_vs_year_earlier"], Value::Null);
+    }
+}
