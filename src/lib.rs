@@ -16,7 +16,6 @@ pub mod figures;
 pub mod generate;
 pub mod input;
 pub mod los;
-pub mod matrix;
 pub mod memory;
 pub mod nhs;
 pub mod output;
@@ -32,7 +31,6 @@ pub mod scope;
 pub mod spc;
 pub mod spells;
 pub mod suppress;
-pub mod targets;
 
 use cli::{Cli, Command};
 

@@ -234,11 +234,26 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     )?;
     let mut charts = Vec::new();
     let mut drawn = Vec::new();
-    for (measure, frame) in [
-        ("oap_days", &rates_frame),
-        ("inappropriate_oap_days", &rates_frame),
-        ("los_median", &los_frame),
-    ] {
+    // The Making Data Count measures, with the data folder's targets and rebases.
+    let (targets, rebases) = super::spc::targets_and_rebases(
+        &crate::cli::XmrArgs {
+            improvement: None,
+            baseline_months: None,
+            baseline_from: None,
+            baseline_to: None,
+            target: None,
+            targets: None,
+            rebase: Vec::new(),
+            rebase_file: None,
+        },
+        &inputs,
+    )?;
+    for measure in super::spc::SUMMARY_MEASURES {
+        let frame = if crate::spc::extracts_for(measure) == crate::input::Extracts::AdmissionsOnly {
+            &los_frame
+        } else {
+            &rates_frame
+        };
         let request = crate::spc::ChartRequest {
             kind: PeriodKind::Month,
             periods: &monthly,
@@ -246,6 +261,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             improvement: None,
             baseline_months: None,
             baseline_range: None,
+            targets: &targets,
+            rebases: &rebases,
         };
         let result = crate::spc::charts_of(frame, &inputs, &selection, &request)?;
         charts.push(result.points);

@@ -2,8 +2,8 @@
 //! (each with its letter, so it reads printed in greyscale) and links to the charts, and the same
 //! matrix in words for Markdown.
 
-use crate::matrix::{row_heading, Cell, Column, Entry, ROWS};
 use crate::render::icons;
+use crate::spc::matrix::{row_heading, Cell, Column, Entry, ROWS};
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -173,7 +173,7 @@ pub fn markdown(cells: &[Cell], heading: &str, label: &dyn Fn(&str) -> String) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::matrix;
+    use crate::spc::matrix::matrix;
     use crate::spc::{Assurance, Variation};
 
     fn entries() -> Vec<Entry> {

@@ -389,10 +389,10 @@ pub fn add_spc_charts(workbook: &mut Workbook, spc_sheet: &str, spc: &Report) ->
 /// so it reads without colour, and the headings in the icons' colours.
 pub fn add_matrix_sheet(
     workbook: &mut Workbook,
-    cells: &[crate::matrix::Cell],
+    cells: &[crate::spc::matrix::Cell],
     label: &dyn Fn(&str) -> String,
 ) -> Result<()> {
-    use crate::matrix::{row_heading, Column, ROWS};
+    use crate::spc::matrix::{row_heading, Column, ROWS};
     let sheet = workbook.add_worksheet();
     sheet.set_name("matrix").map_err(xlsx_error)?;
     let heading = |colour: u32| {

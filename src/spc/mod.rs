@@ -32,10 +32,13 @@
 //! on the mean and, as the reference's NaN comparisons do, judges no point outside or close to
 //! them and reads a target against them as inconsistent.
 
+pub mod matrix;
 mod series;
+pub mod targets;
 
 pub use series::{
-    charts, charts_of, extracts_for, measure_frame, ChartRequest, Charts, SeriesChart,
+    charts, charts_of, extracts_for, measure_frame, measures, summary_fields, ChartRequest, Charts,
+    SeriesChart, SUMMARY_COLUMNS,
 };
 
 use serde::Serialize;
