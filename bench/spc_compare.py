@@ -329,7 +329,7 @@ def targets_for(rows, collab, measure, cli_target):
 
 def rebase_months(rows, collab, measure, cli_months):
     if cli_months:
-        return set(cli_months)
+        return {m.split("=", 1)[0] for m in cli_months}
     return {r["month"] for r in rows if covers(r["collaborative"], collab) and covers(r["measure"], measure)}
 
 
