@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::figures::format_cell;
+use crate::schema::measures::label;
 use crate::schema::{Cell, Field, Report};
+use crate::spc::matrix::Entry;
 use crate::spc::{MIN_POINTS, RUN_LENGTH};
 
 /// The headline of one collaborative (or of all together) for the month.
@@ -24,9 +26,9 @@ pub struct Headline {
     pub inappropriate_oap_days_change: String,
     pub median_los: String,
     pub median_los_year_earlier: String,
-    /// "measure: signal (rules)" for each chart whose point this month is special cause; `None`
-    /// where no chart is drawn (all collaboratives).
-    pub signals: Option<Vec<String>>,
+    /// Each charted measure's place in the Making Data Count matrix (its variation and
+    /// assurance); `None` where no chart is drawn (all collaboratives).
+    pub mdc: Option<Vec<Entry>>,
     /// The most points among the collaborative's charts up to the month (a measure without
     /// values, LOS with no discharge, shows as empty beside it): with fewer than [`RUN_LENGTH`] no
     /// signal is a thin reading, and with fewer than [`MIN_POINTS`] there is no chart.
@@ -59,10 +61,20 @@ impl Headline {
     /// The row's cells in the order of [`headings`] (the signals joined, or "none"), the money
     /// in one cell: the net figure with its range, then the gross sides.
     fn cells(&self) -> [String; 11] {
-        let signals = match &self.signals {
+        let signals = match &self.mdc {
             None => "–".to_string(),
             Some(s) if s.is_empty() => too_few_points(self.spc_points),
-            Some(s) => s.join("; "),
+            Some(s) => {
+                let mut text = s
+                    .iter()
+                    .map(|e| format!("{}: {}", label(&e.measure), icon_words(e)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                if self.spc_points < RUN_LENGTH {
+                    text.push_str(&format!(" ({})", few_points_for_runs(self.spc_points)));
+                }
+                text
+            }
         };
         let money = match &self.money {
             Ok(m) if m.change == "–" => "–".to_string(),
@@ -183,6 +195,7 @@ pub fn headlines(
     nhs: &Report,
     los: &Report,
     charts: &[&Report],
+    entries: &[Entry],
     reinvest: Result<&Report, &str>,
     names: &BTreeMap<String, String>,
 ) -> Vec<Headline> {
@@ -190,7 +203,6 @@ pub fn headlines(
     active
         .keys()
         .map(|code| {
-            let mut signals = Vec::new();
             let mut points = 0;
             for chart in charts {
                 // Points with a value up to the month, per measure (a report may hold several).
@@ -205,28 +217,12 @@ pub fn headlines(
                     }
                 }
                 points = present.into_values().fold(points, usize::max);
-                for row in chart.rows.iter().filter(|r| {
-                    matches(chart, r, "collaborative", code)
-                        && matches(chart, r, "period", &periods.month)
-                }) {
-                    let Some((_, Cell::Text(signal))) = cell(chart, row, "signal") else {
-                        continue;
-                    };
-                    if signal == "common_cause" {
-                        continue;
-                    }
-                    let rules: Vec<&str> = ["outside_limits", "shift", "trend", "two_of_three"]
-                        .into_iter()
-                        .filter(|r| matches!(cell(chart, row, r), Some((_, Cell::Bool(true)))))
-                        .collect();
-                    let measure = crate::schema::measures::label(&text_of(chart, row, "measure"));
-                    signals.push(format!(
-                        "{measure}: {} ({})",
-                        signal.replace('_', " "),
-                        rules.join(", ").replace('_', " ")
-                    ));
-                }
             }
+            let mdc: Vec<Entry> = entries
+                .iter()
+                .filter(|e| e.collaborative == *code)
+                .cloned()
+                .collect();
             let name = names.get(code).cloned().unwrap_or_else(|| code.clone());
             let mut headline = figures(
                 periods,
@@ -235,7 +231,7 @@ pub fn headlines(
                 (rates, rolling, los),
                 nhs_value(nhs, "Collaborative", code, "OAP06", "M"),
             );
-            headline.signals = Some(signals);
+            headline.mdc = Some(mdc);
             headline.spc_points = points;
             headline.money = match reinvest {
                 Ok(reinvest) => Ok(money(reinvest, code)),
@@ -296,7 +292,7 @@ fn figures(
         inappropriate_oap_days_3_months_year_earlier: window_before,
         median_los: value(los, &periods.month, "los_median"),
         median_los_year_earlier: value(los, &periods.month_year_earlier, "los_median"),
-        signals: None,
+        mdc: None,
         spc_points: 0,
         money: Err("–".into()),
     }
@@ -305,6 +301,42 @@ fn figures(
 /// "none" for a collaborative whose charts show no signal, unless they have too few points to
 /// say so: fewer than [`MIN_POINTS`] draw no XmR chart, and fewer than [`RUN_LENGTH`] cannot
 /// show a shift or a trend, the rules that find a sustained change.
+/// A series' two icons in words: "special cause concern (high), consistently fails the target".
+fn icon_words(e: &Entry) -> String {
+    match e.assurance {
+        Some(a) => format!("{}, {}", e.variation.words(), a.words()),
+        None => e.variation.words().to_string(),
+    }
+}
+
+/// Why a chart of fewer than [`RUN_LENGTH`] points says little.
+fn few_points_for_runs(points: usize) -> String {
+    format!(
+        "too few points for an XmR chart's shift and trend rules: {points} month{}, {RUN_LENGTH} needed",
+        if points == 1 { "" } else { "s" }
+    )
+}
+
+impl Headline {
+    /// The variation and assurance cell for the page: each measure's two icons (the
+    /// reference's, with their letters) and its name, the icons' words as their titles.
+    pub fn mdc_html(&self) -> Option<String> {
+        let entries = self.mdc.as_ref().filter(|e| !e.is_empty())?;
+        let mut html = String::new();
+        for e in entries {
+            html.push_str(&format!(
+                "<span class=\"mdc\">{} {}</span><br>",
+                crate::render::matrix::icon_pair(e, 20),
+                html_escape(&format!("{}: {}", label(&e.measure), icon_words(e)))
+            ));
+        }
+        if self.spc_points < RUN_LENGTH {
+            html.push_str(&html_escape(&few_points_for_runs(self.spc_points)));
+        }
+        Some(html)
+    }
+}
+
 fn too_few_points(points: usize) -> String {
     let months = |n: usize| format!("{n} month{}", if n == 1 { "" } else { "s" });
     if points < MIN_POINTS {
@@ -416,7 +448,7 @@ fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [St
         "Change in inappropriate OAP days".to_string(),
         format!("Median LOS {month} (days)"),
         format!("Median LOS {}", periods.month_year_earlier),
-        "SPC signals this month".to_string(),
+        "Variation and assurance (Making Data Count)".to_string(),
         format!("Net saving or cost pressure, {reinvest_label}"),
     ]
 }
@@ -467,6 +499,7 @@ pub fn markdown(
     sections: &[Section],
     suppression: Option<&str>,
     cautions: &[String],
+    matrix: &str,
 ) -> String {
     let mut md = String::new();
     md.push_str(&format!(
@@ -480,6 +513,8 @@ pub fn markdown(
     for caution in cautions {
         md.push_str(&format!("**Caution:** {caution}.\n\n"));
     }
+    md.push_str(matrix);
+    md.push_str("\n## Headline\n\n");
     md.push_str(&format!(
         "| {} |\n",
         headings(month, periods, reinvest_label).join(" | ")
@@ -511,6 +546,8 @@ fn html_escape(text: &str) -> String {
 
 /// One chart of the pack: collaborative, measure, and its SVG document.
 pub struct PackChart {
+    /// The figure's id, which the summary matrix links to.
+    pub anchor: String,
     pub collaborative: String,
     pub measure_label: String,
     pub file: String,
@@ -528,6 +565,7 @@ pub fn html(
     sections: &[Section],
     suppression: Option<&str>,
     cautions: &[String],
+    matrix: &str,
     charts: &[PackChart],
 ) -> String {
     let mut h = String::new();
@@ -544,10 +582,11 @@ h1 { color: #005eb8; font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom
 th, td { border: 1px solid #aeb7bd; padding: 0.35rem 0.5rem; vertical-align: top; } th { background: #e8edee; text-align: left; } td.n { text-align: right; white-space: nowrap; }\n\
 .notice { background: #fff9c4; border-left: 4px solid #ffb81c; padding: 0.5rem 0.75rem; }\n\
 figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
-.key span { display: inline-block; margin-right: 1rem; }\n\
-@media print { @page { size: A4; margin: 12mm; } body { margin: 0; font-size: 10pt; } body > * { max-width: none; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
-</style>\n</head>\n<body>\n",
+.key span { display: inline-block; margin-right: 1rem; } .mdc svg { vertical-align: middle; }\n\
+@media print { @page { size: A4; margin: 12mm; } body { margin: 0; font-size: 10pt; } body > * { max-width: none; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n",
     );
+    h.push_str(crate::render::matrix::CSS);
+    h.push_str("\n</style>\n</head>\n<body>\n");
     h.push_str(&format!(
         "<h1>Out-of-area placements: monthly summary, {month}</h1>\n"
     ));
@@ -560,6 +599,9 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
             html_escape(caution)
         ));
     }
+    // The summary matrix first: the page a board reads.
+    h.push_str(matrix);
+    h.push_str("<h2>Headline</h2>\n");
     // The headline table takes the window's width: its money column is the widest text.
     h.push_str("<div class=\"table-wrap headline\"><table>\n<thead><tr>");
     for heading in headings(month, periods, reinvest_label) {
@@ -576,7 +618,10 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
             // The name, the signals and the money (the first and the last two) are text that
             // wraps; the rest are numbers.
             let class = if i == 0 || i >= 8 { "" } else { " class=\"n\"" };
-            h.push_str(&format!("<td{class}>{}</td>", html_escape(cell)));
+            match row.mdc_html() {
+                Some(icons) if i == 8 => h.push_str(&format!("<td>{icons}</td>")),
+                _ => h.push_str(&format!("<td{class}>{}</td>", html_escape(cell))),
+            }
         }
         h.push_str("</tr>\n");
     }
@@ -591,7 +636,7 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
         }
         h.push_str("</ul>\n");
     }
-    h.push_str("<p class=\"key\">Chart key: <span>▲ blue: improvement</span><span>■ orange: concern</span><span>◆ purple: special cause, no better direction</span><span>● grey: common cause</span><span>dashed lines: process limits</span><span>shading: baseline</span><span>icon: latest point (H high, L low, ~ common cause)</span></p>\n");
+    h.push_str("<p class=\"key\">Chart key: <span>▲ blue: improvement</span><span>■ orange: concern</span><span>◆ purple: special cause, no better direction</span><span>● grey: common cause</span><span>dashed lines: process limits</span><span>shading: baseline</span><span>red dashed line: target</span><span>icons: variation of the latest point (H high, L low, grey dots common cause) and assurance (P passes, F fails, ? hits and misses the target)</span></p>\n");
     let mut current = "";
     for chart in charts {
         if chart.collaborative != current {
@@ -599,7 +644,8 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
             h.push_str(&format!("<h2>{}</h2>\n", html_escape(current)));
         }
         h.push_str(&format!(
-            "<figure>\n{}\n<figcaption>{} ({}). The chart's text alternative states the latest value, the mean and the signal.</figcaption>\n</figure>\n",
+            "<figure id=\"{}\">\n{}\n<figcaption>{} ({}). The chart's text alternative states the latest value, the mean and the signal.</figcaption>\n</figure>\n",
+            html_escape(&chart.anchor),
             chart.svg,
             html_escape(&chart.measure_label),
             html_escape(&chart.file)

@@ -98,12 +98,12 @@ pub fn html(
                         "{} {} <span>{} · {}</span>",
                         icons::svg(
                             &icons::variation_shapes(e.variation),
-                            22,
+                            26,
                             e.variation.words()
                         ),
                         e.assurance.map_or(String::new(), |a| icons::svg(
                             &icons::assurance_shapes(a),
-                            22,
+                            26,
                             a.words()
                         )),
                         escape(&e.collaborative),
@@ -130,7 +130,7 @@ pub fn html(
 }
 
 /// The CSS the matrix needs in a page.
-pub const CSS: &str = "table.mdc { table-layout: fixed; font-size: 0.8rem; } table.mdc th[scope=row] { width: 12rem; } table.mdc td { padding: 0.2rem 0.35rem; } table.mdc ul { list-style: none; margin: 0; padding: 0; } table.mdc li { margin: 0.1rem 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } table.mdc svg { vertical-align: middle; } table.mdc a { color: #231f20; text-decoration: none; } table.mdc a:hover span { text-decoration: underline; } .matrix .lead { font-size: 0.85rem; margin: 0.3rem 0; }";
+pub const CSS: &str = "body > .matrix { max-width: 1240px; } .matrix h2 { margin-top: 0.5rem; } table.mdc { table-layout: fixed; font-size: 0.8rem; } table.mdc th[scope=row] { width: 12rem; } table.mdc td { padding: 0.2rem 0.35rem; } table.mdc ul { list-style: none; margin: 0; padding: 0; } table.mdc li { margin: 0.1rem 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } table.mdc svg { vertical-align: middle; } table.mdc a { color: #231f20; text-decoration: none; } table.mdc a:hover span { text-decoration: underline; } .matrix .lead { font-size: 0.85rem; margin: 0.3rem 0; }";
 
 /// The matrix in words, as a Markdown section: a row per assurance, a column per variation.
 pub fn markdown(cells: &[Cell], heading: &str, label: &dyn Fn(&str) -> String) -> String {
