@@ -491,6 +491,7 @@ pub struct Section {
 
 /// The Markdown summary of the pack; `cautions`, what the reader must know before trusting the
 /// figures, stand above the headline table.
+#[allow(clippy::too_many_arguments)]
 pub fn markdown(
     month: &str,
     periods: &HeadlinePeriods,
