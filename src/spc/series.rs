@@ -576,7 +576,10 @@ mod tests {
         assert_eq!(s.json["variation"], "concern_high");
         assert_eq!(s.json["assurance"], "consistent_pass");
         assert_eq!(s.json["sections"][0]["points"], 13);
-        assert_eq!(s.json["sections"][0]["concern"], 13);
+        // Outside the limits reads before a trend: 10, 12, 14 and 16 lie below 16.68 (low, an
+        // improvement), 28 to 34 above 27.32 (high, a concern); 18 to 26 are read by the trend.
+        assert_eq!(s.json["sections"][0]["improvement"], 4);
+        assert_eq!(s.json["sections"][0]["concern"], 9);
         assert_eq!(s.json["sections"][0]["from"], "2024-01");
         // Without a value a year earlier there is no change to report; without a target, no
         // assurance.

@@ -86,16 +86,30 @@ fn pack_files_and_their_content() {
     assert_eq!(cells[7], "–");
     assert_eq!(cells[8], "23.5");
     assert_eq!(cells[9], "–");
+    // Each measure's variation and assurance in words; January to March is 3 points, fewer
+    // than the 7 a shift or a trend takes, and the cell says so (spc: RUN_LENGTH).
     assert!(
-        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed |"),
+        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | OAP days: common cause; inappropriate OAP days: common cause; inappropriate OAPs active end: common cause; OAP day share: common cause (too few points for an XmR chart's shift and trend rules: 3 months, 7 needed) |"),
         "{md}"
     );
-    // January to March: 3 points, fewer than the 7 a shift or a trend takes, so no signal is
-    // not "none" alone (src/spc.rs: RUN_LENGTH).
-    assert_eq!(
-        cells[10],
-        "none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed"
+    assert!(
+        cells[10].starts_with("OAP days: common cause; inappropriate OAP days: common cause;"),
+        "{}",
+        cells[10]
     );
+    assert!(
+        cells[10].ends_with(
+            "(too few points for an XmR chart's shift and trend rules: 3 months, 7 needed)"
+        ),
+        "{}",
+        cells[10]
+    );
+    // The summary matrix opens the Markdown, in words.
+    assert!(
+        md.contains("## Summary matrix, 2024-03: variation and assurance"),
+        "{md}"
+    );
+    assert!(md.contains("| No target |"), "{md}");
     // The financial year to date (from 2023-04-01) starts before the extract too.
     assert_eq!(cells[11], "–");
     // The total: counts summed (2 + 0 active, 93 + 0 days); OAP06 recomputed over the whole
