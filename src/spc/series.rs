@@ -317,9 +317,16 @@ pub fn charts_of(
         Value::Array(series.iter().map(|s| s.json.clone()).collect()),
     );
     crate::scope::record_coverage(&mut points, &selection.coverage, periods);
+    // Without a target there is no assurance to show: the table keeps to its width.
+    let mut fields = summary_fields();
+    if drawn.iter().all(|s| s.target.is_none()) {
+        for field in fields.iter_mut().filter(|f| f.name == "assurance") {
+            field.optional = true;
+        }
+    }
     let series_report = Report {
         command: "spc".into(),
-        fields: summary_fields(),
+        fields,
         rows: series.into_iter().map(|s| s.row).collect(),
         meta: points.meta.clone(),
         notes: std::iter::once(format!(
