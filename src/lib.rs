@@ -1,10 +1,27 @@
 //! oapstat: out-of-area placement, length-of-stay and reinvestment statistics for NHS mental
 //! health provider collaboratives.
 //!
-//! The pipeline: [`input`] finds, reads (through a mapping where one is given) and checks every
-//! row of the extracts and builds typed frames, the analyses ([`rates`], [`los`], [`nhs`], ...)
-//! are pure functions of those frames, and [`render`] turns results into tables, JSON, NDJSON,
-//! CSV, Excel or Parquet. [`cli`] and [`cmd`] are the thin command layer.
+//! The floors of the house, top to bottom. A module imports only from its own floor or the
+//! floors below, never in a circle (`tests/cli/layers.rs` reads this list and fails otherwise;
+//! a new top-level module must be given a floor here):
+//!
+//! 1. The command line: `cli` (the arguments) and `cmd` (one thin command each: read the
+//!    arguments, call the floors below, write the result).
+//! 2. The monthly pack: `pack` (from the checked inputs and options to every report, page, chart
+//!    and workbook of the pack; `cmd::summary` writes it).
+//! 3. Output: `render` (reports as tables, JSON, NDJSON, CSV, Excel and Parquet; charts as SVG
+//!    and PNG). It reads the analyses' results (an SPC chart, NHS England's layout) but never
+//!    computes a figure.
+//! 4. The analyses, each a pure function of the checked frames with the report it builds:
+//!    `rates`, `los`, `nhs`, `spc`, `reinvest`, `capacity`, `benchmark`, `published`.
+//! 5. What the analyses share: `scope` (the selection), `spells` (frames by spell, group and
+//!    period), `census` (stays counted by day), `coverage` (the days an extract covers),
+//!    `suppress` (small-number suppression of a report).
+//! 6. Input: `input` (finds, maps, reads and checks every row of the extracts and references),
+//!    `generate` (synthetic extracts) and `sample` (the bundled sample).
+//! 7. Basic types: `schema` (a report's fields, kinds and cells, and what describes a measure),
+//!    `figures` (numbers as people read them), `periods` (days, months, financial years),
+//!    `memory` and `output` (files written whole).
 
 pub mod benchmark;
 pub mod capacity;

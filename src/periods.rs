@@ -206,6 +206,19 @@ fn label(kind: PeriodKind, start: NaiveDate, end: NaiveDate) -> String {
     }
 }
 
+/// The period of `kind` that `--month` names: the month itself, the rolling window ending with
+/// it, or the financial quarter or year holding it.
+pub fn period_of_month(kind: PeriodKind, month: NaiveDate) -> Period {
+    let end = month_end(month);
+    periods_within(kind, add_months(month, -12), add_months(month, 12))
+        .into_iter()
+        .find(|p| match kind {
+            PeriodKind::Quarter | PeriodKind::Year => p.start <= month && month <= p.end,
+            _ => p.end == end,
+        })
+        .expect("every month ends a month and a rolling window, and lies in a quarter and a year")
+}
+
 /// Today's date; `OAPSTAT_TODAY` (YYYY-MM-DD) fixes it for reproducible runs and tests.
 pub fn today() -> Result<NaiveDate> {
     match std::env::var("OAPSTAT_TODAY") {

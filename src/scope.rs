@@ -50,6 +50,11 @@ impl Scope {
     pub fn includes_collaborative(&self, code: &str) -> bool {
         self.collaboratives.is_empty() || self.collaboratives.iter().any(|c| c == code)
     }
+
+    /// Whether a service line is in scope.
+    pub fn includes_service_line(&self, line: &str) -> bool {
+        self.service_lines.is_empty() || self.service_lines.iter().any(|s| s == line)
+    }
 }
 
 /// The collaboratives of the reference that are in scope (each gets a row for every period).

@@ -8,13 +8,13 @@
 
 mod report;
 
-pub use report::{default_chart_measure, fields, report, BenchmarkOptions};
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
 use crate::spells::text_values;
+
+pub use report::{default_chart_measure, fields, report, BenchmarkOptions};
 
 /// The Clinical Audit Platform measures that oapstat computes the same way (DOMAIN.md sections 5
 /// and 11), by the ids `published` gives them; each is a field of `rates`.

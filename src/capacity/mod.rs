@@ -15,16 +15,16 @@
 
 mod report;
 
-pub use report::{beds_file, fields, report, CapacityOptions};
-
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
 use crate::census::Census;
-use crate::periods::{date_of, Period};
+use crate::periods::{date_of, Day, Period};
 use crate::reinvest::weighted_quantile;
 use crate::spells::stays;
+
+pub use report::{beds_file, fields, report, CapacityOptions};
 
 /// What to compute, besides the frames.
 pub struct CapacityRequest<'a> {
@@ -276,5 +276,27 @@ mod tests {
         assert_eq!(figures(&[2.5, 2.5], 1.0, 0.0).beds_by_risk, 3.0);
         assert_eq!(figures(&[2.5, 2.5], 1.0, 0.0).beds_by_occupancy, 3.0);
         assert_eq!(share_of_days_above(&days, 5.0), 0.3);
+    }
+}
+
+/// What one chart of `capacity` shows (drawn by `render::demand_chart`).
+#[derive(Debug, Clone)]
+pub struct DemandChart {
+    pub collaborative: String,
+    pub service_line: String,
+    /// The baseline's first night, and the demand of each night from it.
+    pub first: Day,
+    pub demand: Vec<f64>,
+    pub beds_by_occupancy: f64,
+    pub occupancy: f64,
+    pub beds_by_risk: f64,
+    pub risk: f64,
+    pub current_beds: Option<f64>,
+}
+
+impl DemandChart {
+    /// The chart's file name: `capacity-COLLABORATIVE-SERVICE_LINE.svg`.
+    pub fn file_name(&self) -> String {
+        format!("capacity-{}-{}.svg", self.collaborative, self.service_line)
     }
 }

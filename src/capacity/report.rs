@@ -5,12 +5,12 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use crate::capacity::{
-    by_month, daily_demand, figures, share_of_days_above, CapacityRequest, Demand, Figures,
+    by_month, daily_demand, figures, share_of_days_above, CapacityRequest, Demand, DemandChart,
+    Figures,
 };
 use crate::figures::percent;
 use crate::input::Inputs;
 use crate::periods::{last_complete_financial_year, Period};
-use crate::render::demand_chart::DemandChart;
 use crate::schema::{Cell, Field, Kind, Report};
 use crate::scope::Selection;
 
@@ -23,8 +23,8 @@ pub struct CapacityOptions {
     pub groups: Vec<(String, Vec<String>)>,
     pub beds: Option<PathBuf>,
     pub by_month: bool,
-    /// A folder for one demand chart per collaborative and service line.
-    pub charts: Option<PathBuf>,
+    /// Whether to chart the demand of each collaborative and service line.
+    pub charts: bool,
 }
 
 /// The current beds file: the one given, else `local_beds.csv` in the data folder if there.
@@ -144,7 +144,7 @@ pub fn report(
     inputs: &Inputs,
     selection: &Selection,
     options: &CapacityOptions,
-) -> Result<(Report, Vec<(String, String)>)> {
+) -> Result<(Report, Vec<DemandChart>)> {
     if !(options.occupancy > 0.0 && options.occupancy <= 1.0) {
         bail!(
             "--occupancy {} must be above 0 and at most 1 (e.g. 0.85)",
@@ -184,7 +184,11 @@ pub fn report(
         groups: &options.groups,
         names: &selection.names,
     };
-    let demands = daily_demand(&selection.admissions, &selection.oaps, &request)?;
+    let mut demands = daily_demand(&selection.admissions, &selection.oaps, &request)?;
+    // In the order rates and los list them: by collaborative, then service line.
+    demands.sort_by(|a, b| {
+        (&a.collaborative, &a.service_line).cmp(&(&b.collaborative, &b.service_line))
+    });
     let mut notes = Vec::new();
     if let Some(beds) = &current_beds {
         let known: std::collections::BTreeSet<(&str, &str)> = demands
@@ -196,6 +200,7 @@ pub fn report(
             .filter(|(c, s)| {
                 !known.contains(&(c.as_str(), s.as_str()))
                     && selection.scope.includes_collaborative(c)
+                    && selection.scope.includes_service_line(s)
             })
             .map(|(c, s)| format!("{c} {s}"))
             .collect();
@@ -224,24 +229,18 @@ pub fn report(
         let local_cost = inputs.reference.local_daily_costs.get(&key).copied();
         let per_year = demand.inappropriate_oap_spend * 365.0 / n;
         let whole = figures(&demand.days, options.occupancy, options.no_bed_risk);
-        if options.charts.is_some() && covered {
-            charts.push((
-                format!(
-                    "capacity-{}-{}.svg",
-                    demand.collaborative, demand.service_line
-                ),
-                crate::render::demand_chart::svg(&DemandChart {
-                    collaborative: &demand.collaborative,
-                    service_line: &demand.service_line,
-                    first: baseline.start_day(),
-                    demand: &demand.days,
-                    beds_by_occupancy: whole.beds_by_occupancy,
-                    occupancy: options.occupancy,
-                    beds_by_risk: whole.beds_by_risk,
-                    risk: options.no_bed_risk,
-                    current_beds: current,
-                })?,
-            ));
+        if options.charts && covered {
+            charts.push(DemandChart {
+                collaborative: demand.collaborative.clone(),
+                service_line: demand.service_line.clone(),
+                first: baseline.start_day(),
+                demand: demand.days.clone(),
+                beds_by_occupancy: whole.beds_by_occupancy,
+                occupancy: options.occupancy,
+                beds_by_risk: whole.beds_by_risk,
+                risk: options.no_bed_risk,
+                current_beds: current,
+            });
         }
         report.rows.push(row(
             demand,

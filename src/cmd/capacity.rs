@@ -39,15 +39,16 @@ pub fn run(args: &CapacityArgs) -> Result<()> {
             .collect::<Result<_>>()?,
         beds: beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref()),
         by_month: args.by_month,
-        charts: args.charts.clone(),
+        charts: args.charts.is_some(),
     };
     let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::Both)?;
     let (report, charts) = report(&inputs, &selection, &options)?;
-    if let Some(dir) = &options.charts {
+    if let Some(dir) = &args.charts {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-        for (name, svg) in &charts {
-            let path = dir.join(name);
+        for chart in &charts {
+            let svg = crate::render::demand_chart::svg(chart)?;
+            let path = dir.join(chart.file_name());
             write_atomically(&path, |out| Ok(out.write_all(svg.as_bytes())?))?;
         }
         if !args.output.quiet {

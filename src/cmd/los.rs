@@ -5,7 +5,6 @@ use anyhow::Result;
 use super::{emit, prepare, resolve_periods};
 use crate::cli::LosArgs;
 use crate::input::Extracts;
-
 use crate::los::report;
 use crate::los::LosBreakdown;
 

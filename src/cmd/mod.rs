@@ -32,37 +32,22 @@ pub mod validate;
 use std::io::Write;
 
 use anyhow::{bail, Result};
-
-use chrono::NaiveDate;
-
 use clap::ValueEnum;
 
 use crate::cli::{AnalysisInput, InputArgs, OutputArgs, PeriodArgs, ScopeArgs, SuppressArgs};
-
 use crate::input::files::InputRequest;
-
-use crate::input::{load, Inputs};
-
-use crate::output::write_atomically;
-
-use crate::periods::{
-    add_months, last_complete_month_end, month_end, month_start, parse_bound, periods_within,
-    Period, PeriodKind,
-};
-
-use crate::render;
-
-use crate::schema::Report;
-
-use crate::scope::Scope;
-
-use crate::suppress::{self, Suppression};
-
 use crate::input::Extracts;
-
+use crate::input::{load, Inputs};
+use crate::output::write_atomically;
+use crate::periods::{
+    add_months, last_complete_month_end, month_start, parse_bound, periods_within, Period,
+};
 use crate::periods::{parse_date, parse_month, today};
-
+use crate::render;
+use crate::schema::Report;
+use crate::scope::Scope;
 use crate::scope::{select, Selection};
+use crate::suppress::{self, Suppression};
 
 /// Resolves and reads the inputs; with no input option, the bundled sample.
 pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<Inputs> {
@@ -115,7 +100,7 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
     let latest = last_complete_month_end(inputs.checked.extract_date);
     if let Some(text) = &args.month {
         let month = parse_month(text, "--month", inputs.checked.extract_date, today()?)?;
-        return Ok(vec![period_of_month(args.period, month)]);
+        return Ok(vec![crate::periods::period_of_month(args.period, month)]);
     }
     if let Some(n) = args.last {
         if n == 0 {
@@ -169,19 +154,6 @@ pub fn resolve_periods(args: &PeriodArgs, inputs: &Inputs) -> Result<Vec<Period>
         );
     }
     Ok(periods)
-}
-
-/// The period of `kind` that `--month` names: the month itself, the rolling window ending with
-/// it, or the financial quarter or year holding it.
-pub fn period_of_month(kind: PeriodKind, month: NaiveDate) -> Period {
-    let end = month_end(month);
-    periods_within(kind, add_months(month, -12), add_months(month, 12))
-        .into_iter()
-        .find(|p| match kind {
-            PeriodKind::Quarter | PeriodKind::Year => p.start <= month && month <= p.end,
-            _ => p.end == end,
-        })
-        .expect("every month ends a month and a rolling window, and lies in a quarter and a year")
 }
 
 /// Applies suppression if asked, then writes the report to standard output or a file.

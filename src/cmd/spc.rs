@@ -10,25 +10,16 @@ use crate::input::{Extracts, Inputs};
 use crate::periods::{parse_bound, Period, PeriodKind};
 use crate::render::Format;
 use crate::spc::matrix;
-use crate::spc::targets::{
-    check_names, parse_month_start, read_rebases, read_targets, Rebase, Target, ALL,
-};
+use crate::spc::targets::{load, Rebase, Target};
 use crate::spc::{charts, extracts_for, ChartRequest};
-
-/// The measures `spc --summary` summarises unless `--measure` names others: the board's OAP
-/// measures, median length of stay and the share of bed days out of area.
-pub const SUMMARY_MEASURES: [&str; 5] = [
-    "oap_days",
-    "inappropriate_oap_days",
-    "inappropriate_oaps_active_end",
-    "los_median",
-    "oap_day_share",
-];
 
 pub fn run(args: &SpcArgs) -> Result<()> {
     let measures: Vec<String> = match (args.measure.is_empty(), args.summary) {
         (false, _) => args.measure.clone(),
-        (true, true) => SUMMARY_MEASURES.iter().map(|m| m.to_string()).collect(),
+        (true, true) => crate::spc::SUMMARY_MEASURES
+            .iter()
+            .map(|m| m.to_string())
+            .collect(),
         (true, false) => vec!["los_median".to_string()],
     };
     if measures.len() > 1 && !args.summary {
@@ -124,81 +115,14 @@ pub fn chart_request<'a>(
     })
 }
 
-/// The targets and rebases of the charts: `--target`/`--rebase` for every series, else the files
-/// (`--targets`/`--rebase-file`, or `targets.csv`/`rebase.csv` in the data folder), their names
-/// checked against the extracts' collaboratives and the measures.
+/// The targets and rebases of the charts from the command line's options, else the files
+/// (see [`crate::spc::targets::load`]).
 pub fn targets_and_rebases(xmr: &XmrArgs, inputs: &Inputs) -> Result<(Vec<Target>, Vec<Rebase>)> {
-    let targets = match (xmr.target, &xmr.targets, &inputs.paths.targets) {
-        (Some(value), _, _) => {
-            if !value.is_finite() {
-                bail!("--target {value} is not a number");
-            }
-            crate::spc::measures()
-                .into_iter()
-                .map(|measure| Target {
-                    collaborative: ALL.into(),
-                    measure,
-                    target: value,
-                    improvement: None,
-                    source: "--target".into(),
-                })
-                .collect()
-        }
-        (None, Some(path), _) | (None, None, Some(path)) => read_targets(path)?,
-        _ => Vec::new(),
-    };
-    let rebases = if !xmr.rebase.is_empty() {
-        xmr.rebase
-            .iter()
-            .map(|text| {
-                let (month, reason) = text.split_once('=').unwrap_or((text, ""));
-                let Some(start) = parse_month_start(month) else {
-                    bail!("--rebase {text:?} is not a month (expected YYYY-MM, or YYYY-MM=REASON)");
-                };
-                Ok(Rebase {
-                    collaborative: ALL.into(),
-                    measure: ALL.into(),
-                    month: start,
-                    reason: if reason.trim().is_empty() {
-                        "rebased".into()
-                    } else {
-                        reason.trim().to_string()
-                    },
-                    source: "--rebase".into(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?
-    } else {
-        match (&xmr.rebase_file, &inputs.paths.rebases) {
-            (Some(path), _) | (None, Some(path)) => read_rebases(path)?,
-            _ => Vec::new(),
-        }
-    };
-    let collaboratives: Vec<String> = crate::scope::known_collaboratives(inputs)?
-        .into_iter()
-        .collect();
-    let measures = crate::spc::measures();
-    check_names(
-        targets.iter().filter(|t| t.source != "--target").map(|t| {
-            (
-                t.source.as_str(),
-                t.collaborative.as_str(),
-                t.measure.as_str(),
-            )
-        }),
-        &collaboratives,
-        &measures,
-    )?;
-    check_names(
-        rebases.iter().map(|r| {
-            (
-                r.source.as_str(),
-                r.collaborative.as_str(),
-                r.measure.as_str(),
-            )
-        }),
-        &collaboratives,
-        &measures,
-    )?;
-    Ok((targets, rebases))
+    load(
+        xmr.target,
+        xmr.targets.as_deref(),
+        &xmr.rebase,
+        xmr.rebase_file.as_deref(),
+        inputs,
+    )
 }

@@ -17,19 +17,11 @@ use sha2::{Digest, Sha256};
 use super::{load_inputs, resolve_periods};
 use crate::cli::{PeriodArgs, SummaryArgs};
 use crate::input::InvalidInput;
-use crate::pack::headline::{
-    capacity_lines, headline_table, headlines, html, markdown, total_headline, HeadlinePeriods,
-    PackChart, Section,
-};
+use crate::pack::{self, Benchmarking, Pack, PackOptions, REINVEST_NOT_ESTIMATED};
 use crate::periods::{
-    add_months, financial_year, financial_year_of, last_complete_financial_year, month_end, Period,
-    PeriodKind,
+    last_complete_month_end, month_end, month_start, parse_date, parse_month, today, PeriodKind,
 };
-use crate::periods::{parse_date, parse_month, today};
-use crate::render::chart;
-use crate::render::{self, xlsx, Format};
-use crate::schema::measures::label as measure_label;
-use crate::schema::Report;
+use crate::render::{self, Format};
 use crate::scope::select;
 use crate::suppress::{self, Suppression};
 
@@ -88,9 +80,6 @@ fn as_of(args: &SummaryArgs) -> Result<chrono::NaiveDate> {
         None => today(),
     }
 }
-
-/// Why a pack has no reinvestment section (headline, notes and manifest say it).
-const REINVEST_NOT_ESTIMATED: &str = "not estimated: no local daily costs were given (--local-costs, or local_costs.csv in the --data folder)";
 
 pub fn run(args: &SummaryArgs) -> Result<()> {
     let say = |message: &str| {
@@ -156,9 +145,14 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     }
     let month_last_day = month_end(month);
     if inputs.checked.extract_date < month_last_day {
+        let extract_date = inputs.checked.extract_date;
+        let latest = month_start(last_complete_month_end(extract_date)).format("%Y-%m");
+        let asked = match args.month.trim() {
+            "last" => format!(" (--month last: the last complete month before {as_of})"),
+            _ => String::new(),
+        };
         bail!(
-            "the extract (extract date {}) does not cover {label}, which ends on {month_last_day}",
-            inputs.checked.extract_date
+            "the extract (extract date {extract_date}) does not cover {label}{asked}, which ends on {month_last_day}: its last complete month is {latest}; give --month {latest} (or --month latest), or wait for an extract that covers {label}"
         );
     }
     let selection = select(&inputs, args.analysis.scope.scope())?;
@@ -170,8 +164,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         bail!("--suppress-rounding must be 1 or more and --suppress-threshold 0 or more");
     }
 
-    say("computing rates, LOS, SPC and reinvestment");
-    let monthly = resolve_periods(
+    let months = resolve_periods(
         &PeriodArgs {
             period: PeriodKind::Month,
             from: None,
@@ -181,361 +174,41 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         },
         &inputs,
     )?;
-    // Each monthly frame is computed once and serves both its report and its charts.
-    let rates_frame = crate::rates::compute(&inputs, &selection, &monthly, &[])?;
-    let los_frame = crate::los::compute(&selection, &monthly, &[])?;
-    let rates = crate::rates::report_of(
-        &rates_frame,
-        &inputs,
-        &selection,
-        PeriodKind::Month,
-        &monthly,
-        &[],
-    )?;
-    let window = rolling_window(month);
-    let month_before = {
-        let start = add_months(month, -12);
-        Period {
-            label: start.format("%Y-%m").to_string(),
-            start,
-            end: month_end(start),
-        }
+    say("computing rates, LOS, SPC and reinvestment");
+    let benchmarking = match (args.published.is_empty(), suppression.is_some()) {
+        (true, _) => Benchmarking::NotAsked,
+        // Published sub-national cells are rounded already, but the collaboratives' own are
+        // not: a suppressed pack leaves the comparison out (and says so).
+        (false, true) => Benchmarking::LeftOut,
+        (false, false) => Benchmarking::With {
+            published: crate::published::load(&args.published, None, false)?,
+            peers: super::benchmark::peers(&args.peer)?,
+            populations: super::benchmark::populations(&args.population)?,
+        },
     };
-    let window_before = rolling_window(add_months(month, -12));
-    let rolling = crate::rates::report(
+    let contents = pack::build(
         &inputs,
         &selection,
-        PeriodKind::Rolling3,
-        &[window_before.clone(), window.clone()],
-        &[],
-    )?;
-    // NHS England's measures for the month, also written in the published layout.
-    let adult_acute: Vec<String> = crate::nhs::ADULT_ACUTE
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let nhs = crate::nhs::report(
-        &inputs,
-        &selection,
-        &crate::nhs::Options {
-            months: &[month],
-            adult_acute: &adult_acute,
-            status: "Local",
-            raw: false,
+        &PackOptions {
+            month,
+            months,
+            suppression,
+            reinvest_share: args.reinvest_share,
+            beds: crate::capacity::beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref()),
+            benchmarking,
         },
     )?;
-    let los = crate::los::report_of(
-        &los_frame,
-        &inputs,
-        &selection,
-        PeriodKind::Month,
-        &monthly,
-        &[],
-    )?;
-    let mut charts = Vec::new();
-    let mut drawn = Vec::new();
-    // The Making Data Count measures, with the data folder's targets and rebases.
-    let (targets, rebases) = super::spc::targets_and_rebases(
-        &crate::cli::XmrArgs {
-            improvement: None,
-            baseline_months: None,
-            baseline_from: None,
-            baseline_to: None,
-            target: None,
-            targets: None,
-            rebase: Vec::new(),
-            rebase_file: None,
-        },
-        &inputs,
-    )?;
-    for measure in super::spc::SUMMARY_MEASURES {
-        let frame = if crate::spc::extracts_for(measure) == crate::input::Extracts::AdmissionsOnly {
-            &los_frame
-        } else {
-            &rates_frame
-        };
-        let request = crate::spc::ChartRequest {
-            kind: PeriodKind::Month,
-            periods: &monthly,
-            measure,
-            improvement: None,
-            baseline_months: None,
-            baseline_range: None,
-            targets: &targets,
-            rebases: &rebases,
-        };
-        let result = crate::spc::charts_of(frame, &inputs, &selection, &request)?;
-        charts.push(result.points);
-        drawn.extend(result.drawn);
-    }
-    let fy = financial_year(financial_year_of(month));
-    let reinvest_label = format!("{} to date ({} to {month_last_day})", fy.label, fy.start);
-    // Without local daily costs there is nothing to set a saving against: the pack is written
-    // without its reinvestment section, and says why.
-    let reinvest = if inputs.reference.local_daily_costs.is_empty() {
-        None
-    } else {
-        Some(crate::reinvest::report(
-            &inputs,
-            &selection,
-            &crate::reinvest::ReinvestOptions {
-                baseline: None,
-                current: Some(format!("{}..{month_last_day}", fy.start)),
-                reinvest_share: args.reinvest_share,
-                oap_daily_cost: None,
-                scenario: None,
-            },
-        )?)
-    };
-    // Local beds, when the current beds are known: over the last complete financial year. Its
-    // nightly figures are not counts the suppression rule covers, so a suppressed pack leaves it
-    // out (and says so).
-    let beds = crate::capacity::beds_file(args.beds.as_ref(), args.analysis.input.data.as_ref());
-    let capacity_year = last_complete_financial_year(month_last_day);
-    let capacity_options = crate::capacity::CapacityOptions {
-        baseline: Some(capacity_year.label.clone()),
-        repatriate: 1.0,
-        occupancy: 0.85,
-        no_bed_risk: 0.05,
-        groups: Vec::new(),
-        beds: beds.clone(),
-        by_month: false,
-        charts: None,
-    };
-    // Beside England, when published files are given: every month both cover. Published
-    // sub-national cells are rounded already, but the collaboratives' own are not, so a
-    // suppressed pack leaves it out (and says so).
-    let benchmark = if args.published.is_empty() || suppression.is_some() {
-        None
-    } else {
-        let published = crate::published::load(&args.published, None, false)?;
-        let peers = super::benchmark::peers(&args.peer)?;
-        let populations = super::benchmark::populations(&args.population)?;
-        Some(crate::benchmark::report(
-            &inputs,
-            &selection,
-            &crate::benchmark::BenchmarkOptions {
-                published: &published,
-                month: None,
-                peers: &peers,
-                populations: &populations,
-            },
-        )?)
-    };
-    let capacity = match (&beds, suppression) {
-        (Some(_), None) => Some(crate::capacity::report(&inputs, &selection, &capacity_options)?.0),
-        _ => None,
-    };
-    // Each chart is suppressed on its own: its values are counts or not by its measure.
-    for chart in &mut charts {
-        suppress::apply_or_record(chart, suppression);
-    }
-    // The summary matrix: every charted measure of every collaborative, in spc.json too.
-    drawn.sort_by(|a, b| a.collaborative.cmp(&b.collaborative));
-    let entries: Vec<crate::spc::matrix::Entry> = drawn.iter().filter_map(|s| s.entry()).collect();
-    let cells = crate::spc::matrix::matrix(&entries);
-    let mut spc = combine_charts(charts);
-    spc.meta
-        .insert("matrix".into(), crate::spc::matrix::to_json(&cells));
-
-    let mut reports = vec![
-        ("rates", rates),
-        ("rates-rolling-3-months", rolling),
-        ("nhs-oaps", nhs),
-        ("los", los),
-    ];
-    reports.extend(reinvest.map(|r| ("reinvest", r)));
-    reports.push(("spc", spc));
-    for (name, report) in &mut reports {
-        if *name != "spc" {
-            suppress::apply_or_record(report, suppression);
-        }
-    }
-    let capacity_section = match (&capacity, &beds) {
-        (Some(report), _) => Some(Section {
-            heading: format!(
-                "Local beds, {}: beds needed so that demand exceeds them on at most {}% of nights, and at {}% occupancy; details in capacity.csv",
-                capacity_year.label,
-                crate::figures::percent(capacity_options.no_bed_risk),
-                crate::figures::percent(capacity_options.occupancy)
-            ),
-            lines: capacity_lines(report),
-        }),
-        (None, Some(_)) => Some(Section {
-            heading: "Local beds".into(),
-            lines: vec!["Not in a suppressed pack: its nightly figures are not counts the suppression rule covers. Run oapstat capacity for them.".into()],
-        }),
-        (None, None) => None,
-    };
-    reports.extend(capacity.map(|r| ("capacity", r)));
-    let benchmark_chart = match &benchmark {
-        Some((report, frame)) => {
-            let measure = crate::benchmark::default_chart_measure(report);
-            let file = format!("charts/benchmark-{measure}.svg");
-            let svg = crate::render::benchmark_chart::svg(frame, &measure).ok();
-            svg.map(|svg| (file, svg))
-        }
-        None => None,
-    };
-    let benchmark_note = match (&benchmark, &benchmark_chart) {
-        (Some(_), Some((file, _))) => Some(format!("Beside England: the collaboratives' measures and NHS England's published figures for the months both cover, per 1,000,000 population where known, in benchmark.csv; chart in {file}.")),
-        (Some(_), None) => Some("Beside England: the collaboratives' measures and NHS England's published figures in benchmark.csv (no population for England given, so no chart per 1,000,000).".to_string()),
-        (None, _) if !args.published.is_empty() => Some("Beside England: not in a suppressed pack (the collaboratives' own figures there are not rounded); run oapstat benchmark for it.".to_string()),
-        (None, _) => None,
-    };
-    reports.extend(benchmark.map(|(mut r, _)| {
-        suppress::apply_or_record(&mut r, None);
-        ("benchmark", r)
-    }));
-    let pooled = selection.pooled("All")?;
-    let mut pooled_rates = crate::rates::report(
-        &inputs,
-        &pooled,
-        PeriodKind::Month,
-        std::slice::from_ref(&monthly[monthly.len() - 1]),
-        &[],
-    )?;
-    let mut pooled_rolling = crate::rates::report(
-        &inputs,
-        &pooled,
-        PeriodKind::Rolling3,
-        &[window_before.clone(), window.clone()],
-        &[],
-    )?;
-    let mut pooled_los = crate::los::report(
-        &inputs,
-        &pooled,
-        PeriodKind::Month,
-        &[month_before.clone(), monthly[monthly.len() - 1].clone()],
-        &[],
-    )?;
-    for report in [&mut pooled_rates, &mut pooled_rolling, &mut pooled_los] {
-        suppress::apply_or_record(report, suppression);
-    }
-    let find_some = |name: &str| reports.iter().find(|(n, _)| *n == name).map(|r| &r.1);
-    let find = |name: &str| find_some(name).expect("report");
-    let periods = HeadlinePeriods {
-        month: label.clone(),
-        window: window.label.clone(),
-        window_year_earlier: window_before.label.clone(),
-        month_year_earlier: add_months(month, -12).format("%Y-%m").to_string(),
-    };
-    let spc_report = find("spc");
-    let matrix_heading = format!("Summary matrix, {label}: variation and assurance");
-    let mut heads = headlines(
-        &periods,
-        find("rates"),
-        find("rates-rolling-3-months"),
-        find("nhs-oaps"),
-        find("los"),
-        &[spc_report],
-        &entries,
-        find_some("reinvest").ok_or(REINVEST_NOT_ESTIMATED),
-        &inputs.reference.names(),
-    );
-    // The total row: the selection counted as one collaborative by the same computations, so
-    // its ratios and medians are recomputed over all rows, never averaged.
-    heads.push(total_headline(
-        &periods,
-        "All",
-        "All collaboratives",
-        (&pooled_rates, &pooled_rolling, &pooled_los),
-        find("nhs-oaps"),
-    ));
-    let mut notes = vec![
-        format!("{}.", inputs.counts_line_but_unplaced()),
-        "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
-        "NHS England's measures: nhs-oaps.csv holds OAP01-OAP11 and OAP01a-OAP11a for the month (M, Q, Y) in the published layout; OAP06 is inappropriate OAPs active at the month's end per 1,000,000 people, OAP02 Q the inappropriate OAP days of the 3 months.".to_string(),
-        format!(
-            "SPC: XmR charts of monthly {} over the whole series (Making Data Count rules); lower is better for all. Variation is the latest point's, assurance the last limits against the target ({}).",
-            super::spc::SUMMARY_MEASURES.iter().map(|m| measure_label(m)).collect::<Vec<_>>().join(", "),
-            match (&inputs.paths.targets, targets.is_empty()) {
-                (Some(path), false) => format!("targets from {}", path.display()),
-                _ => "no targets given: targets.csv in the --data folder".to_string(),
-            }
-        ),
-        match find_some("reinvest") {
-            Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, crate::figures::percent(args.reinvest_share)),
-            None => format!("Reinvestment: {REINVEST_NOT_ESTIMATED}."),
-        },
-        format!(
-            "Files: {} as JSON and CSV; charts/ as SVG; index.html; manifest.json lists inputs and files with SHA-256.",
-            reports.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-        ),
-    ];
-    notes.extend(benchmark_note);
-    // Why a figure is empty (–): the periods the extract does not cover, report by report (the
-    // headline's median LOS a year earlier is in no report of the pack: its pooled twin says).
-    let pooled_los_named = [("the headline's median LOS", &pooled_los)];
-    let named = reports
-        .iter()
-        .map(|(name, report)| (*name, report))
-        .chain(pooled_los_named);
-    for (name, report) in named {
-        if let Some(empty) = report.meta.get("empty_values") {
-            for line in crate::coverage::describe(empty) {
-                notes.push(format!("Empty (–) in {name}: {line}."));
-            }
-        }
-    }
-    // OAP06 is a rate per 1,000,000 people: empty where the reference gives no population.
-    let without_population: Vec<&str> = heads
-        .iter()
-        .filter(|h| h.collaborative != "All" && h.inappropriate_oaps_active_per_million == "–")
-        .map(|h| h.collaborative.as_str())
-        .filter(|code| inputs.reference.population(code).is_none())
-        .collect();
-    if !without_population.is_empty() {
-        notes.push(format!(
-            "Empty (–) in the headline's OAP06: the reference (collaboratives.csv) gives no population for {}, and OAP06 is per 1,000,000 people{}.",
-            without_population.join(", "),
-            if heads.iter().any(|h| h.collaborative == "All" && h.inappropriate_oaps_active_per_million == "–") {
-                " (so none for all collaboratives together)"
-            } else {
-                ""
-            }
-        ));
-    }
-    let sections: Vec<Section> = std::iter::once(Section {
-        heading: String::new(),
-        lines: notes,
-    })
-    .chain(capacity_section)
-    .collect();
-    let suppression_text = suppression.map(|s| s.describe());
-    // What the reader must know before trusting the figures, above the headline table.
-    let cautions: Vec<String> = inputs.unplaced_line().into_iter().collect();
-    let summary_md = markdown(
-        &label,
-        &periods,
-        &heads,
-        &reinvest_label,
-        &sections,
-        suppression_text.as_deref(),
-        &cautions,
-        &crate::render::matrix::markdown(&cells, &matrix_heading, &measure_label),
-    );
-    let mut pack_charts = Vec::new();
-    for series in &drawn {
-        pack_charts.push(PackChart {
-            anchor: crate::render::matrix::chart_anchor(&series.collaborative, &series.measure),
-            collaborative: series.collaborative.clone(),
-            measure_label: measure_label(&series.measure),
-            file: format!("charts/{}-{}.svg", series.measure, series.collaborative),
-            svg: chart::svg(series)?,
-        });
-    }
-    let index_html = html(
-        &label,
-        &periods,
-        &heads,
-        &reinvest_label,
-        &sections,
-        suppression_text.as_deref(),
-        &cautions,
-        &crate::render::matrix::html(&cells, &matrix_heading, &measure_label, &|_| true),
-        &pack_charts,
-    );
+    let Pack {
+        reports,
+        summary_md,
+        index_html,
+        charts: pack_charts,
+        benchmark_chart,
+        workbook,
+        capacity_baseline,
+        reinvest_estimated,
+        beds,
+    } = contents;
 
     // Write everything into a temporary folder beside the pack, then rename it into place.
     let temp = tempfile::Builder::new()
@@ -572,31 +245,6 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         writer.write(file, svg.as_bytes())?;
     }
     writer.write("index.html", index_html.as_bytes())?;
-    // The workbook: the headline, a sheet per report, the SPC charts, and the pack's metadata.
-    let (headings, headline_rows) = headline_table(&label, &periods, &heads, &reinvest_label);
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    xlsx::add_text_sheet(&mut workbook, "headline", &headings, &headline_rows)?;
-    for (name, report) in &reports {
-        xlsx::add_report_sheet(&mut workbook, name, report)?;
-    }
-    xlsx::add_spc_charts(&mut workbook, "spc", find("spc"))?;
-    xlsx::add_matrix_sheet(&mut workbook, &cells, &measure_label)?;
-    let mut workbook_meta = serde_json::Map::new();
-    workbook_meta.insert("month".into(), json!(label));
-    workbook_meta.insert(
-        "extract_date".into(),
-        json!(inputs.checked.extract_date.to_string()),
-    );
-    workbook_meta.insert("inputs".into(), inputs.metadata());
-    workbook_meta.insert(
-        "suppression".into(),
-        suppression.map_or(suppress::not_applied(), |s| s.metadata()),
-    );
-    let workbook_notes: Vec<String> = sections.iter().flat_map(|s| s.lines.clone()).collect();
-    xlsx::add_metadata_sheet(&mut workbook, "summary", &workbook_meta, &workbook_notes)?;
-    let workbook = workbook
-        .save_to_buffer()
-        .map_err(|e| anyhow::anyhow!("writing summary.xlsx: {e}"))?;
     writer.write("summary.xlsx", &workbook)?;
 
     let mut input_entries = Vec::new();
@@ -630,10 +278,10 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             "service_lines": selection.scope.service_lines,
             "reinvest_share": args.reinvest_share,
         },
-        "capacity": {"included": reports.iter().any(|(n, _)| *n == "capacity"), "beds": beds.as_ref().map(|p| p.display().to_string()), "baseline": capacity_year.label},
-        "reinvestment": match find_some("reinvest") {
-            Some(_) => json!({"estimated": true}),
-            None => json!({"estimated": false, "reason": REINVEST_NOT_ESTIMATED}),
+        "capacity": {"included": reports.iter().any(|(n, _)| *n == "capacity"), "beds": beds.as_ref().map(|p| p.display().to_string()), "baseline": capacity_baseline},
+        "reinvestment": match reinvest_estimated {
+            true => json!({"estimated": true}),
+            false => json!({"estimated": false, "reason": REINVEST_NOT_ESTIMATED}),
         },
         "extract_date": inputs.checked.extract_date.to_string(),
         "inputs": input_entries,
@@ -715,38 +363,4 @@ impl PackWriter {
         }
         Ok(())
     }
-}
-
-/// The rolling three months ending with `month`.
-fn rolling_window(month: chrono::NaiveDate) -> Period {
-    let start = add_months(month, -2);
-    let end = month_end(month);
-    Period {
-        label: format!("{}/{}", start.format("%Y-%m"), month.format("%Y-%m")),
-        start,
-        end,
-    }
-}
-
-/// The points of several charts in one report, with all their series summaries.
-fn combine_charts(charts: Vec<Report>) -> Report {
-    let mut combined = charts[0].clone();
-    combined.rows.clear();
-    let mut series = Vec::new();
-    let mut measures = Vec::new();
-    for chart in charts {
-        combined.rows.extend(chart.rows);
-        if let Some(Value::Array(s)) = chart.meta.get("series") {
-            series.extend(s.iter().cloned());
-        }
-        if let Some(m) = chart.meta.get("parameters").and_then(|p| p.get("measure")) {
-            measures.push(m.clone());
-        }
-    }
-    combined.meta.insert("series".into(), Value::Array(series));
-    if let Some(Value::Object(parameters)) = combined.meta.get_mut("parameters") {
-        parameters.insert("measure".into(), Value::Array(measures));
-        parameters.remove("improvement");
-    }
-    combined
 }

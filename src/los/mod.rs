@@ -8,8 +8,6 @@
 
 mod report;
 
-pub use report::{compute, report, report_of};
-
 use polars::prelude::*;
 
 use crate::periods::{Day, Period};
@@ -17,6 +15,8 @@ use crate::schema::{Field, Kind};
 use crate::spells::{
     had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays, zero_filled,
 };
+
+pub use report::{compute, report, report_of};
 
 /// Open spells this long or longer (nights so far) are counted apart.
 pub const VERY_LONG_NIGHTS: i32 = 365;

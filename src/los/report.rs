@@ -1,14 +1,13 @@
 //! The length-of-stay report: a selection's periods, with their metadata.
 use anyhow::Result;
+use polars::prelude::DataFrame;
 use serde_json::json;
 
 use crate::input::Inputs;
-use crate::scope::{period_report, Selection};
-use polars::prelude::DataFrame;
-
 use crate::los::{fields, los, LosBreakdown, LosRequest};
 use crate::periods::{Period, PeriodKind};
 use crate::schema::Report;
+use crate::scope::{period_report, Selection};
 
 /// LOS of the selection per collaborative (and breakdown) and period.
 pub fn compute(

@@ -10,22 +10,22 @@
 
 mod report;
 
-pub use report::{compute, fields, report, report_warnings, Options};
-
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-mod measures;
+pub use report::{compute, fields, report, report_warnings, Options};
 
-pub use measures::{
-    is_percentage, measure_names, short_name, Breakdown, Window, ADULT_ACUTE, PUBLISHED_COLUMNS,
-};
+mod measures;
 
 use crate::census::Census;
 use crate::periods::{day_of, Day};
 use crate::spells::{census_days, map_groups, stays};
+
+pub use measures::{
+    is_percentage, measure_names, short_name, Breakdown, Window, ADULT_ACUTE, PUBLISHED_COLUMNS,
+};
 use measures::{Per, Tallies, INAPPROPRIATE, MEASURES};
 
 /// Inputs of [`measures`] besides the frames.

@@ -13,13 +13,13 @@ pub mod questions;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
-use chrono::NaiveDate;
-use polars::prelude::*;
-
 use crate::input::dates::DateFormat;
 use crate::nhs::{Window, PUBLISHED_COLUMNS};
 use crate::periods::{date_of, day_of, month_end, month_start};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use polars::prelude::*;
 
 /// Which collection a file comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -5,8 +5,6 @@
 
 mod report;
 
-pub use report::{compute, populations_frame, report, report_of};
-
 use polars::prelude::*;
 
 use crate::census::Census;
@@ -16,6 +14,8 @@ use crate::spells::{
     census_days, had_oap, in_order, map_groups, measures_frame, on_grid, period_bounds, stays,
     zero_filled,
 };
+
+pub use report::{compute, populations_frame, report, report_of};
 
 /// An optional extra breakdown of the rates (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]

@@ -15,14 +15,14 @@
 
 mod report;
 
-pub use report::{report, ReinvestOptions};
-
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 use polars::prelude::*;
 
 use crate::periods::Period;
+
+pub use report::{report, ReinvestOptions};
 
 mod change;
 mod costs;

@@ -129,6 +129,7 @@ where
         .disable_x_mesh()
         .light_line_style(TRANSPARENT)
         .x_labels(n.min(12))
+        .y_label_formatter(&super::chart::tick)
         .x_label_formatter(&|x: &f64| {
             let i = x.round();
             if i >= 0.0 && (i as usize) < months.len() && (x - i).abs() < 1e-6 {

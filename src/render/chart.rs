@@ -56,6 +56,16 @@ pub fn hex(colour: RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
 }
 
+/// A value axis's tick as people read it: `1,200`, not `1200.0`; `0.25`, not `0.25000001`.
+pub(crate) fn tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        crate::figures::group_thousands(v.round() as i64)
+    } else {
+        let text = format!("{v:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 pub(crate) fn number(v: f64) -> String {
     let rounded = (v * 10.0).round() / 10.0;
     if rounded.fract() == 0.0 {
@@ -181,6 +191,7 @@ where
         .light_line_style(TRANSPARENT)
         .x_labels(n.min(12))
         .x_label_formatter(&label_of)
+        .y_label_formatter(&tick)
         .x_desc("Period")
         .y_desc(label(&series.measure))
         .label_style(("sans-serif", 14))
@@ -531,6 +542,16 @@ mod tests {
     use super::*;
     use crate::periods::{periods_within, PeriodKind};
     use crate::schema::measures::Improvement;
+
+    #[test]
+    fn ticks_read_as_people_write_numbers() {
+        assert_eq!(tick(&1200.0), "1,200");
+        assert_eq!(tick(&0.0), "0");
+        assert_eq!(tick(&-35.0), "-35");
+        assert_eq!(tick(&0.25), "0.25");
+        assert_eq!(tick(&12.5), "12.5");
+        assert_eq!(tick(&(0.1 + 0.2)), "0.3");
+    }
     use chrono::NaiveDate;
 
     /// Twelve baseline months alternating 11 and 9, then 20 (above the upper limit 15.32: a

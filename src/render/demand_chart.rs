@@ -9,24 +9,11 @@ use plotters::prelude::*;
 use super::chart::{
     ensure_font, number, with_text_alternative, CONCERN, HEIGHT, IMPROVEMENT, WIDTH,
 };
-use crate::periods::{date_of, Day};
+use crate::capacity::DemandChart;
+use crate::periods::date_of;
 
 const DEMAND: RGBColor = RGBColor(0x76, 0x86, 0x92);
 const CURRENT: RGBColor = RGBColor(0x23, 0x1F, 0x20);
-
-/// What one chart shows.
-pub struct DemandChart<'a> {
-    pub collaborative: &'a str,
-    pub service_line: &'a str,
-    /// The baseline's first night, and the demand of each night from it.
-    pub first: Day,
-    pub demand: &'a [f64],
-    pub beds_by_occupancy: f64,
-    pub occupancy: f64,
-    pub beds_by_risk: f64,
-    pub risk: f64,
-    pub current_beds: Option<f64>,
-}
 
 fn title(chart: &DemandChart) -> String {
     format!(
@@ -81,6 +68,7 @@ where
         .disable_x_mesh()
         .light_line_style(TRANSPARENT)
         .x_labels(12)
+        .y_label_formatter(&super::chart::tick)
         .x_label_formatter(&|x: &f64| date_of(first + *x as i32).format("%Y-%m-%d").to_string())
         .x_desc("Night")
         .y_desc("People needing a local bed")

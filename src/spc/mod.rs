@@ -36,14 +36,14 @@ pub mod matrix;
 mod series;
 pub mod targets;
 
-pub use series::{
-    charts, charts_of, extracts_for, measure_frame, measures, summary_fields, ChartRequest, Charts,
-    SeriesChart, SUMMARY_COLUMNS,
-};
-
 use serde::Serialize;
 
 use crate::schema::measures::Improvement;
+
+pub use series::{
+    charts, charts_of, extracts_for, measure_frame, measures, summary_fields, ChartRequest, Charts,
+    SeriesChart, SUMMARY_COLUMNS, SUMMARY_MEASURES,
+};
 
 /// A point's reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,10 +1,9 @@
 //! XmR charts of a measure per collaborative: the series, their charts, and the points and
 //! series summaries as reports.
 use anyhow::{bail, Result};
+use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::{json, Value};
-
-use chrono::NaiveDate;
 
 use crate::input::Extracts;
 use crate::input::Inputs;
@@ -401,6 +400,16 @@ pub fn summary_fields() -> Vec<Field> {
         reference("target", "Target").optional(),
     ]
 }
+
+/// The measures of the Making Data Count summary (`spc --summary`, the pack) unless others are
+/// named: the board's OAP measures, median length of stay and the share of bed days out of area.
+pub const SUMMARY_MEASURES: [&str; 5] = [
+    "oap_days",
+    "inappropriate_oap_days",
+    "inappropriate_oaps_active_end",
+    "los_median",
+    "oap_day_share",
+];
 
 /// The columns `spc --summary` shows in its table.
 pub const SUMMARY_COLUMNS: [&str; 14] = [

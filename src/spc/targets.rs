@@ -18,6 +18,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::input::reference::Table;
+use crate::input::Inputs;
 use crate::periods::parse_bound;
 use crate::schema::measures::Improvement;
 
@@ -245,6 +246,93 @@ pub fn check_names<'a>(
         }
     }
     Ok(())
+}
+
+/// The targets and rebases of the charts: `target` (`--target`) and `rebase` (`--rebase
+/// YYYY-MM[=REASON]`) for every series, else the files (`--targets`/`--rebase-file`, or
+/// `targets.csv`/`rebase.csv` in the data folder), their names checked against the extracts'
+/// collaboratives and the measures.
+pub fn load(
+    target: Option<f64>,
+    targets_file: Option<&Path>,
+    rebase: &[String],
+    rebase_file: Option<&Path>,
+    inputs: &Inputs,
+) -> Result<(Vec<Target>, Vec<Rebase>)> {
+    let data_targets = inputs.paths.targets.as_deref();
+    let targets = match (target, targets_file, data_targets) {
+        (Some(value), _, _) => {
+            if !value.is_finite() {
+                bail!("--target {value} is not a number");
+            }
+            crate::spc::measures()
+                .into_iter()
+                .map(|measure| Target {
+                    collaborative: ALL.into(),
+                    measure,
+                    target: value,
+                    improvement: None,
+                    source: "--target".into(),
+                })
+                .collect()
+        }
+        (None, Some(path), _) | (None, None, Some(path)) => read_targets(path)?,
+        _ => Vec::new(),
+    };
+    let rebases = if !rebase.is_empty() {
+        rebase
+            .iter()
+            .map(|text| {
+                let (month, reason) = text.split_once('=').unwrap_or((text, ""));
+                let Some(start) = parse_month_start(month) else {
+                    bail!("--rebase {text:?} is not a month (expected YYYY-MM, or YYYY-MM=REASON)");
+                };
+                Ok(Rebase {
+                    collaborative: ALL.into(),
+                    measure: ALL.into(),
+                    month: start,
+                    reason: if reason.trim().is_empty() {
+                        "rebased".into()
+                    } else {
+                        reason.trim().to_string()
+                    },
+                    source: "--rebase".into(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        match (rebase_file, inputs.paths.rebases.as_deref()) {
+            (Some(path), _) | (None, Some(path)) => read_rebases(path)?,
+            _ => Vec::new(),
+        }
+    };
+    let collaboratives: Vec<String> = crate::scope::known_collaboratives(inputs)?
+        .into_iter()
+        .collect();
+    let measures = crate::spc::measures();
+    check_names(
+        targets.iter().filter(|t| t.source != "--target").map(|t| {
+            (
+                t.source.as_str(),
+                t.collaborative.as_str(),
+                t.measure.as_str(),
+            )
+        }),
+        &collaboratives,
+        &measures,
+    )?;
+    check_names(
+        rebases.iter().map(|r| {
+            (
+                r.source.as_str(),
+                r.collaborative.as_str(),
+                r.measure.as_str(),
+            )
+        }),
+        &collaboratives,
+        &measures,
+    )?;
+    Ok((targets, rebases))
 }
 
 #[cfg(test)]

@@ -146,6 +146,27 @@ fn current_beds_give_extra_beds_and_their_cost() {
     close(&cyp["extra_beds_cost_per_year_by_no_bed_risk"], 0.0);
 }
 
+/// A beds file for every service line serves a run on one of them: the lines outside
+/// `--service-line` are not in the extracts' scope, so they are not "unknown" (found running the
+/// guide's example with `--service-line picu` on a beds file of three lines).
+#[test]
+fn a_beds_file_may_name_service_lines_outside_the_selection() {
+    let w = hand_built();
+    w.write(
+        "data/local_beds.csv",
+        "collaborative,service_line,beds\nAAA,adult_acute,1\nAAA,cyp_inpatient,2\n",
+    );
+    let mut args = hand_built_args("capacity", &FEBRUARY);
+    args.extend(["--service-line", "adult_acute"]);
+    let doc = w.json(&args);
+    let rows = doc["rows"].as_array().unwrap();
+    assert!(
+        rows.iter().all(|r| r["service_line"] == "adult_acute"),
+        "{doc}"
+    );
+    assert_eq!(row(&doc, "adult_acute")["current_beds"], 1);
+}
+
 #[test]
 fn groups_and_months() {
     let doc = capacity(&[

@@ -400,7 +400,8 @@ fn month_last_counts_from_as_of() {
         "reports",
     ]);
     assert_eq!(code, 2);
-    assert_eq!(stderr, "oapstat: error: the extract (extract date 2024-04-30) does not cover 2024-05, which ends on 2024-05-31\n");
+    // It says which month the extract does cover, and what to type.
+    assert_eq!(stderr, "oapstat: error: the extract (extract date 2024-04-30) does not cover 2024-05 (--month last: the last complete month before 2024-06-01), which ends on 2024-05-31: its last complete month is 2024-04; give --month 2024-04 (or --month latest), or wait for an extract that covers 2024-05\n");
 }
 
 #[test]

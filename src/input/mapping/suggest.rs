@@ -351,7 +351,7 @@ pub fn suggest(paths: &[PathBuf]) -> Result<String> {
     writeln!(out, "# the \"?\" they hold until you give it.")?;
     writeln!(
         out,
-        "# The format is in the README (\"Reading your own extracts\").\n"
+        "# The format: \"Reading your own export\" in docs/your-extracts.md of oapstat's repository.\n"
     )?;
     write_csv_section(&mut out, &samples)?;
     for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
