@@ -189,17 +189,22 @@ fn pack_files_and_their_content() {
     assert_eq!(rates["rows"].as_array().unwrap().len(), 6); // 2 collaboratives × January to March
     assert!(hidden_entries(&w).is_empty());
 
-    // Charts: OAP days, inappropriate OAP days and median LOS per collaborative, also inline in
-    // a self-contained index.html.
+    // Charts: the five Making Data Count measures (OAP days, inappropriate OAP days,
+    // inappropriate OAPs active at month end, median LOS, the share of bed days out of area) per
+    // collaborative, also inline in a self-contained index.html, which opens with the summary
+    // matrix linking to them.
     let mut charts: Vec<String> = std::fs::read_dir(w.path("reports/2024-03/charts"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     charts.sort();
-    assert_eq!(charts.len(), 6);
+    assert_eq!(charts.len(), 10);
     assert_eq!(charts[0], "inappropriate_oap_days-AAA.svg");
     let index = w.read("reports/2024-03/index.html");
-    assert_eq!(index.matches("<svg ").count(), 6);
+    assert_eq!(index.matches("<figure id=\"chart-").count(), 10);
+    assert!(index.find("class=\"matrix\"") < index.find("<h2>Headline</h2>"));
+    assert!(index.contains("<a href=\"#chart-oap_days-AAA\""));
+    assert!(index.contains("<figure id=\"chart-oap_days-AAA\">"));
     assert!(index.contains("<th scope=\"row\">AAA</th>"));
     // The headline table takes the window's width (at 960 px its money column was cut off
     // behind a scrollbar on a desktop); the prose and charts stay at a reading width.
