@@ -22,14 +22,14 @@ page="$work/reports/2026-10/index.html"
 shot="${shot:-$work/index.png}"
 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --disable-quic --user-data-dir="$work/profile" \
-  --hide-scrollbars --window-size=1400,2400 --screenshot="$shot" "file://$page" > "$work/chromium.log" 2>&1 \
+  --hide-scrollbars --window-size=1400,4400 --screenshot="$shot" "file://$page" > "$work/chromium.log" 2>&1 \
   || { tail -20 "$work/chromium.log"; exit 1; }
 
 python3 - "$shot" <<'PY'
 import sys
 from PIL import Image
 img = Image.open(sys.argv[1]).convert("RGB")
-assert img.size == (1400, 2400), f"screenshot is {img.size}, expected 1400x2400"
+assert img.size == (1400, 4400), f"screenshot is {img.size}, expected 1400x4400"
 pixels = list(img.get_flattened_data() if hasattr(img, 'get_flattened_data') else img.getdata())
 white = sum(1 for p in pixels if p == (255, 255, 255))
 share_drawn = 1 - white / len(pixels)
