@@ -514,7 +514,7 @@ def generated(oapstat, seed, check):
             values[-7:] = [level] * 7
             rebases.append((collab, "oap_days", label(months - 7), "flat"))
         if c % 4 == 3:  # a one-point last section, and a trend in the middle
-            values[10:19] = [level + 5 * k for k in range(9)]
+            values[2:11] = [level + 5 * k for k in range(9)]
             rebases.append((collab, "oap_days", label(months - 1), "one point"))
         for _ in range(rng.randrange(0, 3)):
             rebases.append((collab, "*", label(rng.randrange(1, months)), "random"))
