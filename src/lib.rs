@@ -21,7 +21,8 @@
 //!    `generate` (synthetic extracts) and `sample` (the bundled sample).
 //! 7. Basic types: `schema` (a report's fields, kinds and cells, and what describes a measure),
 //!    `figures` (numbers as people read them), `periods` (days, months, financial years),
-//!    `memory` and `output` (files written whole).
+//!    `stats` (public-health intervals and standardised rates), `memory` and `output` (files
+//!    written whole).
 
 pub mod benchmark;
 pub mod capacity;
@@ -47,6 +48,7 @@ pub mod schema;
 pub mod scope;
 pub mod spc;
 pub mod spells;
+pub mod stats;
 pub mod suppress;
 
 use cli::{Cli, Command};
