@@ -389,6 +389,23 @@ pub struct XmrArgs {
     /// ... to this month (YYYY-MM), both included.
     #[arg(long, value_name = "WHEN", requires = "baseline_from")]
     pub baseline_to: Option<String>,
+    /// A target for every series: assurance reads it against each series' last limits.
+    /// [default: targets.csv in --data (or --targets), if there]
+    #[arg(long, value_name = "VALUE", allow_negative_numbers = true)]
+    pub target: Option<f64>,
+    /// Targets per collaborative and measure: a CSV of collaborative (or *), measure, target and
+    /// optionally improvement. [default: targets.csv in --data, if there]
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    pub targets: Option<PathBuf>,
+    /// Start a new section of every series at this month (YYYY-MM, or YYYY-MM=REASON): its own
+    /// mean, limits and rules. Repeat for several. [default: rebase.csv in --data (or
+    /// --rebase-file), if there]
+    #[arg(long, value_name = "MONTH")]
+    pub rebase: Vec<String>,
+    /// Rebases per collaborative and measure: a CSV of collaborative (or *), measure (or *),
+    /// month and reason. [default: rebase.csv in --data, if there]
+    #[arg(long, value_name = "FILE", conflicts_with = "rebase")]
+    pub rebase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -428,8 +445,14 @@ pub struct SpcArgs {
     pub periods: PeriodArgs,
     /// The measure to chart: any field of `los` (los_median, los_mean, los_p90, discharges,
     /// open_spells...) or of `rates` (oap_days, inappropriate_oap_days, oaps_active_end...).
-    #[arg(long, default_value = "los_median", help_heading = "Chart")]
-    pub measure: String,
+    /// With --summary, repeat for several. [default: los_median; with --summary: oap_days,
+    /// inappropriate_oap_days, inappropriate_oaps_active_end, los_median, oap_day_share]
+    #[arg(long, help_heading = "Chart")]
+    pub measure: Vec<String>,
+    /// The Making Data Count summary: a row per collaborative and measure (its last section's
+    /// mean, limits and counts, variation and assurance) and, in JSON, the summary matrix.
+    #[arg(long, help_heading = "Chart")]
+    pub summary: bool,
     #[command(flatten)]
     pub xmr: XmrArgs,
     #[command(flatten)]
@@ -581,8 +604,8 @@ pub struct SummaryArgs {
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
-    /// Folder to write admissions.csv, placements.csv, collaboratives.csv, local_costs.csv and
-    /// README.md into.
+    /// Folder to write admissions.csv, placements.csv, collaboratives.csv, local_costs.csv,
+    /// targets.csv and README.md into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Replace files of those names in the folder.

@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 /// The files of the sample (`data/` of the repository), as compiled in.
-pub const FILES: [(&str, &[u8]); 6] = [
+pub const FILES: [(&str, &[u8]); 7] = [
     (
         "admissions.csv",
         include_bytes!("../data/admissions.csv").as_slice(),
@@ -30,6 +30,10 @@ pub const FILES: [(&str, &[u8]); 6] = [
     (
         "populations.csv",
         include_bytes!("../data/populations.csv").as_slice(),
+    ),
+    (
+        "targets.csv",
+        include_bytes!("../data/targets.csv").as_slice(),
     ),
     ("README.md", include_bytes!("../data/README.md").as_slice()),
 ];

@@ -83,23 +83,29 @@ pub struct Selection {
 
 /// Applies the scope (`--collaborative`, `--service-line`) to the checked extracts. A
 /// collaborative's code may be given in any case.
+/// The collaboratives the extracts or the reference name.
+pub fn known_collaboratives(inputs: &Inputs) -> Result<std::collections::BTreeSet<String>> {
+    let codes = inputs
+        .checked
+        .admissions
+        .column("collaborative")?
+        .as_materialized_series()
+        .unique()?;
+    let mut known: std::collections::BTreeSet<String> =
+        crate::spells::decode(&codes.into(), &inputs.checked.names)?
+            .str()?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+    known.extend(inputs.reference.collaboratives.keys().cloned());
+    Ok(known)
+}
+
 pub fn select(inputs: &Inputs, mut scope: Scope) -> Result<Selection> {
     // A misspelt code would otherwise give an empty report that looks like "no activity".
     if !scope.collaboratives.is_empty() {
-        let codes = inputs
-            .checked
-            .admissions
-            .column("collaborative")?
-            .as_materialized_series()
-            .unique()?;
-        let mut known: std::collections::BTreeSet<String> =
-            crate::spells::decode(&codes.into(), &inputs.checked.names)?
-                .str()?
-                .iter()
-                .flatten()
-                .map(str::to_string)
-                .collect();
-        known.extend(inputs.reference.collaboratives.keys().cloned());
+        let known = known_collaboratives(inputs)?;
         for code in &mut scope.collaboratives {
             let found = known
                 .get(code.as_str())

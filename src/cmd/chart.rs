@@ -35,8 +35,11 @@ pub fn run(args: &ChartArgs) -> Result<()> {
     let extracts = crate::spc::extracts_for(&args.measure);
     let (inputs, selection) = prepare(&args.analysis, args.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let request =
+    let mut request =
         super::spc::chart_request(args.periods.period, &periods, &args.measure, &args.xmr)?;
+    let (targets, rebases) = super::spc::targets_and_rebases(&args.xmr, &inputs)?;
+    request.targets = &targets;
+    request.rebases = &rebases;
     let drawn = charts(&inputs, &selection, &request)?.drawn;
     if !args.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

@@ -259,6 +259,8 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         (&inputs.paths.collaboratives, "collaboratives"),
         (&inputs.paths.local_costs, "local_costs"),
         (&inputs.paths.mapping, "mapping"),
+        (&inputs.paths.targets, "targets"),
+        (&inputs.paths.rebases, "rebase"),
     ] {
         if let Some(path) = path {
             input_entries.push(input_entry(path, extract, None)?);

@@ -31,6 +31,9 @@ pub struct InputPaths {
     pub local_costs: Option<PathBuf>,
     /// How the extracts are read: `--mapping`, or `mapping.toml` in the data folder.
     pub mapping: Option<PathBuf>,
+    /// The XmR charts' targets and rebases: `targets.csv` and `rebase.csv` in the data folder.
+    pub targets: Option<PathBuf>,
+    pub rebases: Option<PathBuf>,
 }
 
 /// What the user asked to read: a data folder, explicit paths (which may be glob patterns),
@@ -118,6 +121,8 @@ pub fn resolve_inputs(
         let reference = |name: &str| Some(dir.join(name)).filter(|p| p.is_file());
         inputs.collaboratives = reference("collaboratives.csv");
         inputs.local_costs = reference("local_costs.csv");
+        inputs.targets = reference("targets.csv");
+        inputs.rebases = reference("rebase.csv");
     }
     if !request.admissions.is_empty() {
         inputs.admissions = expand(request.admissions, "--admissions")?;

@@ -51,14 +51,16 @@ impl Reference {
     }
 }
 
-struct Table {
-    path: String,
-    headers: Vec<String>,
-    rows: Vec<(usize, Vec<String>)>,
+/// A small CSV file read whole: its path as shown, normalised headers, and rows with their line.
+pub(crate) struct Table {
+    pub(crate) path: String,
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<(usize, Vec<String>)>,
 }
 
 impl Table {
-    fn read(path: &Path, required: &[&str]) -> Result<Table> {
+    /// Reads the file; a `required` column missing is an error naming the file.
+    pub(crate) fn read(path: &Path, required: &[&str]) -> Result<Table> {
         let shown = path.display().to_string();
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -91,7 +93,8 @@ impl Table {
         })
     }
 
-    fn get<'a>(&self, row: &'a [String], column: &str) -> &'a str {
+    /// The cell of `column` in `row` ("" when the column is absent).
+    pub(crate) fn get<'a>(&self, row: &'a [String], column: &str) -> &'a str {
         let index = self.headers.iter().position(|h| h == column);
         index.and_then(|i| row.get(i)).map_or("", |s| s.as_str())
     }

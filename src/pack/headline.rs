@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::figures::format_cell;
+use crate::schema::measures::label;
 use crate::schema::{Cell, Field, Report};
+use crate::spc::matrix::Entry;
 use crate::spc::{MIN_POINTS, RUN_LENGTH};
 
 /// The headline of one collaborative (or of all together) for the month.
@@ -24,9 +26,9 @@ pub struct Headline {
     pub inappropriate_oap_days_change: String,
     pub median_los: String,
     pub median_los_year_earlier: String,
-    /// "measure: signal (rules)" for each chart whose point this month is special cause; `None`
-    /// where no chart is drawn (all collaboratives).
-    pub signals: Option<Vec<String>>,
+    /// Each charted measure's place in the Making Data Count matrix (its variation and
+    /// assurance); `None` where no chart is drawn (all collaboratives).
+    pub mdc: Option<Vec<Entry>>,
     /// The most points among the collaborative's charts up to the month (a measure without
     /// values, LOS with no discharge, shows as empty beside it): with fewer than [`RUN_LENGTH`] no
     /// signal is a thin reading, and with fewer than [`MIN_POINTS`] there is no chart.
@@ -59,10 +61,20 @@ impl Headline {
     /// The row's cells in the order of [`headings`] (the signals joined, or "none"), the money
     /// in one cell: the net figure with its range, then the gross sides.
     pub(super) fn cells(&self) -> [String; 11] {
-        let signals = match &self.signals {
+        let signals = match &self.mdc {
             None => "–".to_string(),
             Some(s) if s.is_empty() => too_few_points(self.spc_points),
-            Some(s) => s.join("; "),
+            Some(s) => {
+                let mut text = s
+                    .iter()
+                    .map(|e| format!("{}: {}", label(&e.measure), icon_words(e)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                if self.spc_points < RUN_LENGTH {
+                    text.push_str(&format!(" ({})", few_points_for_runs(self.spc_points)));
+                }
+                text
+            }
         };
         let money = match &self.money {
             Ok(m) if m.change == "–" => "–".to_string(),
@@ -183,6 +195,7 @@ pub fn headlines(
     nhs: &Report,
     los: &Report,
     charts: &[&Report],
+    entries: &[Entry],
     reinvest: Result<&Report, &str>,
     names: &BTreeMap<String, String>,
 ) -> Vec<Headline> {
@@ -190,7 +203,6 @@ pub fn headlines(
     active
         .keys()
         .map(|code| {
-            let mut signals = Vec::new();
             let mut points = 0;
             for chart in charts {
                 // Points with a value up to the month, per measure (a report may hold several).
@@ -205,28 +217,12 @@ pub fn headlines(
                     }
                 }
                 points = present.into_values().fold(points, usize::max);
-                for row in chart.rows.iter().filter(|r| {
-                    matches(chart, r, "collaborative", code)
-                        && matches(chart, r, "period", &periods.month)
-                }) {
-                    let Some((_, Cell::Text(signal))) = cell(chart, row, "signal") else {
-                        continue;
-                    };
-                    if signal == "common_cause" {
-                        continue;
-                    }
-                    let rules: Vec<&str> = ["outside_limits", "shift", "trend", "two_of_three"]
-                        .into_iter()
-                        .filter(|r| matches!(cell(chart, row, r), Some((_, Cell::Bool(true)))))
-                        .collect();
-                    let measure = crate::schema::measures::label(&text_of(chart, row, "measure"));
-                    signals.push(format!(
-                        "{measure}: {} ({})",
-                        signal.replace('_', " "),
-                        rules.join(", ").replace('_', " ")
-                    ));
-                }
             }
+            let mdc: Vec<Entry> = entries
+                .iter()
+                .filter(|e| e.collaborative == *code)
+                .cloned()
+                .collect();
             let name = names.get(code).cloned().unwrap_or_else(|| code.clone());
             let mut headline = figures(
                 periods,
@@ -235,7 +231,7 @@ pub fn headlines(
                 (rates, rolling, los),
                 nhs_value(nhs, "Collaborative", code, "OAP06", "M"),
             );
-            headline.signals = Some(signals);
+            headline.mdc = Some(mdc);
             headline.spc_points = points;
             headline.money = match reinvest {
                 Ok(reinvest) => Ok(money(reinvest, code)),
@@ -296,7 +292,7 @@ fn figures(
         inappropriate_oap_days_3_months_year_earlier: window_before,
         median_los: value(los, &periods.month, "los_median"),
         median_los_year_earlier: value(los, &periods.month_year_earlier, "los_median"),
-        signals: None,
+        mdc: None,
         spc_points: 0,
         money: Err("–".into()),
     }
@@ -305,6 +301,47 @@ fn figures(
 /// "none" for a collaborative whose charts show no signal, unless they have too few points to
 /// say so: fewer than [`MIN_POINTS`] draw no XmR chart, and fewer than [`RUN_LENGTH`] cannot
 /// show a shift or a trend, the rules that find a sustained change.
+/// A series' two icons in words: "special cause concern (high), consistently fails the target".
+fn icon_words(e: &Entry) -> String {
+    match e.assurance {
+        Some(a) => format!("{}, {}", e.variation.words(), a.words()),
+        None => e.variation.words().to_string(),
+    }
+}
+
+/// Why a chart of fewer than [`RUN_LENGTH`] points says little.
+fn few_points_for_runs(points: usize) -> String {
+    format!(
+        "too few points for an XmR chart's shift and trend rules: {points} month{}, {RUN_LENGTH} needed",
+        if points == 1 { "" } else { "s" }
+    )
+}
+
+impl Headline {
+    /// The variation and assurance cell for the page: each measure's two icons (the
+    /// reference's, with their letters) and its name, the icons' words beside them.
+    pub fn mdc_html(&self) -> Option<String> {
+        let entries = self.mdc.as_ref().filter(|e| !e.is_empty())?;
+        let html_escape = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        let mut html = String::new();
+        for e in entries {
+            html.push_str(&format!(
+                "<span class=\"mdc\">{} {}</span><br>",
+                crate::render::matrix::icon_pair(e, 20),
+                html_escape(&format!("{}: {}", label(&e.measure), icon_words(e)))
+            ));
+        }
+        if self.spc_points < RUN_LENGTH {
+            html.push_str(&html_escape(&few_points_for_runs(self.spc_points)));
+        }
+        Some(html)
+    }
+}
+
 fn too_few_points(points: usize) -> String {
     let months = |n: usize| format!("{n} month{}", if n == 1 { "" } else { "s" });
     if points < MIN_POINTS {

@@ -130,11 +130,14 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
     )?;
     let mut charts = Vec::new();
     let mut drawn = Vec::new();
-    for (measure, frame) in [
-        ("oap_days", &rates_frame),
-        ("inappropriate_oap_days", &rates_frame),
-        ("los_median", &los_frame),
-    ] {
+    // The Making Data Count measures, with the data folder's targets and rebases.
+    let (targets, rebases) = crate::spc::targets::load(None, None, &[], None, inputs)?;
+    for measure in crate::spc::SUMMARY_MEASURES {
+        let frame = if crate::spc::extracts_for(measure) == crate::input::Extracts::AdmissionsOnly {
+            &los_frame
+        } else {
+            &rates_frame
+        };
         let request = crate::spc::ChartRequest {
             kind: PeriodKind::Month,
             periods: monthly,
@@ -142,6 +145,8 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
             improvement: None,
             baseline_months: None,
             baseline_range: None,
+            targets: &targets,
+            rebases: &rebases,
         };
         let result = crate::spc::charts_of(frame, inputs, selection, &request)?;
         charts.push(result.points);
@@ -207,7 +212,14 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
     for chart in &mut charts {
         suppress::apply_or_record(chart, suppression);
     }
-    let spc = combine_charts(charts);
+    // The summary matrix: every charted measure of every collaborative, in spc.json too.
+    drawn.sort_by(|a, b| a.collaborative.cmp(&b.collaborative));
+    let entries: Vec<crate::spc::matrix::Entry> = drawn.iter().filter_map(|s| s.entry()).collect();
+    let cells = crate::spc::matrix::matrix(&entries);
+    let matrix_heading = format!("Summary matrix, {label}: variation and assurance");
+    let mut spc = combine_charts(charts);
+    spc.meta
+        .insert("matrix".into(), crate::spc::matrix::to_json(&cells));
 
     let mut reports = vec![
         ("rates", rates),
@@ -299,6 +311,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         find("nhs-oaps"),
         find("los"),
         &[spc_report],
+        &entries,
         find_some("reinvest").ok_or(REINVEST_NOT_ESTIMATED),
         &inputs.reference.names(),
     );
@@ -315,7 +328,14 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         format!("{}.", inputs.counts_line_but_unplaced()),
         "Inappropriate OAP days: OAPs with reason 10 (no local bed available); rolling 3 months as planning guidance tracks them.".to_string(),
         "NHS England's measures: nhs-oaps.csv holds OAP01-OAP11 and OAP01a-OAP11a for the month (M, Q, Y) in the published layout; OAP06 is inappropriate OAPs active at the month's end per 1,000,000 people, OAP02 Q the inappropriate OAP days of the 3 months.".to_string(),
-        "SPC: XmR charts of monthly OAP days, inappropriate OAP days and median LOS over the whole series (Making Data Count rules); lower is better for all three.".to_string(),
+        format!(
+            "SPC: XmR charts of monthly {} over the whole series (Making Data Count rules); lower is better for all. Variation is the latest point's, assurance the last limits against the target ({}).",
+            crate::spc::SUMMARY_MEASURES.iter().map(|m| measure_label(m)).collect::<Vec<_>>().join(", "),
+            match (&inputs.paths.targets, targets.is_empty()) {
+                (Some(path), false) => format!("targets from {}", path.display()),
+                _ => "no targets given: targets.csv in the --data folder".to_string(),
+            }
+        ),
         match find_some("reinvest") {
             Some(_) => format!("Reinvestment: {} against {}, annualised, {}% of the saving committed; the change in OAP days is judged against the baseline year's XmR chart; details in reinvest.csv.", fy.label, financial_year(financial_year_of(fy.start) - 1).label, crate::figures::percent(options.reinvest_share)),
             None => format!("Reinvestment: {REINVEST_NOT_ESTIMATED}."),
@@ -375,11 +395,12 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         &sections,
         suppression_text.as_deref(),
         &cautions,
+        &crate::render::matrix::markdown(&cells, &matrix_heading, &measure_label),
     );
-    drawn.sort_by(|a, b| a.collaborative.cmp(&b.collaborative));
     let mut pack_charts = Vec::new();
     for series in &drawn {
         pack_charts.push(PackChart {
+            anchor: crate::render::matrix::chart_anchor(&series.collaborative, &series.measure),
             collaborative: series.collaborative.clone(),
             measure_label: measure_label(&series.measure),
             file: format!("charts/{}-{}.svg", series.measure, series.collaborative),
@@ -394,6 +415,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         &sections,
         suppression_text.as_deref(),
         &cautions,
+        &crate::render::matrix::html(&cells, &matrix_heading, &measure_label, &|_| true),
         &pack_charts,
     );
 
@@ -405,6 +427,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         xlsx::add_report_sheet(&mut workbook, name, report)?;
     }
     xlsx::add_spc_charts(&mut workbook, "spc", find("spc"))?;
+    xlsx::add_matrix_sheet(&mut workbook, &cells, &measure_label)?;
     let mut workbook_meta = serde_json::Map::new();
     workbook_meta.insert("month".into(), json!(label));
     workbook_meta.insert(

@@ -17,7 +17,7 @@ fn headings(month: &str, periods: &HeadlinePeriods, reinvest_label: &str) -> [St
         "Change in inappropriate OAP days".to_string(),
         format!("Median LOS {month} (days)"),
         format!("Median LOS {}", periods.month_year_earlier),
-        "SPC signals this month".to_string(),
+        "Variation and assurance (Making Data Count)".to_string(),
         format!("Net saving or cost pressure, {reinvest_label}"),
     ]
 }
@@ -60,6 +60,7 @@ pub struct Section {
 
 /// The Markdown summary of the pack; `cautions`, what the reader must know before trusting the
 /// figures, stand above the headline table.
+#[allow(clippy::too_many_arguments)]
 pub fn markdown(
     month: &str,
     periods: &HeadlinePeriods,
@@ -68,6 +69,7 @@ pub fn markdown(
     sections: &[Section],
     suppression: Option<&str>,
     cautions: &[String],
+    matrix: &str,
 ) -> String {
     let mut md = String::new();
     md.push_str(&format!(
@@ -81,6 +83,8 @@ pub fn markdown(
     for caution in cautions {
         md.push_str(&format!("**Caution:** {caution}.\n\n"));
     }
+    md.push_str(matrix);
+    md.push_str("\n## Headline\n\n");
     md.push_str(&format!(
         "| {} |\n",
         headings(month, periods, reinvest_label).join(" | ")
@@ -112,6 +116,8 @@ fn html_escape(text: &str) -> String {
 
 /// One chart of the pack: collaborative, measure, and its SVG document.
 pub struct PackChart {
+    /// The figure's id, which the summary matrix links to.
+    pub anchor: String,
     pub collaborative: String,
     pub measure_label: String,
     pub file: String,
@@ -129,6 +135,7 @@ pub fn html(
     sections: &[Section],
     suppression: Option<&str>,
     cautions: &[String],
+    matrix: &str,
     charts: &[PackChart],
 ) -> String {
     let mut h = String::new();
@@ -145,10 +152,12 @@ h1 { color: #005eb8; font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom
 th, td { border: 1px solid #aeb7bd; padding: 0.35rem 0.5rem; vertical-align: top; } th { background: #e8edee; text-align: left; } td.n { text-align: right; white-space: nowrap; }\n\
 .notice { background: #fff9c4; border-left: 4px solid #ffb81c; padding: 0.5rem 0.75rem; }\n\
 figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } figure svg { width: 100%; height: auto; display: block; } figcaption { font-size: 0.85rem; color: #425563; }\n\
-.key span { display: inline-block; margin-right: 1rem; }\n\
+.key span { display: inline-block; margin-right: 1rem; } .mdc svg { vertical-align: middle; }\n\
 @media print { @page { size: A4; margin: 12mm; } body { margin: 0; font-size: 10pt; } body > * { max-width: none; } h2 { break-after: avoid; } .table-wrap { overflow: visible; } }\n\
-</style>\n</head>\n<body>\n",
+",
     );
+    h.push_str(crate::render::matrix::CSS);
+    h.push_str("\n</style>\n</head>\n<body>\n");
     h.push_str(&format!(
         "<h1>Out-of-area placements: monthly summary, {month}</h1>\n"
     ));
@@ -161,6 +170,9 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
             html_escape(caution)
         ));
     }
+    // The summary matrix first: the page a board reads.
+    h.push_str(matrix);
+    h.push_str("<h2>Headline</h2>\n");
     // The headline table takes the window's width: its money column is the widest text.
     h.push_str("<div class=\"table-wrap headline\"><table>\n<thead><tr>");
     for heading in headings(month, periods, reinvest_label) {
@@ -177,7 +189,10 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
             // The name, the signals and the money (the first and the last two) are text that
             // wraps; the rest are numbers.
             let class = if i == 0 || i >= 8 { "" } else { " class=\"n\"" };
-            h.push_str(&format!("<td{class}>{}</td>", html_escape(cell)));
+            match row.mdc_html() {
+                Some(icons) if i == 8 => h.push_str(&format!("<td>{icons}</td>")),
+                _ => h.push_str(&format!("<td{class}>{}</td>", html_escape(cell))),
+            }
         }
         h.push_str("</tr>\n");
     }
@@ -192,7 +207,7 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
         }
         h.push_str("</ul>\n");
     }
-    h.push_str("<p class=\"key\">Chart key: <span>▲ blue: improvement</span><span>■ orange: concern</span><span>◆ purple: special cause, no better direction</span><span>● grey: common cause</span><span>dashed lines: process limits</span><span>shading: baseline</span><span>icon: latest point (H high, L low, ~ common cause)</span></p>\n");
+    h.push_str("<p class=\"key\">Chart key: <span>▲ blue: improvement</span><span>■ orange: concern</span><span>◆ purple: special cause, no better direction</span><span>● grey: common cause</span><span>dashed lines: process limits</span><span>shading: baseline</span><span>red dashed line: target</span><span>icons: variation of the latest point (H high, L low, grey dots common cause) and assurance (P passes, F fails, ? hits and misses the target)</span></p>\n");
     let mut current = "";
     for chart in charts {
         if chart.collaborative != current {
@@ -200,7 +215,8 @@ figure { margin: 1rem auto; break-inside: avoid; page-break-inside: avoid; } fig
             h.push_str(&format!("<h2>{}</h2>\n", html_escape(current)));
         }
         h.push_str(&format!(
-            "<figure>\n{}\n<figcaption>{} ({}). The chart's text alternative states the latest value, the mean and the signal.</figcaption>\n</figure>\n",
+            "<figure id=\"{}\">\n{}\n<figcaption>{} ({}). The chart's text alternative states the latest value, the mean and the signal.</figcaption>\n</figure>\n",
+            html_escape(&chart.anchor),
             chart.svg,
             html_escape(&chart.measure_label),
             html_escape(&chart.file)

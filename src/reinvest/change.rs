@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use crate::periods::Period;
 use crate::schema::measures::Improvement;
-use crate::spc::chart;
+use crate::spc::{chart, Layout};
 
 /// Whether the change in OAP days between the periods is real, by the baseline's XmR chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub fn verdict(monthly: &MonthlyDays, avoided: f64) -> Verdict {
     }
     let Some(c) = chart(
         &monthly.values,
-        Some(0..monthly.baseline_months),
+        &Layout::fixed(Some(0..monthly.baseline_months)),
         Improvement::Neither,
     ) else {
         return Verdict::NotJudged;
@@ -83,9 +83,9 @@ pub fn verdict(monthly: &MonthlyDays, avoided: f64) -> Verdict {
     let current = &c.points[n - monthly.current_months..];
     let went = |v: f64| {
         if avoided > 0.0 {
-            v < c.limits.mean
+            v < c.limits_of(0).mean
         } else if avoided < 0.0 {
-            v > c.limits.mean
+            v > c.limits_of(0).mean
         } else {
             false
         }

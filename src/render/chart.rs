@@ -10,6 +10,7 @@ use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::icons;
 use crate::schema::measures::label;
 use crate::spc::SeriesChart;
 use crate::spc::Signal;
@@ -18,9 +19,11 @@ pub const IMPROVEMENT: RGBColor = RGBColor(0x00, 0x5E, 0xB8);
 pub const CONCERN: RGBColor = RGBColor(0xED, 0x8B, 0x00);
 pub const COMMON_CAUSE: RGBColor = RGBColor(0x76, 0x86, 0x92);
 pub const NEITHER: RGBColor = RGBColor(0x7C, 0x28, 0x55);
-const LIMIT: RGBColor = RGBColor(0x42, 0x55, 0x63);
-const MEAN: RGBColor = RGBColor(0x23, 0x1F, 0x20);
+pub const LIMIT: RGBColor = RGBColor(0x42, 0x55, 0x63);
+pub const MEAN: RGBColor = RGBColor(0x23, 0x1F, 0x20);
 const BASELINE: RGBColor = RGBColor(0xE8, 0xED, 0xEE);
+/// The target line, red as in NHSRplotthedots (`ptd_spc_colours`).
+pub const TARGET: RGBColor = RGBColor(0xDE, 0x1B, 0x1B);
 
 /// Image size in pixels.
 pub const WIDTH: u32 = 900;
@@ -91,19 +94,48 @@ pub fn text_alternative(series: &SeriesChart) -> String {
         .filter(|p| p.signal != Signal::CommonCause)
         .count();
     let direction = series.improvement.describe();
-    format!(
+    let mut text = format!(
         "XmR chart of {} for {}, {} to {} ({direction}). Latest value {} in {period}; mean {}; process limits {} to {}. Latest point: {}. {special} of {} points show special cause.",
         label(&series.measure),
         series.collaborative,
         series.periods[series.present[0]].label,
         period,
         number(latest.value),
-        number(chart.limits.mean),
-        number(chart.limits.lower),
-        number(chart.limits.upper),
+        number(chart.last_section().limits.mean),
+        number(chart.last_section().limits.lower),
+        number(chart.last_section().limits.upper),
         latest.signal.name().replace('_', " "),
         chart.points.len()
-    )
+    );
+    let rebases: Vec<String> = chart
+        .sections
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, section)| {
+            format!(
+                "{} ({})",
+                series.periods[series.present[section.points.start]].label, series.reasons[k]
+            )
+        })
+        .collect();
+    if !rebases.is_empty() {
+        text.push_str(&format!(
+            " Rebased at {}: the mean and limits are the last section's.",
+            rebases.join(", ")
+        ));
+    }
+    if let Some(v) = series.variation() {
+        text.push_str(&format!(" Variation: {}.", v.words()));
+    }
+    match (series.target, series.assurance()) {
+        (Some(t), Some(a)) => {
+            text.push_str(&format!(" Assurance: {} of {}.", a.words(), number(t)))
+        }
+        (Some(t), None) => text.push_str(&format!(" Target {}.", number(t))),
+        _ => {}
+    }
+    text
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, series: &SeriesChart) -> Result<()>
@@ -120,8 +152,14 @@ where
         high = high.max(*v);
     }
     if let Some(chart) = &series.chart {
-        low = low.min(chart.limits.lower);
-        high = high.max(chart.limits.upper);
+        for section in &chart.sections {
+            low = low.min(section.limits.lower);
+            high = high.max(section.limits.upper);
+        }
+    }
+    if let Some(target) = series.target {
+        low = low.min(target);
+        high = high.max(target);
     }
     if !low.is_finite() {
         (low, high) = (0.0, 1.0);
@@ -163,7 +201,35 @@ where
     let Some(xmr) = &series.chart else {
         return Ok(());
     };
-    if let Some(b) = &series.baseline {
+    // Each section spans its points, to half way to the next section's first point; a single
+    // section spans the whole width.
+    let spans: Vec<(f64, f64)> = xmr
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(k, section)| {
+            let from = if k == 0 {
+                -0.5
+            } else {
+                (series.present[section.points.start - 1] + series.present[section.points.start])
+                    as f64
+                    / 2.0
+            };
+            let to = if k + 1 == xmr.sections.len() {
+                n as f64 - 0.5
+            } else {
+                (series.present[section.points.end - 1] + series.present[section.points.end]) as f64
+                    / 2.0
+            };
+            (from, to)
+        })
+        .collect();
+    let mut shaded = false;
+    for section in &xmr.sections {
+        let b = &section.baseline;
+        if *b == section.points {
+            continue;
+        }
         let (from, to) = (
             series.present[b.start] as f64 - 0.5,
             series.present[b.end - 1] as f64 + 0.5,
@@ -174,29 +240,71 @@ where
                 BASELINE.filled(),
             )))
             .map_err(error)?;
+        shaded = true;
+    }
+    if shaded {
         key.push(("Baseline (fixes the limits)".into(), KeyGlyph::Band));
     }
-    let (first, last) = (-0.5, n as f64 - 0.5);
-    chart
-        .draw_series(LineSeries::new(
-            [(first, xmr.limits.mean), (last, xmr.limits.mean)],
-            MEAN.stroke_width(2),
-        ))
-        .map_err(error)?;
-    key.push((format!("Mean {}", number(xmr.limits.mean)), KeyGlyph::Mean));
-    for (value, name) in [
-        (xmr.limits.upper, "Upper limit"),
-        (xmr.limits.lower, "Lower limit"),
-    ] {
+    for (section, &(first, last)) in xmr.sections.iter().zip(&spans) {
+        let l = section.limits;
         chart
-            .draw_series(DashedLineSeries::new(
-                [(first, value), (last, value)],
-                6,
-                4,
-                LIMIT.stroke_width(1),
+            .draw_series(LineSeries::new(
+                [(first, l.mean), (last, l.mean)],
+                MEAN.stroke_width(2),
             ))
             .map_err(error)?;
-        key.push((format!("{name} {}", number(value)), KeyGlyph::Limit));
+        for value in [l.upper, l.lower] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(first, value), (last, value)],
+                    6,
+                    4,
+                    LIMIT.stroke_width(1),
+                ))
+                .map_err(error)?;
+        }
+    }
+    let limits = xmr.last_section().limits;
+    key.push((format!("Mean {}", number(limits.mean)), KeyGlyph::Mean));
+    key.push((
+        format!("Upper limit {}", number(limits.upper)),
+        KeyGlyph::Limit,
+    ));
+    key.push((
+        format!("Lower limit {}", number(limits.lower)),
+        KeyGlyph::Limit,
+    ));
+    // Each rebase: a vertical line where its section starts, with its reason.
+    for (k, &(from, _)) in spans.iter().enumerate().skip(1) {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(from, y0), (from, y1)],
+                3,
+                3,
+                MEAN.stroke_width(1),
+            ))
+            .map_err(error)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{}: {}", k + 1, series.reasons[k]),
+                (from + 0.15, y1 - (y1 - y0) * 0.02),
+                ("sans-serif", 12).into_font().color(&MEAN),
+            )))
+            .map_err(error)?;
+    }
+    if xmr.sections.len() > 1 {
+        key.push(("Rebase: new section".into(), KeyGlyph::Rebase));
+    }
+    if let Some(target) = series.target {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(-0.5, target), (n as f64 - 0.5, target)],
+                8,
+                4,
+                TARGET.stroke_width(2),
+            ))
+            .map_err(error)?;
+        key.push((format!("Target {}", number(target)), KeyGlyph::Target));
     }
     chart
         .draw_series(LineSeries::new(
@@ -248,12 +356,14 @@ where
         key.push((signal.name().replace('_', " "), KeyGlyph::Point(signal)));
     }
     draw_key(&key_area, &key).map_err(error)?;
-    variation_icon(
-        root,
-        xmr.points.last().map(|p| p.signal),
-        xmr.points.last().map(|p| p.value > xmr.limits.mean),
-    )
-    .map_err(error)?;
+    // The Making Data Count icons, top right: variation, then assurance when there is a target.
+    let (w, _) = root.dim_in_pixel();
+    if let Some(v) = series.variation() {
+        draw_icon(root, &icons::variation_shapes(v), (w as i32 - 92, 6), 40).map_err(error)?;
+    }
+    if let Some(a) = series.assurance() {
+        draw_icon(root, &icons::assurance_shapes(a), (w as i32 - 46, 6), 40).map_err(error)?;
+    }
     root.present().map_err(error)?;
     Ok(())
 }
@@ -263,6 +373,8 @@ enum KeyGlyph {
     Band,
     Mean,
     Limit,
+    Rebase,
+    Target,
     Point(Signal),
 }
 
@@ -282,6 +394,14 @@ fn draw_key<DB: DrawingBackend>(
             KeyGlyph::Mean => area.draw(&PathElement::new(
                 [(x, y), (x + 16, y)],
                 MEAN.stroke_width(2),
+            ))?,
+            KeyGlyph::Rebase => area.draw(&PathElement::new(
+                [(x + 8, y - 7), (x + 8, y + 7)],
+                MEAN.stroke_width(1),
+            ))?,
+            KeyGlyph::Target => area.draw(&PathElement::new(
+                [(x, y), (x + 16, y)],
+                TARGET.stroke_width(2),
             ))?,
             KeyGlyph::Limit => area
                 .draw(&PathElement::new(
@@ -318,29 +438,56 @@ fn draw_key<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The Making Data Count variation icon for the latest point, top right: a ring in the signal's
-/// colour with H (special cause, high), L (special cause, low) or ~ (common cause).
-fn variation_icon<DB: DrawingBackend>(
+/// An icon's shapes ([`icons`]) drawn `size` pixels square with its top left at `at`.
+fn draw_icon<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    signal: Option<Signal>,
-    high: Option<bool>,
+    shapes: &[icons::Shape],
+    at: (i32, i32),
+    size: u32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let Some(signal) = signal else { return Ok(()) };
-    let (w, _) = root.dim_in_pixel();
-    let centre = (w as i32 - 34, 30);
-    let c = colour(signal);
-    let letter = match (signal, high) {
-        (Signal::CommonCause, _) => "~",
-        (_, Some(true)) => "H",
-        _ => "L",
+    let scale = f64::from(size) / icons::UNITS;
+    let p = |(x, y): (f64, f64)| {
+        (
+            at.0 + (x * scale).round() as i32,
+            at.1 + (y * scale).round() as i32,
+        )
     };
-    root.draw(&Circle::new(centre, 20, WHITE.filled()))?;
-    root.draw(&Circle::new(centre, 20, c.stroke_width(4)))?;
-    root.draw(&Text::new(
-        letter,
-        (centre.0 - 6, centre.1 - 10),
-        ("sans-serif", 20).into_font().color(&c),
-    ))?;
+    let rgb = |(r, g, b): (u8, u8, u8)| RGBColor(r, g, b);
+    let width = |w: f64| ((w * scale).round() as u32).max(1);
+    for shape in shapes {
+        match shape {
+            icons::Shape::Ring(c) => {
+                let centre = p((189.0, 189.0));
+                let r = (151.0 * scale).round() as i32;
+                root.draw(&Circle::new(centre, r, WHITE.filled()))?;
+                root.draw(&Circle::new(centre, r, rgb(*c).stroke_width(width(20.0))))?;
+            }
+            icons::Shape::Letter(t, x, y, c) => {
+                let font_px = f64::from(size) * 117.0 / icons::UNITS;
+                root.draw(&Text::new(
+                    *t,
+                    p((*x, *y - 100.0)),
+                    ("sans-serif", font_px)
+                        .into_font()
+                        .style(FontStyle::Bold)
+                        .color(&rgb(*c)),
+                ))?;
+            }
+            icons::Shape::Dot(x, y, r, c) => root.draw(&Circle::new(
+                p((*x, *y)),
+                ((r * scale).round() as i32).max(1),
+                rgb(*c).filled(),
+            ))?,
+            icons::Shape::Line(ps, w, _, c) => root.draw(&PathElement::new(
+                ps.iter().map(|q| p(*q)).collect::<Vec<_>>(),
+                rgb(*c).stroke_width(width(*w)),
+            ))?,
+            icons::Shape::Polygon(ps, c) => root.draw(&Polygon::new(
+                ps.iter().map(|q| p(*q)).collect::<Vec<_>>(),
+                rgb(*c).filled(),
+            ))?,
+        }
+    }
     Ok(())
 }
 
@@ -427,8 +574,13 @@ mod tests {
             periods,
             values: values.iter().map(|v| Some(*v)).collect(),
             present: (0..14).collect(),
-            chart: crate::spc::chart(&values, Some(0..12), Improvement::Down),
-            baseline: Some(0..12),
+            chart: crate::spc::chart(
+                &values,
+                &crate::spc::Layout::fixed(Some(0..12)),
+                Improvement::Down,
+            ),
+            target: None,
+            reasons: vec![String::new()],
         }
     }
 

@@ -7,7 +7,9 @@
 pub mod benchmark_chart;
 pub mod chart;
 pub mod demand_chart;
+pub mod icons;
 mod machine;
+pub mod matrix;
 mod text;
 pub mod xlsx;
 

@@ -13,7 +13,11 @@ use crate::rates;
 use crate::schema::measures::Improvement;
 use crate::schema::{Cell, Field, Kind, Report};
 use crate::scope::{period_parameters, Selection};
-use crate::spc::{chart, slope, sparkline, Signal};
+use crate::spc::matrix::Entry;
+use crate::spc::targets::{rebases_of, target_of, Rebase, Target};
+use crate::spc::{
+    assurance, chart, slope, sparkline, Assurance, Baseline, Layout, Signal, Variation,
+};
 
 /// What to chart, and how.
 pub struct ChartRequest<'a> {
@@ -25,6 +29,10 @@ pub struct ChartRequest<'a> {
     pub baseline_months: Option<usize>,
     /// Fix the limits on the points between these dates.
     pub baseline_range: Option<(NaiveDate, NaiveDate)>,
+    /// Targets (`--target`, or targets.csv's rows): a series takes its own or the `*` row.
+    pub targets: &'a [Target],
+    /// Rebases (`--rebase`, or rebase.csv's rows): each matching one starts a section.
+    pub rebases: &'a [Rebase],
 }
 
 /// Every point (`rows`, with the series summaries in `meta.series`) and the table of series.
@@ -46,8 +54,41 @@ pub struct SeriesChart {
     /// Positions (in `periods`) of the values the chart holds, in order.
     pub present: Vec<usize>,
     pub chart: Option<crate::spc::Chart>,
-    /// Positions in `present` of the baseline that fixed the limits, when one did.
-    pub baseline: Option<std::ops::Range<usize>>,
+    /// The target, when one applies.
+    pub target: Option<f64>,
+    /// Why each section starts: empty for the first, a rebase's reason for the others.
+    pub reasons: Vec<String>,
+}
+
+impl SeriesChart {
+    /// The series' variation: its last point's (none without a chart).
+    pub fn variation(&self) -> Option<Variation> {
+        self.chart.as_ref().map(crate::spc::Chart::variation)
+    }
+
+    /// The target against the last section's limits (none without a target, a chart or a
+    /// better direction).
+    pub fn assurance(&self) -> Option<Assurance> {
+        let chart = self.chart.as_ref()?;
+        assurance(&chart.last_section().limits, self.target?, self.improvement)
+    }
+
+    /// The series' place in the summary matrix (none without a chart).
+    pub fn entry(&self) -> Option<Entry> {
+        Some(Entry {
+            collaborative: self.collaborative.clone(),
+            measure: self.measure.clone(),
+            variation: self.variation()?,
+            assurance: self.assurance(),
+        })
+    }
+
+    /// Whether point `k` (of the chart's points) fixed its section's limits.
+    pub fn in_baseline(&self, k: usize) -> bool {
+        self.chart
+            .as_ref()
+            .is_some_and(|c| c.sections[c.points[k].section].baseline.contains(&k))
+    }
 }
 
 /// The extracts a measure needs: a length-of-stay measure, the admissions only.
@@ -66,7 +107,7 @@ pub fn measure_frame(
     periods: &[Period],
     measure: &str,
 ) -> Result<DataFrame> {
-    let numeric = |f: &Field| !matches!(f.kind, Kind::Text | Kind::Date | Kind::Reference);
+    let numeric = |f: &Field| numeric_kind(f.kind);
     if los::fields(&[])
         .iter()
         .any(|f| f.name == measure && numeric(f))
@@ -78,17 +119,25 @@ pub fn measure_frame(
     {
         crate::rates::compute(inputs, selection, periods, &[])
     } else {
-        let known: Vec<String> = los::fields(&[])
-            .into_iter()
-            .chain(rates::fields(&[]))
-            .filter(numeric)
-            .map(|f| f.name)
-            .collect();
         bail!(
             "--measure {measure:?} is not a measure of los or rates (one of: {})",
-            known.join(", ")
+            measures().join(", ")
         );
     }
+}
+
+fn numeric_kind(kind: Kind) -> bool {
+    !matches!(kind, Kind::Text | Kind::Date | Kind::Reference)
+}
+
+/// Every measure a chart can be drawn of: the numeric fields of `los` and `rates`.
+pub fn measures() -> Vec<String> {
+    los::fields(&[])
+        .into_iter()
+        .chain(rates::fields(&[]))
+        .filter(|f| numeric_kind(f.kind))
+        .map(|f| f.name)
+        .collect()
 }
 
 /// XmR charts of one measure per collaborative.
@@ -150,22 +199,49 @@ pub fn charts_of(
             .map(|&i| values[i].unwrap_or_default())
             .collect();
         let baseline = match (request.baseline_months, baseline_range) {
-            (Some(n), _) => Some(0..n.min(present.len())),
+            (Some(n), _) => Baseline::FirstPoints(n),
             (None, Some((from, to))) => {
                 let inside: Vec<usize> = (0..present.len())
                     .filter(|&k| periods[present[k]].start >= from && periods[present[k]].end <= to)
                     .collect();
                 match (inside.first(), inside.last()) {
-                    (Some(&a), Some(&b)) => Some(a..b + 1),
+                    (Some(&a), Some(&b)) => Baseline::Positions(a..b + 1),
                     _ => bail!(
                         "no {measure} value of {collaborative} lies in the baseline {from} to {to}"
                     ),
                 }
             }
-            _ => None,
+            _ => Baseline::All,
         };
-        let chart = chart(&present_values, baseline.clone(), improvement);
-        drawn.push(SeriesChart {
+        let target = target_of(request.targets, &collaborative, measure);
+        let improvement = request
+            .improvement
+            .or(target.and_then(|t| t.improvement))
+            .unwrap_or(improvement);
+        // Each rebase starts its section at the first value of a period starting on or after
+        // its month; one before the first value or after the last does nothing, as a date
+        // outside the series does nothing in the reference.
+        let mut cuts: Vec<(usize, String)> = Vec::new();
+        for rebase in rebases_of(request.rebases, &collaborative, measure) {
+            let Some(k) = (0..present.len()).find(|&k| periods[present[k]].start >= rebase.month)
+            else {
+                continue;
+            };
+            match cuts.iter_mut().find(|(at, _)| *at == k) {
+                _ if k == 0 => {}
+                Some((_, reason)) => reason.push_str(&format!("; {}", rebase.reason)),
+                None => cuts.push((k, rebase.reason.clone())),
+            }
+        }
+        let layout = Layout {
+            rebases: cuts.iter().map(|(k, _)| *k).collect(),
+            baseline,
+        };
+        let chart = chart(&present_values, &layout, improvement);
+        let reasons: Vec<String> = std::iter::once(String::new())
+            .chain(cuts.iter().map(|(_, r)| r.clone()))
+            .collect();
+        let drawn_series = SeriesChart {
             collaborative: collaborative.clone(),
             measure: measure.to_string(),
             improvement,
@@ -173,16 +249,20 @@ pub fn charts_of(
             values: values.clone(),
             present: present.clone(),
             chart: chart.clone(),
-            baseline: baseline.clone(),
-        });
+            target: target.map(|t| t.target),
+            reasons,
+        };
+        let variation = drawn_series.variation();
+        let assured = drawn_series.assurance();
         for (i, period) in periods.iter().enumerate() {
             let k = present.iter().position(|&p| p == i);
-            let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], c.limits)));
-            let in_baseline = k.is_some_and(|k| baseline.as_ref().is_none_or(|b| b.contains(&k)));
+            let point = k.and_then(|k| chart.as_ref().map(|c| (&c.points[k], *c.limits_of(k))));
+            let in_baseline = k.is_some_and(|k| drawn_series.in_baseline(k));
             let float = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
             let flag = |f: &dyn Fn(&crate::spc::Point) -> bool| {
                 point.map_or(Cell::Null, |(p, _)| Cell::Bool(f(p)))
             };
+            let section = point.map(|(p, _)| p.section);
             points.rows.push(vec![
                 Cell::Text(collaborative.clone()),
                 Cell::Text(measure.to_string()),
@@ -200,15 +280,24 @@ pub fn charts_of(
                 flag(&|p| p.trend),
                 flag(&|p| p.two_of_three),
                 point.map_or(Cell::Null, |(p, _)| Cell::Text(p.signal.name().into())),
+                section.map_or(Cell::Null, |s| Cell::Int(s as i64 + 1)),
+                match section {
+                    Some(s) if s > 0 => Cell::Text(drawn_series.reasons[s].clone()),
+                    _ => Cell::Null,
+                },
+                float(drawn_series.target),
+                match (variation, k) {
+                    (Some(v), Some(_)) => Cell::Text(v.name().into()),
+                    _ => Cell::Null,
+                },
+                match (assured, k) {
+                    (Some(a), Some(_)) => Cell::Text(a.name().into()),
+                    _ => Cell::Null,
+                },
             ]);
         }
-        series.push(summary(
-            &collaborative,
-            measure,
-            periods,
-            &values,
-            chart.as_ref(),
-        ));
+        drawn.push(drawn_series);
+        series.push(summary(drawn.last().expect("just drawn")));
     }
 
     let mut parameters = period_parameters(request.kind, periods, &selection.scope);
@@ -227,9 +316,16 @@ pub fn charts_of(
         Value::Array(series.iter().map(|s| s.json.clone()).collect()),
     );
     crate::scope::record_coverage(&mut points, &selection.coverage, periods);
+    // Without a target there is no assurance to show: the table keeps to its width.
+    let mut fields = summary_fields();
+    if drawn.iter().all(|s| s.target.is_none()) {
+        for field in fields.iter_mut().filter(|f| f.name == "assurance") {
+            field.optional = true;
+        }
+    }
     let series_report = Report {
         command: "spc".into(),
-        fields: summary_fields(),
+        fields,
         rows: series.into_iter().map(|s| s.row).collect(),
         meta: points.meta.clone(),
         notes: std::iter::once(format!(
@@ -264,12 +360,23 @@ fn point_fields() -> Vec<Field> {
         Field::new("trend", Kind::Flag, "Trend", &[]),
         Field::new("two_of_three", Kind::Flag, "Two of three", &[]),
         Field::text("signal", "Signal"),
+        Field::new("section", Kind::Reference, "Section", &[]),
+        Field::text("section_reason", "Rebased because"),
+        Field::new("target", Kind::Reference, "Target", &[]),
+        Field::text("variation", "Variation"),
+        Field::text("assurance", "Assurance"),
     ]
 }
 
-fn summary_fields() -> Vec<Field> {
+/// The fields of the series table: one row per series, the figures of its last section as the
+/// reference's `summary.ptd_spc_df` gives them, and its variation and assurance. Those `spc`
+/// shows by default are not optional; `spc --summary` shows [`SUMMARY_COLUMNS`].
+pub fn summary_fields() -> Vec<Field> {
+    let reference = |name: &str, heading: &str| Field::new(name, Kind::Reference, heading, &[]);
     vec![
         Field::text("collaborative", "Collaborative"),
+        Field::text("measure", "Measure").optional(),
+        Field::text("improvement", "Better").optional(),
         Field::text("latest_period", "Latest"),
         Field::number("latest_value", "Value"),
         Field::number("mean", "Mean"),
@@ -278,24 +385,60 @@ fn summary_fields() -> Vec<Field> {
         Field::number("slope_per_period", "Slope / period").optional(),
         Field::number("change_vs_year_earlier", "Change vs year earlier"),
         Field::text("sparkline", "Series"),
-        Field::text("latest_signal", "Latest signal"),
+        Field::text("latest_signal", "Latest signal").optional(),
         Field::number("signals", "Special-cause points").optional(),
+        reference("sections", "Sections").optional(),
+        Field::text("section_from", "Last section from").optional(),
+        Field::text("section_reason", "Rebased because").optional(),
+        reference("points", "n").optional(),
+        reference("common_cause", "Common cause").optional(),
+        reference("special_cause_improvement", "Improvement").optional(),
+        reference("special_cause_concern", "Concern").optional(),
+        reference("special_cause_neither", "Neither").optional(),
+        Field::text("variation", "Variation"),
+        Field::text("assurance", "Assurance"),
+        reference("target", "Target").optional(),
     ]
 }
+
+/// The measures of the Making Data Count summary (`spc --summary`, the pack) unless others are
+/// named: the board's OAP measures, median length of stay and the share of bed days out of area.
+pub const SUMMARY_MEASURES: [&str; 5] = [
+    "oap_days",
+    "inappropriate_oap_days",
+    "inappropriate_oaps_active_end",
+    "los_median",
+    "oap_day_share",
+];
+
+/// The columns `spc --summary` shows in its table.
+pub const SUMMARY_COLUMNS: [&str; 14] = [
+    "collaborative",
+    "measure",
+    "latest_period",
+    "latest_value",
+    "mean",
+    "lower_limit",
+    "upper_limit",
+    "points",
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "variation",
+    "assurance",
+    "target",
+];
 
 struct Summary {
     json: Value,
     row: Vec<Cell>,
 }
 
-/// One series' summary: limits, latest value and signal, slope, change against a year earlier.
-fn summary(
-    collaborative: &str,
-    measure: &str,
-    periods: &[Period],
-    values: &[Option<f64>],
-    chart: Option<&crate::spc::Chart>,
-) -> Summary {
+/// One series' summary: its last section's limits and counts, latest value and signal,
+/// variation and assurance, slope, change against a year earlier, and every section.
+fn summary(series: &SeriesChart) -> Summary {
+    let (periods, values) = (&series.periods, &series.values);
+    let chart = series.chart.as_ref();
     let present: Vec<(usize, f64)> = values
         .iter()
         .enumerate()
@@ -316,10 +459,51 @@ fn summary(
             .filter(|p| p.signal != Signal::CommonCause)
             .count()
     });
-    let limits = chart.map(|c| c.limits);
+    let limits = chart.map(|c| c.last_section().limits);
+    let sections = chart.map(|c| c.section_summaries()).unwrap_or_default();
+    let label_of = |k: usize| periods[series.present[k]].label.clone();
+    let sections_json: Vec<Value> = chart.map_or(Vec::new(), |c| {
+        c.sections
+            .iter()
+            .zip(&sections)
+            .map(|(section, s)| {
+                json!({
+                    "section": s.section + 1,
+                    "from": label_of(section.points.start),
+                    "to": label_of(section.points.end - 1),
+                    "reason": (s.section > 0).then(|| series.reasons[s.section].clone()),
+                    "baseline_from": label_of(section.baseline.start),
+                    "baseline_to": label_of(section.baseline.end - 1),
+                    "points": s.points,
+                    "mean": section.limits.mean,
+                    "lower_limit": section.limits.lower,
+                    "upper_limit": section.limits.upper,
+                    "mean_moving_range": section.limits.mean_moving_range,
+                    "common_cause": s.common_cause,
+                    "improvement": s.improvement,
+                    "concern": s.concern,
+                    "neither": s.neither,
+                    "variation": s.variation.name(),
+                })
+            })
+            .collect()
+    });
+    let last = sections.last();
+    let last_section = chart.map(|c| c.last_section());
     let opt = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+    let count = |f: fn(&crate::spc::SectionSummary) -> usize| {
+        last.map_or(Cell::Null, |s| Cell::Int(f(s) as i64))
+    };
+    let variation = series.variation();
+    let assurance = series.assurance();
+    let improvement = serde_json::to_value(series.improvement)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let row = vec![
-        Cell::Text(collaborative.into()),
+        Cell::Text(series.collaborative.clone()),
+        Cell::Text(series.measure.clone()),
+        Cell::Text(improvement),
         latest.map_or(Cell::Null, |(i, _)| Cell::Text(periods[i].label.clone())),
         opt(latest.map(|(_, v)| v)),
         opt(limits.map(|l| l.mean)),
@@ -330,10 +514,25 @@ fn summary(
         Cell::Text(sparkline(&just_values)),
         latest_signal.map_or(Cell::Null, |s| Cell::Text(s.name().into())),
         Cell::Int(signals as i64),
+        Cell::Int(sections.len() as i64),
+        last_section.map_or(Cell::Null, |s| Cell::Text(label_of(s.points.start))),
+        match last {
+            Some(s) if s.section > 0 => Cell::Text(series.reasons[s.section].clone()),
+            _ => Cell::Null,
+        },
+        count(|s| s.points),
+        count(|s| s.common_cause),
+        count(|s| s.improvement),
+        count(|s| s.concern),
+        count(|s| s.neither),
+        variation.map_or(Cell::Null, |v| Cell::Text(v.name().into())),
+        assurance.map_or(Cell::Null, |a| Cell::Text(a.name().into())),
+        opt(series.target),
     ];
     let json = json!({
-        "collaborative": collaborative,
-        "measure": measure,
+        "collaborative": series.collaborative,
+        "measure": series.measure,
+        "improvement": series.improvement,
         "points": present.len(),
         "mean": limits.map(|l| l.mean),
         "lower_limit": limits.map(|l| l.lower),
@@ -345,6 +544,10 @@ fn summary(
         "special_cause_points": signals,
         "slope_per_period": slope,
         "change_vs_year_earlier": year_earlier,
+        "target": series.target,
+        "variation": variation.map(Variation::name),
+        "assurance": assurance.map(Assurance::name),
+        "sections": sections_json,
     });
     Summary { json, row }
 }
@@ -363,18 +566,43 @@ mod tests {
         );
         // 13 months rising by 2 a month from 10: January 2025 (34) against January 2024 (10).
         let values: Vec<Option<f64>> = (0..13).map(|i| Some(10.0 + 2.0 * i as f64)).collect();
-        let present: Vec<f64> = values.iter().flatten().copied().collect();
-        let xmr = crate::spc::chart(&present, None, Improvement::Down);
-        let s = summary("AAA", "oap_days", &periods, &values, xmr.as_ref());
+        let series = |values: Vec<Option<f64>>, target: Option<f64>| {
+            let present: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
+            let kept: Vec<f64> = values.iter().flatten().copied().collect();
+            SeriesChart {
+                collaborative: "AAA".into(),
+                measure: "oap_days".into(),
+                improvement: Improvement::Down,
+                periods: periods.clone(),
+                chart: crate::spc::chart(&kept, &Layout::default(), Improvement::Down),
+                values,
+                present,
+                target,
+                reasons: vec![String::new()],
+            }
+        };
+        let s = summary(&series(values.clone(), Some(50.0)));
         assert_eq!(s.json["slope_per_period"], 2.0);
         assert_eq!(s.json["change_vs_year_earlier"], 24.0);
         assert_eq!(s.json["latest_period"], "2025-01");
-        // 13 points each rising: a trend of 7 or more, a concern when lower is better.
+        // 13 points each rising: a trend of 7 or more, a concern when lower is better; the
+        // last reads high. Mean 22, moving ranges 2, limits 22 ± 5.32: a target of 50 is above
+        // them, a consistent pass when lower is better.
         assert_eq!(s.json["latest_signal"], "concern");
-        // Without a value a year earlier there is no change to report.
+        assert_eq!(s.json["variation"], "concern_high");
+        assert_eq!(s.json["assurance"], "consistent_pass");
+        assert_eq!(s.json["sections"][0]["points"], 13);
+        // Outside the limits reads before a trend: 10, 12, 14 and 16 lie below 16.68 (low, an
+        // improvement), 28 to 34 above 27.32 (high, a concern); 18 to 26 are read by the trend.
+        assert_eq!(s.json["sections"][0]["improvement"], 4);
+        assert_eq!(s.json["sections"][0]["concern"], 9);
+        assert_eq!(s.json["sections"][0]["from"], "2024-01");
+        // Without a value a year earlier there is no change to report; without a target, no
+        // assurance.
         let mut gap = values.clone();
         gap[0] = None;
-        let s = summary("AAA", "oap_days", &periods, &gap, None);
+        let s = summary(&series(gap, None));
+        assert_eq!(s.json["assurance"], Value::Null);
         assert_eq!(s.json["change_vs_year_earlier"], Value::Null);
     }
 }

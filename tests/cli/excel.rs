@@ -123,8 +123,22 @@ fn the_packs_workbook_has_every_table_the_charts_and_no_small_count_when_suppres
             "reinvest",
             "spc",
             "charts",
+            "matrix",
             "metadata"
         ]
+    );
+    // The summary matrix: AAA's and BBB's measures without a target in the last row, each
+    // with its variation's letter.
+    let matrix = workbook.worksheet_range("matrix").unwrap();
+    let rows: Vec<Vec<String>> = matrix
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][1], "Special cause concern");
+    assert_eq!(rows[4][0], "No target");
+    assert!(
+        rows[4].iter().any(|c| c.contains("[~] AAA OAP days")),
+        "{rows:?}"
     );
     for sheet in ["rates", "los", "reinvest", "spc"] {
         assert_sheet_is_csv(

@@ -71,6 +71,7 @@ fn the_binary_alone_in_an_empty_folder_gives_the_repositorys_figures() {
         "collaboratives.csv",
         "local_costs.csv",
         "populations.csv",
+        "targets.csv",
         "README.md",
     ] {
         assert_eq!(

@@ -86,16 +86,30 @@ fn pack_files_and_their_content() {
     assert_eq!(cells[7], "–");
     assert_eq!(cells[8], "23.5");
     assert_eq!(cells[9], "–");
+    // Each measure's variation and assurance in words; January to March is 3 points, fewer
+    // than the 7 a shift or a trend takes, and the cell says so (spc: RUN_LENGTH).
     assert!(
-        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed |"),
+        md.contains("| BBB | Beta Provider Collaborative | 0 | 0 | 0 | – | – | – | – | OAP days: common cause; inappropriate OAP days: common cause; inappropriate OAPs active end: common cause (too few points for an XmR chart's shift and trend rules: 3 months, 7 needed) |"),
         "{md}"
     );
-    // January to March: 3 points, fewer than the 7 a shift or a trend takes, so no signal is
-    // not "none" alone (src/spc.rs: RUN_LENGTH).
-    assert_eq!(
-        cells[10],
-        "none, but too few points for an XmR chart's shift and trend rules: 3 months, 7 needed"
+    assert!(
+        cells[10].starts_with("OAP days: common cause; inappropriate OAP days: common cause;"),
+        "{}",
+        cells[10]
     );
+    assert!(
+        cells[10].ends_with(
+            "(too few points for an XmR chart's shift and trend rules: 3 months, 7 needed)"
+        ),
+        "{}",
+        cells[10]
+    );
+    // The summary matrix opens the Markdown, in words.
+    assert!(
+        md.contains("## Summary matrix, 2024-03: variation and assurance"),
+        "{md}"
+    );
+    assert!(md.contains("| No target |"), "{md}");
     // The financial year to date (from 2023-04-01) starts before the extract too.
     assert_eq!(cells[11], "–");
     // The total: counts summed (2 + 0 active, 93 + 0 days); OAP06 recomputed over the whole
@@ -175,17 +189,22 @@ fn pack_files_and_their_content() {
     assert_eq!(rates["rows"].as_array().unwrap().len(), 6); // 2 collaboratives × January to March
     assert!(hidden_entries(&w).is_empty());
 
-    // Charts: OAP days, inappropriate OAP days and median LOS per collaborative, also inline in
-    // a self-contained index.html.
+    // Charts: the five Making Data Count measures (OAP days, inappropriate OAP days,
+    // inappropriate OAPs active at month end, median LOS, the share of bed days out of area) per
+    // collaborative, also inline in a self-contained index.html, which opens with the summary
+    // matrix linking to them.
     let mut charts: Vec<String> = std::fs::read_dir(w.path("reports/2024-03/charts"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     charts.sort();
-    assert_eq!(charts.len(), 6);
+    assert_eq!(charts.len(), 10);
     assert_eq!(charts[0], "inappropriate_oap_days-AAA.svg");
     let index = w.read("reports/2024-03/index.html");
-    assert_eq!(index.matches("<svg ").count(), 6);
+    assert_eq!(index.matches("<figure id=\"chart-").count(), 10);
+    assert!(index.find("class=\"matrix\"") < index.find("<h2>Headline</h2>"));
+    assert!(index.contains("<a href=\"#chart-oap_days-AAA\""));
+    assert!(index.contains("<figure id=\"chart-oap_days-AAA\">"));
     assert!(index.contains("<th scope=\"row\">AAA</th>"));
     // The headline table takes the window's width (at 960 px its money column was cut off
     // behind a scrollbar on a desktop); the prose and charts stay at a reading width.
@@ -576,6 +595,7 @@ fn an_extract_starting_in_june_2026_has_no_year_earlier_figures_in_its_pack() {
     let md = w.read("packs/2026-10/summary.md");
     let rows: Vec<Vec<&str>> = md
         .lines()
+        .skip_while(|l| *l != "## Headline")
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Collaborative"))
         .map(|l| l.split('|').map(str::trim).collect())
         .collect();

@@ -105,7 +105,7 @@ fn one_spell_in_a_hundred_without_a_placement_is_listed_and_said_but_the_figures
     ]);
     assert_eq!(code, 0, "{stderr}");
     let md = w.read("packs/2024-01/summary.md");
-    assert!(md.contains("**Caution:** 1 of 100 spells (1%) have no placement, so whether they were out of area is not known (the first at data/admissions.csv:38; `oapstat validate` lists them).\n\n| "), "{md}");
+    assert!(md.contains("**Caution:** 1 of 100 spells (1%) have no placement, so whether they were out of area is not known (the first at data/admissions.csv:38; `oapstat validate` lists them).\n\n## Summary matrix"), "{md}");
     assert!(!md.contains("S037"), "{md}");
     // Said once, in the caution, not again in the counts line among the notes.
     assert_eq!(md.matches("have no placement").count(), 1, "{md}");
