@@ -89,6 +89,13 @@ pub struct InputArgs {
     /// Local daily bed cost reference (collaborative, service_line, local_daily_cost).
     #[arg(long, value_name = "PATH")]
     pub local_costs: Option<PathBuf>,
+    /// IMD lookup (lsoa, imd_decile) for admissions giving an `lsoa`. [default: imd.csv in --data, if there]
+    #[arg(long, value_name = "PATH")]
+    pub imd: Option<PathBuf>,
+    /// Populations by group (collaborative, dimension, group, age_band, population), for
+    /// `equality`'s rates. [default: populations.csv in --data, if there]
+    #[arg(long, value_name = "PATH")]
+    pub populations: Option<PathBuf>,
     /// The date the extract was taken (YYYY-MM-DD): no date may be after it, and ongoing stays
     /// are ongoing on it. [default: the latest date in the extracts]
     #[arg(long, value_name = "DATE")]
@@ -594,7 +601,7 @@ pub struct MappingArgs {
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub suggest: Vec<PathBuf>,
     /// Print a built-in table of codes as mapping entries, to see or copy.
-    #[arg(long, value_name = "NAME", value_parser = ["mhsds-bed-type"])]
+    #[arg(long, value_name = "NAME", value_parser = ["mhsds-bed-type", "nhs-ethnic-category"])]
     pub preset: Option<String>,
 }
 

@@ -612,7 +612,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     } else {
         write_atomically(&admissions_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(crate::input::contract::ADMISSION_COLUMNS)?;
+            w.write_record(&crate::input::contract::ADMISSION_COLUMNS[..7])?;
             for i in 0..g.admission_id.len() {
                 w.write_record([
                     g.admission_id[i].as_str(),

@@ -12,6 +12,7 @@ pub mod census;
 pub mod cli;
 pub mod cmd;
 pub mod coverage;
+pub mod demographics;
 pub mod generate;
 pub mod input;
 pub mod los;

@@ -31,6 +31,10 @@ pub struct InputPaths {
     pub local_costs: Option<PathBuf>,
     /// How the extracts are read: `--mapping`, or `mapping.toml` in the data folder.
     pub mapping: Option<PathBuf>,
+    /// The IMD decile of each LSOA: `--imd`, or `imd.csv` in the data folder.
+    pub imd: Option<PathBuf>,
+    /// Populations by group: `--populations`, or `populations.csv` in the data folder.
+    pub populations: Option<PathBuf>,
 }
 
 /// What the user asked to read: a data folder, explicit paths (which may be glob patterns),
@@ -43,6 +47,8 @@ pub struct InputRequest<'a> {
     pub collaboratives: Option<&'a Path>,
     pub local_costs: Option<&'a Path>,
     pub mapping: Option<&'a Path>,
+    pub imd: Option<&'a Path>,
+    pub populations: Option<&'a Path>,
     /// False when the command does not read the placements at all.
     pub placements_needed: bool,
 }
@@ -97,6 +103,8 @@ pub fn resolve_inputs(
         let reference = |name: &str| Some(dir.join(name)).filter(|p| p.is_file());
         inputs.collaboratives = reference("collaboratives.csv");
         inputs.local_costs = reference("local_costs.csv");
+        inputs.imd = reference("imd.csv");
+        inputs.populations = reference("populations.csv");
     }
     if !request.admissions.is_empty() {
         inputs.admissions = expand(request.admissions, "--admissions")?;
@@ -109,6 +117,12 @@ pub fn resolve_inputs(
     }
     if let Some(path) = request.local_costs {
         inputs.local_costs = Some(path.to_path_buf());
+    }
+    if let Some(path) = request.imd {
+        inputs.imd = Some(path.to_path_buf());
+    }
+    if let Some(path) = request.populations {
+        inputs.populations = Some(path.to_path_buf());
     }
     if inputs.admissions.is_empty() {
         bail!("no admissions extract: give --admissions PATH or --data DIR holding admissions.csv");

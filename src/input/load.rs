@@ -14,7 +14,7 @@ use super::findings;
 use super::mapping::{Mapping, MappingSource};
 use crate::output::write_atomically;
 use crate::periods::last_complete_month_end;
-use crate::reference::{read_reference, Reference};
+use crate::reference::{read_imd, read_populations, read_reference, Reference};
 use crate::render::{group_thousands, percent, percent_beside};
 
 /// The largest share of valid spells that may lack a placement: beyond it (or when no spell has
@@ -59,6 +59,13 @@ pub fn load(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
+    let mut reference = reference;
+    reference.populations = paths
+        .populations
+        .as_deref()
+        .map(read_populations)
+        .transpose()?;
+    let imd = paths.imd.as_deref().map(read_imd).transpose()?;
     let source = mapping.source.clone();
     let options = CheckOptions {
         mapping,
@@ -68,6 +75,7 @@ pub fn load(
             .collaboratives
             .as_ref()
             .map(|_| reference.collaboratives.keys().cloned().collect()),
+        imd,
     };
     let checked = check(&paths, &options)?;
     crate::timing("extracts checked");
@@ -282,6 +290,12 @@ impl Inputs {
         line
     }
 
+    /// Warnings about who the patients are: values outside NHS England's lists, read as
+    /// UNKNOWN (each column's count and first), and LSOAs without an IMD lookup.
+    pub fn people_warnings(&self) -> &[String] {
+        &self.checked.people.unlisted
+    }
+
     /// The `inputs` metadata of machine outputs.
     pub fn metadata(&self) -> Value {
         let display = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
@@ -291,6 +305,8 @@ impl Inputs {
             "rejects_file": self.rejects_file,
             "collaboratives": display(&self.paths.collaboratives),
             "local_costs": display(&self.paths.local_costs),
+            "imd": display(&self.paths.imd),
+            "populations": display(&self.paths.populations),
             "mapping": self.mapping,
             "extract_date": self.checked.extract_date.to_string(),
             "extract_date_source": match &self.checked.extract_date_source {

@@ -4,6 +4,7 @@ mod benchmark;
 mod capacity;
 mod counts;
 mod data_folder;
+mod equality;
 mod examples;
 mod excel;
 mod faults;
