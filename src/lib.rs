@@ -29,6 +29,7 @@ pub mod sample;
 pub mod scope;
 pub mod spc;
 pub mod spells;
+pub mod stats;
 pub mod summary;
 pub mod suppress;
 
