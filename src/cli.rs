@@ -39,6 +39,8 @@ pub enum Command {
     Rates(RatesArgs),
     /// Length of stay of discharged spells (mean, median, 90th percentile) and open spells, per collaborative and period.
     Los(LosArgs),
+    /// Who is sent out of area, and who stays longest: the measures by age band, gender, ethnicity and deprivation, with intervals, compared with the collaborative's value.
+    Equality(EqualityArgs),
     /// Is a change real? XmR (Making Data Count) charts of a measure per collaborative, with special-cause signals.
     Spc(SpcArgs),
     /// What reduced out-of-area use frees for community services: savings, cost pressures and reinvestment, with ranges.
@@ -366,6 +368,31 @@ pub struct LosArgs {
     /// Extra breakdown: service_line, or oap (whether the spell had any out-of-area placement).
     #[arg(long, value_enum, help_heading = "Selection")]
     pub by: Vec<LosBreakdown>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("period", |period| period.default_value("year")))]
+pub struct EqualityArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisInput,
+    #[command(flatten)]
+    pub periods: PeriodArgs,
+    /// The dimensions to break down by; repeat for several. [default: every one the admissions
+    /// have a column for]
+    #[arg(long, value_enum, help_heading = "Selection")]
+    pub dimension: Vec<crate::demographics::Dimension>,
+    /// The group ratios are taken against, as DIMENSION=GROUP (a label, or a code: ethnicity=A,
+    /// imd_decile=10); repeat for several. [default: ethnicity=British, upper_ethnicity="White or
+    /// White British", imd_decile="10 Least deprived"; none for age band or gender]
+    #[arg(long, value_name = "DIMENSION=GROUP", help_heading = "Selection")]
+    pub reference: Vec<String>,
+    /// The confidence level of every interval, and so of `higher` and `lower`.
+    #[arg(long, value_name = "LEVEL", default_value = "0.95", value_parser = ["0.95", "0.998"], help_heading = "Selection")]
+    pub confidence: String,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

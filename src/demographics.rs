@@ -1,7 +1,6 @@
 //! Who a spell's patient is, as NHS England groups people (DOMAIN.md section 12): age band,
 //! gender, ethnicity (lower and upper level) and deprivation decile, with their codes, labels and
-//! the order NHS England lists them in; and the age bands of the European Standard Population
-//! 2013 that age-standardised rates are weighted by.
+//! the order NHS England lists them in.
 //!
 //! A spell's four values travel packed in one 32-bit number ([`Person`]): one byte each, so that
 //! the admissions frame grows by four bytes a spell, not sixteen, when the extract has them.
@@ -86,35 +85,6 @@ pub const IMD_DECILES: [&str; 10] = [
     "09 Less deprived",
     "10 Least deprived",
 ];
-
-/// The European Standard Population 2013: 19 five-year bands (the last 90 and over) and their
-/// weights, 100,000 in all.
-pub const ESP_2013: [(&str, f64); 19] = [
-    ("0-4", 5000.0),
-    ("5-9", 5500.0),
-    ("10-14", 5500.0),
-    ("15-19", 5500.0),
-    ("20-24", 6000.0),
-    ("25-29", 6000.0),
-    ("30-34", 6500.0),
-    ("35-39", 7000.0),
-    ("40-44", 7000.0),
-    ("45-49", 7000.0),
-    ("50-54", 7000.0),
-    ("55-59", 6500.0),
-    ("60-64", 6000.0),
-    ("65-69", 5500.0),
-    ("70-74", 5000.0),
-    ("75-79", 4000.0),
-    ("80-84", 2500.0),
-    ("85-89", 1500.0),
-    ("90+", 1000.0),
-];
-
-/// The ESP 2013 band of an age (`None` when the age is not known).
-pub fn esp_band(age: u8) -> Option<usize> {
-    (age != NONE).then(|| usize::from(age / 5).min(ESP_2013.len() - 1))
-}
 
 /// The index in [`GENDERS`] of a code (`None`: not an NHS gender code).
 pub fn gender_code(text: &str) -> Option<u8> {
@@ -245,9 +215,46 @@ impl Dimension {
         groups
     }
 
+    /// How many groups [`Dimension::groups`] lists, UNKNOWN included.
+    pub fn group_count(self) -> usize {
+        1 + match self {
+            Dimension::AgeBand => AGE_BANDS.len(),
+            Dimension::Gender => GENDERS.len(),
+            Dimension::Ethnicity => ETHNICITIES.len(),
+            Dimension::UpperEthnicity => UPPER_ETHNICITIES.len(),
+            Dimension::ImdDecile => IMD_DECILES.len(),
+        }
+    }
+
+    /// The byte of a [`Person`] the dimension reads.
+    pub fn byte_of(self, person: Person) -> u8 {
+        match self {
+            Dimension::AgeBand => person.age,
+            Dimension::Gender => person.gender,
+            Dimension::Ethnicity | Dimension::UpperEthnicity => person.ethnicity,
+            Dimension::ImdDecile => person.imd_decile,
+        }
+    }
+
+    /// The group of every value of the byte [`Dimension::byte_of`] reads: a person's group is
+    /// one look-up.
+    pub fn group_table(self) -> [u8; 256] {
+        std::array::from_fn(|byte| {
+            let mut person = Person::UNKNOWN;
+            let byte = byte as u8;
+            (
+                person.age,
+                person.gender,
+                person.ethnicity,
+                person.imd_decile,
+            ) = (byte, byte, byte, byte);
+            self.group_of(person) as u8
+        })
+    }
+
     /// The index in [`Dimension::groups`] of a person's group.
     pub fn group_of(self, person: Person) -> usize {
-        let unknown = self.groups().len() - 1;
+        let unknown = self.group_count() - 1;
         let known = match self {
             Dimension::AgeBand => (person.age <= MAX_AGE)
                 .then(|| AGE_BANDS.iter().rposition(|(_, from)| person.age >= *from))
@@ -339,11 +346,6 @@ mod tests {
             "Not Known"
         );
         assert_eq!(label(Dimension::Ethnicity, Person::UNKNOWN), UNKNOWN);
-        assert_eq!(esp_band(0), Some(0));
-        assert_eq!(esp_band(89), Some(17));
-        assert_eq!(esp_band(124), Some(18));
-        assert_eq!(esp_band(NONE), None);
-        assert_eq!(ESP_2013.iter().map(|(_, w)| w).sum::<f64>(), 100_000.0);
         assert_eq!(Dimension::Ethnicity.find_group("a"), Some("British"));
         assert_eq!(
             Dimension::ImdDecile.find_group("1"),

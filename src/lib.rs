@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod coverage;
 pub mod demographics;
+pub mod equality;
 pub mod generate;
 pub mod input;
 pub mod los;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Rates(args) => cmd::rates::run(&args).map(|_| 0),
         Command::Los(args) => cmd::los::run(&args).map(|_| 0),
+        Command::Equality(args) => cmd::equality::run(&args).map(|_| 0),
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
         Command::Capacity(args) => cmd::capacity::run(&args).map(|_| 0),

@@ -11,8 +11,9 @@ use anyhow::{bail, Context, Result};
 
 use polars::prelude::PlHashMap;
 
-use crate::demographics::{Dimension, ESP_2013, UNKNOWN};
+use crate::demographics::{Dimension, UNKNOWN};
 use crate::input::contract::normalise_column_name;
+use crate::stats::EspBand;
 
 /// One provider collaborative.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -39,7 +40,7 @@ pub struct Reference {
 pub struct GroupPopulation {
     /// The row with `age_band` `all`.
     pub all: Option<f64>,
-    /// The rows by ESP 2013 band, in [`ESP_2013`]'s order.
+    /// The rows by ESP 2013 band, in [`EspBand::ALL`]'s order.
     pub bands: [Option<f64>; 19],
 }
 
@@ -126,8 +127,8 @@ pub fn read_populations(path: &Path) -> Result<Populations> {
         let band = if band_text.eq_ignore_ascii_case("all") {
             None
         } else {
-            match ESP_2013.iter().position(|(b, _)| *b == band_text) {
-                Some(band) => Some(band),
+            match EspBand::parse(band_text) {
+                Some(band) => Some(EspBand::ALL.iter().position(|b| *b == band).unwrap_or(0)),
                 None => bail!(
                     "{}: age_band {band_text:?} is not an ESP 2013 band (0-4, 5-9, ..., 85-89, 90+) or all",
                     at(line)

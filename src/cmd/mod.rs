@@ -4,6 +4,7 @@
 pub mod benchmark;
 pub mod capacity;
 pub mod chart;
+pub mod equality;
 pub mod generate;
 pub mod los;
 pub mod mapping;

@@ -154,3 +154,328 @@ fn ethnic_category_labels_are_read_as_codes_through_the_preset() {
     assert_eq!(code, 0);
     assert!(stdout.contains("\"White - British\" = \"A\""), "{stdout}");
 }
+
+/// Populations of two ethnic groups of AAA (all ages).
+const POPULATIONS: &str = "\
+collaborative,dimension,group,age_band,population
+AAA,ethnicity,British,all,100000
+AAA,ethnicity,African,all,20000
+";
+
+fn february(w: &Workdir, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "equality",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--period",
+        "month",
+        "--month",
+        "2024-02",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    w.json(&args)
+}
+
+fn group<'a>(doc: &'a Value, dimension: &str, group: &str) -> &'a Value {
+    super::fixtures::find_row(
+        doc,
+        &[
+            ("collaborative", "AAA"),
+            ("dimension", dimension),
+            ("group", group),
+        ],
+    )
+}
+
+fn close(value: &Value, expected: f64) -> bool {
+    value
+        .as_f64()
+        .is_some_and(|v| (v - expected).abs() < 1e-9 * expected.abs().max(1.0))
+}
+
+#[test]
+fn counts_shares_and_los_quartiles_of_february_by_hand() {
+    let doc = february(&with_people(ADMISSIONS), &[]);
+    // Admitted in February: A2, A3, A4, A7, A8; all but A8 with an out-of-area placement.
+    let all = group(&doc, "ethnicity", "All");
+    assert_eq!(all["admissions"], 5);
+    assert_eq!(all["admissions_with_oap"], 4);
+    assert!(close(&all["admissions_with_oap_share"], 0.8));
+    // Wilson 4/5: (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)).
+    assert!(close(
+        &all["admissions_with_oap_share_lower"],
+        0.3755346297625253
+    ));
+    assert!(close(
+        &all["admissions_with_oap_share_upper"],
+        0.9637758913675699
+    ));
+    assert_eq!(all["admissions_with_oap_share_compared"], Value::Null);
+    // OAPs started: P2, P3, P5 (reason 10), P8; nights in February: P1 29, P2 28, P3 0, P5 10,
+    // P8 1.
+    assert_eq!(all["oaps_started"], 4);
+    assert_eq!(all["inappropriate_oaps_started"], 1);
+    assert_eq!(all["oap_days"], 68);
+    assert_eq!(all["inappropriate_oap_days"], 39);
+    // Discharged: A3 (0 nights), A8 (7), A2 (28): quartiles 3.5, 7, 17.5.
+    assert_eq!(all["discharges"], 3);
+    assert!(close(&all["los_p25"], 3.5));
+    assert!(close(&all["los_median"], 7.0));
+    assert!(close(&all["los_p75"], 17.5));
+
+    // British: A2 (with P2) and A8; A1's P1 nights count too (admitted in January).
+    let british = group(&doc, "ethnicity", "British");
+    assert_eq!(british["admissions"], 2);
+    assert_eq!(british["admissions_with_oap"], 1);
+    assert!(close(
+        &british["admissions_with_oap_share_lower"],
+        0.09453120573423071
+    ));
+    assert!(close(
+        &british["admissions_with_oap_share_upper"],
+        0.9054687942657693
+    ));
+    assert_eq!(british["admissions_with_oap_share_compared"], "similar");
+    assert_eq!(british["oaps_started"], 1);
+    assert_eq!(british["oap_days"], 57);
+    assert_eq!(british["inappropriate_oap_days"], 29);
+    // Discharged A8 (7) and A2 (28): 7 + 0.25 × 21, the mean, 7 + 0.75 × 21.
+    assert!(close(&british["los_p25"], 12.25));
+    assert!(close(&british["los_median"], 17.5));
+    assert!(close(&british["los_p75"], 22.75));
+    // African: A3 and A4, both placed out of area (P3, and P5 of reason 10).
+    let african = group(&doc, "ethnicity", "African");
+    assert_eq!(african["admissions"], 2);
+    assert_eq!(african["admissions_with_oap"], 2);
+    assert!(close(
+        &african["admissions_with_oap_share_lower"],
+        0.3423802275066531
+    ));
+    assert!(close(&african["admissions_with_oap_share_upper"], 1.0));
+    assert_eq!(african["inappropriate_oaps_started"], 1);
+    assert_eq!(african["oap_days"], 10);
+    // The ratio to the reference group (British): 1.0 / 0.5.
+    assert!(close(&african["admissions_with_oap_share_ratio"], 2.0));
+    // A7 has no ethnic category: UNKNOWN, counted.
+    let unknown = group(&doc, "ethnicity", "UNKNOWN");
+    assert_eq!(unknown["admissions"], 1);
+    assert_eq!(unknown["oap_days"], 1);
+    // Every group is listed, zeros where nobody is in it.
+    let irish = group(&doc, "ethnicity", "Irish");
+    assert_eq!(irish["admissions"], 0);
+    assert_eq!(irish["admissions_with_oap_share"], Value::Null);
+    let ethnicity_rows = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["collaborative"] == "AAA" && r["dimension"] == "ethnicity")
+        .count();
+    assert_eq!(ethnicity_rows, 20, "All, 18 categories and UNKNOWN");
+    // Age at admission: A2 (17) and A7 (16) are both 0 to 17.
+    let young = group(&doc, "age_band", "0 to 17");
+    assert_eq!(
+        (young["admissions"].as_i64(), young["oaps_started"].as_i64()),
+        (Some(2), Some(2))
+    );
+    // Deprivation: A2 and A8 in decile 1; A5's decile is empty (UNKNOWN), admitted in March.
+    let most = group(&doc, "imd_decile", "01 Most deprived");
+    assert_eq!(most["admissions"], 2);
+    let upper = group(&doc, "upper_ethnicity", "Black or Black British");
+    assert_eq!(upper["admissions"], 2);
+    // BBB has no activity: every group is there, with zeros.
+    let bbb = super::fixtures::find_row(
+        &doc,
+        &[
+            ("collaborative", "BBB"),
+            ("dimension", "gender"),
+            ("group", "All"),
+        ],
+    );
+    assert_eq!(bbb["admissions"], 0);
+    // No population: no rate.
+    assert_eq!(british["oaps_started_per_100k"], Value::Null);
+}
+
+#[test]
+fn crude_rates_exact_below_ten_against_the_groups_with_a_population() {
+    let w = with_people(ADMISSIONS);
+    w.write("data/populations.csv", POPULATIONS);
+    let doc = february(&w, &[]);
+    // British: 1 OAP started per 100,000: exact Poisson χ²(0.025; 2)/2 and χ²(0.975; 4)/2 (the
+    // package's own test vector).
+    let british = group(&doc, "ethnicity", "British");
+    assert!(close(&british["population"], 100_000.0));
+    assert!(close(&british["oaps_started_per_100k"], 1.0));
+    assert!(close(
+        &british["oaps_started_per_100k_lower"],
+        0.025317807984289876
+    ));
+    assert!(close(
+        &british["oaps_started_per_100k_upper"],
+        5.571643390938898
+    ));
+    // African: 2 per 20,000 = 10 per 100,000, limits ×5 those of a count of 2.
+    let african = group(&doc, "ethnicity", "African");
+    assert!(close(&african["oaps_started_per_100k"], 10.0));
+    assert!(close(
+        &african["oaps_started_per_100k_lower"],
+        1.2110463927198247
+    ));
+    assert!(close(
+        &african["oaps_started_per_100k_upper"],
+        36.1234383386198
+    ));
+    assert!(close(&african["oaps_started_per_100k_ratio"], 10.0));
+    // All groups with a population: (1 + 2) / 120,000; A7's OAP (unknown ethnicity) is left
+    // out, numerator and population alike.
+    let all = group(&doc, "ethnicity", "All");
+    assert!(close(&all["population"], 120_000.0));
+    assert!(close(&all["oaps_started_per_100k"], 2.5));
+    assert_eq!(british["oaps_started_per_100k_compared"], "similar");
+    assert_eq!(african["oaps_started_per_100k_compared"], "similar");
+    // Fewer than 10 events and no age bands: no standardised rate.
+    assert_eq!(african["oaps_started_dsr_per_100k"], Value::Null);
+    // No population for a group without one.
+    assert_eq!(
+        group(&doc, "ethnicity", "Irish")["oaps_started_per_100k"],
+        Value::Null
+    );
+    // At 99.8%, wider: χ²(0.001; 2)/2.
+    let wide = february(&w, &["--confidence", "0.998", "--dimension", "ethnicity"]);
+    let lower = group(&wide, "ethnicity", "British")["oaps_started_per_100k_lower"]
+        .as_f64()
+        .unwrap();
+    assert!((lower - 0.001000500333583534).abs() < 1e-12, "{lower}");
+    assert_eq!(wide["parameters"]["confidence"], 0.998);
+}
+
+#[test]
+fn reference_groups_dimensions_and_suppression() {
+    let w = with_people(ADMISSIONS);
+    let doc = february(
+        &w,
+        &[
+            "--dimension",
+            "ethnicity",
+            "--reference",
+            "ethnicity=N",
+            "--suppress",
+        ],
+    );
+    let dims: std::collections::BTreeSet<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["dimension"].as_str().unwrap())
+        .collect();
+    assert_eq!(dims.into_iter().collect::<Vec<_>>(), ["ethnicity"]);
+    assert_eq!(doc["parameters"]["reference"]["ethnicity"], "African");
+    // Counts below 5 are *, and so is every figure whose numerator is.
+    let british = group(&doc, "ethnicity", "British");
+    assert_eq!(british["admissions_with_oap"], "*");
+    assert_eq!(british["admissions_with_oap_share"], "*");
+    assert_eq!(british["admissions_with_oap_share_compared"], "*");
+    assert_eq!(british["admissions_with_oap_share_ratio"], "*");
+    // Mistakes are named.
+    for (args, expected) in [
+        (
+            vec!["--reference", "ethnicity=Q"],
+            "--reference \"ethnicity=Q\": \"Q\" is not a group of ethnicity",
+        ),
+        (
+            vec!["--reference", "colour=A"],
+            "--reference \"colour=A\": \"colour\" is not a dimension",
+        ),
+    ] {
+        let mut all = vec!["equality", "--data", "data", "--extract-date", "2024-04-30"];
+        all.extend(args);
+        let (code, _, stderr) = w.run(&all);
+        assert_eq!(code, 2);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    // Without the columns, nothing to break down by.
+    let plain = super::fixtures::hand_built();
+    let (code, _, stderr) =
+        plain.run(&["equality", "--data", "data", "--extract-date", "2024-04-30"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the admissions have none of the optional columns"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = with_people(&ADMISSIONS.replace(",imd_decile", ",imd_x")).run(&[
+        "equality",
+        "--data",
+        "data",
+        "--dimension",
+        "imd_decile",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--dimension imd_decile: the admissions have no imd_decile column"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lsoa_through_the_imd_lookup_and_populations_checked() {
+    let admissions = ADMISSIONS
+        .replace(",imd_decile", ",lsoa")
+        .replace("RAA01,17,2,A,1", "RAA01,17,2,A,E01000002")
+        .replace("RAA01,35,1,A,1", "RAA01,35,1,A,E09999999");
+    let w = with_people(&admissions);
+    w.write("data/imd.csv", "lsoa,imd_decile\nE01000002,3\n");
+    let doc = february(&w, &["--dimension", "imd_decile"]);
+    assert_eq!(
+        group(&doc, "imd_decile", "03 More deprived")["admissions"],
+        1
+    );
+    // A8's LSOA is not in the lookup, the other codes (1, 2, 10, 5) neither: UNKNOWN, warned.
+    let (_, _, stderr) = w.run(&[
+        "equality",
+        "--data",
+        "data",
+        "--extract-date",
+        "2024-04-30",
+        "--dimension",
+        "imd_decile",
+    ]);
+    assert!(stderr.contains("oapstat: warning: lsoa: 6 LSOA codes the IMD lookup does not list, counted in the group UNKNOWN (the first: data/admissions.csv:2, \"1\")"), "{stderr}");
+    for (populations, expected) in [
+        (
+            "AAA,ethnicity,Brit,all,5\n",
+            "data/populations.csv:2: group \"Brit\" is not a group of ethnicity",
+        ),
+        (
+            "AAA,ethnicity,UNKNOWN,all,5\n",
+            "data/populations.csv:2: group \"UNKNOWN\" has no population",
+        ),
+        (
+            "AAA,ethnic,British,all,5\n",
+            "data/populations.csv:2: dimension \"ethnic\" is not one of",
+        ),
+        (
+            "AAA,ethnicity,British,16-20,5\n",
+            "data/populations.csv:2: age_band \"16-20\" is not an ESP 2013 band",
+        ),
+        (
+            "AAA,ethnicity,British,all,-5\n",
+            "data/populations.csv:2: population \"-5\" is not a number of 0 or more",
+        ),
+        (
+            "AAA,ethnicity,British,all,5\nAAA,ethnicity,british,all,6\n",
+            "data/populations.csv:3: AAA, ethnicity, British, all is listed twice",
+        ),
+    ] {
+        w.write(
+            "data/populations.csv",
+            &format!("collaborative,dimension,group,age_band,population\n{populations}"),
+        );
+        let (code, _, stderr) = w.run(&["equality", "--data", "data", "--period", "month"]);
+        assert_eq!(code, 2);
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
