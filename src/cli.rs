@@ -649,7 +649,8 @@ pub struct ManArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Folder to write admissions, placements, collaboratives.csv and local_costs.csv into.
+    /// Folder to write admissions, placements, collaboratives.csv, local_costs.csv and
+    /// populations.csv into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Seed of the random generator: the same seed gives the same files.

@@ -5,7 +5,9 @@
 //! acute to weeks), out-of-area use falling in some collaboratives and rising in others, and the
 //! awkward cases of real extracts: spells crossing months and financial years, same-day stays,
 //! ongoing stays, several placements per spell, missing costs and distances. The same seed gives
-//! the same files.
+//! the same files. The admissions carry their people's age, gender, ethnic category and IMD
+//! decile, drawn last with inequalities built in, and `populations.csv` the collaboratives'
+//! populations by group (`src/generate/demographics.rs`).
 //!
 //! The service runs before the extract starts: admissions are simulated from [`LONGEST_STAY`]
 //! days before the start (so every stay that could still be open is there: the steady state),
@@ -30,6 +32,10 @@ use rand_distr::{Distribution, LogNormal};
 
 use crate::output::write_atomically;
 use crate::periods::{date_of, day_of, Day};
+
+mod demographics;
+pub use demographics::Demographics;
+use demographics::SpellFacts;
 
 struct ServiceLine {
     name: &'static str,
@@ -245,6 +251,8 @@ pub struct Generated {
     pub admission_date: Vec<Day>,
     pub discharge_date: Vec<Option<Day>>,
     pub admitting_provider: Vec<&'static str>,
+    /// The admissions' demographic columns (`age`, `gender`, `ethnic_category`, `imd_decile`).
+    pub demographics: Demographics,
 
     pub placement_id: Vec<String>,
     pub placement_admission: Vec<String>,
@@ -453,6 +461,8 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
     let mut out = Generated::default();
     let mut placement_number = 0usize;
     let mut strata = Strata::new(&mut rng);
+    // What happened to each spell, for drawing its people afterwards.
+    let mut facts = Vec::new();
     for &admitted in &dates {
         let (c, l) = strata.next_spell(&mut rng);
         let (collaborative, line) = (&COLLABORATIVES[c], &SERVICE_LINES[l]);
@@ -484,6 +494,12 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
         out.discharge_date.push(discharged);
         out.admitting_provider
             .push(collaborative.providers[*pick(&mut rng, &[0, 1, 2], |&i| PROVIDER_SHARES[i])]);
+        facts.push(SpellFacts {
+            collaborative: c,
+            service_line: l,
+            oap: oap_spell,
+            los,
+        });
 
         // Placements: cut the spell at random days into 1–3 consecutive stays.
         let spell_end = discharged.unwrap_or(last);
@@ -547,6 +563,9 @@ pub fn generate(request: &GenerateRequest) -> Result<Generated> {
             }
         }
     }
+    // The people last, from a stream of their own: every other column is as the seed made it
+    // before they existed.
+    out.demographics = demographics::draw(&facts, request.seed);
     Ok(out)
 }
 
@@ -562,6 +581,7 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let g = generated;
+    let people = &g.demographics;
     let ext = if parquet { "parquet" } else { "csv" };
     let admissions_path = dir.join(format!("admissions.{ext}"));
     let placements_path = dir.join(format!("placements.{ext}"));
@@ -581,6 +601,27 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
                 )?,
                 dates("discharge_date", g.discharge_date.clone())?,
                 Column::new("provider_code".into(), &g.admitting_provider),
+                Column::new(
+                    "age".into(),
+                    people.age.iter().map(|&a| i32::from(a)).collect::<Vec<_>>(),
+                ),
+                Column::new("gender".into(), &people.gender),
+                Column::new(
+                    "ethnic_category".into(),
+                    people
+                        .ethnic_category
+                        .iter()
+                        .map(|c| (!c.is_empty()).then_some(*c))
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "imd_decile".into(),
+                    people
+                        .imd_decile
+                        .iter()
+                        .map(|d| d.map(i32::from))
+                        .collect::<Vec<_>>(),
+                ),
             ],
         )?;
         let mut placements = DataFrame::new(
@@ -612,7 +653,8 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     } else {
         write_atomically(&admissions_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(&crate::input::contract::ADMISSION_COLUMNS[..7])?;
+            let columns = crate::input::contract::ADMISSION_COLUMNS[..7].iter();
+            w.write_record(columns.chain(demographics::COLUMNS.iter()))?;
             for i in 0..g.admission_id.len() {
                 w.write_record([
                     g.admission_id[i].as_str(),
@@ -622,6 +664,10 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
                     &iso(g.admission_date[i]),
                     &opt(g.discharge_date[i].map(iso)),
                     g.admitting_provider[i],
+                    &people.age[i].to_string(),
+                    people.gender[i],
+                    people.ethnic_category[i],
+                    &opt(people.imd_decile[i]),
                 ])?;
             }
             w.flush()?;
@@ -673,11 +719,22 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         w.flush()?;
         Ok(())
     })?;
+    let populations_path = dir.join("populations.csv");
+    write_atomically(&populations_path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(demographics::POPULATION_COLUMNS)?;
+        for row in demographics::population_rows() {
+            w.write_record(&row)?;
+        }
+        w.flush()?;
+        Ok(())
+    })?;
     Ok(vec![
         admissions_path,
         placements_path,
         collaboratives_path,
         costs_path,
+        populations_path,
     ])
 }
 

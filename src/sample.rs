@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 /// The files of the sample (`data/` of the repository), as compiled in.
-pub const FILES: [(&str, &[u8]); 5] = [
+pub const FILES: [(&str, &[u8]); 6] = [
     (
         "admissions.csv",
         include_bytes!("../data/admissions.csv").as_slice(),
@@ -26,6 +26,10 @@ pub const FILES: [(&str, &[u8]); 5] = [
     (
         "local_costs.csv",
         include_bytes!("../data/local_costs.csv").as_slice(),
+    ),
+    (
+        "populations.csv",
+        include_bytes!("../data/populations.csv").as_slice(),
     ),
     ("README.md", include_bytes!("../data/README.md").as_slice()),
 ];

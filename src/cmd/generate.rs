@@ -22,6 +22,7 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
             format!("placements.{ext}"),
             "collaboratives.csv".into(),
             "local_costs.csv".into(),
+            "populations.csv".into(),
         ] {
             let path = args.out.join(&name);
             if path.exists() {

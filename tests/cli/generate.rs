@@ -255,3 +255,109 @@ fn the_samples_first_year_shows_no_signal_the_generator_did_not_mean() {
         }
     }
 }
+
+/// The admissions say who was admitted (issue 28): every spell has an age and a gender, some have
+/// no recorded ethnicity or decile, every code is one of the NHS lists; `populations.csv` gives
+/// each collaborative's population by group; and TGW's out-of-area spells are far more often of
+/// African ethnicity than its other spells (the inequality built in: data/README.md).
+#[test]
+fn admissions_carry_demographics_and_populations_their_groups() {
+    let w = Workdir::new();
+    generated(&w, "5", "20000");
+    let admissions = w.read("g/admissions.csv");
+    let mut lines = admissions.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "admission_id,patient_id,collaborative,service_line,admission_date,discharge_date,\
+         provider_code,age,gender,ethnic_category,imd_decile"
+    );
+    let spells: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let categories = [
+        "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z", "99",
+        "",
+    ];
+    for spell in &spells {
+        let age: u32 = spell[7].parse().unwrap();
+        assert!((11..=101).contains(&age), "{spell:?}");
+        if spell[3] == "cyp_inpatient" {
+            assert!(age < 18, "{spell:?}");
+        }
+        assert!(["1", "2", "3", "4", "9"].contains(&spell[8]), "{spell:?}");
+        if spell[3] == "mother_and_baby" {
+            assert_eq!(spell[8], "2");
+        }
+        assert!(categories.contains(&spell[9]), "{spell:?}");
+        assert!(
+            spell[10].is_empty() || (1..=10).contains(&spell[10].parse::<u32>().unwrap()),
+            "{spell:?}"
+        );
+    }
+    for code in categories {
+        assert!(
+            spells.iter().any(|s| s[9] == code),
+            "ethnic category {code:?}"
+        );
+    }
+    assert!(spells.iter().any(|s| s[10].is_empty()), "an unknown decile");
+
+    // TGW's out-of-area spells: odds of African ethnicity 3.5 times those of its other spells.
+    let placements = w.read("g/placements.csv");
+    let away: std::collections::HashSet<&str> = placements
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|p| p[5] == "Y")
+        .map(|p| p[1])
+        .collect();
+    let african_share = |oap: bool| {
+        let group: Vec<&Vec<&str>> = spells
+            .iter()
+            .filter(|s| s[2] == "TGW" && away.contains(s[0]) == oap)
+            .filter(|s| !["Z", "99", ""].contains(&s[9]))
+            .collect();
+        group.iter().filter(|s| s[9] == "N").count() as f64 / group.len() as f64
+    };
+    let (oap, other) = (african_share(true), african_share(false));
+    assert!(
+        oap > 2.5 * other,
+        "African: {oap} of OAP spells, {other} of others"
+    );
+
+    // Populations: the header, the dimensions, and each dimension adding up to the population
+    // of collaboratives.csv (rounded to whole people per row). By hand: England's 65 and over
+    // are 10,830 of 57,740 thousand, so NCM's 2,650,000 hold 497,047 of them; TGW's 90 and over
+    // 2,240,000 × 530 / 57,740 = 20,579, of whom 8.5% African: 1,748.
+    let populations = w.read("g/populations.csv");
+    let mut rows = populations.lines();
+    assert_eq!(
+        rows.next().unwrap(),
+        "collaborative,dimension,group,age_band,population"
+    );
+    let rows: Vec<Vec<&str>> = rows.map(|l| l.split(',').collect()).collect();
+    let collaboratives = w.read("g/collaboratives.csv");
+    for line in collaboratives.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let (code, population) = (fields[0], fields[3].parse::<f64>().unwrap());
+        for dimension in [
+            "age_band",
+            "gender",
+            "ethnicity",
+            "upper_ethnicity",
+            "imd_decile",
+        ] {
+            let total: f64 = rows
+                .iter()
+                .filter(|r| r[0] == code && r[1] == dimension)
+                .map(|r| r[4].parse::<f64>().unwrap())
+                .sum();
+            assert!(
+                (total - population).abs() < 400.0,
+                "{code} {dimension}: {total}"
+            );
+        }
+    }
+    assert!(rows.contains(&vec!["TGW", "ethnicity", "African", "90+", "1748"]));
+    assert!(rows.contains(&vec!["NCM", "age_band", "65 or over", "all", "497047"]));
+    assert!(rows
+        .iter()
+        .any(|r| r[1] == "imd_decile" && r[2] == "01 Most deprived" && r[3] == "0-4"));
+}

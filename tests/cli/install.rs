@@ -70,6 +70,7 @@ fn the_binary_alone_in_an_empty_folder_gives_the_repositorys_figures() {
         "placements.csv",
         "collaboratives.csv",
         "local_costs.csv",
+        "populations.csv",
         "README.md",
     ] {
         assert_eq!(
