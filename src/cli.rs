@@ -393,6 +393,19 @@ pub struct EqualityArgs {
     /// The confidence level of every interval, and so of `higher` and `lower`.
     #[arg(long, value_name = "LEVEL", default_value = "0.95", value_parser = ["0.95", "0.998"], help_heading = "Selection")]
     pub confidence: String,
+    /// Also draw a chart per collaborative and dimension of the last period into this folder:
+    /// the share with an OAP, and the OAP rate per 100,000 where populations give one.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub chart: Option<PathBuf>,
+    /// The charts' image format.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "svg",
+        requires = "chart",
+        help_heading = "Output"
+    )]
+    pub chart_format: ImageFormat,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -1,16 +1,18 @@
 //! `oapstat equality`: the out-of-area measures by age band, gender, ethnicity and deprivation,
 //! per collaborative and period, with intervals, comparisons and ratios (DOMAIN.md section 12).
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use polars::prelude::DataFrame;
 use serde_json::json;
 
 use super::{emit, period_report, prepare, resolve_periods, Extracts, Selection};
-use crate::cli::EqualityArgs;
+use crate::cli::{EqualityArgs, ImageFormat};
 use crate::demographics::Dimension;
 use crate::equality::{equality, fields, EqualityRequest};
 use crate::input::Inputs;
+use crate::output::write_atomically;
 use crate::periods::{Period, PeriodKind};
+use crate::render::equality_chart::{self, EqualityChart, GroupPoint};
 use crate::render::Report;
 
 pub fn run(args: &EqualityArgs) -> Result<()> {
@@ -18,8 +20,19 @@ pub fn run(args: &EqualityArgs) -> Result<()> {
     let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
     let options = Options::from_args(args, &inputs)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
-    let mut report = report(&inputs, &selection, args.periods.period, &periods, &options)?;
+    let frame = compute(&inputs, &selection, &periods, &options)?;
     crate::timing("equality computed");
+    if let Some(dir) = &args.chart {
+        write_charts(&frame, &options, dir, args.chart_format, quiet)?;
+    }
+    let mut report = report_of(
+        &frame,
+        &inputs,
+        &selection,
+        args.periods.period,
+        &periods,
+        &options,
+    )?;
     if args.output.format == crate::render::Format::Table {
         report.notes.push(format!(
             "Share with OAP: admissions with an out-of-area placement, with its Wilson {} interval; compared with the collaborative's share over all spells (higher or lower: the whole interval above or below it). Rates per 100,000, their intervals and ratios to {}: --format csv or json.",
@@ -191,18 +204,18 @@ pub fn compute(
     )?)
 }
 
-/// The equality report (rows and metadata) for the selection and periods.
-pub fn report(
+/// The report of equality figures already computed by [`compute`].
+pub fn report_of(
+    frame: &DataFrame,
     inputs: &Inputs,
     selection: &Selection,
     kind: PeriodKind,
     periods: &[Period],
     options: &Options,
 ) -> Result<Report> {
-    let frame = compute(inputs, selection, periods, options)?;
     let mut report = period_report(
         "equality",
-        &frame,
+        frame,
         fields(),
         inputs,
         selection,
@@ -229,4 +242,150 @@ pub fn report(
         });
     }
     Ok(report)
+}
+
+/// The measures charted: (field, its name in a chart, in a file name, shown as a percentage).
+const CHARTED: [(&str, &str, &str, bool); 3] = [
+    (
+        "admissions_with_oap_share",
+        "share of admissions with an out-of-area placement",
+        "share",
+        true,
+    ),
+    (
+        "oaps_started_dsr_per_100k",
+        "OAPs started per 100,000, age-standardised",
+        "dsr",
+        false,
+    ),
+    (
+        "oaps_started_per_100k",
+        "OAPs started per 100,000",
+        "rate",
+        false,
+    ),
+];
+
+/// The charts of the last period of `frame`: per collaborative and dimension, the share with an
+/// OAP, and the OAP rate (age-standardised where any group has one, else crude) where any group
+/// has one; each with the name its file takes (without extension).
+pub fn charts(frame: &DataFrame, confidence: f64) -> Result<Vec<(String, EqualityChart)>> {
+    let text = |name: &str| -> Result<Vec<Option<String>>> {
+        Ok(frame
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect())
+    };
+    let number = |name: &str| -> Result<Vec<Option<f64>>> {
+        Ok(frame
+            .column(name)?
+            .cast(&polars::prelude::DataType::Float64)?
+            .f64()?
+            .iter()
+            .collect())
+    };
+    let (collaborative, period, dimension, group) = (
+        text("collaborative")?,
+        text("period")?,
+        text("dimension")?,
+        text("group")?,
+    );
+    let starts = frame
+        .column("period_start")?
+        .cast(&polars::prelude::DataType::Int32)?;
+    let starts: Vec<Option<i32>> = starts.i32()?.iter().collect();
+    let latest = (0..frame.height()).max_by_key(|&row| starts[row]);
+    let Some(last) = latest.and_then(|row| period[row].clone()) else {
+        return Ok(Vec::new());
+    };
+    let last = &last;
+    let mut charts = Vec::new();
+    let mut drawn_rate: std::collections::BTreeSet<(String, String)> = Default::default();
+    for (field, about, short, percent) in CHARTED {
+        let (value, lower, upper) = (
+            number(field)?,
+            number(&format!("{field}_lower"))?,
+            number(&format!("{field}_upper"))?,
+        );
+        let compared = text(&format!("{field}_compared"))?;
+        let mut current: Option<(String, String, EqualityChart)> = None;
+        let mut finish = |current: Option<(String, String, EqualityChart)>| {
+            if let Some((c, d, chart)) = current {
+                let is_rate = !percent;
+                let any = chart.groups.iter().any(|g| g.value.is_some());
+                // One rate chart a dimension: age-standardised where there is one.
+                if any && (!is_rate || drawn_rate.insert((c.clone(), d.clone()))) {
+                    charts.push((format!("equality-{c}-{d}-{short}"), chart));
+                }
+            }
+        };
+        for row in 0..frame.height() {
+            if period[row].as_ref() != Some(last) {
+                continue;
+            }
+            let (c, d, g) = (
+                collaborative[row].clone().unwrap_or_default(),
+                dimension[row].clone().unwrap_or_default(),
+                group[row].clone().unwrap_or_default(),
+            );
+            if current
+                .as_ref()
+                .is_none_or(|(pc, pd, _)| *pc != c || *pd != d)
+            {
+                finish(current.take());
+                current = Some((
+                    c.clone(),
+                    d.clone(),
+                    EqualityChart {
+                        title: format!("{c}, {last}: {about}, by {}", d.replace('_', " ")),
+                        measure: about[..1].to_uppercase() + &about[1..],
+                        percent,
+                        benchmark: None,
+                        confidence,
+                        groups: Vec::new(),
+                    },
+                ));
+            }
+            let (_, _, chart) = current.as_mut().expect("a chart");
+            if g == crate::equality::ALL {
+                chart.benchmark = value[row];
+            } else {
+                chart.groups.push(GroupPoint {
+                    label: g,
+                    value: value[row],
+                    lower: lower[row],
+                    upper: upper[row],
+                    compared: compared[row].clone(),
+                });
+            }
+        }
+        finish(current);
+    }
+    Ok(charts)
+}
+
+/// Writes the charts of [`charts`] into `dir`, each file whole or not at all.
+fn write_charts(
+    frame: &DataFrame,
+    options: &Options,
+    dir: &std::path::Path,
+    format: ImageFormat,
+    quiet: bool,
+) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    for (name, chart) in charts(frame, options.confidence)? {
+        let (bytes, extension) = match format {
+            ImageFormat::Svg => (equality_chart::svg(&chart)?.into_bytes(), "svg"),
+            ImageFormat::Png => (equality_chart::png(&chart)?, "png"),
+        };
+        let path = dir.join(format!("{name}.{extension}"));
+        write_atomically(&path, |out| Ok(out.write_all(&bytes)?))?;
+        if !quiet {
+            eprintln!("oapstat: wrote {}", path.display());
+        }
+    }
+    Ok(())
 }

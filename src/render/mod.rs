@@ -7,6 +7,7 @@
 pub mod benchmark_chart;
 pub mod chart;
 pub mod demand_chart;
+pub mod equality_chart;
 mod machine;
 mod text;
 pub mod xlsx;

@@ -479,3 +479,51 @@ fn lsoa_through_the_imd_lookup_and_populations_checked() {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
 }
+
+#[test]
+fn charts_per_dimension_with_the_flags_in_words_on_the_sample() {
+    let w = Workdir::new();
+    let (code, _, stderr) = w.run(&[
+        "equality",
+        "--collaborative",
+        "TGW",
+        "--dimension",
+        "ethnicity",
+        "--dimension",
+        "imd_decile",
+        "--chart",
+        "charts",
+        "--format",
+        "csv",
+        "-o",
+        "equality.csv",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let svg = w.read("charts/equality-TGW-ethnicity-dsr.svg");
+    // The built-in inequality (data/README.md): African ethnicity in TGW, flagged in words.
+    assert!(
+        svg.contains(
+            "<title>TGW, 2025-26: OAPs started per 100,000, age-standardised, by ethnicity</title>"
+        ),
+        "{svg}"
+    );
+    assert!(svg.contains("Significantly higher: African"), "{svg}");
+    assert!(svg.contains("African (higher)"), "{svg}");
+    assert!(w.path("charts/equality-TGW-ethnicity-share.svg").exists());
+    assert!(w.path("charts/equality-TGW-imd_decile-dsr.svg").exists());
+    let (code, _, _) = w.run(&[
+        "equality",
+        "--collaborative",
+        "TGW",
+        "--dimension",
+        "gender",
+        "--chart",
+        "png",
+        "--chart-format",
+        "png",
+        "-q",
+    ]);
+    assert_eq!(code, 0);
+    let png = std::fs::read(w.path("png/equality-TGW-gender-share.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
