@@ -341,6 +341,15 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         (None, None) => None,
     };
     reports.extend(capacity.map(|r| ("capacity", r)));
+    // Who is sent out of area, over the latest 12 months (when the admissions say who).
+    let (equality_section, equality_charts) =
+        match super::equality::pack_section(&inputs, &selection, month, suppression)? {
+            Some(equality) => {
+                reports.push(("equality", equality.report));
+                (Some(equality.section), equality.charts)
+            }
+            None => (None, Vec::new()),
+        };
     let benchmark_chart = match &benchmark {
         Some((report, frame)) => {
             let measure = super::benchmark::default_chart_measure(report);
@@ -465,6 +474,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
         lines: notes,
     })
     .chain(capacity_section)
+    .chain(equality_section)
     .collect();
     let suppression_text = suppression.map(|s| s.describe());
     // What the reader must know before trusting the figures, above the headline table.
@@ -488,6 +498,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             svg: chart::svg(series)?,
         });
     }
+    pack_charts.extend(equality_charts);
     let index_html = html(
         &label,
         &periods,

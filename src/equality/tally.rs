@@ -116,8 +116,26 @@ fn collaborative_slots(
         .collect())
 }
 
+/// What every dimension's counts are read from, prepared once.
+struct Spells<'a> {
+    collaborative: Vec<u32>,
+    person: Vec<u32>,
+    stays: crate::spells::Stays,
+    has_oap: Vec<bool>,
+    /// The discharged spells in order of discharge: (discharge day, row).
+    discharged: Vec<(Day, u32)>,
+    /// Per out-of-area placement: its spell's row (`u32::MAX`: none in scope).
+    spell_of_oap: Vec<u32>,
+    placements: crate::spells::Stays,
+    inappropriate: Vec<bool>,
+    of_day: PeriodsOfDay,
+    periods: &'a [Period],
+    slots: usize,
+}
+
 /// The counts of every dimension asked for, from the spells (`admissions`, with `person` when
-/// the extract has it: else every person is UNKNOWN) and their out-of-area placements.
+/// the extract has it: else every person is UNKNOWN) and their out-of-area placements; the
+/// dimensions are counted side by side on every core.
 pub fn tally(
     admissions: &DataFrame,
     oaps: &DataFrame,
@@ -126,10 +144,7 @@ pub fn tally(
     names: &[String],
     collaboratives: &[String],
 ) -> PolarsResult<Vec<DimensionTally>> {
-    let n_periods = periods.len();
-    let slots = collaboratives.len();
-    let of_day = PeriodsOfDay::new(periods);
-    let spell_collaborative = collaborative_slots(admissions, names, collaboratives)?;
+    let collaborative = collaborative_slots(admissions, names, collaboratives)?;
     let person: Vec<u32> = match admissions.column("person") {
         Ok(column) => column
             .u32()?
@@ -138,71 +153,12 @@ pub fn tally(
             .collect(),
         Err(_) => vec![Person::UNKNOWN.pack(); admissions.height()],
     };
-    let spells = stays(admissions, "admission_date", "discharge_date")?;
-    let has_oap = had_oap(admissions, oaps)?;
-    let tables: Vec<[u8; 256]> = dimensions.iter().map(|d| d.group_table()).collect();
-    let (first, last) = census_days(&period_bounds(periods));
-
-    let mut tallies: Vec<DimensionTally> = dimensions
-        .iter()
-        .map(|&dimension| {
-            let groups = dimension.group_count() + 1;
-            let cells = slots * groups * n_periods;
-            DimensionTally {
-                dimension,
-                groups,
-                periods: n_periods,
-                admissions: vec![0; cells],
-                admissions_with_oap: vec![0; cells],
-                discharges: vec![0; cells],
-                oaps_started: vec![0; cells],
-                inappropriate_oaps_started: vec![0; cells],
-                oaps_started_by_band: vec![0; cells * BANDS],
-                inappropriate_oaps_started_by_band: vec![0; cells * BANDS],
-                oap_days: vec![0; cells],
-                inappropriate_oap_days: vec![0; cells],
-                los: vec![None; cells],
-            }
-        })
+    let spell_stays = stays(admissions, "admission_date", "discharge_date")?;
+    let mut discharged: Vec<(Day, u32)> = (0..person.len())
+        .filter(|&row| collaborative[row] != u32::MAX)
+        .filter_map(|row| spell_stays.end(row).map(|e| (e, row as u32)))
         .collect();
-
-    // The spells: admissions and discharges in each period.
-    for row in 0..admissions.height() {
-        let c = spell_collaborative[row];
-        if c == u32::MAX {
-            continue;
-        }
-        let admitted = of_day.of(spells.start(row));
-        let discharged = spells.end(row).map_or(&[][..], |e| of_day.of(e));
-        if admitted.is_empty() && discharged.is_empty() {
-            continue;
-        }
-        let who = Person::unpack(person[row]);
-        for (t, table) in tallies.iter_mut().zip(&tables) {
-            let group = usize::from(table[usize::from(t.dimension.byte_of(who))]);
-            for g in [group, t.groups - 1] {
-                for &p in admitted {
-                    let at = t.at(c as usize, g, usize::from(p));
-                    t.admissions[at] += 1;
-                    t.admissions_with_oap[at] += u64::from(has_oap[row]);
-                }
-                for &p in discharged {
-                    let at = t.at(c as usize, g, usize::from(p));
-                    t.discharges[at] += 1;
-                }
-            }
-        }
-    }
-    los_quartiles(
-        &mut tallies,
-        &spells,
-        &person,
-        &spell_collaborative,
-        &tables,
-        periods,
-    )?;
-
-    // The out-of-area placements, each with its spell's collaborative, group and age.
+    discharged.sort_unstable();
     let ids = admissions.column("spell_id")?.u32()?;
     let mut row_of_id = vec![u32::MAX; ids.max().map_or(0, |m| m as usize + 1)];
     for (row, id) in ids.iter().enumerate() {
@@ -210,116 +166,222 @@ pub fn tally(
             row_of_id[id as usize] = row as u32;
         }
     }
-    let placements = stays(oaps, "start_date", "end_date")?;
-    let reasons: Vec<bool> = oaps
-        .column("oap_reason")?
-        .str()?
-        .iter()
-        .map(|r| r == Some("10"))
-        .collect();
-    let cells_per_dimension = |t: &DimensionTally| slots * t.groups;
-    let mut days: Vec<Vec<Census<i64>>> = tallies
-        .iter()
-        .map(|t| vec![Census::new(first, last); 2 * cells_per_dimension(t)])
-        .collect();
-    for (k, id) in oaps.column("spell_id")?.u32()?.iter().enumerate() {
-        let Some(&row) = id.and_then(|id| row_of_id.get(id as usize)) else {
-            continue;
-        };
-        if row == u32::MAX || spell_collaborative[row as usize] == u32::MAX {
-            continue;
-        }
-        let c = spell_collaborative[row as usize] as usize;
-        let who = Person::unpack(person[row as usize]);
-        let band = (who.age <= crate::demographics::MAX_AGE)
-            .then(|| {
-                EspBand::ALL
-                    .iter()
-                    .position(|&b| b == EspBand::of_age(who.age.into()))
-            })
-            .flatten();
-        let (start, end) = (placements.start(k), placements.end(k));
-        let inappropriate = reasons[k];
-        let started = of_day.of(start);
-        for ((t, table), days) in tallies.iter_mut().zip(&tables).zip(&mut days) {
-            let group = usize::from(table[usize::from(t.dimension.byte_of(who))]);
-            for g in [group, t.groups - 1] {
-                let cell = c * t.groups + g;
-                days[2 * cell].add(start, end, 1);
-                if inappropriate {
-                    days[2 * cell + 1].add(start, end, 1);
-                }
-                for &p in started {
-                    let p = usize::from(p);
-                    let at = t.at(c, g, p);
-                    t.oaps_started[at] += 1;
-                    t.inappropriate_oaps_started[at] += u64::from(inappropriate);
-                    if let Some(b) = band {
-                        let at = t.at_band(c, g, b, p);
-                        t.oaps_started_by_band[at] += 1;
-                        t.inappropriate_oaps_started_by_band[at] += u64::from(inappropriate);
-                    }
-                }
+    let spell_of_oap: Vec<u32> = (oaps.column("spell_id")?.u32()?.iter())
+        .map(|id| {
+            let row = id
+                .and_then(|id| row_of_id.get(id as usize).copied())
+                .unwrap_or(u32::MAX);
+            if row != u32::MAX && collaborative[row as usize] == u32::MAX {
+                u32::MAX
+            } else {
+                row
             }
-        }
-    }
-    let bounds = period_bounds(periods);
-    for (t, days) in tallies.iter_mut().zip(days) {
-        for (cell, census) in days.into_iter().enumerate() {
-            let census = census.finish();
-            let (slot, inappropriate) = (cell / 2, cell % 2 == 1);
-            for (p, &(p1, p2)) in bounds.iter().enumerate() {
-                let at = slot * n_periods + p;
-                let nights = census.nights_in(p1, p2);
-                if inappropriate {
-                    t.inappropriate_oap_days[at] = nights;
-                } else {
-                    t.oap_days[at] = nights;
-                }
-            }
-        }
-    }
+        })
+        .collect();
+    drop(row_of_id);
+    let spells = Spells {
+        has_oap: had_oap(admissions, oaps)?,
+        placements: stays(oaps, "start_date", "end_date")?,
+        inappropriate: (oaps.column("oap_reason")?.str()?.iter())
+            .map(|r| r == Some("10"))
+            .collect(),
+        collaborative,
+        person,
+        stays: spell_stays,
+        discharged,
+        spell_of_oap,
+        of_day: PeriodsOfDay::new(periods),
+        periods,
+        slots: collaboratives.len(),
+    };
+    let spells = &spells;
+    let mut tallies: Vec<DimensionTally> = std::thread::scope(|scope| {
+        let counting: Vec<_> = dimensions
+            .iter()
+            .map(|&d| scope.spawn(move || count_dimension(d, spells)))
+            .collect();
+        counting
+            .into_iter()
+            .map(|c| c.join().expect("counting a dimension"))
+            .collect()
+    });
+    los_quartiles(&mut tallies, spells);
     Ok(tallies)
 }
 
-/// The quartiles of the length of stay of the spells discharged in each period, per group (as
-/// `los` computes them: linear between the closest ranks). The discharged spells are put in
-/// order of discharge once; each period's are then one run of them.
-fn los_quartiles(
-    tallies: &mut [DimensionTally],
-    spells: &crate::spells::Stays,
-    person: &[u32],
-    collaborative: &[u32],
-    tables: &[[u8; 256]],
-    periods: &[Period],
-) -> PolarsResult<()> {
-    let mut discharged: Vec<(Day, u32)> = (0..person.len())
-        .filter(|&row| collaborative[row] != u32::MAX)
-        .filter_map(|row| spells.end(row).map(|e| (e, row as u32)))
-        .collect();
-    discharged.sort_unstable();
-    for (p, period) in periods.iter().enumerate() {
-        let from = discharged.partition_point(|&(e, _)| e < period.start_day());
-        let to = discharged.partition_point(|&(e, _)| e <= period.end_day());
-        for (t, table) in tallies.iter_mut().zip(tables) {
-            let mut lengths: Vec<Vec<i32>> = vec![Vec::new(); t.los.len() / t.periods];
-            for &(end, row) in &discharged[from..to] {
-                let row = row as usize;
-                let who = Person::unpack(person[row]);
-                let group = usize::from(table[usize::from(t.dimension.byte_of(who))]);
-                let c = collaborative[row] as usize;
-                for g in [group, t.groups - 1] {
-                    lengths[c * t.groups + g].push(end - spells.start(row));
-                }
+/// The quartiles of the length of stay of each period's discharges, per group (as `los`
+/// computes them: linear between the closest ranks). Each period's discharges are put in order
+/// of length once; every group then takes its lengths in that order, already sorted.
+fn los_quartiles(tallies: &mut [DimensionTally], spells: &Spells) {
+    let d = &spells.discharged;
+    for (p, period) in spells.periods.iter().enumerate() {
+        let from = d.partition_point(|&(e, _)| e < period.start_day());
+        let to = d.partition_point(|&(e, _)| e <= period.end_day());
+        // (length << 32) | row: a valid spell is never discharged before its admission.
+        let mut order: Vec<u64> = d[from..to]
+            .iter()
+            .map(|&(end, row)| {
+                let length = (end - spells.stays.start(row as usize)).max(0) as u64;
+                length << 32 | u64::from(row)
+            })
+            .collect();
+        order.sort_unstable();
+        let order = &order;
+        std::thread::scope(|scope| {
+            for t in tallies.iter_mut() {
+                scope.spawn(move || {
+                    let groups = t.groups;
+                    let table = t.dimension.group_table();
+                    let mut lengths: Vec<Vec<i32>> = vec![Vec::new(); spells.slots * groups];
+                    for &key in order {
+                        let (length, row) = ((key >> 32) as i32, (key & 0xFFFF_FFFF) as usize);
+                        let c = spells.collaborative[row] as usize;
+                        let who = Person::unpack(spells.person[row]);
+                        let group = usize::from(table[usize::from(t.dimension.byte_of(who))]);
+                        lengths[c * groups + group].push(length);
+                        lengths[c * groups + groups - 1].push(length);
+                    }
+                    for (cell, values) in lengths.iter().enumerate() {
+                        let q = |q: f64| quantile_linear(values, q);
+                        if let (Some(p25), Some(median), Some(p75)) = (q(0.25), q(0.5), q(0.75)) {
+                            t.los[cell * t.periods + p] = Some((p25, median, p75));
+                        }
+                    }
+                });
             }
-            for (cell, mut values) in lengths.into_iter().enumerate() {
-                values.sort_unstable();
-                let q = |q: f64| quantile_linear(&values, q);
-                if let (Some(p25), Some(median), Some(p75)) = (q(0.25), q(0.5), q(0.75)) {
-                    t.los[cell * t.periods + p] = Some((p25, median, p75));
+        });
+    }
+}
+
+/// The counts of one dimension: a pass over the spells (admissions and discharges), one over
+/// the discharges of each period (lengths of stay), one over the out-of-area placements.
+fn count_dimension(dimension: Dimension, spells: &Spells) -> DimensionTally {
+    let n_periods = spells.periods.len();
+    let groups = dimension.group_count() + 1;
+    let cells = spells.slots * groups * n_periods;
+    let mut t = DimensionTally {
+        dimension,
+        groups,
+        periods: n_periods,
+        admissions: vec![0; cells],
+        admissions_with_oap: vec![0; cells],
+        discharges: vec![0; cells],
+        oaps_started: vec![0; cells],
+        inappropriate_oaps_started: vec![0; cells],
+        oaps_started_by_band: vec![0; cells * BANDS],
+        inappropriate_oaps_started_by_band: vec![0; cells * BANDS],
+        oap_days: vec![0; cells],
+        inappropriate_oap_days: vec![0; cells],
+        los: vec![None; cells],
+    };
+    let table = dimension.group_table();
+    let group_of = |row: usize| {
+        usize::from(table[usize::from(dimension.byte_of(Person::unpack(spells.person[row])))])
+    };
+    let all = groups - 1;
+
+    // The spells: admissions and discharges in each period.
+    for row in 0..spells.person.len() {
+        let c = spells.collaborative[row];
+        if c == u32::MAX {
+            continue;
+        }
+        let admitted = spells.of_day.of(spells.stays.start(row));
+        let discharged = spells
+            .stays
+            .end(row)
+            .map_or(&[][..], |e| spells.of_day.of(e));
+        if admitted.is_empty() && discharged.is_empty() {
+            continue;
+        }
+        let group = group_of(row);
+        for g in [group, all] {
+            for &p in admitted {
+                let at = t.at(c as usize, g, usize::from(p));
+                t.admissions[at] += 1;
+                t.admissions_with_oap[at] += u64::from(spells.has_oap[row]);
+            }
+            for &p in discharged {
+                let at = t.at(c as usize, g, usize::from(p));
+                t.discharges[at] += 1;
+            }
+        }
+    }
+
+    // The out-of-area placements, each with its spell's collaborative, group and age band.
+    let (first, last) = census_days(&period_bounds(spells.periods));
+    let mut days: Vec<Census<i64>> = vec![Census::new(first, last); 2 * spells.slots * groups];
+    for (k, &row) in spells.spell_of_oap.iter().enumerate() {
+        if row == u32::MAX {
+            continue;
+        }
+        let row = row as usize;
+        let c = spells.collaborative[row] as usize;
+        let age = Person::unpack(spells.person[row]).age;
+        let band = (age <= crate::demographics::MAX_AGE)
+            .then(|| {
+                EspBand::ALL
+                    .iter()
+                    .position(|&b| b == EspBand::of_age(age.into()))
+            })
+            .flatten();
+        let (start, end) = (spells.placements.start(k), spells.placements.end(k));
+        let inappropriate = spells.inappropriate[k];
+        let started = spells.of_day.of(start);
+        for g in [group_of(row), all] {
+            let cell = c * groups + g;
+            days[2 * cell].add(start, end, 1);
+            if inappropriate {
+                days[2 * cell + 1].add(start, end, 1);
+            }
+            for &p in started {
+                let p = usize::from(p);
+                let at = t.at(c, g, p);
+                t.oaps_started[at] += 1;
+                t.inappropriate_oaps_started[at] += u64::from(inappropriate);
+                if let Some(b) = band {
+                    let at = t.at_band(c, g, b, p);
+                    t.oaps_started_by_band[at] += 1;
+                    t.inappropriate_oaps_started_by_band[at] += u64::from(inappropriate);
                 }
             }
         }
     }
-    Ok(())
+    let bounds = period_bounds(spells.periods);
+    for (cell, census) in days.into_iter().enumerate() {
+        let census = census.finish();
+        let (slot, inappropriate) = (cell / 2, cell % 2 == 1);
+        for (p, &(p1, p2)) in bounds.iter().enumerate() {
+            let at = slot * n_periods + p;
+            let nights = census.nights_in(p1, p2);
+            if inappropriate {
+                t.inappropriate_oap_days[at] = nights;
+            } else {
+                t.oap_days[at] = nights;
+            }
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::periods::{day_of, periods_within, PeriodKind};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn each_day_belongs_to_every_period_holding_it_rolling_windows_overlapping() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let periods = periods_within(PeriodKind::Rolling3, date(2024, 1, 1), date(2024, 5, 31));
+        // Windows Jan–Mar, Feb–Apr, Mar–May.
+        assert_eq!(periods.len(), 3);
+        let of_day = PeriodsOfDay::new(&periods);
+        assert_eq!(of_day.of(day_of(date(2024, 1, 1))), [0]);
+        assert_eq!(of_day.of(day_of(date(2024, 2, 29))), [0, 1]);
+        assert_eq!(of_day.of(day_of(date(2024, 3, 31))), [0, 1, 2]);
+        assert_eq!(of_day.of(day_of(date(2024, 5, 31))), [2]);
+        assert!(of_day.of(day_of(date(2023, 12, 31))).is_empty());
+        assert!(of_day.of(day_of(date(2024, 6, 1))).is_empty());
+    }
 }

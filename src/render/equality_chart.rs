@@ -236,3 +236,39 @@ pub fn png(chart: &EqualityChart) -> Result<Vec<u8>> {
     }
     Ok(std::fs::read(&path)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_alternative_names_the_flags_and_the_svg_carries_it() {
+        let point = |label: &str, value: Option<f64>, compared: Option<&str>| GroupPoint {
+            label: label.into(),
+            value,
+            lower: value.map(|v| v - 0.05),
+            upper: value.map(|v| v + 0.05),
+            compared: compared.map(str::to_string),
+        };
+        let chart = EqualityChart {
+            title: "AAA, 2025-26: share of admissions with an out-of-area placement, by ethnicity"
+                .into(),
+            measure: "Share".into(),
+            percent: true,
+            benchmark: Some(0.1),
+            confidence: 0.95,
+            groups: vec![
+                point("British", Some(0.08), Some("similar")),
+                point("African", Some(0.3), Some("higher")),
+                point("Irish", None, None),
+            ],
+        };
+        assert_eq!(
+            chart.text_alternative(),
+            "AAA, 2025-26: share of admissions with an out-of-area placement, by ethnicity. Collaborative (all groups): 10.0%. Significantly higher: African 30.0% (95% interval 25.0% to 35.0%). Significantly lower: none. Similar: 1 groups; no value: 1 groups."
+        );
+        let svg = svg(&chart).unwrap();
+        assert!(svg.contains("<desc>AAA, 2025-26"));
+        assert!(svg.contains("African (higher)") && svg.contains("Irish (no value)"));
+    }
+}

@@ -527,3 +527,47 @@ fn charts_per_dimension_with_the_flags_in_words_on_the_sample() {
     let png = std::fs::read(w.path("png/equality-TGW-gender-share.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
 }
+
+#[test]
+fn the_pack_has_an_equality_section_naming_the_groups_significantly_higher() {
+    let w = Workdir::new();
+    std::fs::create_dir(w.path("packs")).unwrap();
+    let (code, _, stderr) = w.run(&["summary", "--month", "2026-10", "--out", "packs"]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary = w.read("packs/2026-10/summary.md");
+    assert!(
+        summary.contains("## Who is sent out of area, 2025-11/2026-10"),
+        "{summary}"
+    );
+    // The sample's built-in inequality: African ethnicity in TGW.
+    assert!(
+        summary.contains("TGW African (ethnicity: share with an OAP, OAP rate, age-standardised)"),
+        "{summary}"
+    );
+    let equality = w.read("packs/2026-10/equality.csv");
+    assert!(equality.starts_with("collaborative,period,period_start,period_end,dimension,group,"));
+    assert!(w
+        .path("packs/2026-10/charts/equality-TGW-ethnicity-dsr.svg")
+        .exists());
+    let html = w.read("packs/2026-10/index.html");
+    assert!(
+        html.contains("Significantly higher: African"),
+        "the chart's text alternative"
+    );
+    // A suppressed pack: the table suppressed, no charts.
+    let (code, _, stderr) = w.run(&[
+        "summary",
+        "--month",
+        "2026-09",
+        "--out",
+        "packs",
+        "--suppress",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(w
+        .read("packs/2026-09/summary.md")
+        .contains("Equality charts: not in a suppressed pack"));
+    assert!(!w
+        .path("packs/2026-09/charts/equality-TGW-ethnicity-dsr.svg")
+        .exists());
+}
