@@ -571,3 +571,30 @@ fn the_pack_has_an_equality_section_naming_the_groups_significantly_higher() {
         .path("packs/2026-09/charts/equality-TGW-ethnicity-dsr.svg")
         .exists());
 }
+
+#[test]
+fn parquet_extracts_with_the_columns_give_the_figures_of_csv() {
+    let w = Workdir::new();
+    for (dir, format) in [("csv", "csv"), ("parquet", "parquet")] {
+        let (code, _, stderr) = w.run(&[
+            "generate",
+            "--seed",
+            "5",
+            "--admissions",
+            "2000",
+            "--format",
+            format,
+            "--out",
+            dir,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let figures = |dir: &str| {
+        let (code, stdout, stderr) = w.run(&["equality", "--data", dir, "--format", "csv", "-q"]);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let csv = figures("csv");
+    assert!(csv.lines().count() > 100);
+    assert_eq!(csv, figures("parquet"));
+}
