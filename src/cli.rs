@@ -39,6 +39,8 @@ pub enum Command {
     Rates(RatesArgs),
     /// Length of stay of discharged spells (mean, median, 90th percentile) and open spells, per collaborative and period.
     Los(LosArgs),
+    /// Who is sent out of area, and who stays longest: the measures by age band, gender, ethnicity and deprivation, with intervals, compared with the collaborative's value.
+    Equality(EqualityArgs),
     /// Is a change real? XmR (Making Data Count) charts of a measure per collaborative, with special-cause signals.
     Spc(SpcArgs),
     /// What reduced out-of-area use frees for community services: savings, cost pressures and reinvestment, with ranges.
@@ -92,6 +94,13 @@ pub struct InputArgs {
     /// Local daily bed cost reference (collaborative, service_line, local_daily_cost).
     #[arg(long, value_name = "PATH")]
     pub local_costs: Option<PathBuf>,
+    /// IMD lookup (lsoa, imd_decile) for admissions giving an `lsoa`. [default: imd.csv in --data, if there]
+    #[arg(long, value_name = "PATH")]
+    pub imd: Option<PathBuf>,
+    /// Populations by group (collaborative, dimension, group, age_band, population), for
+    /// `equality`'s rates. [default: populations.csv in --data, if there]
+    #[arg(long, value_name = "PATH")]
+    pub populations: Option<PathBuf>,
     /// The date the extract was taken (YYYY-MM-DD): no date may be after it, and ongoing stays
     /// are ongoing on it. [default: the latest date in the extracts]
     #[arg(long, value_name = "DATE")]
@@ -372,6 +381,44 @@ pub struct LosArgs {
     pub suppress: SuppressArgs,
 }
 
+#[derive(Debug, Args)]
+#[command(mut_arg("period", |period| period.default_value("year")))]
+pub struct EqualityArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisInput,
+    #[command(flatten)]
+    pub periods: PeriodArgs,
+    /// The dimensions to break down by; repeat for several. [default: every one the admissions
+    /// have a column for]
+    #[arg(long, value_enum, help_heading = "Selection")]
+    pub dimension: Vec<crate::demographics::Dimension>,
+    /// The group ratios are taken against, as DIMENSION=GROUP (a label, or a code: ethnicity=A,
+    /// imd_decile=10); repeat for several. [default: ethnicity=British, upper_ethnicity="White or
+    /// White British", imd_decile="10 Least deprived"; none for age band or gender]
+    #[arg(long, value_name = "DIMENSION=GROUP", help_heading = "Selection")]
+    pub reference: Vec<String>,
+    /// The confidence level of every interval, and so of `higher` and `lower`.
+    #[arg(long, value_name = "LEVEL", default_value = "0.95", value_parser = ["0.95", "0.998"], help_heading = "Selection")]
+    pub confidence: String,
+    /// Also draw a chart per collaborative and dimension of the last period into this folder:
+    /// the share with an OAP, and the OAP rate per 100,000 where populations give one.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub chart: Option<PathBuf>,
+    /// The charts' image format.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "svg",
+        requires = "chart",
+        help_heading = "Output"
+    )]
+    pub chart_format: ImageFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+}
+
 /// How an XmR chart is judged.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Chart")]
@@ -624,7 +671,7 @@ pub struct MappingArgs {
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub suggest: Vec<PathBuf>,
     /// Print a built-in table of codes as mapping entries, to see or copy.
-    #[arg(long, value_name = "NAME", value_parser = ["mhsds-bed-type"])]
+    #[arg(long, value_name = "NAME", value_parser = ["mhsds-bed-type", "nhs-ethnic-category"])]
     pub preset: Option<String>,
 }
 

@@ -654,7 +654,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
     } else {
         write_atomically(&admissions_path, |out| {
             let mut w = csv::Writer::from_writer(out);
-            let columns = crate::input::contract::ADMISSION_COLUMNS.iter();
+            let columns = crate::input::contract::ADMISSION_COLUMNS[..7].iter();
             w.write_record(columns.chain(demographics::COLUMNS.iter()))?;
             for i in 0..g.admission_id.len() {
                 w.write_record([

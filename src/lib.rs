@@ -13,7 +13,7 @@
 //!    and PNG). It reads the analyses' results (an SPC chart, NHS England's layout) but never
 //!    computes a figure.
 //! 4. The analyses, each a pure function of the checked frames with the report it builds:
-//!    `rates`, `los`, `nhs`, `spc`, `reinvest`, `capacity`, `benchmark`, `published`.
+//!    `rates`, `los`, `nhs`, `spc`, `equality`, `reinvest`, `capacity`, `benchmark`, `published`.
 //! 5. What the analyses share: `scope` (the selection), `spells` (frames by spell, group and
 //!    period), `census` (stays counted by day), `coverage` (the days an extract covers),
 //!    `suppress` (small-number suppression of a report).
@@ -21,8 +21,8 @@
 //!    `generate` (synthetic extracts) and `sample` (the bundled sample).
 //! 7. Basic types: `schema` (a report's fields, kinds and cells, and what describes a measure),
 //!    `figures` (numbers as people read them), `periods` (days, months, financial years),
-//!    `stats` (public-health intervals and standardised rates), `memory` and `output` (files
-//!    written whole).
+//!    `stats` (public-health intervals and standardised rates), `demographics` (NHS England's
+//!    code lists and labels of who a patient is), `memory` and `output` (files written whole).
 
 pub mod benchmark;
 pub mod capacity;
@@ -30,6 +30,8 @@ pub mod census;
 pub mod cli;
 pub mod cmd;
 pub mod coverage;
+pub mod demographics;
+pub mod equality;
 pub mod figures;
 pub mod generate;
 pub mod input;
@@ -83,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Rates(args) => cmd::rates::run(&args).map(|_| 0),
         Command::Los(args) => cmd::los::run(&args).map(|_| 0),
+        Command::Equality(args) => cmd::equality::run(&args).map(|_| 0),
         Command::Spc(args) => cmd::spc::run(&args).map(|_| 0),
         Command::Reinvest(args) => cmd::reinvest::run(&args).map(|_| 0),
         Command::Capacity(args) => cmd::capacity::run(&args).map(|_| 0),

@@ -6,7 +6,7 @@ pub mod benchmark;
 pub mod capacity;
 
 pub mod chart;
-
+pub mod equality;
 pub mod generate;
 
 pub mod los;
@@ -56,7 +56,9 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
         && args.admissions.is_empty()
         && args.placements.is_empty()
         && args.collaboratives.is_none()
-        && args.local_costs.is_none();
+        && args.local_costs.is_none()
+        && args.imd.is_none()
+        && args.populations.is_none();
     let bundled = if none_given {
         let dir = crate::sample::dir()?;
         if !quiet {
@@ -76,6 +78,8 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
         collaboratives: args.collaboratives.as_deref(),
         local_costs: args.local_costs.as_deref(),
         mapping: args.mapping.as_deref(),
+        imd: args.imd.as_deref(),
+        populations: args.populations.as_deref(),
         placements_needed: extracts == Extracts::Both,
         mhsds: args.mhsds.as_deref(),
     };
@@ -261,6 +265,11 @@ pub fn prepare(
 ) -> Result<(Inputs, Selection)> {
     let mut inputs = load_inputs(&args.input, quiet, extracts)?;
     inputs.require_valid(args.invalid.skip_invalid.as_deref())?;
+    if !quiet {
+        for warning in inputs.people_warnings() {
+            eprintln!("oapstat: warning: {warning}");
+        }
+    }
     let selection = select(&inputs, args.scope.scope())?;
     Ok((inputs, selection))
 }

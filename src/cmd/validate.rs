@@ -41,6 +41,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
                 "valid": usable,
                 "inputs": inputs.metadata(),
                 "findings": all,
+                "read_as_unknown": inputs.people_warnings(),
             });
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
@@ -159,6 +160,9 @@ fn write_text(
     )?;
     if let Some(mapping) = &inputs.mapping {
         writeln!(out, "Read through the mapping {}.", mapping.path)?;
+    }
+    for warning in inputs.people_warnings() {
+        writeln!(out, "Read as UNKNOWN: {warning}.")?;
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ use super::frames::{admissions_frame, every_admission_frame, oaps_frame, positio
 use super::header::read_header;
 use super::mapping::Mapping;
 use super::parquet::{read_parquet, read_parquet_columns};
-use super::rows::{AdmissionRows, PlacementRows, Reading};
+use super::rows::{AdmissionRows, PeopleSeen, PlacementRows, Reading, PEOPLE_COLUMNS};
 use crate::periods::date_of;
 
 /// What checking needs besides the files.
@@ -42,6 +42,33 @@ pub struct CheckOptions {
     pub known_collaboratives: Option<BTreeSet<String>>,
     /// How the extracts are read.
     pub mapping: Mapping,
+    /// The IMD decile of each LSOA (`imd.csv`, `--imd`), when given.
+    pub imd: Option<PlHashMap<String, u8>>,
+}
+
+/// What the admissions say of who each patient is (DOMAIN.md section 12).
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// The optional columns the admissions files have, of `age`, `gender`, `ethnic_category`,
+    /// `imd_decile` and `lsoa` (all files together).
+    pub columns: Vec<&'static str>,
+    /// A line for each column with values outside NHS England's lists (or LSOAs the IMD lookup
+    /// lacks), which are read as UNKNOWN: how many, and the first.
+    pub unlisted: Vec<String>,
+    /// LSOAs are given but no IMD lookup: deprivation is not known.
+    pub lsoa_without_lookup: bool,
+}
+
+impl People {
+    /// Whether the admissions tell the groups of a dimension.
+    pub fn has(&self, dimension: crate::demographics::Dimension) -> bool {
+        use crate::demographics::Dimension;
+        let has = |column: &str| self.columns.contains(&column);
+        match dimension {
+            Dimension::ImdDecile => has("imd_decile") || has("lsoa") && !self.lsoa_without_lookup,
+            other => has(other.column()),
+        }
+    }
 }
 
 /// The outcome of checking: typed frames of the valid rows, every finding, and the counts.
@@ -62,6 +89,9 @@ pub struct Checked {
     pub oaps: DataFrame,
     /// The text of each code of `collaborative`, `service_line` and `admitting_provider`.
     pub names: Vec<String>,
+    /// The optional columns of who the patient is: when the admissions have any, their frame
+    /// has a column `person` (`UInt32`, [`crate::demographics::Person::pack`]).
+    pub people: People,
     /// The problems, each making its row invalid; sorted by file, then line.
     pub findings: Vec<Finding>,
     /// The valid spells no placement names (rule `no_placement`), sorted by file, then line:
@@ -142,6 +172,7 @@ fn read_extract<R: ColumnWise>(
     known: Option<&PlHashSet<String>>,
     keep_admission_ids: bool,
     mapping: &Mapping,
+    imd: Option<&PlHashMap<String, u8>>,
 ) -> Result<R> {
     let mut all = R::default();
     let date_columns = match kind {
@@ -157,6 +188,7 @@ fn read_extract<R: ColumnWise>(
                 forced,
                 keep_admission_ids,
                 mapping,
+                imd,
             };
             if is_parquet {
                 let _reuse = crate::memory::ReuseFreed::new();
@@ -239,6 +271,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
             known.as_ref(),
             keep_ids,
             &options.mapping,
+            options.imd.as_ref(),
         )
     };
     let mut adm = read_admissions(&mut sources, placements_read)?;
@@ -256,6 +289,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         known.as_ref(),
         true,
         &options.mapping,
+        None,
     )?;
     crate::timing("placements read");
 
@@ -314,6 +348,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
     adm.common.line = Lines::default();
     crate::timing("check: oaps frame");
     let names = std::mem::take(&mut adm.dictionary.values);
+    let people = people_of(&adm.people, &sources, options.imd.is_none());
     // Nothing joins to the spells when the placements were not read: no spell ids then.
     let admissions = match position {
         None => every_admission_frame(adm, placements_read)?,
@@ -330,6 +365,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         admissions,
         oaps,
         names,
+        people,
         findings: list.into_iter().map(|(_, f)| f).collect(),
         unplaced: unplaced.into_iter().map(|(_, f)| f).collect(),
         files,
@@ -338,4 +374,44 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         tables: Vec::new(),
         starts: None,
     })
+}
+
+/// What the admissions say of who each patient is, for [`Checked::people`].
+fn people_of(seen: &PeopleSeen, sources: &Sources, no_lookup: bool) -> People {
+    let names = &columns_of(ExtractKind::Admissions).0[PEOPLE_COLUMNS];
+    let columns: Vec<&'static str> = (names.iter().zip(seen.columns))
+        .filter(|(_, seen)| *seen)
+        .map(|(name, _)| *name)
+        .collect();
+    let unlisted: Vec<String> = (names.iter().zip(&seen.unlisted))
+        .filter(|(_, u)| u.count > 0)
+        .map(|(name, u)| {
+            let what = if *name == "lsoa" {
+                "LSOA codes the IMD lookup does not list"
+            } else {
+                "codes outside NHS England's list"
+            };
+            let first = u
+                .first
+                .as_ref()
+                .map_or(String::new(), |(file, line, value)| {
+                    let path = sources.files.get(*file).map_or("", |f| f.path.as_str());
+                    format!(" (the first: {path}:{line}, {value:?})")
+                });
+            format!(
+                "{name}: {} {what}, counted in the group UNKNOWN{first}",
+                crate::figures::group_thousands(u.count as i64)
+            )
+        })
+        .collect();
+    let mut unlisted: Vec<String> = unlisted;
+    let lsoa_without_lookup = no_lookup && columns.contains(&"lsoa");
+    if lsoa_without_lookup {
+        unlisted.push("lsoa: given, but no IMD lookup (imd.csv in the data folder, or --imd FILE), so every deprivation decile is UNKNOWN".into());
+    }
+    People {
+        lsoa_without_lookup,
+        columns,
+        unlisted,
+    }
 }

@@ -280,6 +280,10 @@ fn number_at(array: Option<&PrimitiveArray<f64>>, row: usize) -> Option<f64> {
 
 impl ColumnWise for AdmissionRows {
     fn parse_columns(&mut self, ctx: &FileContext, first_line: u32, columns: &[ColumnArray]) {
+        if ctx.people {
+            // Who the patient is: read with the one-row rules (ages, codes, the IMD lookup).
+            return row_by_row(self, ctx, first_line, columns);
+        }
         let height = columns.first().map_or(0, ColumnArray::len);
         let mut plain = vec![!ctx.unusable; height];
         for index in [0, 1, 2, 3, 6] {

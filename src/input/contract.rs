@@ -4,8 +4,9 @@
 use super::files::ExtractKind;
 
 /// The columns of the admissions extract, in the order used by
-/// [`FileContext::columns`](super::rows::FileContext::columns).
-pub const ADMISSION_COLUMNS: [&str; 7] = [
+/// [`FileContext::columns`](super::rows::FileContext::columns); the last five, who the patient
+/// is (DOMAIN.md section 12), are optional.
+pub const ADMISSION_COLUMNS: [&str; 12] = [
     "admission_id",
     "patient_id",
     "collaborative",
@@ -13,7 +14,13 @@ pub const ADMISSION_COLUMNS: [&str; 7] = [
     "admission_date",
     "discharge_date",
     "provider_code",
+    "age",
+    "gender",
+    "ethnic_category",
+    "imd_decile",
+    "lsoa",
 ];
+const REQUIRED_ADMISSION_COLUMNS: usize = 7;
 /// The columns of the placements extract; the last two are optional.
 pub const PLACEMENT_COLUMNS: [&str; 9] = [
     "placement_id",
@@ -31,7 +38,7 @@ const REQUIRED_PLACEMENT_COLUMNS: usize = 7;
 /// The columns of an extract kind and how many of them are required.
 pub fn columns_of(kind: ExtractKind) -> (&'static [&'static str], usize) {
     match kind {
-        ExtractKind::Admissions => (&ADMISSION_COLUMNS, ADMISSION_COLUMNS.len()),
+        ExtractKind::Admissions => (&ADMISSION_COLUMNS, REQUIRED_ADMISSION_COLUMNS),
         ExtractKind::Placements => (&PLACEMENT_COLUMNS, REQUIRED_PLACEMENT_COLUMNS),
     }
 }

@@ -34,6 +34,10 @@ pub struct InputPaths {
     /// The XmR charts' targets and rebases: `targets.csv` and `rebase.csv` in the data folder.
     pub targets: Option<PathBuf>,
     pub rebases: Option<PathBuf>,
+    /// The IMD decile of each LSOA: `--imd`, or `imd.csv` in the data folder.
+    pub imd: Option<PathBuf>,
+    /// Populations by group: `--populations`, or `populations.csv` in the data folder.
+    pub populations: Option<PathBuf>,
 }
 
 /// What the user asked to read: a data folder, explicit paths (which may be glob patterns),
@@ -46,6 +50,8 @@ pub struct InputRequest<'a> {
     pub collaboratives: Option<&'a Path>,
     pub local_costs: Option<&'a Path>,
     pub mapping: Option<&'a Path>,
+    pub imd: Option<&'a Path>,
+    pub populations: Option<&'a Path>,
     /// False when the command does not read the placements at all.
     pub placements_needed: bool,
     /// A folder of MHSDS tables to read in place of the extracts (`--mhsds`).
@@ -123,6 +129,8 @@ pub fn resolve_inputs(
         inputs.local_costs = reference("local_costs.csv");
         inputs.targets = reference("targets.csv");
         inputs.rebases = reference("rebase.csv");
+        inputs.imd = reference("imd.csv");
+        inputs.populations = reference("populations.csv");
     }
     if !request.admissions.is_empty() {
         inputs.admissions = expand(request.admissions, "--admissions")?;
@@ -135,6 +143,12 @@ pub fn resolve_inputs(
     }
     if let Some(path) = request.local_costs {
         inputs.local_costs = Some(path.to_path_buf());
+    }
+    if let Some(path) = request.imd {
+        inputs.imd = Some(path.to_path_buf());
+    }
+    if let Some(path) = request.populations {
+        inputs.populations = Some(path.to_path_buf());
     }
     if inputs.admissions.is_empty() {
         bail!("no admissions extract: give --admissions PATH or --data DIR holding admissions.csv");

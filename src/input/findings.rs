@@ -13,6 +13,8 @@ pub enum Rule {
     MissingValue,
     InvalidDate,
     InvalidNumber,
+    /// A number outside the values its column takes (an age over 124, a decile over 10).
+    OutOfRange,
     InvalidFlag,
     DischargeBeforeAdmission,
     EndBeforeStart,

@@ -6,6 +6,7 @@ use super::columns::Codes;
 use super::contract::REASON_CODES;
 use super::dates::is_day;
 use super::rows::{AdmissionRows, PlacementRows};
+use crate::demographics::Person;
 use crate::periods::Day;
 
 /// A text column from dictionary codes.
@@ -58,6 +59,11 @@ pub(super) fn every_admission_frame(
             .into_column(),
         discharged,
     ];
+    if !adm.person.is_empty() {
+        let mut person = adm.person;
+        person.resize(rows, Person::UNKNOWN.pack());
+        columns.push(UInt32Chunked::from_vec("person".into(), person).into_column());
+    }
     if spell_ids {
         let ids = (0..rows as u32).collect::<Vec<u32>>();
         columns.insert(0, Column::new("spell_id".into(), ids));
@@ -96,6 +102,12 @@ pub(super) fn admissions_frame(
             valid.iter().map(|&r| adm.discharged[r as usize]),
         )?,
     ];
+    if !adm.person.is_empty() {
+        let unknown = Person::UNKNOWN.pack();
+        let person = |r: u32| adm.person.get(r as usize).copied().unwrap_or(unknown);
+        let person: Vec<u32> = valid.iter().map(|&r| person(r)).collect();
+        columns.push(Column::new("person".into(), person));
+    }
     if spell_ids {
         let ids = (0..valid.len() as u32).collect::<Vec<u32>>();
         columns.insert(0, Column::new("spell_id".into(), ids));

@@ -220,7 +220,11 @@ pub fn read_parquet_columns(
     let metadata: FileMetadataRef = std::sync::Arc::new(metadata);
     let schema = infer_schema(&metadata).with_context(cannot_read_columns)?;
     let (dates, numbers, flags): (&[&str], &[&str], &[&str]) = match kind {
-        ExtractKind::Admissions => (&["admission_date", "discharge_date"], &[], &[]),
+        ExtractKind::Admissions => (
+            &["admission_date", "discharge_date"],
+            &["age", "imd_decile"],
+            &[],
+        ),
         ExtractKind::Placements => (
             &["start_date", "end_date"],
             &["distance_km", "daily_cost"],

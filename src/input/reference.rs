@@ -9,7 +9,11 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use polars::prelude::PlHashMap;
+
+use crate::demographics::{Dimension, UNKNOWN};
 use crate::input::contract::normalise_column_name;
+use crate::stats::EspBand;
 
 /// One provider collaborative.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -27,6 +31,163 @@ pub struct Reference {
     pub local_daily_costs: PerServiceLine,
     pub collaboratives_path: Option<String>,
     pub local_costs_path: Option<String>,
+    /// Populations by group (`populations.csv`), when given.
+    pub populations: Option<Populations>,
+}
+
+/// The population of one group of people of a collaborative: all ages, and by ESP 2013 band.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupPopulation {
+    /// The row with `age_band` `all`.
+    pub all: Option<f64>,
+    /// The rows by ESP 2013 band, in [`EspBand::ALL`]'s order.
+    pub bands: [Option<f64>; 19],
+}
+
+impl GroupPopulation {
+    /// The population of all ages: the `all` row, else the sum of the bands.
+    pub fn total(&self) -> Option<f64> {
+        self.all.or_else(|| {
+            let bands: Vec<f64> = self.bands.iter().flatten().copied().collect();
+            (!bands.is_empty()).then(|| bands.iter().sum())
+        })
+    }
+}
+
+/// `populations.csv`: `collaborative, dimension, group, age_band, population` (DOMAIN.md
+/// section 12), by collaborative, dimension and group label.
+#[derive(Debug, Clone, Default)]
+pub struct Populations {
+    pub path: String,
+    pub groups: BTreeMap<(String, Dimension, String), GroupPopulation>,
+}
+
+impl Populations {
+    pub fn of(
+        &self,
+        collaborative: &str,
+        dimension: Dimension,
+        group: &str,
+    ) -> Option<&GroupPopulation> {
+        self.groups
+            .get(&(collaborative.to_string(), dimension, group.to_string()))
+    }
+}
+
+/// Reads `populations.csv`, refusing (with the file, line, column and value) a dimension or
+/// group oapstat does not print, an age band not of ESP 2013, a population that is not a
+/// number of 0 or more, a row listed twice, and a population for UNKNOWN, Not Stated or Not
+/// Known (no one's population is of unknown ethnicity).
+pub fn read_populations(path: &Path) -> Result<Populations> {
+    let table = Table::read(
+        path,
+        &[
+            "collaborative",
+            "dimension",
+            "group",
+            "age_band",
+            "population",
+        ],
+    )?;
+    let mut groups: BTreeMap<(String, Dimension, String), GroupPopulation> = BTreeMap::new();
+    let at = |line: &usize| format!("{}:{line}", table.path);
+    for (line, row) in &table.rows {
+        let collaborative = table.get(row, "collaborative");
+        if collaborative.is_empty() {
+            bail!("{}: collaborative is empty (required)", at(line));
+        }
+        let dimension_text = table.get(row, "dimension");
+        let Some(dimension) = Dimension::from_name(dimension_text) else {
+            bail!(
+                "{}: dimension {dimension_text:?} is not one of {}",
+                at(line),
+                Dimension::ALL.map(Dimension::name).join(", ")
+            );
+        };
+        let group_text = table.get(row, "group");
+        let groups_of = dimension.groups();
+        let Some(group) = groups_of
+            .iter()
+            .find(|g| g.eq_ignore_ascii_case(group_text))
+        else {
+            bail!(
+                "{}: group {group_text:?} is not a group of {} (expected one of: {})",
+                at(line),
+                dimension.name(),
+                groups_of[..groups_of.len() - 1].join("; ")
+            );
+        };
+        if [UNKNOWN, "Not Stated", "Not Known"].contains(group) {
+            bail!(
+                "{}: group {group:?} has no population (a population is of people whose group is known)",
+                at(line)
+            );
+        }
+        let band_text = table.get(row, "age_band");
+        let band = if band_text.eq_ignore_ascii_case("all") {
+            None
+        } else {
+            match EspBand::parse(band_text) {
+                Some(band) => Some(EspBand::ALL.iter().position(|b| *b == band).unwrap_or(0)),
+                None => bail!(
+                    "{}: age_band {band_text:?} is not an ESP 2013 band (0-4, 5-9, ..., 85-89, 90+) or all",
+                    at(line)
+                ),
+            }
+        };
+        let text = table.get(row, "population");
+        let population = match text.replace(',', "").parse::<f64>() {
+            Ok(p) if p.is_finite() && p >= 0.0 => p,
+            _ => bail!(
+                "{}: population {text:?} is not a number of 0 or more",
+                at(line)
+            ),
+        };
+        let entry = groups
+            .entry((collaborative.to_string(), dimension, group.to_string()))
+            .or_default();
+        let slot = match band {
+            None => &mut entry.all,
+            Some(band) => &mut entry.bands[band],
+        };
+        if slot.replace(population).is_some() {
+            bail!(
+                "{}: {collaborative}, {}, {group}, {band_text} is listed twice",
+                at(line),
+                dimension.name()
+            );
+        }
+    }
+    Ok(Populations {
+        path: table.path,
+        groups,
+    })
+}
+
+/// Reads an IMD lookup (`lsoa, imd_decile`, e.g. the published IMD 2019 file cut to those two
+/// columns): the decile of each LSOA code, refusing a decile outside 1–10 or an LSOA listed
+/// twice with the file and line.
+pub fn read_imd(path: &Path) -> Result<PlHashMap<String, u8>> {
+    let table = Table::read(path, &["lsoa", "imd_decile"])?;
+    let mut lookup = PlHashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
+    for (line, row) in &table.rows {
+        let lsoa = table.get(row, "lsoa");
+        if lsoa.is_empty() {
+            bail!("{}:{line}: lsoa is empty (required)", table.path);
+        }
+        let text = table.get(row, "imd_decile");
+        let decile = match text.parse::<u8>() {
+            Ok(d) if (1..=10).contains(&d) => d,
+            _ => bail!(
+                "{}:{line}: imd_decile {text:?} is not a decile (expected a whole number from 1 to 10)",
+                table.path
+            ),
+        };
+        if lookup.insert(lsoa.to_string(), decile).is_some() {
+            bail!("{}:{line}: lsoa {lsoa} is listed twice", table.path);
+        }
+    }
+    Ok(lookup)
 }
 
 impl Reference {

@@ -3,7 +3,7 @@
 //! [`super::rules`]).
 
 use anyhow::Result;
-use polars::prelude::PlHashSet;
+use polars::prelude::{PlHashMap, PlHashSet};
 
 use super::columns::{Codes, Dictionary, IdOrder, Lines, Texts};
 use super::contract::columns_of;
@@ -12,6 +12,7 @@ use super::files::ExtractKind;
 use super::findings::Finding;
 use super::header::Header;
 use super::mapping::{ColumnMapping, Mapping};
+use crate::demographics::Person;
 use crate::periods::Day;
 
 /// What every row of a file is parsed with.
@@ -32,6 +33,9 @@ pub struct FileContext<'a> {
     pub formatted: u16,
     /// True when a required column is missing: rows are counted, all invalid, not parsed.
     pub unusable: bool,
+    /// True when the file has any of the admissions' optional columns of who the patient is
+    /// (a file without them reads as if they did not exist).
+    pub people: bool,
     pub reading: Reading<'a>,
 }
 
@@ -59,6 +63,8 @@ impl<'a> FileContext<'a> {
             recoded: bits(mapping, |m| m.values.is_some()),
             formatted: bits(mapping, |m| m.format.is_some()),
             unusable: !header.missing.is_empty(),
+            people: kind == ExtractKind::Admissions
+                && header.columns[PEOPLE_COLUMNS].iter().any(Option::is_some),
             reading,
         }
     }
@@ -70,6 +76,9 @@ impl<'a> FileContext<'a> {
     }
 }
 
+/// The admissions extract's optional columns of who the patient is: `age` to `lsoa`.
+pub const PEOPLE_COLUMNS: std::ops::Range<usize> = 7..12;
+
 /// Reading that keeps every identifier, as with placements (for tests).
 #[cfg(test)]
 pub(super) fn keep_ids() -> Reading<'static> {
@@ -78,6 +87,7 @@ pub(super) fn keep_ids() -> Reading<'static> {
         forced: [None, None],
         keep_admission_ids: true,
         mapping: Mapping::plain(),
+        imd: None,
     }
 }
 
@@ -93,6 +103,8 @@ pub struct Reading<'a> {
     pub keep_admission_ids: bool,
     /// How the file is read: its columns, codes, date formats, delimiter and encoding.
     pub mapping: &'a Mapping,
+    /// The IMD decile of each LSOA (`imd.csv`), when given.
+    pub imd: Option<&'a PlHashMap<String, u8>>,
 }
 
 impl Default for Reading<'_> {
@@ -102,6 +114,7 @@ impl Default for Reading<'_> {
             forced: [None, None],
             keep_admission_ids: false,
             mapping: Mapping::plain(),
+            imd: None,
         }
     }
 }
@@ -168,6 +181,43 @@ pub struct AdmissionRows {
     pub discharged: Vec<Day>,
     /// Codes of `collaborative`, `service_line` and `provider`.
     pub dictionary: Dictionary,
+    /// Who each row's patient is ([`Person::pack`]), once a file has any of the columns: rows of
+    /// files without them are [`Person::UNKNOWN`]. Empty while no file has them.
+    pub person: Vec<u32>,
+    /// Which of those columns the files have, and the values read as UNKNOWN.
+    pub people: PeopleSeen,
+}
+
+/// The optional columns of who the patient is that the admissions files have, and the values
+/// outside NHS England's lists (read as UNKNOWN, never dropped).
+#[derive(Debug, Default, Clone)]
+pub struct PeopleSeen {
+    /// Per column of [`PEOPLE_COLUMNS`]: whether any file has it.
+    pub columns: [bool; 5],
+    /// Per column of [`PEOPLE_COLUMNS`]: the values read as UNKNOWN because no list has them.
+    pub unlisted: [Unlisted; 5],
+}
+
+/// Values of a column outside its list, read as UNKNOWN: how many, and the first.
+#[derive(Debug, Default, Clone)]
+pub struct Unlisted {
+    pub count: usize,
+    /// File index, line and value of the first.
+    pub first: Option<(usize, u32, String)>,
+}
+
+impl PeopleSeen {
+    pub(super) fn append(&mut self, other: PeopleSeen) {
+        for (column, (seen, unlisted)) in other.columns.into_iter().zip(other.unlisted).enumerate()
+        {
+            self.columns[column] |= seen;
+            let mine = &mut self.unlisted[column];
+            mine.count += unlisted.count;
+            if mine.first.is_none() {
+                mine.first = unlisted.first;
+            }
+        }
+    }
 }
 
 /// Rows of a placements extract. Receiving provider, reason, distance and cost are kept for the
@@ -220,6 +270,18 @@ impl AdmissionRows {
     }
 }
 
+impl AdmissionRows {
+    /// Keeps who the patient of the row being read is (rows of earlier files without the
+    /// columns: nothing known).
+    pub(super) fn push_person(&mut self, person: Person) {
+        let row = self.admitted.len() - 1;
+        if self.person.len() < row {
+            self.person.resize(row, Person::UNKNOWN.pack());
+        }
+        self.person.push(person.pack());
+    }
+}
+
 impl PlacementRows {
     /// Keeps a placement's identifier and its admission's, and takes both in their orders.
     pub(super) fn push_ids(&mut self, id: Option<&str>, admission_id: Option<&str>) {
@@ -265,9 +327,20 @@ impl Rows for AdmissionRows {
         self.provider.push(blank);
         self.admitted.push(NO_DAY);
         self.discharged.push(NO_DAY);
+        if ctx.people {
+            self.push_person(Person::UNKNOWN);
+        }
     }
 
     fn append(&mut self, other: Self) -> Result<()> {
+        if !self.person.is_empty() || !other.person.is_empty() {
+            let mut theirs = other.person;
+            theirs.resize(other.admitted.len(), Person::UNKNOWN.pack());
+            self.person
+                .resize(self.admitted.len(), Person::UNKNOWN.pack());
+            self.person.extend(theirs);
+        }
+        self.people.append(other.people);
         let map = self.dictionary.absorb(&other.dictionary);
         self.common.append(other.common);
         self.id.append(other.id)?;

@@ -6,7 +6,10 @@
 use super::contract::{parse_flag, REASON_CODES};
 use super::dates::{is_day, iso, DateFormat, BAD_DAY, NO_DAY};
 use super::findings::{short, Finding, Rule};
-use super::rows::{AdmissionRows, Cell, Common, FileContext, PlacementRows, Rows};
+use super::rows::{
+    AdmissionRows, Cell, Common, FileContext, PeopleSeen, PlacementRows, Rows, PEOPLE_COLUMNS,
+};
+use crate::demographics::{ethnicity_code, gender_code, Person, MAX_AGE};
 use crate::periods::Day;
 
 impl Common {
@@ -84,6 +87,9 @@ impl Common {
         };
         match values.get(code) {
             Some(value) => (!value.is_empty()).then_some(value),
+            // Who the patient is: a code the mapping does not list is read as it is, and one
+            // outside NHS England's lists is then UNKNOWN (counted, never dropped).
+            None if ctx.people && PEOPLE_COLUMNS.contains(&column) => Some(code),
             None => {
                 let name = &ctx.shown[column];
                 let entry = &ctx.mapping[column].entry;
@@ -196,6 +202,100 @@ impl Common {
         }
     }
 
+    /// A whole number from `low` to `high` (`None` when empty or invalid, with a finding).
+    fn whole(
+        &mut self,
+        ctx: &FileContext,
+        cell: Option<Cell>,
+        column: usize,
+        (low, high): (u8, u8),
+        expected: &str,
+    ) -> Option<u8> {
+        let cell = cell?;
+        let value = match cell {
+            Cell::Text(text) => text.parse::<i64>().ok(),
+            Cell::Number(value) if value.fract() == 0.0 && value.abs() < 1e15 => Some(value as i64),
+            _ => None,
+        };
+        let text = &cell.shown();
+        let name = &ctx.shown[column];
+        match value {
+            None => {
+                let message = format!(
+                    "{name} {:?} is not a whole number (expected {expected})",
+                    short(text)
+                );
+                self.flag(ctx, Rule::InvalidNumber, column, Some(text), message);
+                None
+            }
+            Some(v) if v < i64::from(low) || v > i64::from(high) => {
+                let message =
+                    format!("{name} {text} is outside {low}\u{2013}{high} (expected {expected})");
+                self.flag(ctx, Rule::OutOfRange, column, Some(text), message);
+                None
+            }
+            Some(v) => Some(v as u8),
+        }
+    }
+
+    /// Who the patient of the row is, from the optional columns (DOMAIN.md section 12): an
+    /// empty cell is not known; an age or decile out of range is invalid; a code outside NHS
+    /// England's lists (or an LSOA the IMD lookup lacks) is read as not known and counted in
+    /// `seen`.
+    fn person(&mut self, ctx: &FileContext, fields: &[Cell], seen: &mut PeopleSeen) -> Person {
+        let mut person = Person::UNKNOWN;
+        for (k, column) in PEOPLE_COLUMNS.enumerate() {
+            seen.columns[k] |= ctx.columns[column].is_some();
+        }
+        let mut unlisted = |c: &mut Common, column: usize, value: &str| {
+            let row = c.bad.len() - 1;
+            let entry = &mut seen.unlisted[column - PEOPLE_COLUMNS.start];
+            entry.count += 1;
+            if entry.first.is_none() {
+                entry.first = Some((ctx.file, c.line.get(row), short(value).into_owned()));
+            }
+        };
+        let cell = self.typed(ctx, fields, adm::AGE);
+        let expected = "whole years at admission, 0 to 124";
+        if let Some(age) = self.whole(ctx, cell, adm::AGE, (0, MAX_AGE), expected) {
+            person.age = age;
+        }
+        if let Some(code) = self.text(ctx, fields, adm::GENDER) {
+            match gender_code(code) {
+                Some(gender) => person.gender = gender,
+                None => unlisted(self, adm::GENDER, code),
+            }
+        }
+        if let Some(code) = self.text(ctx, fields, adm::ETHNIC_CATEGORY) {
+            match ethnicity_code(code) {
+                Some(ethnicity) => person.ethnicity = ethnicity,
+                None => unlisted(self, adm::ETHNIC_CATEGORY, code),
+            }
+        }
+        let cell = self.typed(ctx, fields, adm::IMD_DECILE);
+        let decile = self.whole(
+            ctx,
+            cell,
+            adm::IMD_DECILE,
+            (1, 10),
+            "an IMD decile, 1 to 10",
+        );
+        let decile_given = ctx.cell(fields, adm::IMD_DECILE).is_some()
+            || matches!(ctx.value(fields, adm::IMD_DECILE), Some(Cell::Number(_)));
+        if let Some(decile) = decile {
+            person.imd_decile = decile;
+        } else if !decile_given {
+            if let (Some(lsoa), Some(lookup)) = (self.text(ctx, fields, adm::LSOA), ctx.reading.imd)
+            {
+                match lookup.get(lsoa) {
+                    Some(&decile) => person.imd_decile = decile,
+                    None => unlisted(self, adm::LSOA, lsoa),
+                }
+            }
+        }
+        person
+    }
+
     /// Flags each cell of the row just parsed (whose findings start at `before`) that holds a
     /// line break: no column of the contract holds one, so the cell's own finding replaces any
     /// other of it. `line` is the row's first line; `unclosed`: its last cell's quote never
@@ -303,6 +403,11 @@ mod adm {
     pub const ADMITTED: usize = 4;
     pub const DISCHARGED: usize = 5;
     pub const PROVIDER: usize = 6;
+    pub const AGE: usize = 7;
+    pub const GENDER: usize = 8;
+    pub const ETHNIC_CATEGORY: usize = 9;
+    pub const IMD_DECILE: usize = 10;
+    pub const LSOA: usize = 11;
 }
 
 /// The placements extract's columns, by their place in the contract.
@@ -374,8 +479,14 @@ impl RowRules for AdmissionRows {
             .push(self.dictionary.code(service_line.unwrap_or_default()));
         self.provider
             .push(self.dictionary.code(provider.unwrap_or_default()));
+        let person = ctx
+            .people
+            .then(|| self.common.person(ctx, fields, &mut self.people));
         self.admitted.push(admitted);
         self.discharged.push(discharged);
+        if let Some(person) = person {
+            self.push_person(person);
+        }
     }
 }
 

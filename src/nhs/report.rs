@@ -5,8 +5,7 @@ use polars::prelude::*;
 use serde_json::json;
 
 use crate::input::Inputs;
-use crate::nhs::{
-    measures_from_mhsds,measures, without_zeros, Breakdown, NhsRequest, Window};
+use crate::nhs::{measures, measures_from_mhsds, without_zeros, Breakdown, NhsRequest, Window};
 use crate::periods::Period;
 use crate::schema::{Field, Kind, Report};
 use crate::scope::Selection;

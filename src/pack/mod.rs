@@ -3,6 +3,7 @@
 //! written. `cmd::summary` holds the command: its arguments, the lock, and writing the pack
 //! whole or not at all.
 
+mod equality;
 pub mod headline;
 pub mod pages;
 
@@ -251,6 +252,15 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         (None, None) => None,
     };
     reports.extend(capacity.map(|r| ("capacity", r)));
+    // Who is sent out of area, over the latest 12 months (when the admissions say who).
+    let (equality_section, equality_charts) =
+        match equality::pack_section(inputs, selection, month, suppression)? {
+            Some(equality) => {
+                reports.push(("equality", equality.report));
+                (Some(equality.section), equality.charts)
+            }
+            None => (None, Vec::new()),
+        };
     let benchmark_chart = match &benchmark {
         Some((report, frame)) => {
             let measure = crate::benchmark::default_chart_measure(report);
@@ -383,6 +393,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         lines: notes,
     })
     .chain(capacity_section)
+    .chain(equality_section)
     .collect();
     let suppression_text = suppression.map(|s| s.describe());
     // What the reader must know before trusting the figures, above the headline table.
@@ -407,6 +418,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
             svg: chart::svg(series)?,
         });
     }
+    pack_charts.extend(equality_charts);
     let index_html = html(
         &label,
         &periods,

@@ -7,6 +7,7 @@
 pub mod benchmark_chart;
 pub mod chart;
 pub mod demand_chart;
+pub mod equality_chart;
 pub mod icons;
 mod machine;
 pub mod matrix;

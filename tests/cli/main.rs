@@ -5,6 +5,7 @@ mod capacity;
 mod counts;
 mod data_folder;
 mod docs;
+mod equality;
 mod examples;
 mod excel;
 mod faults;

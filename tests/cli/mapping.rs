@@ -273,7 +273,7 @@ fn a_drafted_mapping_needs_editing_only_where_it_says_so() {
     let (code, _, stderr) = w.run(&["rates", "--data", "trust"]);
     assert_eq!(code, 2);
     assert!(stderr
-            == "oapstat: error: trust/mapping.toml:25: [placements] out_of_area: values maps \"1\" to \"?\", which is not a flag (expected yes or no)\n", "{stderr}");
+            == "oapstat: error: trust/mapping.toml:30: [placements] out_of_area: values maps \"1\" to \"?\", which is not a flag (expected yes or no)\n", "{stderr}");
     // Edited where marked, and only there: the hand-built outputs.
     let edited: Vec<String> = draft
         .lines()
@@ -363,7 +363,7 @@ fn a_key_that_is_not_a_contract_column_is_refused() {
     let mapping = the_mapping().replace("patient_id = \"RiO_ID\"", "nhs_number = \"RiO_ID\"");
     assert_eq!(
         mapping_error(&mapping),
-        "oapstat: error: trust/mapping.toml:9: [admissions] nhs_number: not a column of the admissions extract (its columns: admission_id, patient_id, collaborative, service_line, admission_date, discharge_date, provider_code)\n"
+        "oapstat: error: trust/mapping.toml:9: [admissions] nhs_number: not a column of the admissions extract (its columns: admission_id, patient_id, collaborative, service_line, admission_date, discharge_date, provider_code, age, gender, ethnic_category, imd_decile, lsoa)\n"
     );
 }
 
@@ -395,7 +395,7 @@ fn other_mistakes_in_a_mapping_are_refused_with_their_entry() {
     for (from, to, expected) in [
         ("[placements]", "[placement]", "trust/mapping.toml:16: [placement]: unknown section (a mapping has [csv], [admissions] and [placements])"),
         ("\"1\" = \"yes\"", "\"1\" = \"sure\"", "trust/mapping.toml:22: [placements] out_of_area: values maps \"1\" to \"sure\", which is not a flag (expected yes or no)"),
-        ("preset = \"mhsds-bed-type\"", "preset = \"bed-types\"", "trust/mapping.toml:11: [admissions] service_line: unknown preset \"bed-types\" (presets: mhsds-bed-type)"),
+        ("preset = \"mhsds-bed-type\"", "preset = \"bed-types\"", "trust/mapping.toml:11: [admissions] service_line: unknown preset \"bed-types\" (presets: mhsds-bed-type, nhs-ethnic-category)"),
         ("column = \"BedType\", preset", "column = \"BedType\", format = \"%Y\", preset", "trust/mapping.toml:11: [admissions] service_line: format applies to date columns only"),
         ("delimiter = \";\"", "delimiter = \";;\"", "trust/mapping.toml:4: [csv] delimiter: \";;\" is not a delimiter (expected one character, such as \",\", \";\", \"\\t\" or \"|\")"),
         ("provider_code = \"OrgIDProv\"", "provider_code = \"SpellID\"", "trust/mapping.toml:14: [admissions] provider_code: column \"SpellID\" is already the one of [admissions] admission_id"),

@@ -108,3 +108,10 @@ fn los_spc_reinvest_and_capacity_rows_have_the_documented_fields() {
     ));
     assert_documented("## `oapstat benchmark`", &benchmark["rows"][0]);
 }
+
+#[test]
+fn equality_rows_have_the_documented_fields() {
+    let w = super::equality::with_people(super::equality::ADMISSIONS);
+    let doc = w.json(&hand_built_args("equality", &["--period", "month"]));
+    assert_documented("## `oapstat equality`", &doc["rows"][0]);
+}

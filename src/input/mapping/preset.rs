@@ -6,6 +6,10 @@ pub struct Preset {
     /// The contract column it maps.
     pub column: &'static str,
     pub about: &'static str,
+    /// What the other codes of a row are, in the table `as_toml` writes.
+    pub others_are: &'static str,
+    /// The column of an extract that holds the code, as `as_toml`'s example names it.
+    pub example_column: &'static str,
     /// Each code (with the codes it replaced), what it is, and the contract value.
     pub rows: &'static [(
         &'static str,
@@ -21,6 +25,8 @@ pub const MHSDS_BED_TYPE: Preset = Preset {
     name: "mhsds-bed-type",
     column: "service_line",
     about: "MHSDS hospital bed types (MHAdmittedPatientClass): the April 2024 codes and the codes used before them, as service lines",
+    others_are: "(before April 2024)",
+    example_column: "BedType",
     rows: &[
         ("200", &["10"], "Acute adult mental health care", "adult_acute"),
         ("201", &["11"], "Acute older adult mental health care (organic and functional)", "older_adult_acute"),
@@ -51,7 +57,114 @@ pub const MHSDS_BED_TYPE: Preset = Preset {
     ],
 };
 
-const PRESETS: [&Preset; 1] = [&MHSDS_BED_TYPE];
+/// NHS ethnic category codes (the NHS Data Dictionary's ETHNIC CATEGORY, as MHSDS carries it),
+/// with their labels as systems often export them instead of the code: each read as its code
+/// (DOMAIN.md section 12).
+pub const NHS_ETHNIC_CATEGORY: Preset = Preset {
+    name: "nhs-ethnic-category",
+    column: "ethnic_category",
+    about:
+        "NHS ethnic category codes A to S, Z and 99, and their NHS Data Dictionary labels, as codes",
+    others_are: "(its label)",
+    example_column: "EthnicCategory",
+    rows: &[
+        ("A", &["White - British"], "White: British", "A"),
+        ("B", &["White - Irish"], "White: Irish", "B"),
+        (
+            "C",
+            &["White - Any other White background"],
+            "White: any other White background",
+            "C",
+        ),
+        (
+            "D",
+            &["Mixed - White and Black Caribbean"],
+            "Mixed: White and Black Caribbean",
+            "D",
+        ),
+        (
+            "E",
+            &["Mixed - White and Black African"],
+            "Mixed: White and Black African",
+            "E",
+        ),
+        (
+            "F",
+            &["Mixed - White and Asian"],
+            "Mixed: White and Asian",
+            "F",
+        ),
+        (
+            "G",
+            &["Mixed - Any other mixed background"],
+            "Mixed: any other mixed background",
+            "G",
+        ),
+        (
+            "H",
+            &["Asian or Asian British - Indian"],
+            "Asian or Asian British: Indian",
+            "H",
+        ),
+        (
+            "J",
+            &["Asian or Asian British - Pakistani"],
+            "Asian or Asian British: Pakistani",
+            "J",
+        ),
+        (
+            "K",
+            &["Asian or Asian British - Bangladeshi"],
+            "Asian or Asian British: Bangladeshi",
+            "K",
+        ),
+        (
+            "L",
+            &["Asian or Asian British - Any other Asian background"],
+            "Asian or Asian British: any other Asian background",
+            "L",
+        ),
+        (
+            "M",
+            &["Black or Black British - Caribbean"],
+            "Black or Black British: Caribbean",
+            "M",
+        ),
+        (
+            "N",
+            &["Black or Black British - African"],
+            "Black or Black British: African",
+            "N",
+        ),
+        (
+            "P",
+            &["Black or Black British - Any other Black background"],
+            "Black or Black British: any other Black background",
+            "P",
+        ),
+        (
+            "R",
+            &["Other Ethnic Groups - Chinese"],
+            "Other ethnic groups: Chinese",
+            "R",
+        ),
+        (
+            "S",
+            &["Other Ethnic Groups - Any other ethnic group"],
+            "Other ethnic groups: any other ethnic group",
+            "S",
+        ),
+        (
+            "Z",
+            &["Not stated"],
+            "Not stated (asked, and chose not to say)",
+            "Z",
+        ),
+        ("99", &["Not known"], "Not known (not asked)", "99"),
+    ],
+};
+
+const PRESETS: [&Preset; 2] = [&MHSDS_BED_TYPE, &NHS_ETHNIC_CATEGORY];
 
 /// The preset of that name.
 pub fn find(name: &str) -> Option<&'static Preset> {
@@ -75,8 +188,8 @@ impl Preset {
     /// The preset written out as the `values` table of a mapping, to see or copy.
     pub fn as_toml(&self) -> String {
         let mut text = format!(
-            "# preset = \"{}\": {}.\n# As a table of values (entries of `values` given beside a preset win over it):\n\n[admissions.{}]\ncolumn = \"BedType\"  # the column of your extract that holds the code\n\n[admissions.{}.values]\n",
-            self.name, self.about, self.column, self.column
+            "# preset = \"{}\": {}.\n# As a table of values (entries of `values` given beside a preset win over it):\n\n[admissions.{}]\ncolumn = \"{}\"  # the column of your extract that holds the code\n\n[admissions.{}.values]\n",
+            self.name, self.about, self.column, self.example_column, self.column
         );
         for (code, old, about, value) in self.rows {
             text.push_str(&format!(
@@ -86,9 +199,10 @@ impl Preset {
             ));
             for old in old.iter() {
                 text.push_str(&format!(
-                    "{:<7} = {:<34} # (before April 2024)\n",
+                    "{:<7} = {:<34} # {}\n",
                     format!("\"{old}\""),
-                    format!("\"{value}\"")
+                    format!("\"{value}\""),
+                    self.others_are
                 ));
             }
         }
