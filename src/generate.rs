@@ -31,6 +31,8 @@ use rand_distr::{Distribution, LogNormal};
 use crate::output::write_atomically;
 use crate::periods::{date_of, day_of, Day};
 
+pub mod mhsds;
+
 struct ServiceLine {
     name: &'static str,
     weight: f64,
@@ -647,16 +649,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
             Ok(())
         })?;
     }
-    let collaboratives_path = dir.join("collaboratives.csv");
-    write_atomically(&collaboratives_path, |out| {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(["collaborative", "name", "lead_provider", "population"])?;
-        for c in &COLLABORATIVES {
-            w.write_record([c.code, c.name, c.lead_provider, &c.population.to_string()])?;
-        }
-        w.flush()?;
-        Ok(())
-    })?;
+    let collaboratives_path = write_collaboratives(dir)?;
     let costs_path = dir.join("local_costs.csv");
     write_atomically(&costs_path, |out| {
         let mut w = csv::Writer::from_writer(out);
@@ -679,6 +672,21 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         collaboratives_path,
         costs_path,
     ])
+}
+
+/// `collaboratives.csv`: code, name, lead provider and population of each collaborative.
+fn write_collaboratives(dir: &Path) -> Result<std::path::PathBuf> {
+    let path = dir.join("collaboratives.csv");
+    write_atomically(&path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["collaborative", "name", "lead_provider", "population"])?;
+        for c in &COLLABORATIVES {
+            w.write_record([c.code, c.name, c.lead_provider, &c.population.to_string()])?;
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    Ok(path)
 }
 
 #[cfg(test)]
