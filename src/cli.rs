@@ -74,6 +74,9 @@ pub struct InputArgs {
     /// Folder holding admissions*.csv|parquet, placements*.csv|parquet, collaboratives.csv, local_costs.csv and optionally mapping.toml (whose `files = "Spells_*.csv"` may name the extracts' files otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// A folder of MHSDS tables to read in place of the extracts: MHS101Referral*, MHS501HospProvSpell*, MHS502WardStay* and optionally MHS000Header* (.csv or .parquet, MHSDS column names in any case), with providers.csv (provider_code, collaborative) and optionally collaboratives.csv. A --data folder holding only an mhsds/ folder is read so too. See docs/mhsds.md.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["admissions", "placements", "mapping"])]
+    pub mhsds: Option<PathBuf>,
     /// How to read extracts in your system's own layout (column names, codes, date formats, delimiter, encoding): a TOML file; see `oapstat mapping --suggest`. [default: mapping.toml in --data, if there]
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
@@ -285,6 +288,10 @@ pub struct NhsArgs {
     /// The STATUS column's value (NHS England: Performance, Provisional, Final).
     #[arg(long, default_value = "Local", help_heading = "Output")]
     pub status: String,
+    /// A population for rates per 1,000,000 (CODE=N; repeat): `England=57106398` for the
+    /// England level of --mhsds, or a collaborative's code over the collaboratives reference.
+    #[arg(long, value_name = "CODE=N", help_heading = "Selection")]
+    pub population: Vec<String>,
     /// NHS England's `_RAW` file: unrounded values, rows whose value is 0 or empty left out.
     #[arg(long, conflicts_with = "suppress", help_heading = "Output")]
     pub raw: bool,

@@ -264,6 +264,7 @@ fn compute(
                 adult_acute: &adult_acute,
                 status: "Local",
                 raw: false,
+                populations: &Default::default(),
             },
         )?;
         ours.push(ours_from_nhs(&nhs, &reference_populations)?);

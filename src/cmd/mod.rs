@@ -82,6 +82,7 @@ pub enum Extracts {
 /// Resolves and reads the inputs; with no input option, the bundled sample.
 pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<Inputs> {
     let none_given = args.data.is_none()
+        && args.mhsds.is_none()
         && args.admissions.is_empty()
         && args.placements.is_empty()
         && args.collaboratives.is_none()
@@ -106,6 +107,7 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
         local_costs: args.local_costs.as_deref(),
         mapping: args.mapping.as_deref(),
         placements_needed: extracts == Extracts::Both,
+        mhsds: args.mhsds.as_deref(),
     };
     let extract_date = args
         .extract_date

@@ -9,8 +9,8 @@ use super::{parse_month, prepare, suppress_as_asked, write_report, Extracts, Sel
 use crate::cli::NhsArgs;
 use crate::input::Inputs;
 use crate::nhs::{
-    is_percentage, measure_names, measures, short_name, without_zeros, Breakdown, NhsRequest,
-    Window, ADULT_ACUTE,
+    is_percentage, measure_names, measures, measures_from_mhsds, short_name, without_zeros,
+    Breakdown, NhsRequest, Window, ADULT_ACUTE,
 };
 use crate::periods::{
     add_months, last_complete_month_end, month_end, month_start, parse_bound, Period,
@@ -26,11 +26,13 @@ pub fn run(args: &NhsArgs) -> Result<()> {
     } else {
         args.adult_acute.clone()
     };
+    let populations = super::benchmark::populations(&args.population)?;
     let options = Options {
         months: &months,
         adult_acute: &adult_acute,
         status: &args.status,
         raw: args.raw,
+        populations: &populations,
     };
     let mut report = report(&inputs, &selection, &options)?;
     crate::timing("nhs measures computed");
@@ -97,6 +99,9 @@ pub struct Options<'a> {
     pub status: &'a str,
     /// Leave out rows whose value is 0 or empty, as NHS England's `_RAW` file does.
     pub raw: bool,
+    /// Populations given with `--population` (`England`, or a collaborative's, over the
+    /// reference's).
+    pub populations: &'a std::collections::BTreeMap<String, u64>,
 }
 
 /// The first day of each reporting month asked for, each checked against the extract: complete
@@ -196,24 +201,30 @@ pub fn fields() -> Vec<Field> {
 
 /// The NHS measures of the selection for the reporting months.
 pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
-    let populations = inputs.reference.populations();
+    let mut populations = inputs.reference.populations();
+    for (code, &n) in options.populations {
+        populations.insert(code.clone(), Some(n));
+    }
     let descriptions = inputs.reference.names();
     let covered_from = selection.coverage.from;
-    let frame = measures(
-        &selection.admissions,
-        &selection.oaps,
-        &NhsRequest {
-            months: options.months,
-            collaboratives: &selection.collaboratives,
-            selected: &selection.scope.collaboratives,
-            names: &selection.names,
-            adult_acute: options.adult_acute,
-            populations: &populations,
-            descriptions: &descriptions,
-            covered_from,
-            status: options.status,
-        },
-    )?;
+    let request = NhsRequest {
+        months: options.months,
+        collaboratives: &selection.collaboratives,
+        selected: &selection.scope.collaboratives,
+        names: &selection.names,
+        adult_acute: options.adult_acute,
+        populations: &populations,
+        descriptions: &descriptions,
+        covered_from,
+        status: options.status,
+        england_population: options.populations.get("England").copied(),
+    };
+    let frame = match &inputs.mhsds {
+        // NHS England's own way, from the tables themselves (the adult acute group is its
+        // bed types 200-202, 10-12 before April 2024).
+        Some(mhsds) => measures_from_mhsds(&mhsds.data, &request)?,
+        None => measures(&selection.admissions, &selection.oaps, &request)?,
+    };
     Ok(if options.raw {
         without_zeros(&frame)?
     } else {

@@ -218,6 +218,7 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             adult_acute: &adult_acute,
             status: "Local",
             raw: false,
+            populations: &Default::default(),
         },
     )?;
     let los = super::los::report_of(

@@ -94,7 +94,27 @@ fn write_text(
             comfy_table::Cell::new(invalid_rows(f)).set_alignment(CellAlignment::Right),
         ]);
     }
+    for t in &checked.tables {
+        let right = |n: usize| {
+            comfy_table::Cell::new(group_thousands(n as i64)).set_alignment(CellAlignment::Right)
+        };
+        table.add_row(vec![
+            comfy_table::Cell::new(&t.path),
+            comfy_table::Cell::new(t.table.name()),
+            right(t.rows_read),
+            right(t.rows_used),
+            right(t.rows_rejected),
+        ]);
+    }
     writeln!(out, "{table}")?;
+    let not_needed: usize = checked.tables.iter().map(|t| t.rows_not_needed).sum();
+    if not_needed > 0 {
+        writeln!(
+            out,
+            "MHS101Referral: {} rows without ReasonOAT (no out-of-area referral) not needed, so not checked.",
+            group_thousands(not_needed as i64)
+        )?;
+    }
     // The verdict in words: the invalid rows, then the spells without a placement (listed above
     // with the rest), refused or within the line; "No problems found." only when there are none.
     let problems = checked.findings.len();

@@ -72,11 +72,18 @@ pub struct Checked {
     pub extract_date: NaiveDate,
     /// Where the extract date came from: given, or the latest date in the data (or today).
     pub extract_date_source: ExtractDateSource,
+    /// The MHSDS table files read in place of the extracts (`--mhsds`), with their counts;
+    /// empty otherwise.
+    pub tables: Vec<super::mhsds::TableCounts>,
+    /// The first day the input covers when it says so itself (MHSDS: its earliest month), and
+    /// what it was read from; `None`: see [`Checked::data_start`].
+    pub starts: Option<(NaiveDate, &'static str)>,
 }
 
 impl Checked {
     pub fn rows_invalid(&self) -> usize {
-        self.files.iter().map(|f| f.rows_invalid).sum()
+        self.files.iter().map(|f| f.rows_invalid).sum::<usize>()
+            + self.tables.iter().map(|t| t.rows_rejected).sum::<usize>()
     }
 
     /// The first day the extract covers, and what it was read from. An extract of a running
@@ -84,6 +91,9 @@ impl Checked {
     /// began years before it; but none ended before it: the earliest discharge marks it. With no
     /// discharge at all, the earliest admission. `None` with no valid spell.
     pub fn data_start(&self) -> PolarsResult<Option<(NaiveDate, &'static str)>> {
+        if self.starts.is_some() {
+            return Ok(self.starts);
+        }
         let earliest = |name: &str| -> PolarsResult<Option<i32>> {
             self.admissions
                 .column(name)?
@@ -325,5 +335,7 @@ pub fn check(paths: &InputPaths, options: &CheckOptions) -> Result<Checked> {
         files,
         extract_date: date_of(extract_day),
         extract_date_source,
+        tables: Vec::new(),
+        starts: None,
     })
 }

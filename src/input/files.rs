@@ -45,6 +45,8 @@ pub struct InputRequest<'a> {
     pub mapping: Option<&'a Path>,
     /// False when the command does not read the placements at all.
     pub placements_needed: bool,
+    /// A folder of MHSDS tables to read in place of the extracts (`--mhsds`).
+    pub mhsds: Option<&'a Path>,
 }
 
 /// Which files of the data folder an extract is, as a mapping says (`[admissions] files =
@@ -57,6 +59,25 @@ pub struct FilesPattern {
 }
 
 impl InputRequest<'_> {
+    /// The folder of MHSDS tables to read in place of the extracts: `--mhsds`; or the data
+    /// folder's `mhsds/` when the data folder holds no admissions extract of its own and no
+    /// extract is named (a folder with both is read as extracts unless `--mhsds` is given).
+    pub fn mhsds_dir(&self) -> Result<Option<PathBuf>> {
+        if let Some(dir) = self.mhsds {
+            return Ok(Some(dir.to_path_buf()));
+        }
+        let Some(data) = self.data_dir else {
+            return Ok(None);
+        };
+        let inside = data.join("mhsds");
+        if !inside.is_dir() || !self.admissions.is_empty() || !self.placements.is_empty() {
+            return Ok(None);
+        }
+        let extracts =
+            data.is_dir() && !files_with_prefix(data, ExtractKind::Admissions.name())?.is_empty();
+        Ok((!extracts).then_some(inside))
+    }
+
     /// The mapping file: `--mapping`, or `mapping.toml` in the data folder if there.
     pub fn mapping_path(&self) -> Option<PathBuf> {
         match (self.mapping, self.data_dir) {

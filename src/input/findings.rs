@@ -24,6 +24,8 @@ pub enum Rule {
     OverlappingPlacements,
     MissingReason,
     UnknownReason,
+    /// An MHSDS `MHAdmittedPatientClass` that is no bed type of either code list.
+    UnknownBedType,
     ReasonForInAreaPlacement,
     NegativeNumber,
     UnknownCollaborative,
@@ -35,6 +37,11 @@ pub enum Rule {
     /// stray quote, which took the lines after it into the cell).
     LineBreakInCell,
 }
+
+/// Input data problems: the command exits with code 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
 
 /// One problem with one row (or, for a missing column, with a whole file).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -72,7 +79,7 @@ const VALUE_SHOWN: usize = 60;
 
 /// A value as a message or a finding shows it: whole when short, otherwise its start and its
 /// length, so that every message stays readable whatever a cell holds.
-pub(super) fn short(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn short(value: &str) -> std::borrow::Cow<'_, str> {
     if value.len() <= VALUE_SHOWN {
         return value.into();
     }

@@ -12,6 +12,8 @@ use super::check::{check, CheckOptions, Checked};
 use super::files::{resolve_inputs, ExtractKind, InputPaths, InputRequest};
 use super::findings;
 use super::mapping::{Mapping, MappingSource};
+use super::mhsds::records::{month_start, At, Month};
+use super::mhsds::{read_folder, translate::translate, Mhsds, Table};
 use crate::output::write_atomically;
 use crate::periods::last_complete_month_end;
 use crate::reference::{read_reference, Reference};
@@ -26,10 +28,18 @@ pub const UNPLACED_LIMIT: f64 = 0.01;
 /// What to do about spells without a placement, said wherever the input is refused for them.
 pub const UNPLACED_REMEDY: &str = "every spell's stays belong in the placements extract";
 
-/// Input data problems: the command exits with code 1.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct InvalidInput(pub String);
+pub use super::findings::InvalidInput;
+
+/// A folder of MHSDS tables read in place of the extracts, and what its translation into spells
+/// left out.
+pub struct MhsdsInput {
+    pub dir: std::path::PathBuf,
+    pub data: Mhsds,
+    /// Spells read (at their latest submission), and those of providers with no collaborative
+    /// in `providers.csv` (left out of the spells every analysis but `nhs` reads).
+    pub spells: usize,
+    pub without_collaborative: usize,
+}
 
 /// The checked extracts and the reference data.
 pub struct Inputs {
@@ -40,6 +50,9 @@ pub struct Inputs {
     pub rejects_file: Option<String>,
     /// The mapping file the extracts were read through, with its SHA-256.
     pub mapping: Option<MappingSource>,
+    /// The MHSDS tables, when read in place of the extracts (`checked` then holds their
+    /// translation: see [`super::mhsds::translate`]).
+    pub mhsds: Option<MhsdsInput>,
 }
 
 /// Finds, reads and checks every input file: the mapping first (it may say which files of the
@@ -49,6 +62,9 @@ pub fn load(
     extract_date: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Inputs> {
+    if let Some(dir) = request.mhsds_dir()? {
+        return load_mhsds(request, &dir, extract_date);
+    }
     // The mapping is read and checked whole before any row of the extracts.
     let mapping = match request.mapping_path() {
         Some(path) => Mapping::read(&path)?,
@@ -77,6 +93,111 @@ pub fn load(
         paths,
         rejects_file: None,
         mapping: source,
+        mhsds: None,
+    })
+}
+
+/// Reads a folder of MHSDS tables and translates them into the spells and placements the
+/// analyses read. The references: `--collaboratives`, else `collaboratives.csv` in the MHSDS
+/// folder or the data folder (and `local_costs.csv` likewise). The extract date: given, or the
+/// last day of the latest `UniqMonthID` (its `MHS000Header` period end, if given).
+fn load_mhsds(
+    request: &InputRequest,
+    dir: &Path,
+    extract_date: Option<NaiveDate>,
+) -> Result<Inputs> {
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: not a folder (--mhsds expects a folder of MHSDS tables)",
+            dir.display()
+        );
+    }
+    let data = read_folder(dir)?;
+    let translated = translate(&data)?;
+    let in_folders = |name: &str| {
+        [Some(dir), request.data_dir]
+            .into_iter()
+            .flatten()
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    };
+    let paths = InputPaths {
+        collaboratives: request
+            .collaboratives
+            .map(Path::to_path_buf)
+            .or_else(|| in_folders("collaboratives.csv")),
+        local_costs: request
+            .local_costs
+            .map(Path::to_path_buf)
+            .or_else(|| in_folders("local_costs.csv")),
+        ..Default::default()
+    };
+    let reference = read_reference(
+        paths.collaboratives.as_deref(),
+        paths.local_costs.as_deref(),
+    )?;
+    let t = &data.tables;
+    let months: Vec<(Month, At)> = t
+        .referrals
+        .iter()
+        .map(|r| (r.month, r.at))
+        .chain(t.spells.iter().map(|s| (s.month, s.at)))
+        .chain(t.ward_stays.iter().map(|w| (w.month, w.at)))
+        .chain(t.header.iter().map(|h| (h.month, h.at)))
+        .collect();
+    let (Some(first), Some(&(last, at))) = (
+        months.iter().map(|m| m.0).min(),
+        months
+            .iter()
+            .min_by_key(|(m, at)| (std::cmp::Reverse(*m), at.file, at.line)),
+    ) else {
+        return Err(InvalidInput(format!(
+            "{}: the MHSDS tables hold no valid row (an MHS101Referral row counts only with a ReasonOAT)",
+            dir.display()
+        ))
+        .into());
+    };
+    let last_day = t
+        .header
+        .iter()
+        .find(|h| h.month == last)
+        .map(|h| crate::periods::date_of(h.end))
+        .unwrap_or_else(|| crate::periods::month_end(month_start(last)));
+    let (extract_date, extract_date_source) = match extract_date {
+        Some(date) => (date, ExtractDateSource::Given),
+        None => (
+            last_day,
+            ExtractDateSource::Latest {
+                file: t.files[at.file as usize].path.clone(),
+                line: at.line as usize,
+                column: "UniqMonthID",
+            },
+        ),
+    };
+    let checked = Checked {
+        admissions: translated.admissions,
+        oaps: translated.oaps,
+        names: translated.names,
+        findings: data.findings.clone(),
+        unplaced: Vec::new(),
+        files: Vec::new(),
+        extract_date,
+        extract_date_source,
+        tables: t.files.clone(),
+        starts: Some((month_start(first), "its earliest UniqMonthID")),
+    };
+    Ok(Inputs {
+        checked,
+        reference,
+        paths,
+        rejects_file: None,
+        mapping: None,
+        mhsds: Some(MhsdsInput {
+            dir: dir.to_path_buf(),
+            data,
+            spells: translated.spells,
+            without_collaborative: translated.without_collaborative,
+        }),
     })
 }
 
@@ -241,7 +362,54 @@ impl Inputs {
 
     fn counts(&self, with_unplaced: bool) -> String {
         let mut parts = Vec::new();
-        for kind in [ExtractKind::Admissions, ExtractKind::Placements] {
+        for table in Table::ALL {
+            let files = self.checked.tables.iter().filter(|t| t.table == table);
+            let (mut files_read, mut read, mut used, mut not_needed, mut rejected) =
+                (0, 0, 0, 0, 0);
+            for t in files {
+                files_read += 1;
+                read += t.rows_read;
+                used += t.rows_used;
+                not_needed += t.rows_not_needed;
+                rejected += t.rows_rejected;
+            }
+            if files_read == 0 {
+                continue;
+            }
+            let not_needed = if table == Table::Referral {
+                format!(
+                    ", {} not needed (no ReasonOAT)",
+                    group_thousands(not_needed as i64)
+                )
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "{}: {} rows read, {} used{not_needed}, {} rejected",
+                table.name(),
+                group_thousands(read as i64),
+                group_thousands(used as i64),
+                group_thousands(rejected as i64)
+            ));
+        }
+        if let Some(m) = self.mhsds.as_ref().filter(|m| m.without_collaborative > 0) {
+            parts.push(format!(
+                "{} of {} spells belong to no collaborative of providers.csv{}",
+                group_thousands(m.without_collaborative as i64),
+                group_thousands(m.spells as i64),
+                if m.data.providers.path.is_none() {
+                    " (there is none)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let kinds: &[ExtractKind] = if self.mhsds.is_some() {
+            &[]
+        } else {
+            &[ExtractKind::Admissions, ExtractKind::Placements]
+        };
+        for &kind in kinds {
             if kind == ExtractKind::Placements && self.paths.placements.is_empty() {
                 parts.push("placements: not needed, not read".to_string());
                 continue;
@@ -287,6 +455,13 @@ impl Inputs {
         let display = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
         json!({
             "files": self.checked.files,
+            "mhsds": self.mhsds.as_ref().map(|m| json!({
+                "folder": m.dir.display().to_string(),
+                "tables": self.checked.tables,
+                "providers": m.data.providers.path.as_ref().map(|p| p.display().to_string()),
+                "spells": m.spells,
+                "spells_without_collaborative": m.without_collaborative,
+            })),
             "rows_rejected": self.checked.rows_invalid(),
             "rejects_file": self.rejects_file,
             "collaboratives": display(&self.paths.collaboratives),
@@ -303,7 +478,7 @@ impl Inputs {
                 _ => Value::Null,
             },
             "spells": self.checked.admissions.height(),
-            "spells_without_placement": if self.paths.placements.is_empty() { Value::Null } else { json!(self.checked.unplaced.len()) },
+            "spells_without_placement": if self.paths.placements.is_empty() && self.mhsds.is_none() { Value::Null } else { json!(self.checked.unplaced.len()) },
         })
     }
 }

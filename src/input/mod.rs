@@ -32,6 +32,7 @@ pub mod frames;
 pub mod header;
 pub mod load;
 pub mod mapping;
+pub mod mhsds;
 pub mod parquet;
 pub mod rows;
 pub mod rules;

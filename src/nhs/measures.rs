@@ -228,6 +228,8 @@ fn name(number: u8, adult_acute: bool) -> &'static str {
 /// The levels at which the measures are given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Breakdown {
+    /// England (MHSDS tables only: every provider's records).
+    England,
     /// Every collaborative of the reference and the extracts (no `--collaborative`).
     AllCollaboratives,
     /// The collaboratives chosen with `--collaborative`, two or more, together.
@@ -235,17 +237,24 @@ pub enum Breakdown {
     Collaborative,
     ServiceLine,
     SendingProvider,
+    /// Each sending provider of England (MHSDS tables: `OrgIDReferringOrg`).
+    SendingProviderOfEngland,
+    /// Each receiving provider (MHSDS tables: the referral's `OrgIDProv`).
+    ReceivingProvider,
 }
 
 impl Breakdown {
     /// The BREAKDOWN text of the output.
     pub fn label(self) -> &'static str {
         match self {
+            Breakdown::England => "England",
             Breakdown::AllCollaboratives => "All collaboratives",
             Breakdown::SelectedCollaboratives => "Selected collaboratives",
             Breakdown::Collaborative => "Collaborative",
             Breakdown::ServiceLine => "Collaborative; Service line",
             Breakdown::SendingProvider => "Collaborative; Sending Provider",
+            Breakdown::SendingProviderOfEngland => "Sending Provider",
+            Breakdown::ReceivingProvider => "Receiving Provider",
         }
     }
 
@@ -254,11 +263,14 @@ impl Breakdown {
     /// by bed type but not by sending provider (`measure_metadata.py`'s breakdown lists).
     pub(super) fn allows(self, per: Per) -> bool {
         match self {
-            Breakdown::AllCollaboratives
+            Breakdown::England
+            | Breakdown::AllCollaboratives
             | Breakdown::SelectedCollaboratives
             | Breakdown::Collaborative => true,
             Breakdown::ServiceLine => per != Per::Million,
-            Breakdown::SendingProvider => per == Per::Count,
+            Breakdown::SendingProvider
+            | Breakdown::SendingProviderOfEngland
+            | Breakdown::ReceivingProvider => per == Per::Count,
         }
     }
 }

@@ -14,10 +14,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 mod measures;
+mod pipeline;
 
 pub use measures::{
     is_percentage, measure_names, short_name, Breakdown, Window, ADULT_ACUTE, PUBLISHED_COLUMNS,
 };
+pub use pipeline::{hosp_spell_bed_days, LevelKey};
 
 use crate::census::Census;
 use crate::periods::{day_of, Day};
@@ -44,6 +46,8 @@ pub struct NhsRequest<'a> {
     pub covered_from: NaiveDate,
     /// The STATUS column's value.
     pub status: &'a str,
+    /// England's population (MHSDS: the England level's rates), if known.
+    pub england_population: Option<u64>,
 }
 
 /// The tallies of every period of every group of `frame` by `keys`: for each group, its key
@@ -223,9 +227,28 @@ struct Row {
     population: Option<i64>,
 }
 
-/// All 22 measures for every reporting month, window and level (DOMAIN.md section 10): the
-/// collaboratives together ([`Aggregate`]), each collaborative, its service lines and its
-/// sending providers.
+/// The figures of one level, ready to be written as rows.
+struct Figures {
+    breakdown: Breakdown,
+    primary: String,
+    description: String,
+    secondary: Option<String>,
+    level: Level,
+    population: Option<u64>,
+    /// By service line: whether the line is adult acute (the `a` measures exist only then).
+    adult_acute_line: bool,
+}
+
+/// The reporting months' periods, (month, window), in the order of every [`Level`]'s tallies.
+fn periods_of(request: &NhsRequest) -> Vec<(usize, Window)> {
+    (0..request.months.len())
+        .flat_map(|m| Window::ALL.map(|w| (m, w)))
+        .collect()
+}
+
+/// All 22 measures for every reporting month, window and level (DOMAIN.md section 10), from
+/// the extracts: the collaboratives together ([`Aggregate`]), each collaborative, its service
+/// lines and its sending providers.
 ///
 /// Columns: `month, period, reporting_period_start, reporting_period_end, status, breakdown,
 /// primary_level, primary_level_description, secondary_level, secondary_level_description,
@@ -239,9 +262,95 @@ pub fn measures(
     oaps: &DataFrame,
     request: &NhsRequest,
 ) -> PolarsResult<DataFrame> {
-    let periods: Vec<(usize, Window)> = (0..request.months.len())
-        .flat_map(|m| Window::ALL.map(|w| (m, w)))
+    let figures = census_figures(admissions, oaps, request)?;
+    frame_from(&figures, request)
+}
+
+/// The same 22 measures from MHSDS tables, as NHS England's pipeline computes them (see
+/// [`pipeline`]): England, each collaborative (through `providers.csv`), each sending provider
+/// and each receiving provider. Proportions exist for England and the collaboratives, rates
+/// where a population is known (England's from `england_population`).
+pub fn measures_from_mhsds(
+    mhsds: &crate::input::mhsds::Mhsds,
+    request: &NhsRequest,
+) -> PolarsResult<DataFrame> {
+    let counted = pipeline::levels(mhsds, request.months);
+    crate::timing("nhs: pipeline");
+    let periods = periods_of(request).len();
+    let description = |c: &str| {
+        request
+            .descriptions
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    };
+    let mut figures: Vec<Figures> = Vec::new();
+    let mut collaboratives: BTreeMap<String, Level> = request
+        .collaboratives
+        .iter()
+        .filter(|c| request.selected.is_empty() || request.selected.contains(c))
+        .map(|c| (c.clone(), Level::empty(periods)))
         .collect();
+    let mut england = Level::empty(periods);
+    for (key, c) in counted {
+        let level = Level {
+            spells: c.spells,
+            oaps: c.oaps,
+        };
+        let (breakdown, code) = match key {
+            LevelKey::England => {
+                england = level;
+                continue;
+            }
+            LevelKey::Collaborative(code) => {
+                if request.selected.is_empty() || request.selected.contains(&code) {
+                    collaboratives.insert(code, level);
+                }
+                continue;
+            }
+            LevelKey::SendingProvider(code) => (Breakdown::SendingProviderOfEngland, code),
+            LevelKey::ReceivingProvider(code) => (Breakdown::ReceivingProvider, code),
+        };
+        figures.push(Figures {
+            breakdown,
+            description: code.clone(),
+            primary: code,
+            secondary: None,
+            level,
+            population: None,
+            adult_acute_line: false,
+        });
+    }
+    figures.push(Figures {
+        breakdown: Breakdown::England,
+        primary: "England".into(),
+        description: "England".into(),
+        secondary: None,
+        level: england,
+        population: request.england_population,
+        adult_acute_line: false,
+    });
+    for (code, level) in collaboratives {
+        figures.push(Figures {
+            breakdown: Breakdown::Collaborative,
+            description: description(&code),
+            population: request.populations.get(&code).copied().flatten(),
+            primary: code,
+            secondary: None,
+            level,
+            adult_acute_line: false,
+        });
+    }
+    frame_from(&figures, request)
+}
+
+/// The levels of the extracts, tallied by a daily census.
+fn census_figures(
+    admissions: &DataFrame,
+    oaps: &DataFrame,
+    request: &NhsRequest,
+) -> PolarsResult<Vec<Figures>> {
+    let periods = periods_of(request);
     let bounds: Vec<(Day, Day)> = periods
         .iter()
         .map(|&(m, w)| {
@@ -296,20 +405,72 @@ pub fn measures(
         .keys()
         .map(|c| population(c))
         .sum::<Option<u64>>();
+    let description = |c: &str| {
+        request
+            .descriptions
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    };
+    let mut figures = Vec::new();
+    if let Some(aggregate) = Aggregate::of(request.selected) {
+        figures.push(Figures {
+            breakdown: aggregate.breakdown,
+            primary: aggregate.code,
+            description: aggregate.description,
+            secondary: None,
+            level: all,
+            population: all_population,
+            adult_acute_line: false,
+        });
+    }
+    for (collaborative, level) in by_collaborative {
+        figures.push(Figures {
+            breakdown: Breakdown::Collaborative,
+            description: description(&collaborative),
+            population: population(&collaborative),
+            primary: collaborative,
+            secondary: None,
+            level,
+            adult_acute_line: false,
+        });
+    }
+    for ((collaborative, line), level) in by_line {
+        figures.push(Figures {
+            breakdown: Breakdown::ServiceLine,
+            description: description(&collaborative),
+            adult_acute_line: request.adult_acute.contains(&line),
+            primary: collaborative,
+            secondary: Some(line),
+            level,
+            population: None,
+        });
+    }
+    for ((collaborative, provider), level) in by_provider {
+        figures.push(Figures {
+            breakdown: Breakdown::SendingProvider,
+            description: description(&collaborative),
+            primary: collaborative,
+            secondary: Some(provider),
+            level,
+            population: None,
+            adult_acute_line: false,
+        });
+    }
+    Ok(figures)
+}
 
+/// The rows of every level's figures, sorted by month, breakdown, levels, measure and period.
+fn frame_from(figures: &[Figures], request: &NhsRequest) -> PolarsResult<DataFrame> {
+    let periods = periods_of(request);
     let mut rows = Vec::new();
-    let mut push = |breakdown: Breakdown,
-                    primary: &str,
-                    primary_description: &str,
-                    secondary: Option<&str>,
-                    level: &Level,
-                    population: Option<u64>,
-                    adult_acute_line: bool| {
+    for f in figures {
+        let (breakdown, level, population) = (f.breakdown, &f.level, f.population);
         for (p, &(month, window)) in periods.iter().enumerate() {
             let covered = window.dates(request.months[month]).0 >= request.covered_from;
             for adult_acute in [false, true] {
                 // By service line, the adult acute measures exist for adult acute lines only.
-                if adult_acute && breakdown == Breakdown::ServiceLine && !adult_acute_line {
+                if adult_acute && breakdown == Breakdown::ServiceLine && !f.adult_acute_line {
                     continue;
                 }
                 let k = usize::from(adult_acute);
@@ -342,9 +503,9 @@ pub fn measures(
                         month,
                         window,
                         breakdown,
-                        primary: primary.to_string(),
-                        primary_description: primary_description.to_string(),
-                        secondary: secondary.map(str::to_string),
+                        primary: f.primary.clone(),
+                        primary_description: f.description.clone(),
+                        secondary: f.secondary.clone(),
                         measure: m + if adult_acute { MEASURES.len() } else { 0 },
                         value: value.filter(|_| covered),
                         numerator: numerator.filter(|_| covered),
@@ -354,62 +515,8 @@ pub fn measures(
                 }
             }
         }
-    };
-    if let Some(aggregate) = Aggregate::of(request.selected) {
-        push(
-            aggregate.breakdown,
-            &aggregate.code,
-            &aggregate.description,
-            None,
-            &all,
-            all_population,
-            false,
-        );
     }
-    let description = |c: &str| {
-        request
-            .descriptions
-            .get(c)
-            .cloned()
-            .unwrap_or_else(|| c.to_string())
-    };
-    for (collaborative, level) in &by_collaborative {
-        push(
-            Breakdown::Collaborative,
-            collaborative,
-            &description(collaborative),
-            None,
-            level,
-            population(collaborative),
-            false,
-        );
-    }
-    for ((collaborative, line), level) in &by_line {
-        let adult_acute_line = request.adult_acute.contains(line);
-        let d = description(collaborative);
-        push(
-            Breakdown::ServiceLine,
-            collaborative,
-            &d,
-            Some(line),
-            level,
-            None,
-            adult_acute_line,
-        );
-    }
-    for ((collaborative, provider), level) in &by_provider {
-        let d = description(collaborative);
-        push(
-            Breakdown::SendingProvider,
-            collaborative,
-            &d,
-            Some(provider),
-            level,
-            None,
-            false,
-        );
-    }
-    // Month, breakdown and levels (already in order within a breakdown), measure, period.
+    // Month, breakdown and levels, measure, period.
     rows.sort_by(|a, b| {
         (a.month, a.breakdown)
             .cmp(&(b.month, b.breakdown))

@@ -13,6 +13,7 @@ mod inputs;
 mod install;
 mod los;
 mod mapping;
+mod mhsds;
 mod mutation;
 mod nhs;
 mod options;

@@ -1,0 +1,191 @@
+//! Reading one MHSDS table file, CSV or Parquet: only the columns asked for, found by their
+//! MHSDS names in any case, handed on row by row as text so that the caller keeps only the
+//! rows it needs (a national `MHS101Referral` is tens of millions of rows, of which the
+//! out-of-area referrals are a few thousand).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use polars::prelude::DataType;
+use polars_io::prelude::{ParquetReader, SerReader};
+
+use crate::input::findings::InvalidInput;
+
+/// A column to read: its MHSDS name, and whether a file without it is refused (an optional
+/// column missing reads as empty in every row).
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+/// Where each wanted column is in a file's header (names compared in any case, a byte-order
+/// mark and surrounding spaces ignored).
+fn positions(
+    shown: &str,
+    table: &str,
+    header: &[String],
+    wanted: &[Wanted],
+) -> Result<Vec<Option<usize>>> {
+    let normalised: Vec<String> = header
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
+        .collect();
+    let mut at = Vec::with_capacity(wanted.len());
+    let mut missing = Vec::new();
+    for w in wanted {
+        let found = normalised
+            .iter()
+            .position(|h| *h == w.name.to_ascii_lowercase());
+        if found.is_none() && w.required {
+            missing.push(w.name);
+        }
+        at.push(found);
+    }
+    if !missing.is_empty() {
+        let needed: Vec<&str> = wanted
+            .iter()
+            .filter(|w| w.required)
+            .map(|w| w.name)
+            .collect();
+        return Err(InvalidInput(format!(
+            "{shown}:1: no column {} ({table} needs {}, in any case)",
+            missing.join(", "),
+            needed.join(", ")
+        ))
+        .into());
+    }
+    Ok(at)
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Reads the wanted columns of every row of a file and calls `each(line, cells)` with the
+/// row's line (a CSV header is line 1; a Parquet file's rows count from 1) and its cells in the
+/// order of `wanted` (`None` for an empty cell or a column the file lacks), and whether the file
+/// has each wanted column. Returns the rows read.
+pub fn read_rows(
+    path: &Path,
+    table: &str,
+    wanted: &[Wanted],
+    mut each: impl FnMut(usize, &[Option<&str>], &[bool]),
+) -> Result<usize> {
+    let shown = path.display().to_string();
+    if is_parquet(path) {
+        return read_parquet(path, &shown, table, wanted, each);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_path(path)
+        .with_context(|| format!("{shown}: cannot read"))?;
+    let header: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{shown}: cannot read the header"))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let at = positions(&shown, table, &header, wanted)?;
+    let present: Vec<bool> = at.iter().map(Option::is_some).collect();
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0;
+    loop {
+        let more = reader
+            .read_byte_record(&mut record)
+            .with_context(|| format!("{shown}: cannot read a row after line {}", rows + 1))?;
+        if !more {
+            break;
+        }
+        rows += 1;
+        let line = record.position().map_or(rows + 1, |p| p.line() as usize);
+        let mut cells: Vec<Option<&str>> = Vec::with_capacity(wanted.len());
+        for slot in &at {
+            let cell = match slot.and_then(|i| record.get(i)) {
+                Some(bytes) => {
+                    let text = std::str::from_utf8(bytes).map_err(|_| {
+                        InvalidInput(format!("{shown}:{line}: a cell is not UTF-8 text"))
+                    })?;
+                    let text = text.trim();
+                    (!text.is_empty()).then_some(text)
+                }
+                None => None,
+            };
+            cells.push(cell);
+        }
+        each(line, &cells, &present);
+    }
+    Ok(rows)
+}
+
+/// Rows decoded from a Parquet file at once (a few row groups).
+const PARQUET_ROWS_AT_A_TIME: usize = 1 << 20;
+
+fn read_parquet(
+    path: &Path,
+    shown: &str,
+    table: &str,
+    wanted: &[Wanted],
+    mut each: impl FnMut(usize, &[Option<&str>], &[bool]),
+) -> Result<usize> {
+    let open = || -> Result<ParquetReader<std::fs::File>> {
+        Ok(ParquetReader::new(
+            std::fs::File::open(path).with_context(|| format!("{shown}: cannot read"))?,
+        ))
+    };
+    let mut reader = open()?;
+    let schema = reader
+        .schema()
+        .with_context(|| format!("{shown}: cannot read the columns"))?;
+    let header: Vec<String> = schema.iter_values().map(|f| f.name.to_string()).collect();
+    let rows = reader
+        .num_rows()
+        .with_context(|| format!("{shown}: cannot read the row groups"))?;
+    let at = positions(shown, table, &header, wanted)?;
+    let present: Vec<bool> = at.iter().map(Option::is_some).collect();
+    // The columns read, each once, in file order; then where each wanted one is among them.
+    let mut projection: Vec<usize> = at.iter().flatten().copied().collect();
+    projection.sort_unstable();
+    projection.dedup();
+    let slot: Vec<Option<usize>> = at
+        .iter()
+        .map(|a| a.map(|i| projection.binary_search(&i).expect("projected")))
+        .collect();
+    let mut offset = 0;
+    while offset < rows {
+        let len = PARQUET_ROWS_AT_A_TIME.min(rows - offset);
+        let frame = open()?
+            .with_projection(Some(projection.clone()))
+            .with_slice(Some((offset, len)))
+            .finish()
+            .with_context(|| {
+                format!("{shown}: cannot read rows {}..{}", offset + 1, offset + len)
+            })?;
+        let texts = frame
+            .columns()
+            .iter()
+            .map(|c| c.cast(&DataType::String))
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("{shown}: a column cannot be read as text"))?;
+        let texts = texts
+            .iter()
+            .map(|c| c.str())
+            .collect::<Result<Vec<_>, _>>()?;
+        for row in 0..frame.height() {
+            let mut cells: Vec<Option<&str>> = Vec::with_capacity(wanted.len());
+            for s in &slot {
+                cells.push(
+                    s.and_then(|s| texts[s].get(row))
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty()),
+                );
+            }
+            each(offset + row + 1, &cells, &present);
+        }
+        offset += len;
+    }
+    Ok(rows)
+}

@@ -1,0 +1,635 @@
+//! NHS England's OAP measures from MHSDS tables, computed as its pipeline computes them
+//! (NHSDigital/mental-health-monthly-statistics, `menh_bbrb/notebooks/02_Specific_Prepare/
+//! 08_oaps/oaps_prep.py`, aggregated by `measure_metadata.py` and `mhsds_functions.py`; DOMAIN.md
+//! section 14). Each rule says where in that code it is.
+//!
+//! For a reporting month `E` (a `UniqMonthID`), with `rp_end` its last day:
+//! - rows are read for `E` when their `UniqMonthID` is one of the 12 months ending with `E`
+//!   (`months`: those `MHS000Header` has, when given) and their record version is current at
+//!   `rp_end` (`RecordEndDate` empty or on or after it, `RecordStartDate` before it); a spell
+//!   or ward stay also only in a month whose reporting period it overlaps
+//!   (`oaps_hospprovspell`, `oaps_wardstay`);
+//! - an OAP is an `MHS101Referral` row with `ReasonOAT` '10' (`oaps_referrals`); its end is
+//!   `ServDischDate`, or, when a later referral of the same person was received after it started
+//!   and before it ended (or while it is open), the latest such received date, taken over every
+//!   monthly row of both in the 12 months (`overlapping_oaps_referrals`);
+//! - its hospital spells join on `UniqServReqID`, `Person_ID` and `OrgIDProv`, their ward stays
+//!   on `UniqHospProvSpellID`, `Person_ID` and the referral's `OrgIDProv`, each from any month of
+//!   the window (`oaps_month`, `oaps_quarter`, `oaps_year`: the joins do not match months);
+//! - started (OAP01) = received in the window; ended (OAP04) = its end in the window; active at
+//!   the end (OAP03) = no end, or an end after `rp_end` in a row of month `E`, and Q and Y take
+//!   the month's (`"source_table": "oaps_month"`); each a count of distinct `UniqServReqID`;
+//! - an adult acute count needs a ward stay with an adult acute bed (`Acute_Bed` = 'Y': bed
+//!   type 200–202 in a row of April 2024 on, 10–12 before) holding the received date (started),
+//!   the end (ended), or open after `rp_end` (active): `WS_Start`, `WS_End`, `WS_Active`, whose
+//!   `BETWEEN StartDateWardStay AND EndDateWardStay` never holds for an open ward stay;
+//! - bed days (OAP02) in the month: the hospital spell's nights in the month
+//!   (`hosp_spell_bed_days_rp` from `StartDateHospProvSpell`), on the rows of the ward stay with
+//!   the highest `UniqWardStayID` (`RANK` = 1, text order), once per distinct row of
+//!   `oaps_month`: a spell whose received date or end falls in two ward stays of different bed
+//!   types counts twice; OAP02a when that ward stay's bed is adult acute;
+//! - the denominators of OAP08–OAP11 (`oaps_all_admissions_*`): distinct spells started
+//!   (`StartDateHospProvSpell` in the window), discharged, open at `rp_end` in a row of month
+//!   `E`, and their nights in the month; the adult acute twins count a spell when any of its ward
+//!   stays of the window is adult acute (bed days: the one with the highest id).
+//!
+//! The one deliberate difference: bed days at Q and Y (OAP02, OAP02a, and the bed days under
+//! OAP09 and OAP09a) are the sum of the window's monthly values. Read literally, the quarterly
+//! and yearly tables add a spell's nights (from the referral's received date) once per monthly
+//! row of the referral and per distinct ward stay submission, which counts a night up to 12 times.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::measures::Tallies;
+use crate::input::mhsds::records::{
+    month_start, Month, Referral, Spell, WardStay, FIRST_MONTH_OF_NEW_BED_TYPES, OLD_BED_TYPES,
+};
+use crate::input::mhsds::Mhsds;
+use crate::periods::{add_months, day_of, month_end, Day};
+
+/// A level of the MHSDS measures.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LevelKey {
+    England,
+    /// The collaborative of the sending provider (of an OAP) or of the provider (of a spell).
+    Collaborative(String),
+    /// `OrgIDReferringOrg`, `UNKNOWN` when empty.
+    SendingProvider(String),
+    /// `OrgIDProv` of the referral.
+    ReceivingProvider(String),
+}
+
+/// The tallies of one level for each (reporting month, window) in order M, Q, Y: inappropriate
+/// OAPs, and all spells (the denominators; England and collaboratives only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counted {
+    pub oaps: Vec<Tallies>,
+    pub spells: Vec<Tallies>,
+}
+
+const STARTED: usize = 0;
+const DAYS: usize = 1;
+const ACTIVE: usize = 2;
+const ENDED: usize = 3;
+
+/// The sending provider of a referral with none (`coalesce(OrgIDReferring, "UNKNOWN")`).
+pub const UNKNOWN_PROVIDER: &str = "UNKNOWN";
+
+/// The pipeline's bed type for a reporting month (`oaps_wardstay_prep`): from April 2024 the
+/// codes used before are turned into theirs; a code the bed type reference does not hold for the
+/// month is `UNKNOWN` (0 here). Used only to tell the rows of `oaps_month` apart.
+fn bed_type_for(end_month: Month, code: Option<u16>) -> u16 {
+    let Some(code) = code else { return 0 };
+    if end_month >= FIRST_MONTH_OF_NEW_BED_TYPES {
+        match code {
+            10 => 200,
+            11 => 201,
+            12 => 202,
+            13 => 203,
+            14 => 204,
+            15 => 205,
+            17 | 35 | 36 | 38 => 212,
+            19 => 206,
+            20 => 207,
+            21 => 208,
+            22 => 209,
+            23 => 300,
+            24 => 301,
+            25 | 26 => 302,
+            27 => 303,
+            28 => 304,
+            29 => 305,
+            30 => 310,
+            31 => 306,
+            32 => 307,
+            33 => 308,
+            34 => 309,
+            37 => 213,
+            39 => 211,
+            40 => 210,
+            code => code,
+        }
+    } else if OLD_BED_TYPES.contains(&code) {
+        code
+    } else {
+        0
+    }
+}
+
+/// `Acute_Bed`: by the row's own month, 200–202 from April 2024, 10–12 before.
+fn is_acute(stay: &WardStay) -> bool {
+    match stay.bed_type {
+        Some(code) if stay.month >= FIRST_MONTH_OF_NEW_BED_TYPES => (200..=202).contains(&code),
+        Some(code) => (10..=12).contains(&code),
+        None => false,
+    }
+}
+
+/// `hosp_spell_bed_days_rp`: nights of a stay within `[start_rp, end_rp]`, the first day
+/// counted and the last not, exactly as the SQL function's cases read.
+pub fn hosp_spell_bed_days(end: Option<Day>, end_rp: Day, start: Day, start_rp: Day) -> i64 {
+    let open_after = |e: Option<Day>, d: Day| e.is_none_or(|e| e > d);
+    let last = match end {
+        Some(e) if e <= end_rp => e,
+        _ => end_rp + 1,
+    };
+    let first = if start < start_rp && open_after(end, start_rp) {
+        start_rp
+    } else if start >= start_rp && open_after(end, start) {
+        start
+    } else if open_after(end, end_rp) {
+        end_rp
+    } else {
+        end.expect("an end, as open_after holds for none")
+    };
+    i64::from(last - first)
+}
+
+/// Indexes built once for every reporting month.
+struct Index<'a> {
+    m: &'a Mhsds,
+    /// The inappropriate referrals (`ReasonOAT` '10').
+    inappropriate: Vec<&'a Referral>,
+    spells_of_referral: HashMap<u32, Vec<&'a Spell>>,
+    stays_of_spell: HashMap<u32, Vec<&'a WardStay>>,
+    /// Each ward stay id's place in text order (the pipeline orders `UniqWardStayID` as text).
+    stay_order: Vec<u32>,
+    /// The months `MHS000Header` holds, with their reporting periods (empty: none given).
+    header: BTreeMap<Month, (Day, Day)>,
+    /// The sending provider of each referral id with an out-of-area reason (its latest row).
+    sender_of: HashMap<u32, Option<u32>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(m: &'a Mhsds) -> Index<'a> {
+        let t = &m.tables;
+        let inappropriate: Vec<&Referral> = t.referrals.iter().filter(|r| r.reason == 0).collect();
+        let mut spells_of_referral: HashMap<u32, Vec<&Spell>> = HashMap::new();
+        for s in &t.spells {
+            spells_of_referral.entry(s.referral).or_default().push(s);
+        }
+        let mut stays_of_spell: HashMap<u32, Vec<&WardStay>> = HashMap::new();
+        for w in &t.ward_stays {
+            stays_of_spell.entry(w.spell).or_default().push(w);
+        }
+        let mut order: Vec<u32> = (0..t.ward_stay_ids.values.len() as u32).collect();
+        order.sort_by(|a, b| t.ward_stay_ids.text(*a).cmp(t.ward_stay_ids.text(*b)));
+        let mut stay_order = vec![0; order.len()];
+        for (place, id) in order.into_iter().enumerate() {
+            stay_order[id as usize] = place as u32;
+        }
+        let header = t
+            .header
+            .iter()
+            .map(|h| (h.month, (h.start, h.end)))
+            .collect();
+        let mut latest: HashMap<u32, (Month, Option<u32>)> = HashMap::new();
+        for r in &t.referrals {
+            let entry = latest.entry(r.id).or_insert((r.month, r.referrer));
+            if r.month >= entry.0 {
+                *entry = (r.month, r.referrer);
+            }
+        }
+        let sender_of = latest.into_iter().map(|(id, (_, s))| (id, s)).collect();
+        Index {
+            m,
+            inappropriate,
+            spells_of_referral,
+            stays_of_spell,
+            stay_order,
+            header,
+            sender_of,
+        }
+    }
+
+    /// Whether the pipeline's `months` table holds a month (all do without `MHS000Header`).
+    fn known(&self, month: Month) -> bool {
+        self.header.is_empty() || self.header.contains_key(&month)
+    }
+
+    /// A month's reporting period: `MHS000Header`'s, or the calendar month.
+    fn period(&self, month: Month) -> (Day, Day) {
+        self.header.get(&month).copied().unwrap_or_else(|| {
+            let start = month_start(month);
+            (day_of(start), day_of(month_end(start)))
+        })
+    }
+
+    fn organisation(&self, code: u32) -> &str {
+        self.m.tables.organisations.text(code)
+    }
+
+    fn sending(&self, referrer: Option<u32>) -> String {
+        referrer
+            .map_or(UNKNOWN_PROVIDER, |c| self.organisation(c))
+            .to_string()
+    }
+
+    fn collaborative(&self, provider: &str) -> Option<String> {
+        self.m.providers.collaborative(provider).map(str::to_string)
+    }
+
+    /// The levels an OAP is counted at.
+    fn oap_levels(&self, r: &Referral) -> Vec<LevelKey> {
+        let sending = self.sending(r.referrer);
+        let mut levels = vec![
+            LevelKey::England,
+            LevelKey::ReceivingProvider(self.organisation(r.provider).to_string()),
+        ];
+        if let Some(c) = self.collaborative(&sending) {
+            levels.push(LevelKey::Collaborative(c));
+        }
+        levels.push(LevelKey::SendingProvider(sending));
+        levels
+    }
+
+    /// The levels a spell is counted at (in the denominators): England, and the collaborative
+    /// of its sending provider when its referral is out of area, else of its provider.
+    fn spell_levels(&self, s: &Spell) -> Vec<LevelKey> {
+        let provider = match self.sender_of.get(&s.referral) {
+            Some(sender) => self.sending(*sender),
+            None => self.organisation(s.provider).to_string(),
+        };
+        let mut levels = vec![LevelKey::England];
+        if let Some(c) = self.collaborative(&provider) {
+            levels.push(LevelKey::Collaborative(c));
+        }
+        levels
+    }
+}
+
+/// What one reporting month gives each level: counts per window (M, Q, Y) and the month's bed
+/// days, for OAPs and for all spells.
+#[derive(Debug, Clone, Default)]
+struct MonthFigures {
+    oaps: [Tallies; 3],
+    spells: [Tallies; 3],
+}
+
+/// The figures of every level for a reporting month `end` (see the module's rules).
+fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
+    let rp_end = day_of(month_end(month_start(end)));
+    let window_start = |len: i32| day_of(add_months(month_start(end), 1 - len));
+    let in_table = |month: Month| month <= end && month > end - 12 && ix.known(month);
+    // A spell or ward stay row `oaps_hospprovspell` / `oaps_wardstay` keep for `end`.
+    let overlaps = |month: Month, start: Day, stop: Option<Day>| {
+        let (p1, p2) = ix.period(month);
+        start <= p2 && stop.is_none_or(|s| s >= p1)
+    };
+    let spell_ok = |s: &Spell| {
+        in_table(s.month)
+            && s.version.current_at(rp_end)
+            && overlaps(s.month, s.start, s.discharged)
+    };
+    let stay_ok = |w: &WardStay| {
+        in_table(w.month) && w.version.current_at(rp_end) && overlaps(w.month, w.start, w.end)
+    };
+
+    // oaps_referrals: the 12 months, current versions (no `months` join).
+    let referrals: Vec<&Referral> = ix
+        .inappropriate
+        .iter()
+        .copied()
+        .filter(|r| r.month <= end && r.month > end - 12 && r.version.current_at(rp_end))
+        .collect();
+    // overlapping_oaps_referrals: the latest later referral of the same person, by id.
+    let mut by_person: HashMap<u32, Vec<&Referral>> = HashMap::new();
+    for r in &referrals {
+        by_person.entry(r.person).or_default().push(r);
+    }
+    let mut new_end: HashMap<u32, Day> = HashMap::new();
+    for rows in by_person.values() {
+        for a in rows {
+            for b in rows {
+                if a.id != b.id
+                    && a.received < b.received
+                    && a.discharged.is_none_or(|d| b.received < d)
+                {
+                    let e = new_end.entry(a.id).or_insert(b.received);
+                    *e = (*e).max(b.received);
+                }
+            }
+        }
+    }
+    let end_of = |r: &Referral| new_end.get(&r.id).copied().or(r.discharged);
+
+    let mut figures: HashMap<LevelKey, MonthFigures> = HashMap::new();
+    // Distinct ids counted, by (level, window, tally, adult acute).
+    let mut counted: HashSet<(LevelKey, usize, usize, usize, u32)> = HashSet::new();
+    let windows = [1, 3, 12];
+    for (w, &len) in windows.iter().enumerate() {
+        let (from, first_month) = (window_start(len), end - len + 1);
+        let in_window = |month: Month| month >= first_month && month <= end;
+        for r in referrals
+            .iter()
+            .filter(|r| in_window(r.month) && ix.known(r.month))
+        {
+            let r_end = end_of(r);
+            let spells: Vec<&Spell> = ix
+                .spells_of_referral
+                .get(&r.id)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|s| {
+                    s.person == r.person
+                        && s.provider == r.provider
+                        && in_window(s.month)
+                        && spell_ok(s)
+                })
+                .collect();
+            let stays: Vec<&WardStay> = spells
+                .iter()
+                .flat_map(|s| ix.stays_of_spell.get(&s.id).into_iter().flatten().copied())
+                .filter(|x| {
+                    x.person == r.person
+                        && x.provider == r.provider
+                        && in_window(x.month)
+                        && stay_ok(x)
+                })
+                .collect();
+            let holds = |x: &WardStay, day: Day| x.end.is_some_and(|e| x.start <= day && day <= e);
+            let started = from <= r.received && r.received <= rp_end;
+            let started_acute = stays.iter().any(|x| is_acute(x) && holds(x, r.received));
+            let ended = r_end.is_some_and(|e| from <= e && e <= rp_end);
+            let ended_acute =
+                r_end.is_some_and(|e| stays.iter().any(|x| is_acute(x) && holds(x, e)));
+            let active = w == 0
+                && (r_end.is_none() || (r_end.is_some_and(|e| e > rp_end) && r.month == end));
+            let active_acute = stays
+                .iter()
+                .any(|x| is_acute(x) && x.end.is_none_or(|e| e > rp_end));
+            let mut count = |tally: usize, acute: bool| {
+                for level in ix.oap_levels(r) {
+                    counted.insert((level.clone(), w, tally, 0, r.id));
+                    if acute {
+                        counted.insert((level, w, tally, 1, r.id));
+                    }
+                }
+            };
+            if started {
+                count(STARTED, started_acute);
+            }
+            if ended {
+                count(ENDED, ended_acute);
+            }
+            if active {
+                count(ACTIVE, active_acute);
+            }
+            // OAP02M: the rows of `oaps_month` with RANK 1, each with the spell's nights.
+            if w == 0 {
+                let month_from = window_start(1);
+                for s in &spells {
+                    let mine: Vec<&&WardStay> = stays.iter().filter(|x| x.spell == s.id).collect();
+                    let key = |x: &WardStay| (bed_type_for(end, x.bed_type), is_acute(x));
+                    let distinct = |keys: Vec<(u16, bool)>| -> usize {
+                        let set: HashSet<(u16, bool)> = keys.into_iter().collect();
+                        set.len().max(1)
+                    };
+                    let at_start = distinct(
+                        mine.iter()
+                            .filter(|x| holds(x, r.received))
+                            .map(|x| key(x))
+                            .collect(),
+                    );
+                    let open = r_end.is_none_or(|e| e > rp_end);
+                    let at_active = distinct(
+                        mine.iter()
+                            .filter(|x| open && x.end.is_none_or(|e| e > rp_end))
+                            .map(|x| key(x))
+                            .collect(),
+                    );
+                    let at_end = distinct(
+                        mine.iter()
+                            .filter(|x| r_end.is_some_and(|e| holds(x, e)))
+                            .map(|x| key(x))
+                            .collect(),
+                    );
+                    let rows = (at_start * at_active * at_end) as i64;
+                    let nights = hosp_spell_bed_days(s.discharged, rp_end, s.start, month_from);
+                    let top = mine.iter().map(|x| ix.stay_order[x.id as usize]).max();
+                    let ranked: HashSet<(u16, bool)> = mine
+                        .iter()
+                        .filter(|x| Some(ix.stay_order[x.id as usize]) == top)
+                        .map(|x| key(x))
+                        .collect();
+                    let (all, acute) = if top.is_none() {
+                        (1, 0)
+                    } else {
+                        (
+                            ranked.len() as i64,
+                            ranked.iter().filter(|k| k.1).count() as i64,
+                        )
+                    };
+                    for level in ix.oap_levels(r) {
+                        let f = figures.entry(level).or_default();
+                        f.oaps[0][0][DAYS] += nights * rows * all;
+                        f.oaps[0][1][DAYS] += nights * rows * acute;
+                    }
+                }
+            }
+        }
+
+        // The denominators: every spell of the window.
+        for s in
+            ix.m.tables
+                .spells
+                .iter()
+                .filter(|s| in_window(s.month) && spell_ok(s))
+        {
+            let stays: Vec<&WardStay> = ix
+                .stays_of_spell
+                .get(&s.id)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|x| x.provider == s.provider && in_window(x.month) && stay_ok(x))
+                .collect();
+            let any_acute = stays.iter().any(|x| is_acute(x));
+            let started = from <= s.start && s.start <= rp_end;
+            let ended = s.discharged.is_some_and(|d| from <= d && d <= rp_end);
+            let active = s.discharged.is_none_or(|d| d > rp_end) && s.month == end;
+            let levels = ix.spell_levels(s);
+            for (flag, tally) in [(started, STARTED), (ended, ENDED), (active, ACTIVE)] {
+                if flag {
+                    for level in &levels {
+                        counted.insert((level.clone(), w, tally + 4, 0, s.id));
+                        if any_acute {
+                            counted.insert((level.clone(), w, tally + 4, 1, s.id));
+                        }
+                    }
+                }
+            }
+            // BEDDAYSM: no DISTINCT in `oaps_all_admissions_month`: every RANK 1 row counts.
+            if w == 0 && s.month == end {
+                let top = stays.iter().map(|x| ix.stay_order[x.id as usize]).max();
+                let ranked: Vec<&&WardStay> = stays
+                    .iter()
+                    .filter(|x| Some(ix.stay_order[x.id as usize]) == top)
+                    .collect();
+                let (all, acute) = if top.is_none() {
+                    (1, 0)
+                } else {
+                    (
+                        ranked.len() as i64,
+                        ranked.iter().filter(|x| is_acute(x)).count() as i64,
+                    )
+                };
+                let nights = hosp_spell_bed_days(s.discharged, rp_end, s.start, from);
+                for level in &levels {
+                    let f = figures.entry(level.clone()).or_default();
+                    f.spells[0][0][DAYS] += nights * all;
+                    f.spells[0][1][DAYS] += nights * acute;
+                }
+            }
+        }
+    }
+    for (level, w, tally, acute, _) in counted {
+        let f = figures.entry(level).or_default();
+        if tally >= 4 {
+            f.spells[w][acute][tally - 4] += 1;
+        } else {
+            f.oaps[w][acute][tally] += 1;
+        }
+    }
+    // OAP03 at Q and Y is the month's (and so are its denominators' counts of active spells,
+    // but for the adult acute twin, whose ward stays are the window's).
+    for f in figures.values_mut() {
+        for w in 1..3 {
+            for acute in 0..2 {
+                f.oaps[w][acute][ACTIVE] = f.oaps[0][acute][ACTIVE];
+            }
+        }
+    }
+    figures
+}
+
+/// The tallies of every level for each reporting month (first days), in the order (month,
+/// window M, Q, Y). Bed days at Q and Y are the sums of the window's monthly values.
+pub fn levels(m: &Mhsds, months: &[NaiveDate]) -> BTreeMap<LevelKey, Counted> {
+    let ix = Index::new(m);
+    let ends: Vec<Month> = months
+        .iter()
+        .map(|&d| crate::input::mhsds::records::month_of(d))
+        .collect();
+    // Every month whose bed days a Q or Y sums.
+    let mut needed: Vec<Month> = ends.iter().flat_map(|&e| (e - 11)..=e).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let per_month: HashMap<Month, HashMap<LevelKey, MonthFigures>> =
+        needed.iter().map(|&e| (e, month_figures(&ix, e))).collect();
+    let mut keys: Vec<LevelKey> = per_month.values().flat_map(|f| f.keys().cloned()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = BTreeMap::new();
+    for key in keys {
+        let mut counted = Counted::default();
+        for &e in &ends {
+            let of = |month: Month| per_month.get(&month).and_then(|f| f.get(&key));
+            let this = of(e).cloned().unwrap_or_default();
+            for (w, len) in [(0usize, 1), (1, 3), (2, 12)] {
+                let mut oaps = this.oaps[w];
+                let mut spells = this.spells[w];
+                for acute in 0..2 {
+                    let days = |f: fn(&MonthFigures) -> &[Tallies; 3]| -> i64 {
+                        ((e - len + 1)..=e)
+                            .filter_map(of)
+                            .map(|m| f(m)[0][acute][DAYS])
+                            .sum()
+                    };
+                    oaps[acute][DAYS] = days(|m| &m.oaps);
+                    spells[acute][DAYS] = days(|m| &m.spells);
+                }
+                counted.oaps.push(oaps);
+                counted.spells.push(spells);
+            }
+        }
+        out.insert(key, counted);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::mhsds::records::day;
+
+    #[test]
+    fn bed_days_as_the_sql_function_counts_them() {
+        let (p1, p2) = (day(2024, 5, 1), day(2024, 5, 31));
+        // Open all month: 31 nights.
+        assert_eq!(hosp_spell_bed_days(None, p2, day(2024, 4, 20), p1), 31);
+        // Admitted 10 May, discharged 15 May: 5 nights.
+        assert_eq!(
+            hosp_spell_bed_days(Some(day(2024, 5, 15)), p2, day(2024, 5, 10), p1),
+            5
+        );
+        // Same-day discharge: 0.
+        assert_eq!(
+            hosp_spell_bed_days(Some(day(2024, 5, 10)), p2, day(2024, 5, 10), p1),
+            0
+        );
+        // Discharged on the first day of the month, admitted before: 0.
+        assert_eq!(hosp_spell_bed_days(Some(p1), p2, day(2024, 4, 1), p1), 0);
+        // Discharged after the month: to its last night, 31 May.
+        assert_eq!(
+            hosp_spell_bed_days(Some(day(2024, 6, 3)), p2, day(2024, 5, 30), p1),
+            2
+        );
+    }
+
+    /// The hand-worked tables, only the rows of one person.
+    fn one_person(person: &str) -> Mhsds {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mhsds-tables");
+        let mut m = crate::input::mhsds::read_folder(std::path::Path::new(dir)).unwrap();
+        let p = m.tables.people.find(person).unwrap();
+        let t = &mut m.tables;
+        t.referrals.retain(|r| r.person == p);
+        t.spells.retain(|s| s.person == p);
+        t.ward_stays.retain(|w| w.person == p);
+        m
+    }
+
+    #[test]
+    fn bed_days_at_q_both_readings_of_one_spell() {
+        // A1: received 2024-03-10, its spell open from that day, submitted in March, April and
+        // May 2024 with one ward stay (bed type 10 in March, 200 after). Reporting month May.
+        let m = one_person("PA");
+        let may = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let levels = levels(&m, &[may]);
+        let q = levels[&LevelKey::England].oaps[1][0][DAYS];
+        // oapstat: the monthly values summed, March 22 (10th to 31st) + April 30 + May 31.
+        assert_eq!(q, 22 + 30 + 31);
+        // Read literally, `oaps_quarter` is the DISTINCT rows of every monthly referral row
+        // joined to every monthly spell row and every monthly ward stay row of the quarter (the
+        // joins do not match months), each with `Bed_Days_Qtr_HS`: the spell's nights from the
+        // received date. Its spell rows are alike (their month is not selected), but its ward
+        // stay rows are not (`BedDaysWSEndRP` grows every month), so the rows are the monthly
+        // referral rows times the monthly ward stay rows, and OAP02 Q sums them all.
+        let t = &m.tables;
+        let (start_q, end_q) = (day(2024, 3, 1), day(2024, 5, 31));
+        let mut rows = std::collections::BTreeSet::new();
+        for r in &t.referrals {
+            for s in t.spells.iter().filter(|s| s.referral == r.id) {
+                for w in t.ward_stays.iter().filter(|w| w.spell == s.id) {
+                    let nights = hosp_spell_bed_days(s.discharged, end_q, r.received, start_q);
+                    rows.insert((r.month, w.month, nights));
+                }
+            }
+        }
+        let literal: i64 = rows.iter().map(|row| row.2).sum();
+        assert_eq!(rows.len(), 9);
+        assert_eq!(literal, 9 * 83);
+    }
+
+    #[test]
+    fn bed_types_change_in_april_2024() {
+        assert_eq!(bed_type_for(1488, Some(10)), 10);
+        assert_eq!(bed_type_for(1488, Some(200)), 0);
+        assert_eq!(bed_type_for(1489, Some(10)), 200);
+        assert_eq!(bed_type_for(1489, Some(37)), 213);
+        assert_eq!(bed_type_for(1489, Some(200)), 200);
+    }
+}
