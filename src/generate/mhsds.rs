@@ -15,8 +15,8 @@
 //! (`UniqMonthID` = months since April 1900, plus 1: April 2024 = 1489) and what was known at the
 //! month's end (a discharge after it is not yet there). The cases the pipeline's rules turn on are
 //! all present: record versions (a month's row resubmitted later: the old version's
-//! `RecordEndDate` the day before the new one's `RecordStartDate`, with another `ReasonOAT`, bed
-//! type or discharge date), overlapping OAP referrals of one person (a referral left open after
+//! `RecordEndDate` the day before the new one's `RecordStartDate`, with another `ReasonOAT` or
+//! bed type, or the discharge not yet recorded), overlapping OAP referrals of one person (a referral left open after
 //! the person moved to a second out-of-area provider), hospital spells whose ward stays change
 //! bed type, open ward stays, same-day discharges, OAP referrals without a referring
 //! organisation, OAP referrals without a hospital spell, referrals received a few days before
@@ -795,15 +795,8 @@ impl MonthRows {
             let Some(spell) = &r.spell else { continue };
             let spell_id = format!("HS{:09}", spell.id);
             if open(spell.start, spell.discharge) {
-                // The old version had the discharge a day earlier (where that is in the month
-                // and not before the admission).
-                let discharge = known(spell.discharge).map(|d| {
-                    if old && d > spell.start.max(m1) {
-                        d - 1
-                    } else {
-                        d
-                    }
-                });
+                // The old version lacked the discharge date (recorded late).
+                let discharge = known(spell.discharge).filter(|_| !old);
                 self.tables[3].push(&[
                     V::Int(Some(id)),
                     V::Text(Some(r.provider)),
