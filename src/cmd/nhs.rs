@@ -20,6 +20,16 @@ use crate::render::{format_cell, Cell, Field, Format, Kind, Report};
 pub fn run(args: &NhsArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    if inputs.mhsds.is_some() {
+        // NHS England's measures from its own tables: its own adult acute bed types, every
+        // bed type; an option choosing otherwise would be read and then not used.
+        if !args.adult_acute.is_empty() {
+            bail!("--adult-acute does not apply to MHSDS tables: the `a` measures are of NHS England's adult acute bed types (200-202, 10-12 before April 2024)");
+        }
+        if !args.analysis.scope.service_line.is_empty() {
+            bail!("--service-line does not apply to nhs with MHSDS tables: NHS England's measures are of every bed type, the `a` measures of its adult acute beds");
+        }
+    }
     let months = reporting_months(args, &inputs)?;
     let adult_acute: Vec<String> = if args.adult_acute.is_empty() {
         ADULT_ACUTE.iter().map(|s| s.to_string()).collect()
@@ -288,10 +298,13 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
     for warning in report_warnings(&report) {
         report.notes.push(format!("Note: {warning}."));
     }
-    report.notes.push(format!(
-        "Adult acute (the `a` measures): {}.",
-        options.adult_acute.join(", ")
-    ));
+    report.notes.push(match inputs.mhsds {
+        Some(_) => "Adult acute (the `a` measures): MHSDS bed types 200, 201, 202 (10, 11, 12 before April 2024), as NHS England's pipeline reads them; bed days at Q and Y are the sums of the months' (docs/mhsds.md).".to_string(),
+        None => format!(
+            "Adult acute (the `a` measures): {}.",
+            options.adult_acute.join(", ")
+        ),
+    });
     Ok(report)
 }
 

@@ -113,7 +113,9 @@ fn load_mhsds(
         );
     }
     let data = read_folder(dir)?;
+    crate::timing("mhsds tables read and checked");
     let translated = translate(&data)?;
+    crate::timing("mhsds tables as spells and placements");
     let in_folders = |name: &str| {
         [Some(dir), request.data_dir]
             .into_iter()
@@ -316,6 +318,9 @@ impl Inputs {
         let date = self.checked.extract_date;
         let from = match &self.checked.extract_date_source {
             ExtractDateSource::Given => "given with --extract-date".to_string(),
+            ExtractDateSource::Latest { file, line, column } if self.mhsds.is_some() => {
+                format!("the end of the latest month in the MHSDS tables: {file}:{line}, {column}")
+            }
             ExtractDateSource::Latest { file, line, column } => {
                 format!("the latest date in the extracts: {file}:{line}, {column}")
             }

@@ -147,25 +147,38 @@ pub fn hosp_spell_bed_days(end: Option<Day>, end_rp: Day, start: Day, start_rp: 
     i64::from(last - first)
 }
 
+/// The levels a row is counted at, as indexes into [`Index::keys`] (at most four).
+#[derive(Debug, Clone, Copy, Default)]
+struct Levels {
+    at: [u32; 4],
+    len: u8,
+}
+
+impl Levels {
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.at[..self.len as usize].iter().copied()
+    }
+}
+
 /// Indexes built once for every reporting month.
 struct Index<'a> {
-    m: &'a Mhsds,
-    /// The inappropriate referrals (`ReasonOAT` '10').
-    inappropriate: Vec<&'a Referral>,
+    /// The inappropriate referrals (`ReasonOAT` '10'), each with its levels.
+    inappropriate: Vec<(&'a Referral, Levels)>,
+    /// Every spell row with its levels, by month.
+    spells_by_month: HashMap<Month, Vec<(&'a Spell, Levels)>>,
     spells_of_referral: HashMap<u32, Vec<&'a Spell>>,
     stays_of_spell: HashMap<u32, Vec<&'a WardStay>>,
     /// Each ward stay id's place in text order (the pipeline orders `UniqWardStayID` as text).
     stay_order: Vec<u32>,
     /// The months `MHS000Header` holds, with their reporting periods (empty: none given).
     header: BTreeMap<Month, (Day, Day)>,
-    /// The sending provider of each referral id with an out-of-area reason (its latest row).
-    sender_of: HashMap<u32, Option<u32>>,
+    /// The levels, each once.
+    keys: Vec<LevelKey>,
 }
 
 impl<'a> Index<'a> {
     fn new(m: &'a Mhsds) -> Index<'a> {
         let t = &m.tables;
-        let inappropriate: Vec<&Referral> = t.referrals.iter().filter(|r| r.reason == 0).collect();
         let mut spells_of_referral: HashMap<u32, Vec<&Spell>> = HashMap::new();
         for s in &t.spells {
             spells_of_referral.entry(s.referral).or_default().push(s);
@@ -185,6 +198,7 @@ impl<'a> Index<'a> {
             .iter()
             .map(|h| (h.month, (h.start, h.end)))
             .collect();
+        // The sending provider of each referral id with an out-of-area reason (its latest row).
         let mut latest: HashMap<u32, (Month, Option<u32>)> = HashMap::new();
         for r in &t.referrals {
             let entry = latest.entry(r.id).or_insert((r.month, r.referrer));
@@ -192,15 +206,76 @@ impl<'a> Index<'a> {
                 *entry = (r.month, r.referrer);
             }
         }
-        let sender_of = latest.into_iter().map(|(id, (_, s))| (id, s)).collect();
+        let mut keys: Vec<LevelKey> = vec![LevelKey::England];
+        let mut key_of: HashMap<LevelKey, u32> = HashMap::from([(LevelKey::England, 0)]);
+        let mut intern = |key: LevelKey| -> u32 {
+            *key_of.entry(key.clone()).or_insert_with(|| {
+                keys.push(key);
+                keys.len() as u32 - 1
+            })
+        };
+        let organisation = |code: u32| t.organisations.text(code);
+        let sending = |referrer: Option<u32>| referrer.map_or(UNKNOWN_PROVIDER, organisation);
+        let collaborative =
+            |provider: &str| m.providers.collaborative(provider).map(str::to_string);
+        let mut sender_levels: HashMap<Option<u32>, (u32, Option<u32>)> = HashMap::new();
+        let mut inappropriate = Vec::new();
+        for r in t.referrals.iter().filter(|r| r.reason == 0) {
+            let (send, collab) = *sender_levels.entry(r.referrer).or_insert_with(|| {
+                let code = sending(r.referrer);
+                let c = collaborative(code).map(|c| intern(LevelKey::Collaborative(c)));
+                (intern(LevelKey::SendingProvider(code.to_string())), c)
+            });
+            let receive = intern(LevelKey::ReceivingProvider(
+                organisation(r.provider).to_string(),
+            ));
+            let mut levels = Levels {
+                at: [0, receive, send, 0],
+                len: 3,
+            };
+            if let Some(c) = collab {
+                levels.at[3] = c;
+                levels.len = 4;
+            }
+            inappropriate.push((r, levels));
+        }
+        // A spell's collaborative: its sending provider's when its referral is out of area,
+        // else its provider's.
+        let mut provider_levels: HashMap<String, Option<u32>> = HashMap::new();
+        let mut spells_by_month: HashMap<Month, Vec<(&Spell, Levels)>> = HashMap::new();
+        for s in &t.spells {
+            let provider = match latest.get(&s.referral) {
+                Some((_, sender)) => sending(*sender),
+                None => organisation(s.provider),
+            };
+            let collab = match provider_levels.get(provider) {
+                Some(c) => *c,
+                None => {
+                    let c = collaborative(provider).map(|c| intern(LevelKey::Collaborative(c)));
+                    provider_levels.insert(provider.to_string(), c);
+                    c
+                }
+            };
+            let levels = match collab {
+                Some(c) => Levels {
+                    at: [0, c, 0, 0],
+                    len: 2,
+                },
+                None => Levels { at: [0; 4], len: 1 },
+            };
+            spells_by_month
+                .entry(s.month)
+                .or_default()
+                .push((s, levels));
+        }
         Index {
-            m,
             inappropriate,
+            spells_by_month,
             spells_of_referral,
             stays_of_spell,
             stay_order,
             header,
-            sender_of,
+            keys,
         }
     }
 
@@ -216,48 +291,6 @@ impl<'a> Index<'a> {
             (day_of(start), day_of(month_end(start)))
         })
     }
-
-    fn organisation(&self, code: u32) -> &str {
-        self.m.tables.organisations.text(code)
-    }
-
-    fn sending(&self, referrer: Option<u32>) -> String {
-        referrer
-            .map_or(UNKNOWN_PROVIDER, |c| self.organisation(c))
-            .to_string()
-    }
-
-    fn collaborative(&self, provider: &str) -> Option<String> {
-        self.m.providers.collaborative(provider).map(str::to_string)
-    }
-
-    /// The levels an OAP is counted at.
-    fn oap_levels(&self, r: &Referral) -> Vec<LevelKey> {
-        let sending = self.sending(r.referrer);
-        let mut levels = vec![
-            LevelKey::England,
-            LevelKey::ReceivingProvider(self.organisation(r.provider).to_string()),
-        ];
-        if let Some(c) = self.collaborative(&sending) {
-            levels.push(LevelKey::Collaborative(c));
-        }
-        levels.push(LevelKey::SendingProvider(sending));
-        levels
-    }
-
-    /// The levels a spell is counted at (in the denominators): England, and the collaborative
-    /// of its sending provider when its referral is out of area, else of its provider.
-    fn spell_levels(&self, s: &Spell) -> Vec<LevelKey> {
-        let provider = match self.sender_of.get(&s.referral) {
-            Some(sender) => self.sending(*sender),
-            None => self.organisation(s.provider).to_string(),
-        };
-        let mut levels = vec![LevelKey::England];
-        if let Some(c) = self.collaborative(&provider) {
-            levels.push(LevelKey::Collaborative(c));
-        }
-        levels
-    }
 }
 
 /// What one reporting month gives each level: counts per window (M, Q, Y) and the month's bed
@@ -268,8 +301,9 @@ struct MonthFigures {
     spells: [Tallies; 3],
 }
 
-/// The figures of every level for a reporting month `end` (see the module's rules).
-fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
+/// The figures of every level (by index) for a reporting month `end` (see the module's rules):
+/// its M, and with `every_window` its Q and Y too.
+fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, MonthFigures> {
     let rp_end = day_of(month_end(month_start(end)));
     let window_start = |len: i32| day_of(add_months(month_start(end), 1 - len));
     let in_table = |month: Month| month <= end && month > end - 12 && ix.known(month);
@@ -288,19 +322,18 @@ fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
     };
 
     // oaps_referrals: the 12 months, current versions (no `months` join).
-    let referrals: Vec<&Referral> = ix
+    let referrals: Vec<&(&Referral, Levels)> = ix
         .inappropriate
         .iter()
-        .copied()
-        .filter(|r| r.month <= end && r.month > end - 12 && r.version.current_at(rp_end))
+        .filter(|(r, _)| r.month <= end && r.month > end - 12 && r.version.current_at(rp_end))
         .collect();
     // overlapping_oaps_referrals: the latest later referral of the same person, by id.
     let mut by_person: HashMap<u32, Vec<&Referral>> = HashMap::new();
-    for r in &referrals {
+    for (r, _) in &referrals {
         by_person.entry(r.person).or_default().push(r);
     }
     let mut new_end: HashMap<u32, Day> = HashMap::new();
-    for rows in by_person.values() {
+    for rows in by_person.values().filter(|rows| rows.len() > 1) {
         for a in rows {
             for b in rows {
                 if a.id != b.id
@@ -315,16 +348,17 @@ fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
     }
     let end_of = |r: &Referral| new_end.get(&r.id).copied().or(r.discharged);
 
-    let mut figures: HashMap<LevelKey, MonthFigures> = HashMap::new();
-    // Distinct ids counted, by (level, window, tally, adult acute).
-    let mut counted: HashSet<(LevelKey, usize, usize, usize, u32)> = HashSet::new();
-    let windows = [1, 3, 12];
+    let mut figures: HashMap<u32, MonthFigures> = HashMap::new();
+    // Distinct ids counted: (level, window, tally (4 and up: spells), adult acute, id).
+    let mut counted: HashSet<(u32, u8, u8, u8, u32)> = HashSet::new();
+    let windows: &[i32] = if every_window { &[1, 3, 12] } else { &[1] };
     for (w, &len) in windows.iter().enumerate() {
         let (from, first_month) = (window_start(len), end - len + 1);
         let in_window = |month: Month| month >= first_month && month <= end;
-        for r in referrals
+        for (r, levels) in referrals
             .iter()
-            .filter(|r| in_window(r.month) && ix.known(r.month))
+            .copied()
+            .filter(|(r, _)| in_window(r.month) && ix.known(r.month))
         {
             let r_end = end_of(r);
             let spells: Vec<&Spell> = ix
@@ -361,54 +395,46 @@ fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
             let active_acute = stays
                 .iter()
                 .any(|x| is_acute(x) && x.end.is_none_or(|e| e > rp_end));
-            let mut count = |tally: usize, acute: bool| {
-                for level in ix.oap_levels(r) {
-                    counted.insert((level.clone(), w, tally, 0, r.id));
-                    if acute {
-                        counted.insert((level, w, tally, 1, r.id));
+            for (flag, acute, tally) in [
+                (started, started_acute, STARTED),
+                (ended, ended_acute, ENDED),
+                (active, active_acute, ACTIVE),
+            ] {
+                if flag {
+                    for level in levels.iter() {
+                        counted.insert((level, w as u8, tally as u8, 0, r.id));
+                        if acute {
+                            counted.insert((level, w as u8, tally as u8, 1, r.id));
+                        }
                     }
                 }
-            };
-            if started {
-                count(STARTED, started_acute);
-            }
-            if ended {
-                count(ENDED, ended_acute);
-            }
-            if active {
-                count(ACTIVE, active_acute);
             }
             // OAP02M: the rows of `oaps_month` with RANK 1, each with the spell's nights.
             if w == 0 {
-                let month_from = window_start(1);
                 for s in &spells {
                     let mine: Vec<&&WardStay> = stays.iter().filter(|x| x.spell == s.id).collect();
                     let key = |x: &WardStay| (bed_type_for(end, x.bed_type), is_acute(x));
-                    let distinct = |keys: Vec<(u16, bool)>| -> usize {
-                        let set: HashSet<(u16, bool)> = keys.into_iter().collect();
-                        set.len().max(1)
+                    let distinct = |keys: &mut dyn Iterator<Item = (u16, bool)>| -> i64 {
+                        let set: HashSet<(u16, bool)> = keys.collect();
+                        set.len().max(1) as i64
                     };
-                    let at_start = distinct(
-                        mine.iter()
-                            .filter(|x| holds(x, r.received))
-                            .map(|x| key(x))
-                            .collect(),
-                    );
+                    let at_start =
+                        distinct(&mut mine.iter().filter(|x| holds(x, r.received)).map(|x| key(x)));
                     let open = r_end.is_none_or(|e| e > rp_end);
                     let at_active = distinct(
-                        mine.iter()
+                        &mut mine
+                            .iter()
                             .filter(|x| open && x.end.is_none_or(|e| e > rp_end))
-                            .map(|x| key(x))
-                            .collect(),
+                            .map(|x| key(x)),
                     );
                     let at_end = distinct(
-                        mine.iter()
+                        &mut mine
+                            .iter()
                             .filter(|x| r_end.is_some_and(|e| holds(x, e)))
-                            .map(|x| key(x))
-                            .collect(),
+                            .map(|x| key(x)),
                     );
-                    let rows = (at_start * at_active * at_end) as i64;
-                    let nights = hosp_spell_bed_days(s.discharged, rp_end, s.start, month_from);
+                    let rows = at_start * at_active * at_end;
+                    let nights = hosp_spell_bed_days(s.discharged, rp_end, s.start, from);
                     let top = mine.iter().map(|x| ix.stay_order[x.id as usize]).max();
                     let ranked: HashSet<(u16, bool)> = mine
                         .iter()
@@ -423,7 +449,7 @@ fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
                             ranked.iter().filter(|k| k.1).count() as i64,
                         )
                     };
-                    for level in ix.oap_levels(r) {
+                    for level in levels.iter() {
                         let f = figures.entry(level).or_default();
                         f.oaps[0][0][DAYS] += nights * rows * all;
                         f.oaps[0][1][DAYS] += nights * rows * acute;
@@ -433,53 +459,46 @@ fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
         }
 
         // The denominators: every spell of the window.
-        for s in
-            ix.m.tables
-                .spells
-                .iter()
-                .filter(|s| in_window(s.month) && spell_ok(s))
+        for (s, levels) in (first_month..=end)
+            .flat_map(|m| ix.spells_by_month.get(&m).into_iter().flatten())
+            .filter(|(s, _)| spell_ok(s))
         {
-            let stays: Vec<&WardStay> = ix
-                .stays_of_spell
-                .get(&s.id)
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|x| x.provider == s.provider && in_window(x.month) && stay_ok(x))
-                .collect();
-            let any_acute = stays.iter().any(|x| is_acute(x));
+            let stays = || {
+                ix.stays_of_spell
+                    .get(&s.id)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|x| x.provider == s.provider && in_window(x.month) && stay_ok(x))
+            };
             let started = from <= s.start && s.start <= rp_end;
             let ended = s.discharged.is_some_and(|d| from <= d && d <= rp_end);
             let active = s.discharged.is_none_or(|d| d > rp_end) && s.month == end;
-            let levels = ix.spell_levels(s);
-            for (flag, tally) in [(started, STARTED), (ended, ENDED), (active, ACTIVE)] {
-                if flag {
-                    for level in &levels {
-                        counted.insert((level.clone(), w, tally + 4, 0, s.id));
-                        if any_acute {
-                            counted.insert((level.clone(), w, tally + 4, 1, s.id));
+            if started || ended || active {
+                let any_acute = stays().any(is_acute);
+                for (flag, tally) in [(started, STARTED), (ended, ENDED), (active, ACTIVE)] {
+                    if flag {
+                        for level in levels.iter() {
+                            counted.insert((level, w as u8, tally as u8 + 4, 0, s.id));
+                            if any_acute {
+                                counted.insert((level, w as u8, tally as u8 + 4, 1, s.id));
+                            }
                         }
                     }
                 }
             }
             // BEDDAYSM: no DISTINCT in `oaps_all_admissions_month`: every RANK 1 row counts.
             if w == 0 && s.month == end {
-                let top = stays.iter().map(|x| ix.stay_order[x.id as usize]).max();
-                let ranked: Vec<&&WardStay> = stays
-                    .iter()
-                    .filter(|x| Some(ix.stay_order[x.id as usize]) == top)
-                    .collect();
-                let (all, acute) = if top.is_none() {
-                    (1, 0)
-                } else {
-                    (
-                        ranked.len() as i64,
-                        ranked.iter().filter(|x| is_acute(x)).count() as i64,
-                    )
+                let top = stays().map(|x| ix.stay_order[x.id as usize]).max();
+                let (all, acute) = match top {
+                    None => (1, 0),
+                    Some(top) => stays()
+                        .filter(|x| ix.stay_order[x.id as usize] == top)
+                        .fold((0, 0), |(a, b), x| (a + 1, b + i64::from(is_acute(x)))),
                 };
                 let nights = hosp_spell_bed_days(s.discharged, rp_end, s.start, from);
-                for level in &levels {
-                    let f = figures.entry(level.clone()).or_default();
+                for level in levels.iter() {
+                    let f = figures.entry(level).or_default();
                     f.spells[0][0][DAYS] += nights * all;
                     f.spells[0][1][DAYS] += nights * acute;
                 }
@@ -488,14 +507,15 @@ fn month_figures(ix: &Index, end: Month) -> HashMap<LevelKey, MonthFigures> {
     }
     for (level, w, tally, acute, _) in counted {
         let f = figures.entry(level).or_default();
+        let (w, tally, acute) = (w as usize, tally as usize, acute as usize);
         if tally >= 4 {
             f.spells[w][acute][tally - 4] += 1;
         } else {
             f.oaps[w][acute][tally] += 1;
         }
     }
-    // OAP03 at Q and Y is the month's (and so are its denominators' counts of active spells,
-    // but for the adult acute twin, whose ward stays are the window's).
+    // OAP03 at Q and Y is the month's (but not its denominator's adult acute twin, whose ward
+    // stays are the window's).
     for f in figures.values_mut() {
         for w in 1..3 {
             for acute in 0..2 {
@@ -514,20 +534,23 @@ pub fn levels(m: &Mhsds, months: &[NaiveDate]) -> BTreeMap<LevelKey, Counted> {
         .iter()
         .map(|&d| crate::input::mhsds::records::month_of(d))
         .collect();
-    // Every month whose bed days a Q or Y sums.
+    // Every month whose bed days a Q or Y sums: only their M is needed.
     let mut needed: Vec<Month> = ends.iter().flat_map(|&e| (e - 11)..=e).collect();
     needed.sort_unstable();
     needed.dedup();
-    let per_month: HashMap<Month, HashMap<LevelKey, MonthFigures>> =
-        needed.iter().map(|&e| (e, month_figures(&ix, e))).collect();
-    let mut keys: Vec<LevelKey> = per_month.values().flat_map(|f| f.keys().cloned()).collect();
-    keys.sort();
-    keys.dedup();
+    let per_month: HashMap<Month, HashMap<u32, MonthFigures>> = needed
+        .iter()
+        .map(|&e| (e, month_figures(&ix, e, ends.contains(&e))))
+        .collect();
     let mut out = BTreeMap::new();
-    for key in keys {
+    for (k, key) in ix.keys.iter().enumerate() {
+        let k = k as u32;
+        if !per_month.values().any(|f| f.contains_key(&k)) && k != 0 {
+            continue;
+        }
         let mut counted = Counted::default();
         for &e in &ends {
-            let of = |month: Month| per_month.get(&month).and_then(|f| f.get(&key));
+            let of = |month: Month| per_month.get(&month).and_then(|f| f.get(&k));
             let this = of(e).cloned().unwrap_or_default();
             for (w, len) in [(0usize, 1), (1, 3), (2, 12)] {
                 let mut oaps = this.oaps[w];
@@ -546,7 +569,7 @@ pub fn levels(m: &Mhsds, months: &[NaiveDate]) -> BTreeMap<LevelKey, Counted> {
                 counted.spells.push(spells);
             }
         }
-        out.insert(key, counted);
+        out.insert(key.clone(), counted);
     }
     out
 }

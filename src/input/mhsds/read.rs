@@ -67,16 +67,19 @@ fn is_parquet(path: &Path) -> bool {
 /// Reads the wanted columns of every row of a file and calls `each(line, cells)` with the
 /// row's line (a CSV header is line 1; a Parquet file's rows count from 1) and its cells in the
 /// order of `wanted` (`None` for an empty cell or a column the file lacks), and whether the file
-/// has each wanted column. Returns the rows read.
+/// has each wanted column. A row whose cell of the wanted column `needed` (if given) is empty
+/// is not needed: it is counted, and no other cell of it is read. Returns the rows read and
+/// those not needed.
 pub fn read_rows(
     path: &Path,
     table: &str,
     wanted: &[Wanted],
+    needed: Option<usize>,
     mut each: impl FnMut(usize, &[Option<&str>], &[bool]),
-) -> Result<usize> {
+) -> Result<(usize, usize)> {
     let shown = path.display().to_string();
     if is_parquet(path) {
-        return read_parquet(path, &shown, table, wanted, each);
+        return read_parquet(path, &shown, table, wanted, needed, each);
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -91,8 +94,9 @@ pub fn read_rows(
         .collect();
     let at = positions(&shown, table, &header, wanted)?;
     let present: Vec<bool> = at.iter().map(Option::is_some).collect();
+    let needed_at = needed.and_then(|k| at[k]);
     let mut record = csv::ByteRecord::new();
-    let mut rows = 0;
+    let (mut rows, mut not_needed) = (0, 0);
     loop {
         let more = reader
             .read_byte_record(&mut record)
@@ -101,6 +105,12 @@ pub fn read_rows(
             break;
         }
         rows += 1;
+        if let Some(i) = needed_at {
+            if record.get(i).is_none_or(|c| c.trim_ascii().is_empty()) {
+                not_needed += 1;
+                continue;
+            }
+        }
         let line = record.position().map_or(rows + 1, |p| p.line() as usize);
         let mut cells: Vec<Option<&str>> = Vec::with_capacity(wanted.len());
         for slot in &at {
@@ -118,7 +128,7 @@ pub fn read_rows(
         }
         each(line, &cells, &present);
     }
-    Ok(rows)
+    Ok((rows, not_needed))
 }
 
 /// Rows decoded from a Parquet file at once (a few row groups).
@@ -129,8 +139,9 @@ fn read_parquet(
     shown: &str,
     table: &str,
     wanted: &[Wanted],
+    needed: Option<usize>,
     mut each: impl FnMut(usize, &[Option<&str>], &[bool]),
-) -> Result<usize> {
+) -> Result<(usize, usize)> {
     let open = || -> Result<ParquetReader<std::fs::File>> {
         Ok(ParquetReader::new(
             std::fs::File::open(path).with_context(|| format!("{shown}: cannot read"))?,
@@ -154,7 +165,8 @@ fn read_parquet(
         .iter()
         .map(|a| a.map(|i| projection.binary_search(&i).expect("projected")))
         .collect();
-    let mut offset = 0;
+    let needed_slot = needed.and_then(|k| slot[k]);
+    let (mut offset, mut not_needed) = (0, 0);
     while offset < rows {
         let len = PARQUET_ROWS_AT_A_TIME.min(rows - offset);
         let frame = open()?
@@ -175,6 +187,12 @@ fn read_parquet(
             .map(|c| c.str())
             .collect::<Result<Vec<_>, _>>()?;
         for row in 0..frame.height() {
+            if let Some(k) = needed_slot {
+                if texts[k].get(row).is_none_or(|c| c.trim().is_empty()) {
+                    not_needed += 1;
+                    continue;
+                }
+            }
             let mut cells: Vec<Option<&str>> = Vec::with_capacity(wanted.len());
             for s in &slot {
                 cells.push(
@@ -187,5 +205,5 @@ fn read_parquet(
         }
         offset += len;
     }
-    Ok(rows)
+    Ok((rows, not_needed))
 }

@@ -136,52 +136,55 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
         let shown = path.display().to_string();
         let file = tables.files.len() as u32;
         let wanted = table.wanted();
-        let (mut used, mut not_needed, mut rejected) = (0, 0, 0);
+        let (mut used, mut rejected) = (0, 0);
         let t = &mut tables;
         // RecordStartDate is the last but one column of every table but the header.
         let record_start = wanted.len().saturating_sub(2);
-        let rows = read_rows(&path, table.name(), wanted, |line, cells, present| {
-            let has_record_start = table != Table::Header && present[record_start];
-            let at = At {
-                file,
-                line: line as u32,
-            };
-            let mut c = Cells {
-                file: &shown,
-                line,
-                wanted,
-                cells,
-                findings: Vec::new(),
-            };
-            let kept = match table {
-                Table::Header => header_row(&mut c, at).map(|r| t.header.push(r)),
-                Table::Referral => {
-                    if c.text(0).is_none() {
-                        not_needed += 1;
-                        return;
-                    }
-                    referral_row(&mut c, at, has_record_start, t).map(|r| t.referrals.push(r))
+        // ReasonOAT is the referrals' first column: without it a row is no OAP referral.
+        let needed = (table == Table::Referral).then_some(0);
+        let (rows, skipped) = read_rows(
+            &path,
+            table.name(),
+            wanted,
+            needed,
+            |line, cells, present| {
+                let has_record_start = table != Table::Header && present[record_start];
+                let at = At {
+                    file,
+                    line: line as u32,
+                };
+                let mut c = Cells {
+                    file: &shown,
+                    line,
+                    wanted,
+                    cells,
+                    findings: Vec::new(),
+                };
+                let kept =
+                    match table {
+                        Table::Header => header_row(&mut c, at).map(|r| t.header.push(r)),
+                        Table::Referral => referral_row(&mut c, at, has_record_start, t)
+                            .map(|r| t.referrals.push(r)),
+                        Table::Spell => {
+                            spell_row(&mut c, at, has_record_start, t).map(|r| t.spells.push(r))
+                        }
+                        Table::WardStay => ward_stay_row(&mut c, at, has_record_start, t)
+                            .map(|r| t.ward_stays.push(r)),
+                    };
+                if kept.is_some() && c.findings.is_empty() {
+                    used += 1;
+                } else {
+                    rejected += 1;
+                    findings.append(&mut c.findings);
                 }
-                Table::Spell => {
-                    spell_row(&mut c, at, has_record_start, t).map(|r| t.spells.push(r))
-                }
-                Table::WardStay => {
-                    ward_stay_row(&mut c, at, has_record_start, t).map(|r| t.ward_stays.push(r))
-                }
-            };
-            if kept.is_some() && c.findings.is_empty() {
-                used += 1;
-            } else {
-                rejected += 1;
-                findings.append(&mut c.findings);
-            }
-        })?;
+            },
+        )?;
         tables.files.push(TableCounts {
             path: shown,
             table,
             rows_read: rows,
             rows_used: used,
-            rows_not_needed: not_needed,
+            rows_not_needed: skipped,
             rows_rejected: rejected,
         });
     }
