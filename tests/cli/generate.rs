@@ -371,6 +371,10 @@ fn mhsds_same_seed_same_files_one_per_table_and_month() {
 fn mhsds_tables_hold_every_case_of_the_pipelines_rules() {
     let w = Workdir::new();
     mhsds(&w, "m", "11", "3000", &["--one-file-per-table"]);
+    // What --mhsds checks holds (an old record version once moved a spell's discharge before its
+    // last ward stay's end: a ward stay outside its spell).
+    let (code, stdout, stderr) = w.run(&["validate", "--mhsds", "m", "-q"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
     let header = table(&w, "m/MHS000Header.csv");
     let referrals = table(&w, "m/MHS101Referral.csv");
     let spells = table(&w, "m/MHS501HospProvSpell.csv");
