@@ -45,7 +45,7 @@ pub enum Command {
     Reinvest(ReinvestArgs),
     /// How many local beds would bring inappropriate OAPs home: daily demand, beds needed by occupancy and by the chance of no bed, and their cost.
     Capacity(CapacityArgs),
-    /// NHS England's published OAP measures (OAP01–OAP11, OAP01a–OAP11a) for a month or a range of months, M, Q and Y, per collaborative, service line and sending provider.
+    /// NHS England's published OAP measures (OAP01–OAP11, OAP01a–OAP11a) for a month or a range of months, M, Q and Y, per collaborative, service line and sending provider; from MHSDS tables (--mhsds), as NHS England's pipeline computes them, for England, collaboratives and sending and receiving providers.
     Nhs(NhsArgs),
     /// Read NHS England's published OAP files (Clinical Audit Platform 2016 onwards, MHSDS from 2023) into one tidy table.
     Published(PublishedArgs),

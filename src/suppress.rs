@@ -62,7 +62,15 @@ impl Suppression {
                     .collect()
             })
             .collect();
+        // National rows stay exact, as NHS England publishes them (`England`, `England; ...`).
+        let breakdown = report.field_index("breakdown");
         for row in &mut report.rows {
+            let national = breakdown.is_some_and(
+                |b| matches!(&row[b], Cell::Text(t) if t == "England" || t.starts_with("England;")),
+            );
+            if national {
+                continue;
+            }
             let original = row.clone();
             let is_small = |i: usize| match &original[i] {
                 Cell::Int(v) => *v < self.threshold,

@@ -414,3 +414,48 @@ fn every_analysis_runs_on_the_translation() {
         "{err}"
     );
 }
+
+#[test]
+fn options_that_would_not_apply_are_refused() {
+    let w = Workdir::new();
+    for (option, value) in [("--adult-acute", "adult_acute"), ("--service-line", "picu")] {
+        let (code, _, err) = w.run(&[
+            "nhs", "--mhsds", TABLES, "--month", "2024-05", option, value,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("{option} does not apply")), "{err}");
+    }
+    let (code, _, err) = w.run(&["nhs", "--mhsds", TABLES, "--admissions", "a.csv"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn suppression_leaves_england_exact() {
+    let w = Workdir::new();
+    let (code, out, err) = w.run(&[
+        "nhs",
+        "--mhsds",
+        TABLES,
+        "--month",
+        "2024-05",
+        "--format",
+        "nhs-csv",
+        "--suppress",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let line = |level: &str, start: &str, id: &str| -> String {
+        out.lines()
+            .find(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                c[0] == start && c[4] == level && c[8] == id
+            })
+            .unwrap_or_else(|| panic!("no {level} {id} in {out}"))
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    // England as computed (Q: 8, not 10); below it, under 5 is `*`.
+    assert_eq!(line("England", "01/03/2024", "OAP01"), "8");
+    assert_eq!(line("UNKNOWN", "01/05/2024", "OAP01"), "*");
+}

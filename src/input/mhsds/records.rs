@@ -386,3 +386,56 @@ impl<'c> Cells<'_, 'c> {
 pub fn day(year: i32, month: u32, d: u32) -> Day {
     day_of(NaiveDate::from_ymd_opt(year, month, d).expect("a date"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_ids_as_mhsds_counts_them() {
+        let april_2024 = NaiveDate::from_ymd_opt(2024, 4, 1).unwrap();
+        assert_eq!(month_of(april_2024), 1489);
+        assert_eq!(month_start(1489), april_2024);
+        assert_eq!(month_start(1), NaiveDate::from_ymd_opt(1900, 4, 1).unwrap());
+        // get_month_ids("2021-09-01") in mhsds_functions.py: 1458.
+        assert_eq!(month_of(NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()), 1458);
+    }
+
+    #[test]
+    fn a_version_is_current_as_the_pipeline_filters_it() {
+        let rp_end = day(2024, 5, 31);
+        let v = |start, end| Version { start, end };
+        assert!(v(day(2024, 5, 1), None).current_at(rp_end));
+        assert!(v(day(2024, 5, 1), Some(rp_end)).current_at(rp_end));
+        assert!(!v(day(2024, 5, 1), Some(day(2024, 5, 30))).current_at(rp_end));
+        // RecordStartDate must be before the period's end.
+        assert!(!v(rp_end, None).current_at(rp_end));
+        assert!(v(Day::MIN, None).current_at(rp_end));
+    }
+
+    #[test]
+    fn dates_with_a_time_after_them() {
+        let wanted = [Wanted {
+            name: "StartDateWardStay",
+            required: true,
+        }];
+        let cells_of = |text: &'static str| {
+            let cells = [Some(text)];
+            let mut c = Cells {
+                file: "f.csv",
+                line: 2,
+                wanted: &wanted,
+                cells: &cells,
+                findings: Vec::new(),
+            };
+            (c.date(0), c.findings.len())
+        };
+        let may_2 = Ok(Some(day(2024, 5, 2)));
+        assert_eq!(cells_of("2024-05-02"), (may_2, 0));
+        assert_eq!(cells_of("02/05/2024"), (may_2, 0));
+        assert_eq!(cells_of("2024-05-02 00:00:00.000"), (may_2, 0));
+        assert_eq!(cells_of("2024-05-02T00:00:00"), (may_2, 0));
+        assert_eq!(cells_of("2024-05-02x"), (Err(()), 1));
+        assert_eq!(cells_of("2024-13-02"), (Err(()), 1));
+    }
+}
