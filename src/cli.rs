@@ -715,6 +715,18 @@ pub struct GenerateArgs {
     /// Replace existing files in the folder.
     #[arg(long)]
     pub force: bool,
+    /// Write the same spells as MHSDS record-level tables instead (MHS000Header, MHS001MPI,
+    /// MHS101Referral, MHS501HospProvSpell, MHS502WardStay, one file per table per month, as
+    /// MHS101Referral_2024-04.csv), with providers.csv and collaboratives.csv: for `--mhsds`.
+    #[arg(long)]
+    pub mhsds: bool,
+    /// With --mhsds: referrals without a hospital spell (community care) begun over the data.
+    /// [default: 3 per admission]
+    #[arg(long, value_name = "N", requires = "mhsds")]
+    pub community_referrals: Option<usize>,
+    /// With --mhsds: one file per table holding every month (MHS101Referral.csv).
+    #[arg(long, requires = "mhsds")]
+    pub one_file_per_table: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -36,6 +36,7 @@ use crate::periods::{date_of, day_of, Day};
 mod demographics;
 pub use demographics::Person;
 use demographics::{People, SpellFacts};
+pub mod mhsds;
 
 struct ServiceLine {
     name: &'static str,
@@ -694,16 +695,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
             Ok(())
         })?;
     }
-    let collaboratives_path = dir.join("collaboratives.csv");
-    write_atomically(&collaboratives_path, |out| {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(["collaborative", "name", "lead_provider", "population"])?;
-        for c in &COLLABORATIVES {
-            w.write_record([c.code, c.name, c.lead_provider, &c.population.to_string()])?;
-        }
-        w.flush()?;
-        Ok(())
-    })?;
+    let collaboratives_path = write_collaboratives(dir)?;
     let costs_path = dir.join("local_costs.csv");
     write_atomically(&costs_path, |out| {
         let mut w = csv::Writer::from_writer(out);
@@ -737,6 +729,21 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         costs_path,
         populations_path,
     ])
+}
+
+/// `collaboratives.csv`: code, name, lead provider and population of each collaborative.
+fn write_collaboratives(dir: &Path) -> Result<std::path::PathBuf> {
+    let path = dir.join("collaboratives.csv");
+    write_atomically(&path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["collaborative", "name", "lead_provider", "population"])?;
+        for c in &COLLABORATIVES {
+            w.write_record([c.code, c.name, c.lead_provider, &c.population.to_string()])?;
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-/// The files of the sample (`data/` of the repository), as compiled in.
-pub const FILES: [(&str, &[u8]); 7] = [
+/// The files of the sample (`data/` of the repository), as compiled in; a name may hold a folder
+/// (`mhsds/`).
+pub const FILES: [(&str, &[u8]); 14] = [
     (
         "admissions.csv",
         include_bytes!("../data/admissions.csv").as_slice(),
@@ -36,6 +37,35 @@ pub const FILES: [(&str, &[u8]); 7] = [
         include_bytes!("../data/targets.csv").as_slice(),
     ),
     ("README.md", include_bytes!("../data/README.md").as_slice()),
+    // The same service as MHSDS tables (data/README.md): read only by `--mhsds`.
+    (
+        "mhsds/MHS000Header.parquet",
+        include_bytes!("../data/mhsds/MHS000Header.parquet").as_slice(),
+    ),
+    (
+        "mhsds/MHS001MPI.parquet",
+        include_bytes!("../data/mhsds/MHS001MPI.parquet").as_slice(),
+    ),
+    (
+        "mhsds/MHS101Referral.parquet",
+        include_bytes!("../data/mhsds/MHS101Referral.parquet").as_slice(),
+    ),
+    (
+        "mhsds/MHS501HospProvSpell.parquet",
+        include_bytes!("../data/mhsds/MHS501HospProvSpell.parquet").as_slice(),
+    ),
+    (
+        "mhsds/MHS502WardStay.parquet",
+        include_bytes!("../data/mhsds/MHS502WardStay.parquet").as_slice(),
+    ),
+    (
+        "mhsds/providers.csv",
+        include_bytes!("../data/mhsds/providers.csv").as_slice(),
+    ),
+    (
+        "mhsds/collaboratives.csv",
+        include_bytes!("../data/mhsds/collaboratives.csv").as_slice(),
+    ),
 ];
 
 /// A short hash of the sample's content.
@@ -71,6 +101,10 @@ pub fn write_to(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, bytes) in FILES {
         let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("{}: cannot create the folder", parent.display()))?;
+        }
         crate::output::write_atomically(&path, |out| Ok(out.write_all(bytes)?))?;
         written.push(path);
     }

@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 
 use crate::cli::{GenerateArgs, GenerateFormat};
 use crate::figures::group_thousands;
+use crate::generate::mhsds::{self as tables, MhsdsRequest};
 use crate::generate::{generate, write, GenerateRequest};
 use crate::periods::parse_date;
 
@@ -15,6 +16,9 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
         extract_date: parse_date(&args.extract_date, "--extract-date")?,
     };
     let parquet = args.format == GenerateFormat::Parquet;
+    if args.mhsds {
+        return mhsds(args, request, parquet);
+    }
     if !args.force {
         let ext = if parquet { "parquet" } else { "csv" };
         for name in [
@@ -46,6 +50,34 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ")
+    );
+    Ok(())
+}
+
+/// `generate --mhsds`: the same spells as MHSDS tables.
+fn mhsds(args: &GenerateArgs, extract: GenerateRequest, parquet: bool) -> Result<()> {
+    if !args.force {
+        tables::check_existing(&args.out, parquet)?;
+    }
+    let (start, end) = (extract.start, extract.extract_date);
+    let request = MhsdsRequest {
+        community_referrals: args.community_referrals.unwrap_or(3 * extract.admissions),
+        extract,
+        monthly_files: !args.one_file_per_table,
+        parquet,
+    };
+    let written = tables::write(&request, &args.out)?;
+    let counts = tables::TABLES
+        .iter()
+        .zip(written.rows)
+        .map(|((name, _), rows)| format!("{} {name}", group_thousands(rows as i64)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    eprintln!(
+        "oapstat: wrote MHSDS tables of {} months ({start} to {end}): {counts} rows; {} files in {}",
+        written.months,
+        written.files.len(),
+        args.out.display()
     );
     Ok(())
 }

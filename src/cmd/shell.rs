@@ -18,7 +18,8 @@ pub fn sample(args: &SampleArgs) -> Result<()> {
         args.out.display(),
         written
             .iter()
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .filter_map(|p| p.strip_prefix(&args.out).ok())
+            .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ")
     );

@@ -361,3 +361,370 @@ fn admissions_carry_demographics_and_populations_their_groups() {
         .iter()
         .any(|r| r[1] == "imd_decile" && r[2] == "01 Most deprived" && r[3] == "0-4"));
 }
+
+/// `generate --mhsds` into `dir`, from 2023-10-01 to 2025-09-30 (across April 2024's new bed
+/// type codes), with the extra arguments.
+fn mhsds(w: &Workdir, dir: &str, seed: &str, admissions: &str, extra: &[&str]) {
+    let mut args = vec![
+        "generate",
+        "--mhsds",
+        "--seed",
+        seed,
+        "--admissions",
+        admissions,
+        "--start",
+        "2023-10-01",
+        "--extract-date",
+        "2025-09-30",
+        "--out",
+        dir,
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// The rows of a CSV table the generator wrote (no field of it is quoted), by column name.
+fn table(w: &Workdir, path: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let text = w.read(path);
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|line| {
+            header
+                .iter()
+                .cloned()
+                .zip(line.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn mhsds_same_seed_same_files_one_per_table_and_month() {
+    let w = Workdir::new();
+    mhsds(&w, "a", "3", "300", &[]);
+    mhsds(&w, "b", "3", "300", &[]);
+    mhsds(&w, "c", "4", "300", &[]);
+    let names = |dir: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(w.path(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let files = names("a");
+    // Five tables of 24 months, providers.csv and collaboratives.csv.
+    assert_eq!(files.len(), 5 * 24 + 2, "{files:?}");
+    for name in [
+        "MHS000Header_2023-10.csv",
+        "MHS001MPI_2024-04.csv",
+        "MHS101Referral_2025-09.csv",
+        "MHS501HospProvSpell_2024-03.csv",
+        "MHS502WardStay_2024-04.csv",
+        "providers.csv",
+        "collaboratives.csv",
+    ] {
+        assert!(files.contains(&name.to_string()), "{name}: {files:?}");
+    }
+    assert_eq!(files, names("b"));
+    for name in &files {
+        assert_eq!(
+            w.read(&format!("a/{name}")),
+            w.read(&format!("b/{name}")),
+            "{name}"
+        );
+    }
+    assert_ne!(
+        w.read("a/MHS101Referral_2024-04.csv"),
+        w.read("c/MHS101Referral_2024-04.csv")
+    );
+    // The collaboratives and their providers are the extract generator's.
+    mhsds(
+        &w,
+        "d",
+        "3",
+        "300",
+        &["--one-file-per-table", "--format", "parquet"],
+    );
+    assert_eq!(names("d").len(), 7, "{:?}", names("d"));
+    assert_eq!(
+        w.read("a/providers.csv"),
+        "provider_code,collaborative\nRNC01,NCM\nRNC02,NCM\nRNC03,NCM\nRVW01,RVW\nRVW02,RVW\n\
+         RVW03,RVW\nRCM01,CMP\nRCM02,CMP\nRCM03,CMP\nRSW01,SWP\nRSW02,SWP\nRSW03,SWP\n\
+         RTG01,TGW\nRTG02,TGW\nRTG03,TGW\n"
+    );
+    generated(&w, "3", "300");
+    assert_eq!(
+        w.read("a/collaboratives.csv"),
+        w.read("g/collaboratives.csv")
+    );
+    let (code, _, stderr) = w.run(&["generate", "--mhsds", "--out", "a"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("already exists (pass --force to replace it)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mhsds_tables_hold_every_case_of_the_pipelines_rules() {
+    let w = Workdir::new();
+    mhsds(&w, "m", "11", "3000", &["--one-file-per-table"]);
+    // What --mhsds checks holds (an old record version once moved a spell's discharge before its
+    // last ward stay's end: a ward stay outside its spell).
+    let (code, stdout, stderr) = w.run(&["validate", "--mhsds", "m", "-q"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let header = table(&w, "m/MHS000Header.csv");
+    let referrals = table(&w, "m/MHS101Referral.csv");
+    let spells = table(&w, "m/MHS501HospProvSpell.csv");
+    let wards = table(&w, "m/MHS502WardStay.csv");
+    let mpi = table(&w, "m/MHS001MPI.csv");
+    let col = |row: &std::collections::HashMap<String, String>, c: &str| row[c].clone();
+    let month = |row: &std::collections::HashMap<String, String>| -> i64 {
+        row["UniqMonthID"].parse().unwrap()
+    };
+
+    // UniqMonthID: months since April 1900, plus 1; one header row per provider and month.
+    let april = header
+        .iter()
+        .find(|r| r["ReportingPeriodStartDate"] == "2024-04-01")
+        .unwrap();
+    assert_eq!(april["UniqMonthID"], "1489");
+    assert_eq!(april["ReportingPeriodEndDate"], "2024-04-30");
+    assert_eq!(header.len(), 24 * 25);
+
+    // Monthly resubmissions: a referral open over months is in each month with the same id.
+    let mut months_of: std::collections::HashMap<String, Vec<i64>> = Default::default();
+    for r in &referrals {
+        months_of
+            .entry(col(r, "UniqServReqID"))
+            .or_default()
+            .push(month(r));
+    }
+    assert!(months_of.values().any(|m| m.len() >= 6));
+
+    // Record versions: the old version ends the day before the new one starts.
+    let old: Vec<_> = referrals
+        .iter()
+        .filter(|r| !r["RecordEndDate"].is_empty())
+        .collect();
+    assert!(!old.is_empty());
+    for o in &old {
+        let newer = referrals.iter().find(|r| {
+            r["UniqServReqID"] == o["UniqServReqID"]
+                && r["UniqMonthID"] == o["UniqMonthID"]
+                && r["RecordEndDate"].is_empty()
+        });
+        let newer = newer.expect("a newer version");
+        let end = chrono::NaiveDate::parse_from_str(&o["RecordEndDate"], "%Y-%m-%d").unwrap();
+        assert_eq!(
+            newer["RecordStartDate"],
+            (end + chrono::Days::new(1)).to_string()
+        );
+    }
+    assert!(old.iter().any(|o| o["ReasonOAT"] == "10"));
+    assert!(spells.iter().any(|r| !r["RecordEndDate"].is_empty()));
+    assert!(wards.iter().any(|r| !r["RecordEndDate"].is_empty()));
+
+    // ReasonOAT: 10 and the other codes; referrals of no OAP; an OAP without a referring
+    // (sending) organisation; an OAP referral without a hospital spell.
+    let reasons: std::collections::BTreeSet<_> =
+        referrals.iter().map(|r| col(r, "ReasonOAT")).collect();
+    for code in ["", "10", "11", "12", "13", "14", "15"] {
+        assert!(reasons.contains(code), "{code}: {reasons:?}");
+    }
+    assert!(referrals
+        .iter()
+        .any(|r| r["ReasonOAT"] == "10" && r["OrgIDReferringOrg"].is_empty()));
+    let with_spell: std::collections::HashSet<_> =
+        spells.iter().map(|r| col(r, "UniqServReqID")).collect();
+    assert!(referrals
+        .iter()
+        .any(|r| r["ReasonOAT"] == "10" && !with_spell.contains(&r["UniqServReqID"])));
+    assert!(referrals
+        .iter()
+        .any(|r| r["ReasonOAT"].is_empty() && !with_spell.contains(&r["UniqServReqID"])));
+
+    // Overlapping OAP referrals of one person: the later one received while the first is open.
+    let last_row = |id: &str| {
+        referrals
+            .iter()
+            .filter(|r| r["UniqServReqID"] == id && r["RecordEndDate"].is_empty())
+            .max_by_key(|r| month(r))
+            .unwrap()
+    };
+    let oaps: Vec<_> = referrals
+        .iter()
+        .filter(|r| r["ReasonOAT"] == "10" && r["RecordEndDate"].is_empty())
+        .collect();
+    let overlapping = oaps.iter().any(|a| {
+        let a_end = col(last_row(&a["UniqServReqID"]), "ServDischDate");
+        oaps.iter().any(|b| {
+            a["Person_ID"] == b["Person_ID"]
+                && a["ReferralRequestReceivedDate"] < b["ReferralRequestReceivedDate"]
+                && (a_end.is_empty() || b["ReferralRequestReceivedDate"] < a_end)
+        })
+    });
+    assert!(overlapping);
+    // A referral received before its spell starts.
+    let received: std::collections::HashMap<_, _> = referrals
+        .iter()
+        .map(|r| {
+            (
+                col(r, "UniqServReqID"),
+                col(r, "ReferralRequestReceivedDate"),
+            )
+        })
+        .collect();
+    assert!(spells
+        .iter()
+        .any(|s| received[&s["UniqServReqID"]] < s["StartDateHospProvSpell"]));
+
+    // Same-day discharges; a discharge is not known before its month.
+    assert!(spells
+        .iter()
+        .any(|s| s["StartDateHospProvSpell"] == s["DischDateHospProvSpell"]));
+    for s in &spells {
+        let disch = &s["DischDateHospProvSpell"];
+        let end = header
+            .iter()
+            .find(|h| h["UniqMonthID"] == s["UniqMonthID"])
+            .unwrap();
+        assert!(
+            disch.is_empty() || *disch <= end["ReportingPeriodEndDate"],
+            "{s:?}"
+        );
+    }
+
+    // Ward stays: several in a spell, changing bed type (also across adult acute's edge), open
+    // ones in the last month (September 2025: 1506); the codes before April 2024 (10, 11,
+    // 12...) and from it (200, 201, 202...), one ward stay with both, and one provider
+    // switching late.
+    let new_code = |code: &str| {
+        match code {
+            "10" => "200",
+            "11" => "201",
+            "12" => "202",
+            "17" => "212",
+            "19" => "206",
+            "20" => "207",
+            c => c,
+        }
+        .to_string()
+    };
+    let mut types_of: std::collections::HashMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut stays_of: std::collections::HashMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for r in wards.iter().filter(|r| r["RecordEndDate"].is_empty()) {
+        types_of
+            .entry(col(r, "UniqHospProvSpellID"))
+            .or_default()
+            .insert(new_code(&r["MHAdmittedPatientClass"]));
+        stays_of
+            .entry(col(r, "UniqHospProvSpellID"))
+            .or_default()
+            .insert(col(r, "UniqWardStayID"));
+    }
+    assert!(stays_of.values().any(|s| s.len() >= 3));
+    assert!(types_of.values().any(|t| t.len() >= 2));
+    assert!(types_of
+        .values()
+        .any(|t| t.contains("200") && t.contains("212")));
+    assert!(wards
+        .iter()
+        .any(|r| month(r) == 1506 && r["EndDateWardStay"].is_empty()));
+    for r in &wards {
+        let code: u32 = r["MHAdmittedPatientClass"].parse().unwrap();
+        if month(r) <= 1488 {
+            assert!(code < 100, "{r:?}");
+        } else if code < 100 {
+            assert!(r["OrgIDProv"] == "RTG03" && month(r) <= 1490, "{r:?}");
+        }
+    }
+    let mut codes_of: std::collections::HashMap<String, (bool, bool)> = Default::default();
+    for r in &wards {
+        let e = codes_of.entry(col(r, "UniqWardStayID")).or_default();
+        let code: u32 = r["MHAdmittedPatientClass"].parse().unwrap();
+        if code < 100 {
+            e.0 = true
+        } else {
+            e.1 = true
+        }
+    }
+    assert!(codes_of.values().any(|&(old, new)| old && new));
+
+    // MHS001MPI: one master record per person and month, with age, gender, ethnicity, LSOA.
+    let mut masters: std::collections::HashMap<(String, String), usize> = Default::default();
+    for r in &mpi {
+        if r["PatMRecInRP"] == "true" {
+            *masters
+                .entry((col(r, "Person_ID"), col(r, "UniqMonthID")))
+                .or_default() += 1;
+        }
+        assert!(r["AgeRepPeriodEnd"].parse::<u32>().unwrap() < 110);
+        assert!(r["LSOA2011"].starts_with("E01") && r["LSOA2011"].len() == 9);
+        assert!(!r["Gender"].is_empty() && !r["NHSDEthnicity"].is_empty());
+    }
+    assert!(masters.values().all(|&n| n == 1));
+    let persons: std::collections::HashSet<_> = referrals
+        .iter()
+        .map(|r| (col(r, "Person_ID"), col(r, "UniqMonthID")))
+        .collect();
+    assert_eq!(persons.len(), masters.len());
+    assert!(mpi.iter().any(|r| r["PatMRecInRP"] == "false"));
+}
+
+/// data/mhsds is the generator's output for the command data/README.md gives.
+#[test]
+fn the_samples_mhsds_twin_is_the_generators() {
+    let w = Workdir::new();
+    let (code, _, stderr) = w.run(&[
+        "generate",
+        "--mhsds",
+        "--seed",
+        "13",
+        "--admissions",
+        "15000",
+        "--start",
+        "2023-04-01",
+        "--extract-date",
+        "2026-10-31",
+        "--community-referrals",
+        "3000",
+        "--one-file-per-table",
+        "--format",
+        "parquet",
+        "--out",
+        "twin",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let repository = concat!(env!("CARGO_MANIFEST_DIR"), "/data/mhsds");
+    let mut names: Vec<_> = std::fs::read_dir(repository)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 7, "{names:?}");
+    for name in names {
+        assert!(
+            std::fs::read(w.path(&format!("twin/{name}"))).unwrap()
+                == std::fs::read(format!("{repository}/{name}")).unwrap(),
+            "{name} differs from the generator's"
+        );
+    }
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/README.md")).unwrap();
+    assert!(readme.contains(
+        "oapstat generate --mhsds --seed 13 --admissions 15000 --start 2023-04-01 \
+         --extract-date 2026-10-31 --community-referrals 3000 --one-file-per-table \
+         --format parquet --out data/mhsds --force"
+    ));
+}

@@ -73,6 +73,13 @@ fn the_binary_alone_in_an_empty_folder_gives_the_repositorys_figures() {
         "populations.csv",
         "targets.csv",
         "README.md",
+        "mhsds/MHS000Header.parquet",
+        "mhsds/MHS001MPI.parquet",
+        "mhsds/MHS101Referral.parquet",
+        "mhsds/MHS501HospProvSpell.parquet",
+        "mhsds/MHS502WardStay.parquet",
+        "mhsds/providers.csv",
+        "mhsds/collaboratives.csv",
     ] {
         assert_eq!(
             std::fs::read(w.path(&format!("elsewhere/sample/{name}"))).unwrap(),

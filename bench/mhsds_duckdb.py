@@ -1,0 +1,539 @@
+#!/usr/bin/env python3
+"""NHS England's OAP measures (OAP01-OAP11, OAP01a-OAP11a at M, Q and Y) from MHSDS tables, in
+DuckDB SQL translated statement by statement from NHS England's pipeline, and compared with every
+value of `oapstat nhs --mhsds`.
+
+Usage: mhsds_duckdb.py OAPSTAT MHSDS_DIR FROM_MONTH TO_MONTH [--out FILE] [--no-compare]
+                       [--oapstat-csv FILE]
+  MHSDS_DIR holds MHS000Header*, MHS101Referral*, MHS501HospProvSpell*, MHS502WardStay*
+  (.csv or .parquet, monthly files concatenated), providers.csv and collaboratives.csv, as
+  `oapstat generate --mhsds` writes them. --out writes the measures in the nhs-csv layout.
+  Exit 1 on any difference with oapstat (the differing rows are listed), 2 when oapstat fails.
+
+Source (NHSDigital/mental-health-monthly-statistics, September 2025 publication, folder
+Mental_Health_Monthly_Statistics/menh_bbrb/notebooks): 02_Specific_Prepare/08_oaps/oaps_prep.py
+builds the tables months, oaps_hospprovspell, oaps_wardstay, oaps_referrals,
+overlapping_oaps_referrals, oaps_month / oaps_quarter / oaps_year and oaps_all_admissions_month /
+_quarter / _year for one end month; measure_metadata.py filters and aggregates them
+(produce_filter_agg_df, produce_filter_oaps_bed_days_agg_df, produce_crude_rate_agg_df in
+mhsds_functions.py). Each CREATE below names the statement it translates. Left out, because the
+measures compared do not read them: the reference tables (organisation names, bed type names,
+ONS populations), MHS001MPI and the geographies (demographic and residence breakdowns),
+MHS105OnwardReferral and MHS401MHActPeriod (selected, never filtered on).
+
+Levels: England, Sending Provider (OrgIDReferringOrg, 'UNKNOWN' when empty), Receiving Provider
+(OrgIDProv) as the pipeline's breakdowns, and Collaborative (oapstat's: an OAP's sending
+provider's collaborative through providers.csv). The pipeline gives OAP05-OAP11 at England only;
+so does this script, plus OAP05-OAP07 per collaborative. Populations: collaboratives.csv (England:
+their sum), where NHS England uses ONS estimates. A period starting before the first month
+submitted has no values (oapstat's rule for a period the data does not cover). A rate or proportion is computed where its
+numerator count is above zero, as produce_crude_rate_agg_df does (it joins from the numerator's
+rows, and a count of zero has no row); a count of zero is 0.
+
+Bed days at Q and Y (OAP02, OAP02a, OAP09, OAP09a and their denominators): read literally, the
+quarterly and yearly tables join every monthly row of an OAP referral with every monthly row of
+its hospital spell and ward stays, and sum a spell's bed days once per distinct combination. oapstat
+sums the window's monthly values instead (each month's value as that month's run computes it);
+this script computes both, compares oapstat with the summed reading, and prints how far the
+literal reading is from it.
+"""
+import argparse
+import csv
+import glob
+import io
+import math
+import os
+import subprocess
+import sys
+from datetime import date
+
+import duckdb
+
+TABLES = ["MHS000Header", "MHS101Referral", "MHS501HospProvSpell", "MHS502WardStay"]
+COLUMNS = {
+    "MHS000Header": ["UniqMonthID", "ReportingPeriodStartDate", "ReportingPeriodEndDate"],
+    "MHS101Referral": ["UniqMonthID", "OrgIDProv", "Person_ID", "UniqServReqID",
+                       "ReferralRequestReceivedDate", "ServDischDate", "ReasonOAT",
+                       "OrgIDReferringOrg", "RecordStartDate", "RecordEndDate"],
+    "MHS501HospProvSpell": ["UniqMonthID", "OrgIDProv", "Person_ID", "UniqServReqID",
+                            "UniqHospProvSpellID", "StartDateHospProvSpell",
+                            "DischDateHospProvSpell", "RecordStartDate", "RecordEndDate"],
+    "MHS502WardStay": ["UniqMonthID", "OrgIDProv", "Person_ID", "UniqHospProvSpellID",
+                       "UniqWardStayID", "StartDateWardStay", "EndDateWardStay",
+                       "MHAdmittedPatientClass", "WardType", "RecordStartDate", "RecordEndDate"],
+}
+DATES = {"ReportingPeriodStartDate", "ReportingPeriodEndDate", "ReferralRequestReceivedDate",
+         "ServDischDate", "RecordStartDate", "RecordEndDate", "StartDateHospProvSpell",
+         "DischDateHospProvSpell", "StartDateWardStay", "EndDateWardStay"}
+
+NAMES = {
+    1: "Number of Inappropriate new OAPs started in the period",
+    2: "Number of Inappropriate OAPs bed days in the period",
+    3: "Number of Inappropriate OAPs active at the end of the period",
+    4: "Number of Inappropriate OAPs ended in the period",
+    5: "Rate of Inappropriate new OAPs started in the period per 1,000,000 of the population",
+    6: "Rate of Inappropriate OAPs active at the end of the period per 1,000,000 of the population",
+    7: "Rate of Inappropriate OAPs ended in the period per 1,000,000 of the population",
+    8: "Proportion of Inappropriate new OAPs started in the period",
+    9: "Proportion of Inappropriate OAPs bed days in the period",
+    10: "Proportion of Inappropriate OAPs active at the end of the period",
+    11: "Proportion of Inappropriate OAPs ended in the period",
+}
+NAMES_A = {
+    1: "Number of Inappropriate new OAPs in Adult Acute beds started in the period",
+    2: "Number of Inappropriate OAPs bed days in Adult Acute beds in the period",
+    3: "Number of Inappropriate OAPs in Adult Acute beds active at the end of the period",
+    4: "Number of Inappropriate OAPs in Adult Acute beds ended in the period",
+    5: "Rate of Inappropriate new OAPs in Adult Acute beds started in the period per 1,000,000 of the population",
+    6: "Rate of Inappropriate OAPs in Adult Acute beds active at the end of the period per 1,000,000 of the population",
+    7: "Rate of Inappropriate OAPs in Adult Acute beds ended in the period per 1,000,000 of the population",
+    8: "Proportion of Inappropriate new OAPs in Adult Acute beds started in the period",
+    9: "Proportion of Inappropriate OAPs bed days in Adult Acute beds in the period",
+    10: "Proportion of Inappropriate OAPs in Adult Acute beds active at the end of the period",
+    11: "Proportion of Inappropriate OAPs in Adult Acute beds ended in the period",
+}
+
+
+# oaps_wardstay_prep's CASE: the bed type codes used before April 2024 and the new ones.
+OLD_TO_NEW = {10: 200, 11: 201, 12: 202, 13: 203, 14: 204, 15: 205, 17: 212, 19: 206, 20: 207,
+              21: 208, 22: 209, 23: 300, 24: 301, 25: 302, 26: 302, 27: 303, 28: 304, 29: 305,
+              30: 310, 31: 306, 32: 307, 33: 308, 34: 309, 35: 212, 36: 212, 37: 213, 38: 212,
+              39: 211, 40: 210}
+OLD_TO_NEW_SQL = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in OLD_TO_NEW.items()) + "}"
+
+
+def month_id(d):
+    """UniqMonthID: months since April 1900, plus 1 (April 2024 = 1489)."""
+    return (d.year - 1900) * 12 + d.month - 4 + 1
+
+
+def month_start(mid):
+    k = mid - 1 + 3
+    return date(1900 + k // 12, k % 12 + 1, 1)
+
+
+def month_end(mid):
+    n = month_start(mid + 1)
+    return date.fromordinal(n.toordinal() - 1)
+
+
+def source(con, directory, table):
+    """A view over every file of the table (any case of the column names), only the columns used."""
+    files = [f for f in sorted(glob.glob(os.path.join(directory, "*")))
+             if os.path.basename(f).lower().startswith(table.lower())
+             and f.lower().endswith((".csv", ".parquet"))]
+    if not files:
+        sys.exit(f"{directory}: no {table}*.csv or *.parquet")
+    parquet = [f for f in files if f.lower().endswith(".parquet")]
+    texts = [f for f in files if f.lower().endswith(".csv")]
+    parts = []
+    if parquet:
+        parts.append(f"SELECT * FROM read_parquet({parquet!r}, union_by_name=true)")
+    if texts:
+        parts.append(f"SELECT * FROM read_csv({texts!r}, header=true, all_varchar=true, union_by_name=true)")
+    raw = " UNION ALL BY NAME ".join(parts)
+    have = {r[0].lower(): r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
+    cols = []
+    for c in COLUMNS[table]:
+        if c.lower() not in have:
+            cols.append(f"NULL AS {c}")
+            continue
+        expr = f'"{have[c.lower()]}"'
+        if c in DATES:
+            cols.append(f"TRY_CAST(NULLIF(CAST({expr} AS VARCHAR), '') AS DATE) AS {c}")
+        elif c == "UniqMonthID":
+            cols.append(f"CAST({expr} AS BIGINT) AS {c}")
+        else:
+            cols.append(f"NULLIF(CAST({expr} AS VARCHAR), '') AS {c}")
+    return f"SELECT {', '.join(cols)} FROM ({raw})"
+
+
+HS_BED_DAYS = """
+-- hosp_spell_bed_days_rp(end_date, end_rp, start_date, start_rp): Spark's datediff(end, start)
+date_diff('day',
+  CASE WHEN {s} < {srp} AND ({e} IS NULL OR {e} > {srp}) THEN {srp}
+       WHEN {s} >= {srp} AND ({e} IS NULL OR {e} > {s}) THEN {s}
+       WHEN {e} IS NULL OR {e} > {erp} THEN {erp}
+       ELSE {e} END,
+  CASE WHEN {e} IS NULL OR {e} > {erp} THEN {erp} + 1 ELSE {e} END)
+"""
+
+WS_BED_DAYS = """
+-- ward_stay_bed_days_rp(wardstayid, end_date, end_rp, start_date, start_rp)
+date_diff('day',
+  CASE WHEN {s} < {srp} AND ({e} IS NULL OR {e} > {srp}) THEN {srp}
+       WHEN {s} >= {srp} AND ({e} IS NULL OR {e} > {s}) THEN {s}
+       WHEN {e} IS NULL OR {e} > {erp} THEN {erp}
+       ELSE {e} END,
+  CASE WHEN {id} IS NULL THEN {erp}
+       WHEN {e} IS NULL OR {e} > {erp} THEN {erp} + 1 ELSE {e} END)
+"""
+
+
+def hs_days(e, s, srp, erp):
+    return HS_BED_DAYS.format(e=e, s=s, srp=srp, erp=erp)
+
+
+def ws_days(i, e, s, srp, erp):
+    return WS_BED_DAYS.format(id=i, e=e, s=s, srp=srp, erp=erp)
+
+
+def run(con, end):
+    """The pipeline's run for the end month `end` (a UniqMonthID): its tables, then per level the
+    counts of measure_metadata.py at M, Q and Y. Returns {(level key, measure key): value}."""
+    rp_end = f"DATE '{month_end(end)}'"
+    starts = {"M": f"DATE '{month_start(end)}'", "Q": f"DATE '{month_start(end - 2)}'",
+              "Y": f"DATE '{month_start(end - 11)}'"}
+    first = {"M": end, "Q": end - 2, "Y": end - 11}
+    version = f"(a.RecordEndDate IS NULL OR a.RecordEndDate >= {rp_end}) AND a.RecordStartDate < {rp_end}"
+    con.execute(f"""
+    -- INSERT OVERWRITE TABLE $db_output.months
+    CREATE OR REPLACE TEMP TABLE months AS
+      SELECT DISTINCT UniqMonthID, ReportingPeriodStartDate, ReportingPeriodEndDate
+      FROM header WHERE UniqMonthID BETWEEN {end} - 11 AND {end};
+    -- INSERT OVERWRITE TABLE $db_output.oaps_hospprovspell
+    CREATE OR REPLACE TEMP TABLE oaps_hospprovspell AS
+      SELECT a.UniqServReqID, a.Person_ID, a.UniqMonthID, a.OrgIDProv, a.UniqHospProvSpellID,
+             b.ReportingPeriodStartDate, b.ReportingPeriodEndDate,
+             a.StartDateHospProvSpell, a.DischDateHospProvSpell
+      FROM spells a JOIN months b
+        ON a.UniqMonthID = b.UniqMonthID
+       AND a.StartDateHospProvSpell <= b.ReportingPeriodEndDate
+       AND (a.DischDateHospProvSpell IS NULL OR a.DischDateHospProvSpell >= b.ReportingPeriodStartDate)
+       AND {version};
+    -- oaps_wardstay_prep, then INSERT OVERWRITE TABLE $db_output.oaps_wardstay: the codes used
+    -- before April 2024 mapped to the new ones when the end month is after March 2024 (the bed
+    -- type's name, from the reference table hosp_bed_desc, is a function of the code), Acute_Bed
+    -- from the row's own month and its code as submitted
+    CREATE OR REPLACE TEMP TABLE oaps_wardstay AS
+      SELECT a.UniqWardStayID, a.WardType, a.Person_ID, a.UniqMonthID, a.UniqHospProvSpellID,
+             a.OrgIDProv, b.ReportingPeriodStartDate, b.ReportingPeriodEndDate,
+             a.StartDateWardStay, a.EndDateWardStay,
+             CASE WHEN {end} > 1488 THEN coalesce({OLD_TO_NEW_SQL}[a.MHAdmittedPatientClass], a.MHAdmittedPatientClass)
+                  ELSE a.MHAdmittedPatientClass END AS MHAdmittedPatientClass,
+             CASE WHEN a.UniqMonthID > 1488 AND a.MHAdmittedPatientClass IN ('200','201','202') THEN 'Y'
+                  WHEN a.UniqMonthID <= 1488 AND a.MHAdmittedPatientClass IN ('10','11','12') THEN 'Y'
+                  ELSE 'N' END AS Acute_Bed
+      FROM wards a JOIN months b
+        ON a.UniqMonthID = b.UniqMonthID
+       AND a.StartDateWardStay <= b.ReportingPeriodEndDate
+       AND (a.EndDateWardStay IS NULL OR a.EndDateWardStay >= b.ReportingPeriodStartDate)
+       AND {version};
+    -- INSERT OVERWRITE TABLE $db_output.oaps_referrals
+    CREATE OR REPLACE TEMP TABLE oaps_referrals AS
+      SELECT a.UniqServReqID, a.ReferralRequestReceivedDate, a.Person_ID, a.ServDischDate,
+             a.UniqMonthID, a.ReasonOAT, a.OrgIDProv, a.OrgIDReferringOrg
+      FROM referrals a
+      WHERE a.UniqMonthID BETWEEN {end} - 11 AND {end} AND {version} AND a.ReasonOAT = '10';
+    -- INSERT OVERWRITE TABLE $db_output.overlapping_oaps_referrals
+    CREATE OR REPLACE TEMP TABLE overlapping_oaps_referrals AS
+      SELECT a.UniqServReqID, a.ReferralRequestReceivedDate, a.Person_ID, a.ServDischDate,
+             a.UniqMonthID, a.ReasonOAT, a.OrgIDProv, a.OrgIDReferringOrg AS OrgIDReferring,
+             CASE WHEN b.NewDate IS NULL THEN a.ServDischDate ELSE b.NewDate END AS NewServDischDate
+      FROM oaps_referrals a
+      LEFT JOIN (SELECT FirstId, max(LateDate) AS NewDate
+                 FROM (SELECT a.UniqServReqID AS FirstId, b.UniqServReqID AS LaterId,
+                              b.ReferralRequestReceivedDate AS LateDate
+                       FROM oaps_referrals a JOIN oaps_referrals b ON a.Person_ID = b.Person_ID
+                       WHERE a.UniqServReqID != b.UniqServReqID
+                         AND a.ReferralRequestReceivedDate < b.ReferralRequestReceivedDate
+                         AND (b.ReferralRequestReceivedDate < a.ServDischDate OR a.ServDischDate IS NULL))
+                 GROUP BY FirstId) b
+        ON a.UniqServReqID = b.FirstId;
+    """)
+    out = {}
+    for period in ("M", "Q", "Y"):
+        lo, sw = first[period], starts[period]
+        hs_col = "StartDateHospProvSpell" if period == "M" else "ReferralRequestReceivedDate"
+
+        def ws_join(alias, extra=""):
+            return f"""LEFT JOIN oaps_wardstay {alias}
+              ON oaps.Person_ID = {alias}.Person_ID
+             AND hs.UniqHospProvSpellID = {alias}.UniqHospProvSpellID
+             AND oaps.OrgIDProv = {alias}.OrgIDProv
+             AND {alias}.UniqMonthID BETWEEN {lo} AND {end} {extra}"""
+
+        def bed(alias, what):
+            return (f"CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 'No Hospital Spell' "
+                    f"WHEN {alias}.UniqHospProvSpellID IS NOT NULL THEN {alias}.{what} ELSE 'UNKNOWN' END")
+
+        # INSERT OVERWRITE TABLE $db_output.oaps_month / oaps_quarter / oaps_year: SELECT DISTINCT
+        # over the columns that can differ between the joined rows (the others are functions of
+        # these: names of codes, the person's MPI and residence for a month's row, the reason's
+        # and the providers' names).
+        con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE oaps_{period} AS
+        SELECT DISTINCT * FROM (
+          SELECT m.ReportingPeriodStartDate, oaps.UniqMonthID, oaps.Person_ID, oaps.OrgIDProv,
+                 coalesce(oaps.ReasonOAT, 'UNKNOWN') AS ReasonOAT, oaps.UniqServReqID,
+                 oaps.NewServDischDate, oaps.ReferralRequestReceivedDate,
+                 hs.UniqHospProvSpellID, ws.UniqWardStayID,
+                 {bed('ws', 'Acute_Bed')} AS Acute_Bed,
+                 {bed('ws', 'MHAdmittedPatientClass')} AS MHAdmittedPatientClass,
+                 {bed('ws_start', 'Acute_Bed')} AS StartAcute_Bed,
+                 {bed('ws_start', 'MHAdmittedPatientClass')} AS StartMHAdmittedPatientClass,
+                 {bed('ws_active', 'Acute_Bed')} AS ActiveAcute_Bed,
+                 {bed('ws_active', 'MHAdmittedPatientClass')} AS ActiveMHAdmittedPatientClass,
+                 {bed('ws_end', 'Acute_Bed')} AS EndAcute_Bed,
+                 {bed('ws_end', 'MHAdmittedPatientClass')} AS EndMHAdmittedPatientClass,
+                 ws.WardType,
+                 oaps.OrgIDProv AS OrgIDReceiving,
+                 coalesce(oaps.OrgIDReferring, 'UNKNOWN') AS OrgIDSubmitting,
+                 CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 0 ELSE {ws_days('ws.UniqWardStayID', 'ws.EndDateWardStay', 'ws.StartDateWardStay', starts['M'], rp_end)} END AS Bed_Days_Month_WS,
+                 CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 0 ELSE {ws_days('ws.UniqWardStayID', 'ws.EndDateWardStay', 'ws.StartDateWardStay', starts['Q'], rp_end)} END AS Bed_Days_Qtr_WS,
+                 CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 0 ELSE {ws_days('ws.UniqWardStayID', 'ws.EndDateWardStay', 'ws.StartDateWardStay', starts['Y'], rp_end)} END AS Bed_Days_Yr_WS,
+                 CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 0 ELSE {hs_days('hs.DischDateHospProvSpell', 'hs.StartDateHospProvSpell', starts['M'], rp_end)} END AS Bed_Days_Month_HS,
+                 CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 0 ELSE {hs_days('hs.DischDateHospProvSpell', 'oaps.ReferralRequestReceivedDate', starts['Q'], rp_end)} END AS Bed_Days_Qtr_HS,
+                 CASE WHEN hs.UniqHospProvSpellID IS NULL THEN 0 ELSE {hs_days('hs.DischDateHospProvSpell', 'oaps.ReferralRequestReceivedDate', starts['Y'], rp_end)} END AS Bed_Days_Yr_HS,
+                 dense_rank() OVER (PARTITION BY hs.UniqHospProvSpellID ORDER BY ws.UniqWardStayID DESC NULLS LAST) AS RANK,
+                 CASE WHEN oaps.ReferralRequestReceivedDate BETWEEN {sw} AND {rp_end} THEN 1 ELSE 0 END AS Received_In_RP,
+                 CASE WHEN m.ReportingPeriodStartDate BETWEEN {sw} AND {rp_end} THEN 1 ELSE 0 END AS Submitted_In_RP,
+                 CASE WHEN oaps.NewServDischDate BETWEEN {sw} AND {rp_end} THEN 1 ELSE 0 END AS Ended_In_RP,
+                 -- AND binds tighter than OR, as in Spark SQL
+                 CASE WHEN oaps.NewServDischDate IS NULL OR oaps.NewServDischDate > {rp_end} AND oaps.UniqMonthID = {end} THEN 1 ELSE 0 END AS Active_End
+          FROM (SELECT * FROM overlapping_oaps_referrals WHERE UniqMonthID BETWEEN {lo} AND {end}) AS oaps
+          JOIN months m ON oaps.UniqMonthID = m.UniqMonthID
+          LEFT JOIN oaps_hospprovspell hs
+            ON oaps.UniqServReqID = hs.UniqServReqID AND oaps.Person_ID = hs.Person_ID
+           AND oaps.OrgIDProv = hs.OrgIDProv AND hs.UniqMonthID BETWEEN {lo} AND {end}
+          {ws_join('ws')}
+          {ws_join('ws_start', 'AND oaps.ReferralRequestReceivedDate BETWEEN ws_start.StartDateWardStay AND ws_start.EndDateWardStay')}
+          {ws_join('ws_active', f'AND (oaps.NewServDischDate IS NULL OR oaps.NewServDischDate > {rp_end}) AND (ws_active.EndDateWardStay IS NULL OR ws_active.EndDateWardStay > {rp_end})')}
+          {ws_join('ws_end', 'AND oaps.NewServDischDate BETWEEN ws_end.StartDateWardStay AND ws_end.EndDateWardStay')}
+        )
+        """)
+        bd = {"M": "Bed_Days_Month_HS", "Q": "Bed_Days_Qtr_HS", "Y": "Bed_Days_Yr_HS"}[period]
+        for level, key in LEVELS:
+            q = f"""
+            SELECT {key} AS lvl,
+              count(DISTINCT UniqServReqID) FILTER (WHERE ReasonOAT = '10' AND Received_In_RP = 1) AS c1,
+              count(DISTINCT UniqServReqID) FILTER (WHERE ReasonOAT = '10' AND Received_In_RP = 1 AND StartAcute_Bed = 'Y') AS a1,
+              sum({bd}) FILTER (WHERE ReasonOAT = '10' AND Submitted_In_RP = 1 AND RANK = 1) AS c2,
+              sum({bd}) FILTER (WHERE ReasonOAT = '10' AND Submitted_In_RP = 1 AND RANK = 1 AND Acute_Bed = 'Y') AS a2,
+              count(DISTINCT UniqServReqID) FILTER (WHERE ReasonOAT = '10' AND Active_End = 1) AS c3,
+              count(DISTINCT UniqServReqID) FILTER (WHERE ReasonOAT = '10' AND Active_End = 1 AND ActiveAcute_Bed = 'Y') AS a3,
+              count(DISTINCT UniqServReqID) FILTER (WHERE ReasonOAT = '10' AND Ended_In_RP = 1 AND Submitted_In_RP = 1) AS c4,
+              count(DISTINCT UniqServReqID) FILTER (WHERE ReasonOAT = '10' AND Ended_In_RP = 1 AND Submitted_In_RP = 1 AND EndAcute_Bed = 'Y') AS a4
+            FROM oaps_{period} o LEFT JOIN providers p ON o.OrgIDSubmitting = p.provider_code
+            WHERE {key} IS NOT NULL
+            GROUP BY ALL
+            """
+            for row in con.execute(q).fetchall():
+                for name, value in zip(["c1", "a1", "c2", "a2", "c3", "a3", "c4", "a4"], row[1:]):
+                    out[((level, row[0]), period, name)] = value or 0
+
+        # INSERT OVERWRITE TABLE $db_output.oaps_all_admissions_month / _quarter / _year (no
+        # DISTINCT there); the MPI and residence joins add no rows (one master record per person
+        # and month) and are left out.
+        hs_start_days = hs_days("hs.DischDateHospProvSpell", "hs.StartDateHospProvSpell", sw, rp_end)
+        rows = con.execute(f"""
+        WITH adm AS (
+          SELECT hs.UniqHospProvSpellID,
+                 -- oapstat's Collaborative level (not the pipeline's): a spell whose referral has
+                 -- a ReasonOAT is an OAP, of its sending provider's collaborative; any other
+                 -- spell is of its provider's
+                 CASE WHEN oat.UniqServReqID IS NOT NULL THEN sender.collaborative
+                      ELSE provider.collaborative END AS collaborative,
+                 CASE WHEN ws.UniqHospProvSpellID IS NOT NULL THEN ws.Acute_Bed ELSE 'UNKNOWN' END AS Acute_Bed,
+                 {hs_start_days} AS bed_days,
+                 dense_rank() OVER (PARTITION BY hs.UniqHospProvSpellID ORDER BY ws.UniqWardStayID DESC NULLS LAST) AS RANK,
+                 CASE WHEN hs.StartDateHospProvSpell BETWEEN {sw} AND {rp_end} THEN 1 ELSE 0 END AS Received_In_RP,
+                 CASE WHEN hs.ReportingPeriodStartDate BETWEEN {sw} AND {rp_end} THEN 1 ELSE 0 END AS Submitted_In_RP,
+                 CASE WHEN hs.DischDateHospProvSpell BETWEEN {sw} AND {rp_end} THEN 1 ELSE 0 END AS Ended_In_RP,
+                 CASE WHEN (hs.DischDateHospProvSpell IS NULL OR hs.DischDateHospProvSpell > {rp_end}) AND hs.UniqMonthID = {end} THEN 1 ELSE 0 END AS Active_End
+          FROM (SELECT * FROM oaps_hospprovspell WHERE UniqMonthID BETWEEN {lo} AND {end}) hs
+          LEFT JOIN oaps_wardstay ws
+            ON hs.UniqHospProvSpellID = ws.UniqHospProvSpellID AND hs.OrgIDProv = ws.OrgIDProv
+           AND ws.UniqMonthID BETWEEN {lo} AND {end}
+          LEFT JOIN oat ON hs.UniqServReqID = oat.UniqServReqID
+          LEFT JOIN providers sender ON oat.OrgIDReferringOrg = sender.provider_code
+          LEFT JOIN providers provider ON hs.OrgIDProv = provider.provider_code)
+        SELECT CASE WHEN GROUPING(collaborative) = 1 THEN 'England' ELSE 'Collaborative' END, collaborative,
+          count(DISTINCT UniqHospProvSpellID) FILTER (WHERE Received_In_RP = 1),
+          count(DISTINCT UniqHospProvSpellID) FILTER (WHERE Received_In_RP = 1 AND Acute_Bed = 'Y'),
+          sum(bed_days) FILTER (WHERE Submitted_In_RP = 1 AND RANK = 1),
+          sum(bed_days) FILTER (WHERE Submitted_In_RP = 1 AND RANK = 1 AND Acute_Bed = 'Y'),
+          count(DISTINCT UniqHospProvSpellID) FILTER (WHERE Active_End = 1),
+          count(DISTINCT UniqHospProvSpellID) FILTER (WHERE Active_End = 1 AND Acute_Bed = 'Y'),
+          count(DISTINCT UniqHospProvSpellID) FILTER (WHERE Ended_In_RP = 1 AND Submitted_In_RP = 1),
+          count(DISTINCT UniqHospProvSpellID) FILTER (WHERE Ended_In_RP = 1 AND Submitted_In_RP = 1 AND Acute_Bed = 'Y')
+        FROM adm
+        GROUP BY GROUPING SETS ((), (collaborative))
+        """).fetchall()
+        for row in rows:
+            level = ("England", "England") if row[0] == "England" else ("Collaborative", row[1])
+            if level[1] is None:
+                continue
+            for name, value in zip(["d1", "da1", "d2", "da2", "d3", "da3", "d4", "da4"], row[2:]):
+                out[(level, period, name)] = value or 0
+    return out
+
+
+LIST = int(os.environ.get("MHSDS_DUCKDB_LIST", "60"))
+
+LEVELS = [
+    ("England", "'England'"),
+    ("Sending Provider", "OrgIDSubmitting"),
+    ("Receiving Provider", "OrgIDReceiving"),
+    ("Collaborative", "p.collaborative"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("oapstat")
+    parser.add_argument("mhsds_dir")
+    parser.add_argument("first")
+    parser.add_argument("last")
+    parser.add_argument("--out")
+    parser.add_argument("--no-compare", action="store_true")
+    parser.add_argument("--oapstat-csv", help="compare with this output of `oapstat nhs --mhsds --format csv` "
+                        "(run with --population England=<the collaboratives' sum>) instead of running oapstat")
+    args = parser.parse_args()
+    d = args.mhsds_dir
+    con = duckdb.connect()
+    con.execute(f"""
+    CREATE TABLE header AS {source(con, d, 'MHS000Header')};
+    CREATE TABLE referrals AS SELECT * FROM ({source(con, d, 'MHS101Referral')}) WHERE ReasonOAT = '10';
+    CREATE TABLE spells AS {source(con, d, 'MHS501HospProvSpell')};
+    CREATE TABLE wards AS {source(con, d, 'MHS502WardStay')};
+    CREATE TABLE oat AS SELECT UniqServReqID, any_value(OrgIDReferringOrg) AS OrgIDReferringOrg
+      FROM ({source(con, d, 'MHS101Referral')}) WHERE ReasonOAT IS NOT NULL GROUP BY ALL;
+    CREATE TABLE providers AS SELECT * FROM read_csv('{os.path.join(d, 'providers.csv')}', header=true, all_varchar=true);
+    """)
+    population = {r[0]: int(r[1]) for r in con.execute(
+        f"SELECT collaborative, population FROM read_csv('{os.path.join(d, 'collaboratives.csv')}', header=true, all_varchar=true) WHERE population <> ''").fetchall()}
+    y, m = map(int, args.first.split("-"))
+    first = month_id(date(y, m, 1))
+    y, m = map(int, args.last.split("-"))
+    last = month_id(date(y, m, 1))
+    # oapstat leaves a period empty when it starts before the first month submitted.
+    covered_from = con.execute("SELECT min(UniqMonthID) FROM header").fetchone()[0]
+    runs = {}
+    for end in range(first - 11, last + 1):
+        runs[end] = run(con, end)
+
+    expected = {}
+    literal_gap = []
+    for end in range(first, last + 1):
+        r = runs[end]
+        levels = {k[0] for k in r}
+        for period in ("M", "Q", "Y"):
+            window = {"M": [end], "Q": list(range(end - 2, end + 1)), "Y": list(range(end - 11, end + 1))}[period]
+            for level in levels:
+                def get(name, p=period, lv=level):
+                    return r.get((lv, p, name), 0)
+
+                def summed(name, lv=level):
+                    return sum(runs[k].get((lv, "M", name), 0) for k in window)
+                for acute in (False, True):
+                    p = "a" if acute else "c"
+                    dp = "da" if acute else "d"
+                    counts = {1: get(f"{p}1"), 2: summed(f"{p}2"), 3: get(f"{p}3", "M"), 4: get(f"{p}4")}
+                    if level[0] == "England" and period != "M":
+                        literal_gap.append((end, period, "OAP02" + ("a" if acute else ""), get(f"{p}2"), counts[2],
+                                            get(f"{dp}2"), summed(f"{dp}2")))
+                    dens = {1: get(f"{dp}1"), 2: summed(f"{dp}2"), 3: get(f"{dp}3"), 4: get(f"{dp}4")}
+                    values = dict(counts)
+                    pop = (sum(population.values()) if level[0] == "England"
+                           else population.get(level[1]) if level[0] == "Collaborative" else None)
+                    if level[0] in ("England", "Collaborative"):
+                        for n, c in ((5, 1), (6, 3), (7, 4)):
+                            if counts[c] > 0 and pop:
+                                values[n] = counts[c] * 1_000_000 / pop
+                    if level[0] in ("England", "Collaborative"):
+                        for n, c in ((8, 1), (9, 2), (10, 3), (11, 4)):
+                            if counts[c] > 0:
+                                values[n] = counts[c] * 100 / dens[c] if dens[c] else None
+                    for n, v in values.items():
+                        if end - len(window) + 1 < covered_from:
+                            v = None
+                        mid = f"OAP{n:02d}{'a' if acute else ''}"
+                        expected[(str(month_start(end))[:7], period, level[0], level[1], mid)] = v
+
+    if args.out:
+        with open(args.out, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["REPORTING_PERIOD_START", "REPORTING_PERIOD_END", "STATUS", "BREAKDOWN",
+                        "PRIMARY_LEVEL", "PRIMARY_LEVEL_DESCRIPTION", "SECONDARY_LEVEL",
+                        "SECONDARY_LEVEL_DESCRIPTION", "MEASURE_ID", "MEASURE_NAME", "MEASURE_VALUE"])
+            for (month, period, breakdown, lvl, mid), v in sorted(expected.items(), key=lambda kv: str(kv[0])):
+                end = month_id(date(int(month[:4]), int(month[5:]), 1))
+                start = month_start(end - {"M": 0, "Q": 2, "Y": 11}[period])
+                n = int(mid[3:5])
+                name = (NAMES_A if mid.endswith("a") else NAMES)[n]
+                w.writerow([start.strftime("%d/%m/%Y"), month_end(end).strftime("%d/%m/%Y"), "Local",
+                            breakdown, lvl, lvl, "NONE", "NONE", mid, name, "" if v is None else v])
+
+    print("bed days at Q and Y, England: the pipeline read literally against the sum of the window's months")
+    print("  month    period measure  literal  summed  ratio | denominator literal  summed  ratio")
+    worst = 0.0
+    for end, period, mid, lit, summ, dlit, dsum in literal_gap:
+        ratio = lit / summ if summ else float("nan")
+        dratio = dlit / dsum if dsum else float("nan")
+        if summ:
+            worst = max(worst, ratio)
+        if end == last or end == first:
+            print(f"  {str(month_start(end))[:7]}  {period}      {mid:7} {lit:8} {summ:7} {ratio:6.2f} | {dlit:19} {dsum:7} {dratio:6.2f}")
+    print(f"  largest literal/summed ratio of OAP02/OAP02a at Q or Y over {args.first}..{args.last}: {worst:.2f}")
+    if args.no_compare:
+        return
+
+    if args.oapstat_csv:
+        with open(args.oapstat_csv) as f:
+            text = f.read()
+    else:
+        # England's population: the collaboratives' sum, given to oapstat as this script uses it.
+        proc = subprocess.run(
+            [args.oapstat, "nhs", "--mhsds", d, "--from", args.first, "--to", args.last, "--format", "csv",
+             "--quiet", "--population", f"England={sum(population.values())}"],
+            capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            print(f"oapstat nhs --mhsds failed ({proc.returncode}): {proc.stderr.strip()}")
+            sys.exit(2)
+        text = proc.stdout
+    got = {}
+    for r in csv.DictReader(io.StringIO(text)):
+        lower = {k.lower(): v for k, v in r.items()}
+        month, period = lower.get("month"), lower.get("period")
+        if not month or not period:
+            start = date.fromisoformat(lower["reporting_period_start"])
+            end = date.fromisoformat(lower["reporting_period_end"])
+            month = str(end)[:7]
+            span = month_id(end) - month_id(start) + 1
+            period = {1: "M", 3: "Q", 12: "Y"}[span]
+        breakdown, level = lower["breakdown"], lower["primary_level"]
+        if lower.get("secondary_level", "NONE") not in ("NONE", ""):
+            continue
+        key = (month, period, breakdown, level, lower["measure_id"])
+        got[key] = None if lower["measure_value"] in ("", None) else float(lower["measure_value"])
+    problems = []
+    zero_only = 0
+    breakdowns = {k[2] for k in expected}
+    for key in sorted(set(expected) | {k for k in got if k[2] in breakdowns}, key=str):
+        a, b = got.get(key), expected.get(key)
+        if key not in got and (b is None or b == 0):
+            zero_only += 1
+            continue
+        if key not in expected and (a is None or a == 0):
+            zero_only += 1
+            continue
+        if key not in got:
+            problems.append(f"missing from oapstat: {key} (DuckDB {b})")
+        elif key not in expected:
+            problems.append(f"not in DuckDB: {key} (oapstat {a})")
+        elif (a is None) != (b is None) or (a is not None and not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)):
+            problems.append(f"{key}: oapstat {a}, DuckDB {b}")
+    for p in problems[:LIST]:
+        print(p)
+    if len(problems) > LIST:
+        print(f"... and {len(problems) - LIST} more")
+    print(f"nhs --mhsds measures: {len(expected)} values compared ({zero_only} zero on one side and absent "
+          f"on the other), {len(problems)} differences; breakdowns in oapstat not in this script: "
+          f"{sorted({k[2] for k in got} - breakdowns)}")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
