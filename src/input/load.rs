@@ -140,6 +140,9 @@ fn load_mhsds(
             .local_costs
             .map(Path::to_path_buf)
             .or_else(|| in_folders("local_costs.csv")),
+        // The XmR charts' targets and rebases, as beside extracts.
+        targets: in_folders("targets.csv"),
+        rebases: in_folders("rebase.csv"),
         ..Default::default()
     };
     let reference = read_reference(

@@ -8,7 +8,7 @@ use crate::equality::{compute, report_of, Options};
 use crate::input::Inputs;
 use crate::periods::{period_of_month, PeriodKind};
 use crate::render::equality_chart::{self, charts};
-use crate::schema::Report;
+use crate::schema::{Cell, Report};
 use crate::scope::Selection;
 
 /// The monthly pack's equality section: the latest 12 months.
@@ -65,8 +65,12 @@ pub fn pack_section(
             ("oaps_started_dsr_per_100k", "OAP rate, age-standardised"),
             ("oaps_started_per_100k", "OAP rate"),
         ] {
-            let compared = frame.column(&format!("{field}_compared"))?;
-            if compared.str()?.get(row) == Some("higher") {
+            // As the pack's equality.csv shows it: a comparison suppressed there (its
+            // numerator is a small count) is not named here either.
+            let shown = report
+                .field_index(&format!("{field}_compared"))
+                .map(|i| &report.rows[row][i]);
+            if shown == Some(&Cell::Text("higher".into())) {
                 // The crude rate only where no age-standardised one is flagged.
                 if !(field == "oaps_started_per_100k"
                     && what.contains(&"OAP rate, age-standardised"))

@@ -359,10 +359,14 @@ pub fn total(
             .filter_map(|r| f(r))
             .fold(Range::default(), Range::add)
     };
+    // With no service line costed there is no saving to add up: empty, never £0.
+    let costed = rows
+        .iter()
+        .any(|r| r.estimated_saving.is_some() || r.cost_pressure.is_some());
     let saving = sum_range(&|r| r.estimated_saving);
     let pressure = sum_range(&|r| r.cost_pressure);
     let net = saving.add(pressure.opposite());
-    let has_scenario = rows.iter().any(|r| r.scenario_saving.is_some());
+    let has_scenario = costed && rows.iter().any(|r| r.scenario_saving.is_some());
     let scenario_saving = has_scenario.then(|| sum_range(&|r| r.scenario_saving));
     let avoided = sum(&|r| r.avoided_oap_days_annualised);
     Estimate {
@@ -374,17 +378,21 @@ pub fn total(
         current_oap_days_annualised: sum(&|r| r.current_oap_days_annualised),
         avoided_oap_days_annualised: avoided,
         verdict: monthly.map_or(Verdict::NotJudged, |m| verdict(m, avoided)),
-        cost_source: CostSource::RecordedBaselineMean,
+        cost_source: if costed {
+            CostSource::RecordedBaselineMean
+        } else {
+            CostSource::NoneRecorded
+        },
         oap_daily_cost: None,
         oap_daily_cost_lower_quartile: None,
         oap_daily_cost_upper_quartile: None,
         cost_range_widened: rows.iter().any(|r| r.cost_range_widened),
         local_daily_cost: None,
         saving_per_day: None,
-        estimated_saving: Some(saving),
-        cost_pressure: Some(pressure),
-        net_saving: Some(net),
-        reinvestment: Some(non_negative(net).times(share)),
+        estimated_saving: costed.then_some(saving),
+        cost_pressure: costed.then_some(pressure),
+        net_saving: costed.then_some(net),
+        reinvestment: costed.then(|| non_negative(net).times(share)),
         scenario_avoided_oap_days_annualised: has_scenario
             .then(|| sum(&|r| r.scenario_avoided_oap_days_annualised.unwrap_or(0.0))),
         scenario_saving,
@@ -561,6 +569,16 @@ mod tests {
         assert_eq!(secure.cost_source, CostSource::NoneRecorded);
         assert_eq!(secure.estimated_saving, None);
         assert_eq!(secure.cost_pressure, None);
+
+        // A collaborative whose only line is not costed (as MHSDS tables, which hold no costs,
+        // give): its total has no saving, pressure or reinvestment — empty, never £0.
+        let uncosted = total("AAA", &[&rows[2]], 0.5, None);
+        assert_eq!(uncosted.cost_source, CostSource::NoneRecorded);
+        assert_eq!(uncosted.estimated_saving, None);
+        assert_eq!(uncosted.cost_pressure, None);
+        assert_eq!(uncosted.net_saving, None);
+        assert_eq!(uncosted.reinvestment, None);
+        assert_eq!(uncosted.avoided_oap_days_annualised, 100.0);
 
         let all: Vec<&Estimate> = rows.iter().collect();
         let t = total("AAA", &all, 0.5, None);

@@ -171,7 +171,10 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &ReinvestOptions)
             monthly.get(&(code.to_string(), "all".to_string())),
         );
         report.rows.push(cells(&all, scenario.is_some()));
-        sensitivities.push((code.to_string(), sensitivity(&rows)));
+        // A collaborative with no costed service line has no saving to be sensitive.
+        if rows.iter().any(|r| r.net_saving.is_some()) {
+            sensitivities.push((code.to_string(), sensitivity(&rows)));
+        }
     }
     let days = |p: &Period| p.length_days();
     // A baseline or current period the extract does not wholly cover holds OAP days it cannot

@@ -570,6 +570,40 @@ fn the_pack_has_an_equality_section_naming_the_groups_significantly_higher() {
     assert!(!w
         .path("packs/2026-09/charts/equality-TGW-ethnicity-dsr.svg")
         .exists());
+    // Its headline names no group whose comparison equality.csv suppresses (a regression: it
+    // named RVW's "White and Black Caribbean", all `*` in the pack's own table).
+    let summary = w.read("packs/2026-09/summary.md");
+    let equality = w.read("packs/2026-09/equality.csv");
+    let mut lines = equality.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (c, d, g, share) = (
+        column("collaborative"),
+        column("dimension"),
+        column("group"),
+        column("admissions_with_oap_share_compared"),
+    );
+    let mut hidden = 0;
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() == header.len() && cells[share] == "*" {
+            hidden += 1;
+            let named = format!(
+                "{} {} ({}: share with an OAP",
+                cells[c],
+                cells[g],
+                cells[d].replace('_', " ")
+            );
+            assert!(
+                !summary.contains(&named),
+                "{named} is suppressed in equality.csv but named in the headline"
+            );
+        }
+    }
+    assert!(
+        hidden > 0,
+        "the sample's suppressed pack hides some comparisons"
+    );
 }
 
 #[test]
