@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::json;
 
+use crate::demographics::Dimension;
 use crate::input::Inputs;
 use crate::nhs::{measures, measures_from_mhsds, without_zeros, Breakdown, NhsRequest, Window};
 use crate::periods::Period;
@@ -54,6 +55,11 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
     }
     let descriptions = inputs.reference.names();
     let covered_from = selection.coverage.from;
+    // The breakdowns by group of people: those the admissions tell (not from MHSDS tables).
+    let dimensions: Vec<Dimension> = Dimension::ALL
+        .into_iter()
+        .filter(|&d| inputs.mhsds.is_none() && inputs.checked.people.has(d))
+        .collect();
     let request = NhsRequest {
         months: options.months,
         collaboratives: &selection.collaboratives,
@@ -65,6 +71,8 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
         covered_from,
         status: options.status,
         england_population: options.populations.get("England").copied(),
+        dimensions: &dimensions,
+        group_populations: inputs.reference.populations.as_ref(),
     };
     let frame = match &inputs.mhsds {
         // NHS England's own way, from the tables themselves (the adult acute group is its
