@@ -293,6 +293,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn breakdowns_by_group_of_people_are_named_as_published() {
+        // DOMAIN.md section 12: crossed with a geography, "England; " is dropped and the names
+        // joined with "; ".
+        for dimension in Dimension::ALL {
+            assert_eq!(
+                Breakdown::Group(dimension).label(),
+                format!("Collaborative; {}", dimension.breakdown())
+            );
+            assert!(Breakdown::Group(dimension).allows(Per::Million));
+            assert!(Breakdown::Group(dimension).allows(Per::Percent));
+        }
+    }
+
+    #[test]
     fn short_names_and_percentages_by_id() {
         assert_eq!(short_name("OAP01"), Some("started"));
         assert_eq!(short_name("OAP06a"), Some("active per 1M"));
