@@ -15,6 +15,14 @@ four over all spells (admission and discharge dates) are the proportions' denomi
 1,000,000 use the collaborative's population (all collaboratives: the sum). Adult acute = spells
 of adult_acute, older_adult_acute, picu. oapstat leaves a period empty when it starts before the
 month of the extract's earliest discharge; so does this script.
+
+When the admissions have a `gender` column, the breakdown "Collaborative; Gender" is checked too:
+a spell's group is its gender code's label (1 Male, 2 Female, 3 Non-binary, 4 Other (not listed),
+9 Indeterminate, anything else UNKNOWN; DOMAIN.md section 12), an OAP's that of its spell; every
+group of every collaborative is listed; rates use the group's population from populations.csv
+(the `all` row, else the sum of its age bands; none: empty). oapstat's other breakdowns by group
+of people (age band, ethnicity, upper ethnicity, IMD decile) come from the same code path and are
+not checked here: their rows are skipped.
 """
 import csv
 import io
@@ -26,6 +34,9 @@ import sys
 import duckdb
 
 ADULT_ACUTE = ("adult_acute", "older_adult_acute", "picu")
+GENDERS = {"1": "Male", "2": "Female", "3": "Non-binary", "4": "Other (not listed)", "9": "Indeterminate"}
+UNCHECKED = ("Collaborative; Age Band", "Collaborative; Ethnicity", "Collaborative; Upper Ethnicity",
+             "Collaborative; IMD Decile")
 
 
 def main():
@@ -35,15 +46,21 @@ def main():
     plc = os.path.join(data_dir, "placements.csv")
     ref = os.path.join(data_dir, "collaboratives.csv")
     aa = ", ".join(f"'{x}'" for x in ADULT_ACUTE)
+    with open(adm, newline="") as f:
+        has_gender = "gender" in next(csv.reader(f))
+    gender = (
+        "CASE trim(gender) " + " ".join(f"WHEN '{c}' THEN '{l}'" for c, l in GENDERS.items())
+        + " ELSE 'UNKNOWN' END" if has_gender else "'UNKNOWN'"
+    )
     con.execute(f"""
     CREATE TABLE spells AS
       SELECT admission_id, collaborative, service_line, provider_code AS sending,
              admission_date::DATE AS s, NULLIF(discharge_date, '')::DATE AS e,
-             service_line IN ({aa}) AS acute
+             service_line IN ({aa}) AS acute, {gender} AS gender
       FROM read_csv('{adm}', header=true, all_varchar=true);
     CREATE TABLE oaps AS
       SELECT p.start_date::DATE AS s, NULLIF(p.end_date, '')::DATE AS e,
-             a.collaborative, a.service_line, a.sending, a.acute
+             a.collaborative, a.service_line, a.sending, a.acute, a.gender
       FROM read_csv('{plc}', header=true, all_varchar=true) p
       JOIN spells a USING (admission_id)
       WHERE upper(p.out_of_area) IN ('Y', 'YES', 'TRUE', '1') AND p.oap_reason = '10';
@@ -88,13 +105,23 @@ def main():
     covered_from = con.execute("SELECT covered_from FROM covered").fetchone()[0]
     p1_of = {(r[0], r[1]): r[2] for r in con.execute("SELECT month, period, p1 FROM periods").fetchall()}
     collaboratives = sorted(set(population) | {r[0] for r in con.execute("SELECT DISTINCT collaborative FROM spells").fetchall()})
+    group_population = {}
+    pops = os.path.join(data_dir, "populations.csv")
+    if has_gender and os.path.exists(pops):
+        for c, g, p in con.execute(f"""
+            SELECT collaborative, "group",
+                   coalesce(max(population::DOUBLE) FILTER (WHERE age_band = 'all'),
+                            sum(population::DOUBLE) FILTER (WHERE age_band <> 'all'))
+            FROM read_csv('{pops}', header=true, all_varchar=true)
+            WHERE dimension = 'gender' GROUP BY ALL""").fetchall():
+            group_population[(c, g)] = p
     all_population = None if any(population.get(c) is None for c in collaboratives) else sum(population[c] for c in collaboratives)
     for breakdown, keys in [
         ("All collaboratives", []),
         ("Collaborative", ["collaborative"]),
         ("Collaborative; Service line", ["collaborative", "service_line"]),
         ("Collaborative; Sending Provider", ["collaborative", "sending"]),
-    ]:
+    ] + ([("Collaborative; Gender", ["collaborative", "gender"])] if has_gender else []):
         cols = ["started", "days", "active", "ended", "a_started", "a_days", "a_active", "a_ended"]
         def fetch(table):
             out = {}
@@ -108,6 +135,10 @@ def main():
         if breakdown == "Collaborative":
             months = {(k[0], k[1]) for k in spells}
             level_keys |= {m + (c,) for m in months for c in collaboratives}
+        if breakdown == "Collaborative; Gender":
+            months = {(k[0], k[1]) for k in spells}
+            groups = list(GENDERS.values()) + ["UNKNOWN"]
+            level_keys |= {m + (c, g) for m in months for c in collaboratives for g in groups}
         for key in level_keys:
             month, period = key[0], key[1]
             primary = "ALL" if not keys else key[2]
@@ -115,6 +146,8 @@ def main():
             zero = dict.fromkeys(cols, 0)
             sp, op = spells.get(key, zero), oaps.get(key, zero)
             pop = all_population if not keys else population.get(primary) if len(keys) == 1 else None
+            if breakdown == "Collaborative; Gender":
+                pop = group_population.get((primary, secondary))
             is_covered = p1_of[(month, period)] >= covered_from
             for acute in (False, True):
                 if acute and breakdown == "Collaborative; Service line" and secondary not in ADULT_ACUTE:
@@ -144,6 +177,8 @@ def main():
     ).stdout
     got = {}
     for r in csv.DictReader(io.StringIO(out)):
+        if r["breakdown"] in UNCHECKED:
+            continue
         key = (r["month"], r["period"], r["breakdown"], r["primary_level"], r["secondary_level"], r["measure_id"])
         got[key] = None if r["measure_value"] == "" else float(r["measure_value"])
     problems = []

@@ -199,6 +199,7 @@ fn compute(
                 status: "Local",
                 raw: false,
                 populations: &Default::default(),
+                by_group: false,
             },
         )?;
         ours.push(ours_from_nhs(&nhs, &reference_populations)?);

@@ -41,6 +41,7 @@ pub fn run(args: &NhsArgs) -> Result<()> {
         status: &args.status,
         raw: args.raw,
         populations: &populations,
+        by_group: true,
     };
     let mut report = report(&inputs, &selection, &options)?;
     crate::timing("nhs measures computed");
@@ -75,16 +76,24 @@ pub fn run(args: &NhsArgs) -> Result<()> {
 }
 
 /// The table for people: each measure id with its short name (`OAP08 started %`), and a
-/// percentage with its `%` (`5.7%`). Machine formats keep the bare id and number.
+/// percentage with its `%` (`5.7%`), and a collaborative's breakdown without the `Collaborative; `
+/// its Level column already says (`Gender`, beside `NCM`). Machine formats keep the published
+/// text, the bare id and number.
 fn for_people(mut report: Report) -> Report {
-    let (Some(id_at), Some(value_at)) = (
+    let (Some(id_at), Some(value_at), Some(breakdown_at)) = (
         report.field_index("measure_id"),
         report.field_index("measure_value"),
+        report.field_index("breakdown"),
     ) else {
         return report;
     };
     let value_field = report.fields[value_at].clone();
     for row in &mut report.rows {
+        if let Cell::Text(breakdown) = &row[breakdown_at] {
+            if let Some(within) = breakdown.strip_prefix("Collaborative; ") {
+                row[breakdown_at] = Cell::Text(within.to_string());
+            }
+        }
         let Cell::Text(id) = &row[id_at] else {
             continue;
         };

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use crate::demographics::Dimension;
 use crate::periods::{add_months, month_end, Period};
 
 /// The adult acute service lines by default (MHSDS bed types 200, 201 and 202).
@@ -237,6 +238,9 @@ pub enum Breakdown {
     Collaborative,
     ServiceLine,
     SendingProvider,
+    /// Each collaborative by a group of people (DOMAIN.md section 12), every group of the
+    /// dimension's list.
+    Group(Dimension),
     /// Each sending provider of England (MHSDS tables: `OrgIDReferringOrg`).
     SendingProviderOfEngland,
     /// Each receiving provider (MHSDS tables: the referral's `OrgIDProv`).
@@ -253,6 +257,13 @@ impl Breakdown {
             Breakdown::Collaborative => "Collaborative",
             Breakdown::ServiceLine => "Collaborative; Service line",
             Breakdown::SendingProvider => "Collaborative; Sending Provider",
+            Breakdown::Group(dimension) => match dimension {
+                Dimension::AgeBand => "Collaborative; Age Band",
+                Dimension::Gender => "Collaborative; Gender",
+                Dimension::Ethnicity => "Collaborative; Ethnicity",
+                Dimension::UpperEthnicity => "Collaborative; Upper Ethnicity",
+                Dimension::ImdDecile => "Collaborative; IMD Decile",
+            },
             Breakdown::SendingProviderOfEngland => "Sending Provider",
             Breakdown::ReceivingProvider => "Receiving Provider",
         }
@@ -260,13 +271,15 @@ impl Breakdown {
 
     /// Whether NHS England publishes the measure at this kind of level: rates need a
     /// population (none for a service line or a provider); the proportions' denominators exist
-    /// by bed type but not by sending provider (`measure_metadata.py`'s breakdown lists).
+    /// by bed type but not by sending provider (`measure_metadata.py`'s breakdown lists). By
+    /// group, the rates are crude rates over the group's own population (empty without one).
     pub(super) fn allows(self, per: Per) -> bool {
         match self {
             Breakdown::England
             | Breakdown::AllCollaboratives
             | Breakdown::SelectedCollaboratives
-            | Breakdown::Collaborative => true,
+            | Breakdown::Collaborative
+            | Breakdown::Group(_) => true,
             Breakdown::ServiceLine => per != Per::Million,
             Breakdown::SendingProvider
             | Breakdown::SendingProviderOfEngland
@@ -278,6 +291,20 @@ impl Breakdown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn breakdowns_by_group_of_people_are_named_as_published() {
+        // DOMAIN.md section 12: crossed with a geography, "England; " is dropped and the names
+        // joined with "; ".
+        for dimension in Dimension::ALL {
+            assert_eq!(
+                Breakdown::Group(dimension).label(),
+                format!("Collaborative; {}", dimension.breakdown())
+            );
+            assert!(Breakdown::Group(dimension).allows(Per::Million));
+            assert!(Breakdown::Group(dimension).allows(Per::Percent));
+        }
+    }
 
     #[test]
     fn short_names_and_percentages_by_id() {

@@ -18,6 +18,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::census::Census;
+use crate::demographics::{Dimension, Person};
+use crate::input::reference::{GroupPopulation, Populations};
 use crate::periods::{day_of, Day};
 use crate::spells::{census_days, map_groups, stays};
 
@@ -50,6 +52,11 @@ pub struct NhsRequest<'a> {
     pub status: &'a str,
     /// England's population (MHSDS: the England level's rates), if known.
     pub england_population: Option<u64>,
+    /// The groups of people to break each collaborative down by (those the admissions tell:
+    /// their frame has `person`); empty: none.
+    pub dimensions: &'a [Dimension],
+    /// Each group's population (`populations.csv`), for its rates.
+    pub group_populations: Option<&'a Populations>,
 }
 
 /// The tallies of every period of every group of `frame` by `keys`: for each group, its key
@@ -146,7 +153,8 @@ impl Level {
 /// The levels of one breakdown, by (collaborative, secondary level).
 type Levels = BTreeMap<(String, String), Level>;
 
-/// Spells and inappropriate OAPs tallied by collaborative and `secondary` (a coded column).
+/// Spells and inappropriate OAPs tallied by collaborative and `secondary` (a coded or text
+/// column).
 fn levels_by(
     admissions: &DataFrame,
     inappropriate: &DataFrame,
@@ -222,6 +230,8 @@ struct Row {
     primary: String,
     primary_description: String,
     secondary: Option<String>,
+    /// The secondary level's place in NHS England's list of its groups (0 for other levels).
+    rank: usize,
     measure: usize,
     value: Option<f64>,
     numerator: Option<i64>,
@@ -235,6 +245,8 @@ struct Figures {
     primary: String,
     description: String,
     secondary: Option<String>,
+    /// The secondary level's place in NHS England's list of its groups (0 for other levels).
+    rank: usize,
     level: Level,
     population: Option<u64>,
     /// By service line: whether the line is adult acute (the `a` measures exist only then).
@@ -250,7 +262,9 @@ fn periods_of(request: &NhsRequest) -> Vec<(usize, Window)> {
 
 /// All 22 measures for every reporting month, window and level (DOMAIN.md section 10), from
 /// the extracts: the collaboratives together ([`Aggregate`]), each collaborative, its service
-/// lines and its sending providers.
+/// lines, its sending providers and, for each of `request.dimensions`, its groups of people
+/// (every group of the dimension's list, UNKNOWN included; a spell's group is its patient's, and
+/// an out-of-area placement's that of its spell).
 ///
 /// Columns: `month, period, reporting_period_start, reporting_period_end, status, breakdown,
 /// primary_level, primary_level_description, secondary_level, secondary_level_description,
@@ -258,7 +272,8 @@ fn periods_of(request: &NhsRequest) -> Vec<(usize, Window)> {
 /// proportion has its count in `numerator`, and its spells count (`denominator`) or the
 /// population; a count measure has neither. `measure_value` is null for a zero denominator, an
 /// unknown population, or a period that starts before `covered_from`.
-/// Rows are sorted by month, breakdown, levels, measure and period.
+/// Rows are sorted by month, breakdown, levels (groups of people in NHS England's order),
+/// measure and period.
 pub fn measures(
     admissions: &DataFrame,
     oaps: &DataFrame,
@@ -318,6 +333,7 @@ pub fn measures_from_mhsds(
             description: code.clone(),
             primary: code,
             secondary: None,
+            rank: 0,
             level,
             population: None,
             adult_acute_line: false,
@@ -328,6 +344,7 @@ pub fn measures_from_mhsds(
         primary: "England".into(),
         description: "England".into(),
         secondary: None,
+        rank: 0,
         level: england,
         population: request.england_population,
         adult_acute_line: false,
@@ -339,6 +356,7 @@ pub fn measures_from_mhsds(
             population: request.populations.get(&code).copied().flatten(),
             primary: code,
             secondary: None,
+            rank: 0,
             level,
             adult_acute_line: false,
         });
@@ -386,6 +404,8 @@ fn census_figures(
         &bounds,
     )?;
     crate::timing("nhs: by provider");
+    let by_group = levels_by_group(admissions, oaps, request, &adult_acute_code, &bounds)?;
+    crate::timing("nhs: by group");
     // A collaborative is the sum of its service lines (every spell has exactly one).
     let mut by_collaborative: BTreeMap<String, Level> = request
         .collaboratives
@@ -421,6 +441,7 @@ fn census_figures(
             primary: aggregate.code,
             description: aggregate.description,
             secondary: None,
+            rank: 0,
             level: all,
             population: all_population,
             adult_acute_line: false,
@@ -433,6 +454,7 @@ fn census_figures(
             population: population(&collaborative),
             primary: collaborative,
             secondary: None,
+            rank: 0,
             level,
             adult_acute_line: false,
         });
@@ -444,6 +466,7 @@ fn census_figures(
             adult_acute_line: request.adult_acute.contains(&line),
             primary: collaborative,
             secondary: Some(line),
+            rank: 0,
             level,
             population: None,
         });
@@ -454,12 +477,96 @@ fn census_figures(
             description: description(&collaborative),
             primary: collaborative,
             secondary: Some(provider),
+            rank: 0,
             level,
             population: None,
             adult_acute_line: false,
         });
     }
+    for (dimension, levels) in by_group {
+        let groups = dimension.groups();
+        for collaborative in figures_collaboratives(&figures) {
+            for (rank, &group) in groups.iter().enumerate() {
+                let level = levels
+                    .get(&(collaborative.clone(), group.to_string()))
+                    .cloned()
+                    .unwrap_or_else(|| Level::empty(bounds.len()));
+                let population = request
+                    .group_populations
+                    .and_then(|p| p.of(&collaborative, dimension, group))
+                    .and_then(GroupPopulation::total)
+                    .map(|n| n.round() as u64);
+                figures.push(Figures {
+                    breakdown: Breakdown::Group(dimension),
+                    description: description(&collaborative),
+                    primary: collaborative.clone(),
+                    secondary: Some(group.to_string()),
+                    rank,
+                    level,
+                    population,
+                    adult_acute_line: false,
+                });
+            }
+        }
+    }
     Ok(figures)
+}
+
+/// The collaboratives that have figures of their own, in order.
+fn figures_collaboratives(figures: &[Figures]) -> Vec<String> {
+    figures
+        .iter()
+        .filter(|f| f.breakdown == Breakdown::Collaborative)
+        .map(|f| f.primary.clone())
+        .collect()
+}
+
+/// The name of the column [`levels_by_group`] groups by.
+const GROUP: &str = "group";
+
+/// Spells and inappropriate OAPs tallied by collaborative and group of people, for each of
+/// `request.dimensions`: the same census as every other level, keyed by each row's group (the
+/// label, from the spell's `person`; an out-of-area placement's is its spell's).
+fn levels_by_group(
+    admissions: &DataFrame,
+    oaps: &DataFrame,
+    request: &NhsRequest,
+    adult_acute_code: &[bool],
+    bounds: &[(Day, Day)],
+) -> PolarsResult<Vec<(Dimension, Levels)>> {
+    if request.dimensions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let people = crate::equality::tally::people(admissions)?;
+    let unknown = Person::UNKNOWN.pack();
+    let placed: Vec<u32> = crate::equality::tally::spell_rows(admissions, oaps)?
+        .into_iter()
+        .map(|row| people.get(row as usize).copied().unwrap_or(unknown))
+        .collect();
+    let reasons = oaps.column("oap_reason")?.str()?;
+    let inappropriate = reasons.equal(INAPPROPRIATE);
+    request
+        .dimensions
+        .iter()
+        .map(|&dimension| {
+            let labels = dimension.groups();
+            let table = dimension.group_table();
+            let with_group = |frame: &DataFrame, people: &[u32]| {
+                let group: StringChunked = people
+                    .iter()
+                    .map(|&p| {
+                        let byte = dimension.byte_of(Person::unpack(p));
+                        Some(labels[usize::from(table[usize::from(byte)])])
+                    })
+                    .collect();
+                frame.hstack(&[group.with_name(GROUP.into()).into_column()])
+            };
+            let spells = with_group(admissions, &people)?;
+            let oaps = with_group(oaps, &placed)?.filter(&inappropriate)?;
+            let levels = levels_by(&spells, &oaps, GROUP, request, adult_acute_code, bounds)?;
+            Ok((dimension, levels))
+        })
+        .collect()
 }
 
 /// The rows of every level's figures, sorted by month, breakdown, levels, measure and period.
@@ -508,6 +615,7 @@ fn frame_from(figures: &[Figures], request: &NhsRequest) -> PolarsResult<DataFra
                         primary: f.primary.clone(),
                         primary_description: f.description.clone(),
                         secondary: f.secondary.clone(),
+                        rank: f.rank,
                         measure: m + if adult_acute { MEASURES.len() } else { 0 },
                         value: value.filter(|_| covered),
                         numerator: numerator.filter(|_| covered),
@@ -523,6 +631,7 @@ fn frame_from(figures: &[Figures], request: &NhsRequest) -> PolarsResult<DataFra
         (a.month, a.breakdown)
             .cmp(&(b.month, b.breakdown))
             .then_with(|| a.primary.cmp(&b.primary))
+            .then_with(|| a.rank.cmp(&b.rank))
             .then_with(|| a.secondary.cmp(&b.secondary))
             .then_with(|| a.measure.cmp(&b.measure))
             .then_with(|| (a.window as u8).cmp(&(b.window as u8)))

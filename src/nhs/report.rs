@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::json;
 
+use crate::demographics::Dimension;
 use crate::input::Inputs;
 use crate::nhs::{measures, measures_from_mhsds, without_zeros, Breakdown, NhsRequest, Window};
 use crate::periods::Period;
@@ -21,6 +22,9 @@ pub struct Options<'a> {
     /// Populations given with `--population` (`England`, or a collaborative's, over the
     /// reference's).
     pub populations: &'a std::collections::BTreeMap<String, u64>,
+    /// Break each collaborative down by group of people too (NHS England's demographic
+    /// breakdowns), where the admissions tell the groups.
+    pub by_group: bool,
 }
 
 /// The fields of the report, in the columns of the published file plus the reporting month and
@@ -46,6 +50,15 @@ pub fn fields() -> Vec<Field> {
     ]
 }
 
+/// The breakdowns by group of people: when asked for, those the admissions tell (none from
+/// MHSDS tables).
+fn dimensions(inputs: &Inputs, options: &Options) -> Vec<Dimension> {
+    Dimension::ALL
+        .into_iter()
+        .filter(|&d| options.by_group && inputs.mhsds.is_none() && inputs.checked.people.has(d))
+        .collect()
+}
+
 /// The NHS measures of the selection for the reporting months.
 pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
     let mut populations = inputs.reference.populations();
@@ -54,6 +67,7 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
     }
     let descriptions = inputs.reference.names();
     let covered_from = selection.coverage.from;
+    let dimensions = dimensions(inputs, options);
     let request = NhsRequest {
         months: options.months,
         collaboratives: &selection.collaboratives,
@@ -65,6 +79,8 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
         covered_from,
         status: options.status,
         england_population: options.populations.get("England").copied(),
+        dimensions: &dimensions,
+        group_populations: inputs.reference.populations.as_ref(),
     };
     let frame = match &inputs.mhsds {
         // NHS England's own way, from the tables themselves (the adult acute group is its
@@ -124,6 +140,7 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
             "raw": options.raw,
             "collaboratives": selection.scope.collaboratives,
             "service_lines": selection.scope.service_lines,
+            "groups_of_people": dimensions(inputs, options).iter().map(|d| d.name()).collect::<Vec<_>>(),
         }),
     );
     report.meta.insert("empty_values".into(), {
@@ -134,6 +151,9 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
     report.meta.insert("inputs".into(), inputs.metadata());
     for warning in report_warnings(&report) {
         report.notes.push(format!("Note: {warning}."));
+    }
+    if dimensions(inputs, options).contains(&Dimension::AgeBand) {
+        report.notes.push("Age band: age at admission (NHS England bands age at the end of the reporting period).".to_string());
     }
     report.notes.push(match inputs.mhsds {
         Some(_) => "Adult acute (the `a` measures): MHSDS bed types 200, 201, 202 (10, 11, 12 before April 2024), as NHS England's pipeline reads them; bed days at Q and Y are the sums of the months' (docs/mhsds.md).".to_string(),

@@ -119,6 +119,8 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
             status: "Local",
             raw: false,
             populations: &Default::default(),
+            // The pack's equality section gives the groups of people.
+            by_group: false,
         },
     )?;
     let los = crate::los::report_of(

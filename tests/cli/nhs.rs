@@ -656,3 +656,230 @@ fn the_table_names_each_measure_and_shows_percentages_with_their_sign() {
     );
     assert_eq!(row["measure_value"], 60.0);
 }
+
+/// The fixture's spells with the columns of who the patient is (the first `columns` of `age,
+/// gender, ethnic_category, imd_decile`), and the populations of CCC by gender:
+///
+/// | spell | age | gender      | ethnic category  | IMD decile |
+/// |-------|-----|-------------|------------------|------------|
+/// | S1    | 30  | 1 Male      | A British        | 1          |
+/// | S2    | 17  | 2 Female    | M Caribbean      | 2          |
+/// | S3    | 70  | 2 Female    | Z Not Stated     | 10         |
+/// | S4    | 40  | 1 Male      | 99 Not Known     | 5          |
+/// | S5    | 25  | X (UNKNOWN) | W1 (UNKNOWN)     | (empty)    |
+/// | S6    | 50  | 2 Female    | A British        | 3          |
+/// | S7    | 19  | 1 Male      | B Irish          | 4          |
+/// | S8    | 66  | 2 Female    | H Indian         | 6          |
+fn fixture_with_people(columns: usize) -> Workdir {
+    const PEOPLE: [[&str; 4]; 8] = [
+        ["30", "1", "A", "1"],
+        ["17", "2", "M", "2"],
+        ["70", "2", "Z", "10"],
+        ["40", "1", "99", "5"],
+        ["25", "X", "W1", ""],
+        ["50", "2", "A", "3"],
+        ["19", "1", "B", "4"],
+        ["66", "2", "H", "6"],
+    ];
+    let names = ["age", "gender", "ethnic_category", "imd_decile"];
+    let mut lines = ADMISSIONS.lines();
+    let mut admissions = format!("{},{}\n", lines.next().unwrap(), names[..columns].join(","));
+    for (line, person) in lines.zip(PEOPLE) {
+        admissions.push_str(&format!("{line},{}\n", person[..columns].join(",")));
+    }
+    let w = fixture(COLLABORATIVES);
+    w.write("data/admissions.csv", &admissions).write(
+        "data/populations.csv",
+        "collaborative,dimension,group,age_band,population\n\
+         CCC,gender,Male,all,120000\n\
+         CCC,gender,Female,all,130000\n",
+    );
+    w
+}
+
+/// The rows of a breakdown by group of people.
+fn group_rows(doc: &Value, breakdown: &str) -> Vec<Value> {
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["breakdown"] == breakdown)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn each_collaborative_by_gender_worked_by_hand() {
+    let w = fixture_with_people(4);
+    let a = args(&["--month", "2024-03", "--format", "json"]);
+    let doc = w.json(&a);
+    fn gender(group: &str) -> (&str, &str, &str) {
+        ("Collaborative; Gender", "CCC", group)
+    }
+    // Inappropriate OAPs started: S2 (Female, 20 February: Q, Y), S3 (Female, 5 March: M, Q, Y),
+    // S4 (Male, June 2023: Y), S5 (UNKNOWN, 12 March: M, Q, Y).
+    // Spells admitted: Female S2, S3, S6, S8 (March: S3, S8; Q and Y: all four); Male S1, S4,
+    // S7 (all in Y, none in Q). Populations: Male 120,000, Female 130,000.
+    assert_measures(
+        &doc,
+        gender("Female"),
+        &[
+            ("OAP01", [1.0, 2.0, 2.0]),
+            ("OAP08", [50.0, 50.0, 50.0]),
+            ("OAP05", [1e6 / 130_000.0, 2e6 / 130_000.0, 2e6 / 130_000.0]),
+        ],
+    );
+    assert_measures(&doc, gender("Male"), &[("OAP01", [0.0, 0.0, 1.0])]);
+    assert_eq!(
+        value(&doc, gender("Male"), "OAP08", "M"),
+        None,
+        "no admissions"
+    );
+    assert_eq!(value(&doc, gender("Male"), "OAP08", "Q"), None);
+    let y = value(&doc, gender("Male"), "OAP08", "Y").unwrap();
+    assert!((y - 100.0 / 3.0).abs() < 1e-9, "{y}");
+    assert_measures(&doc, gender("UNKNOWN"), &[("OAP01", [1.0, 1.0, 1.0])]);
+    assert_measures(&doc, gender("Non-binary"), &[("OAP01", [0.0, 0.0, 0.0])]);
+    // No population for UNKNOWN (none can be given) nor for a group the file leaves out.
+    assert_eq!(value(&doc, gender("UNKNOWN"), "OAP05", "Y"), None);
+    assert_eq!(value(&doc, gender("Indeterminate"), "OAP05", "Y"), None);
+    // Bed days of the adult acute twin: S3 (older adult acute, Female) 27 nights in March.
+    assert_measures(
+        &doc,
+        gender("Female"),
+        &[("OAP02a", [27.0 + 9.0, 46.0, 46.0])],
+    );
+
+    // Every group of every collaborative (DDD has no activity), in NHS England's order, with all
+    // 22 measures at M, Q and Y; labels as DOMAIN.md section 12.
+    let rows = group_rows(&doc, "Collaborative; Gender");
+    assert_eq!(rows.len(), 2 * 6 * 22 * 3);
+    let mut groups: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["primary_level"] == "DDD")
+        .map(|r| r["secondary_level"].as_str().unwrap())
+        .collect();
+    groups.dedup();
+    assert_eq!(
+        groups,
+        [
+            "Male",
+            "Female",
+            "Non-binary",
+            "Other (not listed)",
+            "Indeterminate",
+            "UNKNOWN"
+        ]
+    );
+    for (breakdown, groups) in [
+        ("Collaborative; Age Band", 12),
+        ("Collaborative; Ethnicity", 19),
+        ("Collaborative; Upper Ethnicity", 8),
+        ("Collaborative; IMD Decile", 11),
+    ] {
+        assert_eq!(
+            group_rows(&doc, breakdown).len(),
+            2 * groups * 22 * 3,
+            "{breakdown}"
+        );
+    }
+    assert_measures(
+        &doc,
+        ("Collaborative; Age Band", "CCC", "65 or over"),
+        &[("OAP01", [1.0, 1.0, 1.0])],
+    );
+    assert_measures(
+        &doc,
+        (
+            "Collaborative; Upper Ethnicity",
+            "CCC",
+            "Black or Black British",
+        ),
+        &[("OAP01", [0.0, 1.0, 1.0])],
+    );
+    assert_measures(
+        &doc,
+        ("Collaborative; IMD Decile", "CCC", "UNKNOWN"),
+        &[("OAP01", [1.0, 1.0, 1.0])],
+    );
+    assert_eq!(
+        doc["parameters"]["groups_of_people"],
+        serde_json::json!([
+            "age_band",
+            "gender",
+            "ethnicity",
+            "upper_ethnicity",
+            "imd_decile"
+        ])
+    );
+    let (code, table, stderr) = w.run(&args(&["--month", "2024-03"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table.contains("Age band: age at admission (NHS England bands age at the end of the reporting period)."), "{table}");
+}
+
+#[test]
+fn each_breakdowns_groups_add_up_to_their_collaborative() {
+    let doc = fixture_with_people(4).json(&args(&["--month", "2024-03", "--format", "json"]));
+    let rows = doc["rows"].as_array().unwrap();
+    let number = |r: &Value, field: &str| r[field].as_f64().unwrap_or(0.0);
+    for r in rows.iter().filter(|r| r["breakdown"] == "Collaborative") {
+        let id = r["measure_id"].as_str().unwrap();
+        let count = |r: &Value| match r["numerator"].as_f64() {
+            Some(n) => n,
+            None => number(r, "measure_value"),
+        };
+        for breakdown in [
+            "Collaborative; Age Band",
+            "Collaborative; Gender",
+            "Collaborative; Ethnicity",
+            "Collaborative; Upper Ethnicity",
+            "Collaborative; IMD Decile",
+        ] {
+            let of_groups: Vec<&Value> = rows
+                .iter()
+                .filter(|g| {
+                    g["breakdown"] == breakdown
+                        && g["primary_level"] == r["primary_level"]
+                        && g["measure_id"] == id
+                        && g["period"] == r["period"]
+                })
+                .collect();
+            assert!(!of_groups.is_empty());
+            let sum: f64 = of_groups.iter().map(|g| count(g)).sum();
+            assert_eq!(sum, count(r), "{breakdown} {id} {}", r["period"]);
+            let denominators: f64 = of_groups.iter().map(|g| number(g, "denominator")).sum();
+            assert_eq!(denominators, number(r, "denominator"), "{breakdown} {id}");
+        }
+    }
+}
+
+#[test]
+fn without_the_columns_the_rows_are_as_before_and_with_some_only_theirs() {
+    let a = args(&["--month", "2024-03", "--format", "csv"]);
+    let (code, without, stderr) = fixture(COLLABORATIVES).run(&a);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, with, stderr) = fixture_with_people(4).run(&a);
+    assert_eq!(code, 0, "{stderr}");
+    let by_group = [
+        "Age Band",
+        "Gender",
+        "Ethnicity",
+        "Upper Ethnicity",
+        "IMD Decile",
+    ]
+    .map(|d| format!(",Collaborative; {d},"));
+    let of_group = |line: &&str| by_group.iter().any(|b| line.contains(b.as_str()));
+    assert!(!without.lines().any(|l| of_group(&l)));
+    let others: Vec<&str> = with.lines().filter(|l| !of_group(l)).collect();
+    assert_eq!(others, without.lines().collect::<Vec<_>>());
+    // Age and gender only: those two breakdowns.
+    let (code, two, stderr) = fixture_with_people(2).run(&a);
+    assert_eq!(code, 0, "{stderr}");
+    let mut seen: Vec<&str> = two
+        .lines()
+        .filter(|l| of_group(l))
+        .map(|l| l.split(',').nth(5).unwrap())
+        .collect();
+    seen.dedup();
+    assert_eq!(seen, ["Collaborative; Age Band", "Collaborative; Gender"]);
+}
