@@ -87,31 +87,11 @@ const NOT_STATED_INDEX: usize = 16;
 const NOT_KNOWN_INDEX: usize = 17;
 const NOT_RECORDED_INDEX: usize = 18;
 
-/// NHS ethnic categories with their labels and upper groups (DOMAIN.md section 12).
-const ETHNIC_CATEGORIES: [(&str, &str, &str); 16] = [
-    ("A", "British", WHITE),
-    ("B", "Irish", WHITE),
-    ("C", "Any Other White background", WHITE),
-    ("D", "White and Black Caribbean", MIXED),
-    ("E", "White and Black African", MIXED),
-    ("F", "White and Asian", MIXED),
-    ("G", "Any Other mixed background", MIXED),
-    ("H", "Indian", ASIAN),
-    ("J", "Pakistani", ASIAN),
-    ("K", "Bangladeshi", ASIAN),
-    ("L", "Any Other Asian background", ASIAN),
-    ("M", "Caribbean", BLACK),
-    ("N", "African", BLACK),
-    ("P", "Any Other Black background", BLACK),
-    ("R", "Chinese", OTHER),
-    ("S", "Any Other Ethnic Group", OTHER),
-];
-const WHITE: &str = "White or White British";
-const MIXED: &str = "Mixed";
-const ASIAN: &str = "Asian or Asian British";
-const BLACK: &str = "Black or Black British";
-const OTHER: &str = "Other Ethnic Groups";
-const UPPER_GROUPS: [&str; 5] = [WHITE, MIXED, ASIAN, BLACK, OTHER];
+/// The NHS ethnic categories a person is drawn from, with their labels and upper groups: those
+/// of [`crate::demographics`] before "Not Stated" and "Not Known" (drawn apart, above).
+const ETHNIC_CATEGORIES: &[(&str, &str, &str)] = crate::demographics::ETHNICITIES.split_at(16).0;
+/// The upper groups of [`ETHNIC_CATEGORIES`].
+const UPPER_GROUPS: &[&str] = crate::demographics::UPPER_ETHNICITIES.split_at(5).0;
 
 /// Each collaborative's population by ethnic category, in per cent, in the order of
 /// [`ETHNIC_CATEGORIES`] (shaped on the 2021 Census of England: a coastal north, a northern
@@ -401,7 +381,7 @@ pub fn population_rows() -> Vec<[String; 5]> {
         for ((_, label, _), share) in ETHNIC_CATEGORIES.iter().zip(shares) {
             groups.push(("ethnicity", label, [share / known; 19]));
         }
-        for upper in UPPER_GROUPS {
+        for &upper in UPPER_GROUPS {
             let share: f64 = ETHNIC_CATEGORIES
                 .iter()
                 .zip(shares)
