@@ -375,6 +375,37 @@ pub fn measures_frame(
     DataFrame::new(n, columns)
 }
 
+/// Each spell's patient, packed ([`crate::demographics::Person::pack`]), from the admissions' `person` column; every
+/// person is UNKNOWN when the extract has none of its columns.
+pub fn people(admissions: &DataFrame) -> PolarsResult<Vec<u32>> {
+    Ok(match admissions.column("person") {
+        Ok(column) => column
+            .u32()?
+            .iter()
+            .map(|p| p.unwrap_or(u32::MAX))
+            .collect(),
+        Err(_) => vec![crate::demographics::Person::UNKNOWN.pack(); admissions.height()],
+    })
+}
+
+/// Each out-of-area placement's spell, as a row of `admissions` (`u32::MAX`: none), joined on
+/// `spell_id`.
+pub fn spell_rows(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<Vec<u32>> {
+    let ids = admissions.column("spell_id")?.u32()?;
+    let mut row_of_id = vec![u32::MAX; ids.max().map_or(0, |m| m as usize + 1)];
+    for (row, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            row_of_id[id as usize] = row as u32;
+        }
+    }
+    Ok((oaps.column("spell_id")?.u32()?.iter())
+        .map(|id| {
+            id.and_then(|id| row_of_id.get(id as usize).copied())
+                .unwrap_or(u32::MAX)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,37 +116,6 @@ fn collaborative_slots(
         .collect())
 }
 
-/// Each spell's patient, packed ([`Person::pack`]), from the admissions' `person` column; every
-/// person is UNKNOWN when the extract has none of its columns.
-pub fn people(admissions: &DataFrame) -> PolarsResult<Vec<u32>> {
-    Ok(match admissions.column("person") {
-        Ok(column) => column
-            .u32()?
-            .iter()
-            .map(|p| p.unwrap_or(u32::MAX))
-            .collect(),
-        Err(_) => vec![Person::UNKNOWN.pack(); admissions.height()],
-    })
-}
-
-/// Each out-of-area placement's spell, as a row of `admissions` (`u32::MAX`: none), joined on
-/// `spell_id`.
-pub fn spell_rows(admissions: &DataFrame, oaps: &DataFrame) -> PolarsResult<Vec<u32>> {
-    let ids = admissions.column("spell_id")?.u32()?;
-    let mut row_of_id = vec![u32::MAX; ids.max().map_or(0, |m| m as usize + 1)];
-    for (row, id) in ids.iter().enumerate() {
-        if let Some(id) = id {
-            row_of_id[id as usize] = row as u32;
-        }
-    }
-    Ok((oaps.column("spell_id")?.u32()?.iter())
-        .map(|id| {
-            id.and_then(|id| row_of_id.get(id as usize).copied())
-                .unwrap_or(u32::MAX)
-        })
-        .collect())
-}
-
 /// What every dimension's counts are read from, prepared once.
 struct Spells<'a> {
     collaborative: Vec<u32>,
@@ -176,14 +145,14 @@ pub fn tally(
     collaboratives: &[String],
 ) -> PolarsResult<Vec<DimensionTally>> {
     let collaborative = collaborative_slots(admissions, names, collaboratives)?;
-    let person = people(admissions)?;
+    let person = crate::spells::people(admissions)?;
     let spell_stays = stays(admissions, "admission_date", "discharge_date")?;
     let mut discharged: Vec<(Day, u32)> = (0..person.len())
         .filter(|&row| collaborative[row] != u32::MAX)
         .filter_map(|row| spell_stays.end(row).map(|e| (e, row as u32)))
         .collect();
     discharged.sort_unstable();
-    let mut spell_of_oap = spell_rows(admissions, oaps)?;
+    let mut spell_of_oap = crate::spells::spell_rows(admissions, oaps)?;
     for row in &mut spell_of_oap {
         if *row != u32::MAX && collaborative[*row as usize] == u32::MAX {
             *row = u32::MAX;

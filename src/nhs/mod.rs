@@ -537,9 +537,9 @@ fn levels_by_group(
     if request.dimensions.is_empty() {
         return Ok(Vec::new());
     }
-    let people = crate::equality::tally::people(admissions)?;
+    let people = crate::spells::people(admissions)?;
     let unknown = Person::UNKNOWN.pack();
-    let placed: Vec<u32> = crate::equality::tally::spell_rows(admissions, oaps)?
+    let placed: Vec<u32> = crate::spells::spell_rows(admissions, oaps)?
         .into_iter()
         .map(|row| people.get(row as usize).copied().unwrap_or(unknown))
         .collect();
