@@ -182,20 +182,6 @@ const NHS_AGE_BANDS: [(&str, &[(usize, f64)]); 11] = [
     ),
 ];
 
-/// IMD decile labels (DOMAIN.md section 12).
-const DECILES: [&str; 10] = [
-    "01 Most deprived",
-    "02 More deprived",
-    "03 More deprived",
-    "04 More deprived",
-    "05 More deprived",
-    "06 Less deprived",
-    "07 Less deprived",
-    "08 Less deprived",
-    "09 Less deprived",
-    "10 Least deprived",
-];
-
 /// Age at admission by service line: mean and spread of a normal draw, and the youngest and
 /// oldest age kept.
 fn age_of(line: &str) -> (f64, f64, f64, f64) {
@@ -390,7 +376,10 @@ pub fn population_rows() -> Vec<[String; 5]> {
                 .sum();
             groups.push(("upper_ethnicity", upper, [share / known; 19]));
         }
-        for (decile, share) in DECILES.iter().zip(decile_shares(c.code)) {
+        for (decile, share) in crate::demographics::IMD_DECILES
+            .iter()
+            .zip(decile_shares(c.code))
+        {
             groups.push(("imd_decile", decile, [share; 19]));
         }
         for (dimension, group, share) in groups {
