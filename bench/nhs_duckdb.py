@@ -17,9 +17,10 @@ of adult_acute, older_adult_acute, picu. oapstat leaves a period empty when it s
 month of the extract's earliest discharge; so does this script.
 
 When the admissions have a `gender` column, the breakdown "Collaborative; Gender" is checked too:
-a spell's group is its gender code's label (1 Male, 2 Female, 3 Non-binary, 4 Other (not listed),
-9 Indeterminate, anything else UNKNOWN; DOMAIN.md section 12), an OAP's that of its spell; every
-group of every collaborative is listed; rates use the group's population from populations.csv
+a spell's group is its gender code (1 Male, 2 Female, 3 Non-binary, 4 Other (not listed),
+9 Indeterminate, anything else UNKNOWN; DOMAIN.md section 12), written as NHS England's files
+write it: the code as SECONDARY_LEVEL, the name as its description; an OAP's group is that of its
+spell; every group of every collaborative is listed; rates use the group's population from populations.csv
 (the `all` row, else the sum of its age bands; none: empty). oapstat's other breakdowns by group
 of people (age band, ethnicity, upper ethnicity, IMD decile) come from the same code path and are
 not checked here: their rows are skipped.
@@ -48,9 +49,10 @@ def main():
     aa = ", ".join(f"'{x}'" for x in ADULT_ACUTE)
     with open(adm, newline="") as f:
         has_gender = "gender" in next(csv.reader(f))
+    codes = ", ".join(f"'{c}'" for c in GENDERS)
     gender = (
-        "CASE trim(gender) " + " ".join(f"WHEN '{c}' THEN '{l}'" for c, l in GENDERS.items())
-        + " ELSE 'UNKNOWN' END" if has_gender else "'UNKNOWN'"
+        f"CASE WHEN trim(gender) IN ({codes}) THEN trim(gender) ELSE 'UNKNOWN' END"
+        if has_gender else "'UNKNOWN'"
     )
     con.execute(f"""
     CREATE TABLE spells AS
@@ -114,7 +116,9 @@ def main():
                             sum(population::DOUBLE) FILTER (WHERE age_band <> 'all'))
             FROM read_csv('{pops}', header=true, all_varchar=true)
             WHERE dimension = 'gender' GROUP BY ALL""").fetchall():
-            group_population[(c, g)] = p
+            code = {label: code for code, label in GENDERS.items()}.get(g)
+            if code:
+                group_population[(c, code)] = p
     all_population = None if any(population.get(c) is None for c in collaboratives) else sum(population[c] for c in collaboratives)
     for breakdown, keys in [
         ("All collaboratives", []),
@@ -137,7 +141,7 @@ def main():
             level_keys |= {m + (c,) for m in months for c in collaboratives}
         if breakdown == "Collaborative; Gender":
             months = {(k[0], k[1]) for k in spells}
-            groups = list(GENDERS.values()) + ["UNKNOWN"]
+            groups = list(GENDERS) + ["UNKNOWN"]
             level_keys |= {m + (c, g) for m in months for c in collaboratives for g in groups}
         for key in level_keys:
             month, period = key[0], key[1]
@@ -176,9 +180,13 @@ def main():
         check=True, capture_output=True, text=True,
     ).stdout
     got = {}
+    names_wrong = 0
     for r in csv.DictReader(io.StringIO(out)):
         if r["breakdown"] in UNCHECKED:
             continue
+        if r["breakdown"] == "Collaborative; Gender" and \
+                r["secondary_level_description"] != GENDERS.get(r["secondary_level"], "UNKNOWN"):
+            names_wrong += 1
         key = (r["month"], r["period"], r["breakdown"], r["primary_level"], r["secondary_level"], r["measure_id"])
         got[key] = None if r["measure_value"] == "" else float(r["measure_value"])
     problems = []
@@ -191,6 +199,8 @@ def main():
             a, b = got[key], expected[key]
             if (a is None) != (b is None) or (a is not None and not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)):
                 problems.append(f"{key}: oapstat {a}, DuckDB {b}")
+    if names_wrong:
+        problems.append(f"{names_wrong} rows of Collaborative; Gender whose description is not their code's name")
     for p in problems[:30]:
         print(p)
     filled = sum(v is not None for v in expected.values())

@@ -215,6 +215,20 @@ impl Dimension {
         groups
     }
 
+    /// Each group's code as NHS England's files give it (PRIMARY_LEVEL or SECONDARY_LEVEL, the
+    /// name beside it from [`Dimension::groups`]), in the same order: a gender's `Der_Gender`
+    /// (`1`…`9`), an ethnic category's code (`A`…`99`); the other dimensions' groups are their
+    /// own codes.
+    pub fn codes(self) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = match self {
+            Dimension::Gender => GENDERS.iter().map(|(code, _)| *code).collect(),
+            Dimension::Ethnicity => ETHNICITIES.iter().map(|(code, _, _)| *code).collect(),
+            other => return other.groups(),
+        };
+        codes.push(UNKNOWN);
+        codes
+    }
+
     /// How many groups [`Dimension::groups`] lists, UNKNOWN included.
     pub fn group_count(self) -> usize {
         1 + match self {

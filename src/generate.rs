@@ -712,16 +712,7 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         w.flush()?;
         Ok(())
     })?;
-    let populations_path = dir.join("populations.csv");
-    write_atomically(&populations_path, |out| {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(demographics::POPULATION_COLUMNS)?;
-        for row in demographics::population_rows() {
-            w.write_record(&row)?;
-        }
-        w.flush()?;
-        Ok(())
-    })?;
+    let populations_path = write_populations(dir, false)?;
     Ok(vec![
         admissions_path,
         placements_path,
@@ -729,6 +720,26 @@ pub fn write(generated: &Generated, dir: &Path, parquet: bool) -> Result<Vec<std
         costs_path,
         populations_path,
     ])
+}
+
+/// `populations.csv`: each collaborative's groups of people (and with `england`, England's:
+/// the collaboratives' sums, for the MHSDS tables' England breakdowns).
+fn write_populations(dir: &Path, england: bool) -> Result<std::path::PathBuf> {
+    let path = dir.join("populations.csv");
+    let mut rows = demographics::population_rows();
+    if england {
+        rows.extend(demographics::england_rows(&rows));
+    }
+    write_atomically(&path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(demographics::POPULATION_COLUMNS)?;
+        for row in &rows {
+            w.write_record(row)?;
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    Ok(path)
 }
 
 /// `collaboratives.csv`: code, name, lead provider and population of each collaborative.

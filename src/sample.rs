@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// The files of the sample (`data/` of the repository), as compiled in; a name may hold a folder
 /// (`mhsds/`).
-pub const FILES: [(&str, &[u8]); 14] = [
+pub const FILES: [(&str, &[u8]); 16] = [
     (
         "admissions.csv",
         include_bytes!("../data/admissions.csv").as_slice(),
@@ -65,6 +65,14 @@ pub const FILES: [(&str, &[u8]); 14] = [
     (
         "mhsds/collaboratives.csv",
         include_bytes!("../data/mhsds/collaboratives.csv").as_slice(),
+    ),
+    (
+        "mhsds/imd.csv",
+        include_bytes!("../data/mhsds/imd.csv").as_slice(),
+    ),
+    (
+        "mhsds/populations.csv",
+        include_bytes!("../data/mhsds/populations.csv").as_slice(),
     ),
 ];
 

@@ -391,6 +391,33 @@ pub fn population_rows() -> Vec<[String; 5]> {
     rows
 }
 
+/// England's rows of `populations.csv`: the sum of the collaboratives' `rows` for each
+/// dimension, group and age band, in their order.
+pub fn england_rows(rows: &[[String; 5]]) -> Vec<[String; 5]> {
+    let mut order: Vec<(String, String, String)> = Vec::new();
+    let mut sums: std::collections::HashMap<(String, String, String), f64> =
+        std::collections::HashMap::new();
+    for [_, dimension, group, band, population] in rows {
+        let key = (dimension.clone(), group.clone(), band.clone());
+        let people: f64 = population.parse().unwrap_or(0.0);
+        match sums.get_mut(&key) {
+            Some(sum) => *sum += people,
+            None => {
+                order.push(key.clone());
+                sums.insert(key, people);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|key| {
+            let total = sums[&key];
+            let (dimension, group, band) = key;
+            ["England".into(), dimension, group, band, format!("{total}")]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,7 +270,7 @@ fn person_for(rng: &mut ChaCha8Rng, line: &str, admitted: Day) -> Person {
         gender,
         gender_identity,
         ethnicity,
-        lsoa: rng.random_range(1..=32_844),
+        lsoa: rng.random_range(1..=LSOAS),
     }
 }
 
@@ -347,6 +347,8 @@ pub fn write(request: &MhsdsRequest, dir: &Path) -> Result<Written> {
     let (rows, mut files) = out.finish()?;
     files.push(write_reference(dir)?);
     files.push(super::write_collaboratives(dir)?);
+    files.push(write_imd(dir, &model)?);
+    files.push(super::write_populations(dir, true)?);
     Ok(Written {
         rows,
         files,
@@ -363,6 +365,52 @@ fn write_reference(dir: &Path) -> Result<PathBuf> {
         for c in &COLLABORATIVES {
             for p in c.providers {
                 w.write_record([p, c.code])?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    Ok(path)
+}
+
+/// The share of people of each IMD decile (1 most deprived) among those admitted: more from
+/// the most deprived areas.
+const DECILE_SHARES: [f64; 10] = [0.16, 0.14, 0.12, 0.11, 0.10, 0.09, 0.08, 0.07, 0.07, 0.06];
+
+/// The IMD decile of the generator's LSOA number (1 to 32,844, `E01` and six digits): the
+/// numbers are cut into ten runs in [`DECILE_SHARES`]; `None` for the one in 97 the lookup
+/// leaves out (an area the IMD 2019 look-up does not list, read as UNKNOWN).
+fn decile_of_lsoa(lsoa: u32) -> Option<u8> {
+    if lsoa.is_multiple_of(97) {
+        return None;
+    }
+    let place = f64::from(lsoa - 1) / f64::from(LSOAS);
+    let mut upto = 0.0;
+    for (i, share) in DECILE_SHARES.iter().enumerate() {
+        upto += share;
+        if place < upto {
+            return Some(i as u8 + 1);
+        }
+    }
+    Some(10)
+}
+
+/// How many LSOA numbers the generator draws from.
+const LSOAS: u32 = 32_844;
+
+/// `imd.csv`: the IMD decile of every LSOA of the generated people (but the ones
+/// [`decile_of_lsoa`] leaves out).
+fn write_imd(dir: &Path, model: &Model) -> Result<PathBuf> {
+    let mut lsoas: Vec<u32> = model.persons.iter().map(|p| p.lsoa).collect();
+    lsoas.sort_unstable();
+    lsoas.dedup();
+    let path = dir.join("imd.csv");
+    crate::output::write_atomically(&path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["lsoa", "imd_decile"])?;
+        for lsoa in lsoas {
+            if let Some(decile) = decile_of_lsoa(lsoa) {
+                w.write_record([format!("E01{lsoa:06}"), decile.to_string()])?;
             }
         }
         w.flush()?;
@@ -1049,7 +1097,9 @@ pub fn check_existing(dir: &Path, parquet: bool) -> Result<()> {
         let name = entry.file_name().to_string_lossy().to_string();
         let ours = TABLES.iter().any(|(t, _)| name.starts_with(t)) && name.ends_with(ext)
             || name == "providers.csv"
-            || name == "collaboratives.csv";
+            || name == "collaboratives.csv"
+            || name == "imd.csv"
+            || name == "populations.csv";
         if ours {
             bail!(
                 "{}: already exists (pass --force to replace it)",

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use super::across::ExtractDateSource;
-use super::check::{check, CheckOptions, Checked};
+use super::check::{check, CheckOptions, Checked, People};
 use super::files::{resolve_inputs, ExtractKind, InputPaths, InputRequest};
 use super::findings;
 use super::mapping::{Mapping, MappingSource};
@@ -120,10 +120,6 @@ fn load_mhsds(
             dir.display()
         );
     }
-    let data = read_folder(dir)?;
-    crate::timing("mhsds tables read and checked");
-    let translated = translate(&data)?;
-    crate::timing("mhsds tables as spells and placements");
     let in_folders = |name: &str| {
         [Some(dir), request.data_dir]
             .into_iter()
@@ -131,24 +127,35 @@ fn load_mhsds(
             .map(|d| d.join(name))
             .find(|p| p.is_file())
     };
+    let given_or_found = |given: Option<&Path>, name: &str| {
+        given.map(Path::to_path_buf).or_else(|| in_folders(name))
+    };
     let paths = InputPaths {
-        collaboratives: request
-            .collaboratives
-            .map(Path::to_path_buf)
-            .or_else(|| in_folders("collaboratives.csv")),
-        local_costs: request
-            .local_costs
-            .map(Path::to_path_buf)
-            .or_else(|| in_folders("local_costs.csv")),
+        collaboratives: given_or_found(request.collaboratives, "collaboratives.csv"),
+        local_costs: given_or_found(request.local_costs, "local_costs.csv"),
         // The XmR charts' targets and rebases, as beside extracts.
         targets: in_folders("targets.csv"),
         rebases: in_folders("rebase.csv"),
+        // Who each person is: the IMD decile of MHS001MPI's LSOA2011, and the groups'
+        // populations.
+        imd: given_or_found(request.imd, "imd.csv"),
+        populations: given_or_found(request.populations, "populations.csv"),
         ..Default::default()
     };
-    let reference = read_reference(
+    let mut reference = read_reference(
         paths.collaboratives.as_deref(),
         paths.local_costs.as_deref(),
     )?;
+    reference.populations = paths
+        .populations
+        .as_deref()
+        .map(read_populations)
+        .transpose()?;
+    let imd = paths.imd.as_deref().map(read_imd).transpose()?;
+    let data = read_folder(dir, imd.as_ref())?;
+    crate::timing("mhsds tables read and checked");
+    let translated = translate(&data)?;
+    crate::timing("mhsds tables as spells and placements");
     let t = &data.tables;
     let months: Vec<(Month, At)> = t
         .referrals
@@ -198,8 +205,16 @@ fn load_mhsds(
         extract_date_source,
         tables: t.files.clone(),
         starts: Some((month_start(first), "its earliest UniqMonthID")),
-        // MHS001MPI is not read yet: who each patient is stays unknown (docs/mhsds.md).
-        people: Default::default(),
+        people: People {
+            // MHS001MPI's columns, as the extracts' would name them.
+            columns: if data.people.given {
+                vec!["age", "gender", "ethnic_category", "lsoa"]
+            } else {
+                Vec::new()
+            },
+            unlisted: data.people.unlisted.clone(),
+            lsoa_without_lookup: data.people.lsoa_without_lookup,
+        },
     };
     Ok(Inputs {
         checked,
@@ -394,14 +409,17 @@ impl Inputs {
             if files_read == 0 {
                 continue;
             }
-            let not_needed = if table == Table::Referral {
+            let why = match table {
+                Table::Referral => Some("no ReasonOAT"),
+                Table::Mpi => Some("not a master record, or of no one else's records"),
+                _ => None,
+            };
+            let not_needed = why.map_or(String::new(), |why| {
                 format!(
-                    ", {} not needed (no ReasonOAT)",
+                    ", {} not needed ({why})",
                     group_thousands(not_needed as i64)
                 )
-            } else {
-                String::new()
-            };
+            });
             parts.push(format!(
                 "{}: {} rows read, {} used{not_needed}, {} rejected",
                 table.name(),

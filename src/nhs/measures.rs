@@ -238,14 +238,60 @@ pub enum Breakdown {
     Collaborative,
     ServiceLine,
     SendingProvider,
-    /// Each collaborative by a group of people (DOMAIN.md section 12), every group of the
-    /// dimension's list.
-    Group(Dimension),
     /// Each sending provider of England (MHSDS tables: `OrgIDReferringOrg`).
     SendingProviderOfEngland,
     /// Each receiving provider (MHSDS tables: the referral's `OrgIDProv`).
     ReceivingProvider,
+    /// A level by group of people (DOMAIN.md section 12): every group of the dimension's list
+    /// for England and each collaborative, the groups with figures for a provider.
+    Group(Within, Dimension),
 }
+
+/// The level a breakdown by group of people divides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Within {
+    /// England (MHSDS tables only): the group is the primary level.
+    England,
+    /// Each collaborative, the group its secondary level (oapstat's, from extracts or MHSDS).
+    Collaborative,
+    /// Each sending provider (MHSDS tables), at Y: the counts only, as NHS England publishes.
+    SendingProvider,
+    /// Each receiving provider (MHSDS tables), likewise.
+    ReceivingProvider,
+}
+
+/// The BREAKDOWN names by group of people, [`Within`] by [`Dimension`] (DOMAIN.md section 12:
+/// "England; " and a geography's name joined with "; ").
+const GROUP_LABELS: [[&str; 5]; 4] = [
+    [
+        "England; Age Band",
+        "England; Gender",
+        "England; Ethnicity",
+        "England; Upper Ethnicity",
+        "England; IMD Decile",
+    ],
+    [
+        "Collaborative; Age Band",
+        "Collaborative; Gender",
+        "Collaborative; Ethnicity",
+        "Collaborative; Upper Ethnicity",
+        "Collaborative; IMD Decile",
+    ],
+    [
+        "Sending Provider; Age Band",
+        "Sending Provider; Gender",
+        "Sending Provider; Ethnicity",
+        "Sending Provider; Upper Ethnicity",
+        "Sending Provider; IMD Decile",
+    ],
+    [
+        "Receiving Provider; Age Band",
+        "Receiving Provider; Gender",
+        "Receiving Provider; Ethnicity",
+        "Receiving Provider; Upper Ethnicity",
+        "Receiving Provider; IMD Decile",
+    ],
+];
 
 impl Breakdown {
     /// The BREAKDOWN text of the output.
@@ -257,15 +303,23 @@ impl Breakdown {
             Breakdown::Collaborative => "Collaborative",
             Breakdown::ServiceLine => "Collaborative; Service line",
             Breakdown::SendingProvider => "Collaborative; Sending Provider",
-            Breakdown::Group(dimension) => match dimension {
-                Dimension::AgeBand => "Collaborative; Age Band",
-                Dimension::Gender => "Collaborative; Gender",
-                Dimension::Ethnicity => "Collaborative; Ethnicity",
-                Dimension::UpperEthnicity => "Collaborative; Upper Ethnicity",
-                Dimension::ImdDecile => "Collaborative; IMD Decile",
-            },
             Breakdown::SendingProviderOfEngland => "Sending Provider",
             Breakdown::ReceivingProvider => "Receiving Provider",
+            Breakdown::Group(within, dimension) => {
+                let d = Dimension::ALL.iter().position(|x| *x == dimension);
+                GROUP_LABELS[within as usize][d.expect("a dimension of the list")]
+            }
+        }
+    }
+
+    /// Whether NHS England publishes the breakdown for a window: a provider's groups only at
+    /// Y (`measure_metadata.py`).
+    pub(super) fn has_window(self, window: Window) -> bool {
+        match self {
+            Breakdown::Group(Within::SendingProvider | Within::ReceivingProvider, _) => {
+                window == Window::Y
+            }
+            _ => true,
         }
     }
 
@@ -279,11 +333,14 @@ impl Breakdown {
             | Breakdown::AllCollaboratives
             | Breakdown::SelectedCollaboratives
             | Breakdown::Collaborative
-            | Breakdown::Group(_) => true,
+            | Breakdown::Group(Within::England | Within::Collaborative, _) => true,
             Breakdown::ServiceLine => per != Per::Million,
             Breakdown::SendingProvider
             | Breakdown::SendingProviderOfEngland
-            | Breakdown::ReceivingProvider => per == Per::Count,
+            | Breakdown::ReceivingProvider
+            | Breakdown::Group(Within::SendingProvider | Within::ReceivingProvider, _) => {
+                per == Per::Count
+            }
         }
     }
 }
@@ -297,12 +354,21 @@ mod tests {
         // DOMAIN.md section 12: crossed with a geography, "England; " is dropped and the names
         // joined with "; ".
         for dimension in Dimension::ALL {
-            assert_eq!(
-                Breakdown::Group(dimension).label(),
-                format!("Collaborative; {}", dimension.breakdown())
-            );
-            assert!(Breakdown::Group(dimension).allows(Per::Million));
-            assert!(Breakdown::Group(dimension).allows(Per::Percent));
+            for (within, name) in [
+                (Within::England, "England"),
+                (Within::Collaborative, "Collaborative"),
+                (Within::SendingProvider, "Sending Provider"),
+                (Within::ReceivingProvider, "Receiving Provider"),
+            ] {
+                let b = Breakdown::Group(within, dimension);
+                assert_eq!(b.label(), format!("{name}; {}", dimension.breakdown()));
+                let geography = matches!(within, Within::England | Within::Collaborative);
+                assert_eq!(b.allows(Per::Million), geography);
+                assert_eq!(b.allows(Per::Percent), geography);
+                assert!(b.allows(Per::Count));
+                assert_eq!(b.has_window(Window::M), geography);
+                assert!(b.has_window(Window::Y));
+            }
         }
     }
 

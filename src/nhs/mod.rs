@@ -24,7 +24,8 @@ use crate::periods::{day_of, Day};
 use crate::spells::{census_days, map_groups, stays};
 
 pub use measures::{
-    is_percentage, measure_names, short_name, Breakdown, Window, ADULT_ACUTE, PUBLISHED_COLUMNS,
+    is_percentage, measure_names, short_name, Breakdown, Window, Within, ADULT_ACUTE,
+    PUBLISHED_COLUMNS,
 };
 use measures::{Per, Tallies, INAPPROPRIATE, MEASURES};
 pub use pipeline::{hosp_spell_bed_days, LevelKey};
@@ -52,10 +53,11 @@ pub struct NhsRequest<'a> {
     pub status: &'a str,
     /// England's population (MHSDS: the England level's rates), if known.
     pub england_population: Option<u64>,
-    /// The groups of people to break each collaborative down by (those the admissions tell:
-    /// their frame has `person`); empty: none.
+    /// The groups of people to break each level down by (those the input tells: the admissions
+    /// frame has `person`, or `MHS001MPI` was read); empty: none.
     pub dimensions: &'a [Dimension],
-    /// Each group's population (`populations.csv`), for its rates.
+    /// Each group's population (`populations.csv`; England's groups under `England`), for
+    /// its rates.
     pub group_populations: Option<&'a Populations>,
 }
 
@@ -230,7 +232,8 @@ struct Row {
     primary: String,
     primary_description: String,
     secondary: Option<String>,
-    /// The secondary level's place in NHS England's list of its groups (0 for other levels).
+    secondary_description: Option<String>,
+    /// The group's place in NHS England's list of its groups (0 for other levels).
     rank: usize,
     measure: usize,
     value: Option<f64>,
@@ -245,12 +248,37 @@ struct Figures {
     primary: String,
     description: String,
     secondary: Option<String>,
-    /// The secondary level's place in NHS England's list of its groups (0 for other levels).
+    /// The secondary level's name, when it is not its code (a group of people's).
+    secondary_description: Option<String>,
+    /// The group's place in NHS England's list of its groups (0 for other levels).
     rank: usize,
     level: Level,
     population: Option<u64>,
     /// By service line: whether the line is adult acute (the `a` measures exist only then).
     adult_acute_line: bool,
+}
+
+impl Figures {
+    /// A level with no secondary level.
+    fn of(
+        breakdown: Breakdown,
+        primary: String,
+        description: String,
+        level: Level,
+        population: Option<u64>,
+    ) -> Figures {
+        Figures {
+            breakdown,
+            primary,
+            description,
+            secondary: None,
+            secondary_description: None,
+            rank: 0,
+            level,
+            population,
+            adult_acute_line: false,
+        }
+    }
 }
 
 /// The reporting months' periods, (month, window), in the order of every [`Level`]'s tallies.
@@ -285,8 +313,10 @@ pub fn measures(
 
 /// The same 22 measures from MHSDS tables, as NHS England's pipeline computes them (see
 /// [`pipeline`]): England, each collaborative (through `providers.csv`), each sending provider
-/// and each receiving provider. Proportions exist for England and the collaboratives, rates
-/// where a population is known (England's from `england_population`).
+/// and each receiving provider, and with `request.dimensions` each of them by group of people
+/// (providers' at Y, counts only). Proportions exist for England and the collaboratives, rates
+/// where a population is known (England's from `england_population`, its groups' from
+/// `populations.csv` under `England`).
 pub fn measures_from_mhsds(
     mhsds: &crate::input::mhsds::Mhsds,
     request: &NhsRequest,
@@ -301,14 +331,16 @@ pub fn measures_from_mhsds(
             .cloned()
             .unwrap_or_else(|| c.to_string())
     };
+    let chosen = |c: &String| request.selected.is_empty() || request.selected.contains(c);
     let mut figures: Vec<Figures> = Vec::new();
     let mut collaboratives: BTreeMap<String, Level> = request
         .collaboratives
         .iter()
-        .filter(|c| request.selected.is_empty() || request.selected.contains(c))
+        .filter(|c| chosen(c))
         .map(|c| (c.clone(), Level::empty(periods)))
         .collect();
     let mut england = Level::empty(periods);
+    let mut by_group = GroupLevels::new();
     for (key, c) in counted {
         let level = Level {
             spells: c.spells,
@@ -320,48 +352,129 @@ pub fn measures_from_mhsds(
                 continue;
             }
             LevelKey::Collaborative(code) => {
-                if request.selected.is_empty() || request.selected.contains(&code) {
+                if chosen(&code) {
                     collaboratives.insert(code, level);
+                }
+                continue;
+            }
+            LevelKey::Group {
+                of,
+                dimension,
+                group,
+            } => {
+                let (within, code) = match *of {
+                    LevelKey::England => (Within::England, "England".to_string()),
+                    LevelKey::Collaborative(code) if chosen(&code) => (Within::Collaborative, code),
+                    LevelKey::Collaborative(_) => continue,
+                    LevelKey::SendingProvider(code) => (Within::SendingProvider, code),
+                    LevelKey::ReceivingProvider(code) => (Within::ReceivingProvider, code),
+                    LevelKey::Group { .. } => unreachable!("a group of a group"),
+                };
+                if request.dimensions.contains(&dimension) {
+                    by_group
+                        .entry((within, code, dimension))
+                        .or_default()
+                        .insert(group, level);
                 }
                 continue;
             }
             LevelKey::SendingProvider(code) => (Breakdown::SendingProviderOfEngland, code),
             LevelKey::ReceivingProvider(code) => (Breakdown::ReceivingProvider, code),
         };
-        figures.push(Figures {
-            breakdown,
-            description: code.clone(),
-            primary: code,
-            secondary: None,
-            rank: 0,
-            level,
-            population: None,
-            adult_acute_line: false,
-        });
+        figures.push(Figures::of(breakdown, code.clone(), code, level, None));
     }
-    figures.push(Figures {
-        breakdown: Breakdown::England,
-        primary: "England".into(),
-        description: "England".into(),
-        secondary: None,
-        rank: 0,
-        level: england,
-        population: request.england_population,
-        adult_acute_line: false,
-    });
+    figures.push(Figures::of(
+        Breakdown::England,
+        "England".into(),
+        "England".into(),
+        england,
+        request.england_population,
+    ));
+    for &dimension in request.dimensions {
+        by_group
+            .entry((Within::England, "England".into(), dimension))
+            .or_default();
+        for code in collaboratives.keys() {
+            by_group
+                .entry((Within::Collaborative, code.clone(), dimension))
+                .or_default();
+        }
+    }
     for (code, level) in collaboratives {
-        figures.push(Figures {
-            breakdown: Breakdown::Collaborative,
-            description: description(&code),
-            population: request.populations.get(&code).copied().flatten(),
-            primary: code,
-            secondary: None,
-            rank: 0,
+        figures.push(Figures::of(
+            Breakdown::Collaborative,
+            code.clone(),
+            description(&code),
             level,
-            adult_acute_line: false,
-        });
+            request.populations.get(&code).copied().flatten(),
+        ));
     }
+    group_figures(&mut figures, by_group, request, periods);
     frame_from(&figures, request)
+}
+
+/// Tallies by group of people: by (the level divided, its code, dimension), each group's (its
+/// index in [`Dimension::groups`]).
+type GroupLevels = BTreeMap<(Within, String, Dimension), BTreeMap<usize, Level>>;
+
+/// The figures of every level by group of people: for England and each collaborative every
+/// group of the dimension's list in NHS England's order (UNKNOWN last, zeros where none), for
+/// a provider the groups it has; the group's code and name as NHS England's files give them,
+/// its population (England's under `England` in `populations.csv`) for its rates.
+fn group_figures(
+    figures: &mut Vec<Figures>,
+    by_group: GroupLevels,
+    request: &NhsRequest,
+    periods: usize,
+) {
+    for ((within, code, dimension), mut levels) in by_group {
+        let (names, codes) = (dimension.groups(), dimension.codes());
+        let every = matches!(within, Within::England | Within::Collaborative);
+        let description = match within {
+            Within::Collaborative => request
+                .descriptions
+                .get(&code)
+                .cloned()
+                .unwrap_or_else(|| code.clone()),
+            _ => code.clone(),
+        };
+        for (rank, name) in names.iter().enumerate() {
+            let level = match levels.remove(&rank) {
+                Some(level) => level,
+                None if every => Level::empty(periods),
+                None => continue,
+            };
+            let population = every
+                .then_some(request.group_populations)
+                .flatten()
+                .and_then(|p| p.of(&code, dimension, name))
+                .and_then(GroupPopulation::total)
+                .map(|n| n.round() as u64);
+            let breakdown = Breakdown::Group(within, dimension);
+            let figure = if within == Within::England {
+                Figures::of(
+                    breakdown,
+                    codes[rank].to_string(),
+                    name.to_string(),
+                    level,
+                    population,
+                )
+            } else {
+                Figures {
+                    secondary: Some(codes[rank].to_string()),
+                    secondary_description: Some(name.to_string()),
+                    ..Figures::of(
+                        breakdown,
+                        code.clone(),
+                        description.clone(),
+                        level,
+                        population,
+                    )
+                }
+            };
+            figures.push(Figures { rank, ..figure });
+        }
+    }
 }
 
 /// The levels of the extracts, tallied by a daily census.
@@ -436,89 +549,71 @@ fn census_figures(
     };
     let mut figures = Vec::new();
     if let Some(aggregate) = Aggregate::of(request.selected) {
-        figures.push(Figures {
-            breakdown: aggregate.breakdown,
-            primary: aggregate.code,
-            description: aggregate.description,
-            secondary: None,
-            rank: 0,
-            level: all,
-            population: all_population,
-            adult_acute_line: false,
-        });
+        figures.push(Figures::of(
+            aggregate.breakdown,
+            aggregate.code,
+            aggregate.description,
+            all,
+            all_population,
+        ));
+    }
+    let mut groups = GroupLevels::new();
+    for &dimension in request.dimensions {
+        for collaborative in by_collaborative.keys() {
+            groups
+                .entry((Within::Collaborative, collaborative.clone(), dimension))
+                .or_default();
+        }
+    }
+    for (dimension, levels) in by_group {
+        let names = dimension.groups();
+        for ((collaborative, name), level) in levels {
+            let rank = names
+                .iter()
+                .position(|n| *n == name)
+                .unwrap_or(names.len() - 1);
+            groups
+                .entry((Within::Collaborative, collaborative, dimension))
+                .or_default()
+                .insert(rank, level);
+        }
     }
     for (collaborative, level) in by_collaborative {
-        figures.push(Figures {
-            breakdown: Breakdown::Collaborative,
-            description: description(&collaborative),
-            population: population(&collaborative),
-            primary: collaborative,
-            secondary: None,
-            rank: 0,
+        figures.push(Figures::of(
+            Breakdown::Collaborative,
+            collaborative.clone(),
+            description(&collaborative),
             level,
-            adult_acute_line: false,
-        });
+            population(&collaborative),
+        ));
     }
     for ((collaborative, line), level) in by_line {
         figures.push(Figures {
-            breakdown: Breakdown::ServiceLine,
-            description: description(&collaborative),
             adult_acute_line: request.adult_acute.contains(&line),
-            primary: collaborative,
             secondary: Some(line),
-            rank: 0,
-            level,
-            population: None,
+            ..Figures::of(
+                Breakdown::ServiceLine,
+                collaborative.clone(),
+                description(&collaborative),
+                level,
+                None,
+            )
         });
     }
     for ((collaborative, provider), level) in by_provider {
         figures.push(Figures {
-            breakdown: Breakdown::SendingProvider,
-            description: description(&collaborative),
-            primary: collaborative,
             secondary: Some(provider),
-            rank: 0,
-            level,
-            population: None,
-            adult_acute_line: false,
+            ..Figures::of(
+                Breakdown::SendingProvider,
+                collaborative.clone(),
+                description(&collaborative),
+                level,
+                None,
+            )
         });
     }
-    for (dimension, levels) in by_group {
-        let groups = dimension.groups();
-        for collaborative in figures_collaboratives(&figures) {
-            for (rank, &group) in groups.iter().enumerate() {
-                let level = levels
-                    .get(&(collaborative.clone(), group.to_string()))
-                    .cloned()
-                    .unwrap_or_else(|| Level::empty(bounds.len()));
-                let population = request
-                    .group_populations
-                    .and_then(|p| p.of(&collaborative, dimension, group))
-                    .and_then(GroupPopulation::total)
-                    .map(|n| n.round() as u64);
-                figures.push(Figures {
-                    breakdown: Breakdown::Group(dimension),
-                    description: description(&collaborative),
-                    primary: collaborative.clone(),
-                    secondary: Some(group.to_string()),
-                    rank,
-                    level,
-                    population,
-                    adult_acute_line: false,
-                });
-            }
-        }
-    }
+    group_figures(&mut figures, groups, request, bounds.len());
     Ok(figures)
-}
-
-/// The collaboratives that have figures of their own, in order.
-fn figures_collaboratives(figures: &[Figures]) -> Vec<String> {
-    figures
-        .iter()
-        .filter(|f| f.breakdown == Breakdown::Collaborative)
-        .map(|f| f.primary.clone())
-        .collect()
 }
 
 /// The name of the column [`levels_by_group`] groups by.
@@ -576,6 +671,9 @@ fn frame_from(figures: &[Figures], request: &NhsRequest) -> PolarsResult<DataFra
     for f in figures {
         let (breakdown, level, population) = (f.breakdown, &f.level, f.population);
         for (p, &(month, window)) in periods.iter().enumerate() {
+            if !breakdown.has_window(window) {
+                continue;
+            }
             let covered = window.dates(request.months[month]).0 >= request.covered_from;
             for adult_acute in [false, true] {
                 // By service line, the adult acute measures exist for adult acute lines only.
@@ -615,6 +713,7 @@ fn frame_from(figures: &[Figures], request: &NhsRequest) -> PolarsResult<DataFra
                         primary: f.primary.clone(),
                         primary_description: f.description.clone(),
                         secondary: f.secondary.clone(),
+                        secondary_description: f.secondary_description.clone(),
                         rank: f.rank,
                         measure: m + if adult_acute { MEASURES.len() } else { 0 },
                         value: value.filter(|_| covered),
@@ -626,11 +725,17 @@ fn frame_from(figures: &[Figures], request: &NhsRequest) -> PolarsResult<DataFra
             }
         }
     }
-    // Month, breakdown and levels, measure, period.
+    // Month, breakdown and levels (groups in NHS England's order), measure, period.
+    fn primary(r: &Row) -> &str {
+        match r.breakdown {
+            Breakdown::Group(Within::England, _) => "",
+            _ => &r.primary,
+        }
+    }
     rows.sort_by(|a, b| {
         (a.month, a.breakdown)
             .cmp(&(b.month, b.breakdown))
-            .then_with(|| a.primary.cmp(&b.primary))
+            .then_with(|| primary(a).cmp(primary(b)))
             .then_with(|| a.rank.cmp(&b.rank))
             .then_with(|| a.secondary.cmp(&b.secondary))
             .then_with(|| a.measure.cmp(&b.measure))
@@ -668,6 +773,11 @@ fn frame_of(rows: &[Row], request: &NhsRequest) -> PolarsResult<DataFrame> {
     fn secondary(r: &Row) -> &str {
         r.secondary.as_deref().unwrap_or("NONE")
     }
+    fn secondary_description(r: &Row) -> &str {
+        r.secondary_description
+            .as_deref()
+            .unwrap_or_else(|| secondary(r))
+    }
     let columns = vec![
         Column::new(
             "month".into(),
@@ -685,7 +795,7 @@ fn frame_of(rows: &[Row], request: &NhsRequest) -> PolarsResult<DataFrame> {
             r.primary_description.as_str()
         }),
         text("secondary_level", secondary),
-        text("secondary_level_description", secondary),
+        text("secondary_level_description", secondary_description),
         Column::new(
             "measure_id".into(),
             rows.iter()

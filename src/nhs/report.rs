@@ -50,12 +50,12 @@ pub fn fields() -> Vec<Field> {
     ]
 }
 
-/// The breakdowns by group of people: when asked for, those the admissions tell (none from
-/// MHSDS tables).
+/// The breakdowns by group of people: when asked for, those the input tells (the admissions'
+/// columns, or `MHS001MPI`).
 fn dimensions(inputs: &Inputs, options: &Options) -> Vec<Dimension> {
     Dimension::ALL
         .into_iter()
-        .filter(|&d| options.by_group && inputs.mhsds.is_none() && inputs.checked.people.has(d))
+        .filter(|&d| options.by_group && inputs.checked.people.has(d))
         .collect()
 }
 

@@ -420,8 +420,8 @@ fn mhsds_same_seed_same_files_one_per_table_and_month() {
         names
     };
     let files = names("a");
-    // Five tables of 24 months, providers.csv and collaboratives.csv.
-    assert_eq!(files.len(), 5 * 24 + 2, "{files:?}");
+    // Five tables of 24 months, providers.csv, collaboratives.csv, imd.csv and populations.csv.
+    assert_eq!(files.len(), 5 * 24 + 4, "{files:?}");
     for name in [
         "MHS000Header_2023-10.csv",
         "MHS001MPI_2024-04.csv",
@@ -453,7 +453,7 @@ fn mhsds_same_seed_same_files_one_per_table_and_month() {
         "300",
         &["--one-file-per-table", "--format", "parquet"],
     );
-    assert_eq!(names("d").len(), 7, "{:?}", names("d"));
+    assert_eq!(names("d").len(), 9, "{:?}", names("d"));
     assert_eq!(
         w.read("a/providers.csv"),
         "provider_code,collaborative\nRNC01,NCM\nRNC02,NCM\nRNC03,NCM\nRVW01,RVW\nRVW02,RVW\n\
@@ -465,6 +465,22 @@ fn mhsds_same_seed_same_files_one_per_table_and_month() {
         w.read("a/collaboratives.csv"),
         w.read("g/collaboratives.csv")
     );
+    // The groups' populations are the extract generator's, with England's (their sums) after.
+    let (extract, mhsds) = (w.read("g/populations.csv"), w.read("a/populations.csv"));
+    assert!(mhsds.starts_with(&extract));
+    let england: Vec<&str> = mhsds[extract.len()..].lines().collect();
+    // One England row for each of a collaborative's (there are five, each with the same rows).
+    assert_eq!(england.len(), (extract.lines().count() - 1) / 5);
+    assert!(
+        england.iter().all(|l| l.starts_with("England,")),
+        "{england:?}"
+    );
+    // Every LSOA of MHS001MPI is in imd.csv with a decile 1-10, but one in 97 left out.
+    let imd = w.read("a/imd.csv");
+    assert!(imd.starts_with("lsoa,imd_decile\n"));
+    assert!(imd.lines().skip(1).all(|l| l
+        .split_once(',')
+        .is_some_and(|(_, d)| (1..=10).contains(&d.parse::<u8>().unwrap()))));
     let (code, _, stderr) = w.run(&["generate", "--mhsds", "--out", "a"]);
     assert_eq!(code, 2);
     assert!(
@@ -712,7 +728,7 @@ fn the_samples_mhsds_twin_is_the_generators() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 7, "{names:?}");
+    assert_eq!(names.len(), 9, "{names:?}");
     for name in names {
         assert!(
             std::fs::read(w.path(&format!("twin/{name}"))).unwrap()

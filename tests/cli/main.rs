@@ -17,6 +17,7 @@ mod layers;
 mod los;
 mod mapping;
 mod mhsds;
+mod mhsds_people;
 mod mutation;
 mod nhs;
 mod options;

@@ -1,6 +1,6 @@
 //! The rules across rows of the MHSDS tables: a record repeated in one month (same id, month
-//! and `RecordStartDate`), with other values or the same, and a ward stay outside its hospital
-//! spell. A row breaking one is taken out of the tables and becomes a [`Finding`].
+//! and `RecordStartDate`; for `MHS001MPI`, a second master record of a person), with other
+//! values or the same, and a ward stay outside its hospital spell. A row breaking one is taken out of the tables and becomes a [`Finding`].
 
 use std::collections::HashMap;
 
@@ -17,6 +17,7 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
     let mut bad_referrals = vec![false; tables.referrals.len()];
     let mut bad_spells = vec![false; tables.spells.len()];
     let mut bad_ward_stays = vec![false; tables.ward_stays.len()];
+    let mut bad_masters = vec![false; tables.master_records.len()];
     let mut found = Vec::new();
     {
         let t = &*tables;
@@ -149,6 +150,38 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             &mut bad_ward_stays,
         );
 
+        // Two master records of a person in one month: NHS England's tables would count the
+        // person in both groups, and their bed days twice.
+        let p = &t.master_records;
+        repeats(
+            Table::Mpi,
+            "Person_ID",
+            p.iter()
+                .map(|x| {
+                    (
+                        (x.person, x.month, x.version.start),
+                        x.at,
+                        t.people.text(x.person).to_string(),
+                    )
+                })
+                .collect(),
+            &|a, b| {
+                let (a, b) = (&p[a], &p[b]);
+                let mut d = Vec::new();
+                differs(&mut d, "AgeRepPeriodEnd", a.who.age != b.who.age);
+                differs(
+                    &mut d,
+                    "Gender or GenderIDCode",
+                    a.who.gender != b.who.gender,
+                );
+                differs(&mut d, "NHSDEthnicity", a.who.ethnicity != b.who.ethnicity);
+                differs(&mut d, "LSOA2011", a.lsoa != b.lsoa);
+                differs(&mut d, "RecordEndDate", a.version.end != b.version.end);
+                d
+            },
+            &mut bad_masters,
+        );
+
         // A ward stay outside its spell, as the same month's submission of the spell has it.
         let mut spell_of: HashMap<(u32, Month), usize> = HashMap::new();
         for (i, spell) in s.iter().enumerate() {
@@ -216,6 +249,15 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             reject(tables.ward_stays[row].at);
         }
     }
+    for (row, bad) in bad_masters.iter().enumerate() {
+        if *bad {
+            reject(tables.master_records[row].at);
+        }
+    }
+    let mut keep = bad_masters.into_iter().map(|b| !b);
+    tables
+        .master_records
+        .retain(|_| keep.next().unwrap_or(true));
     let mut keep = bad_referrals.into_iter().map(|b| !b);
     tables.referrals.retain(|_| keep.next().unwrap_or(true));
     let mut keep = bad_spells.into_iter().map(|b| !b);

@@ -7,6 +7,8 @@
 //! - [`tables`]: a folder of tables, which files are which table, their rows kept and counted;
 //! - [`check`]: the rules across rows (a record repeated in a month, a ward stay outside its
 //!   spell);
+//! - [`people`]: who each person was, month by month (`MHS001MPI` with the IMD decile of
+//!   their LSOA);
 //! - [`providers`]: which collaborative each provider belongs to (`providers.csv`);
 //! - [`translate`]: the tables as the spells and placements every analysis reads.
 //!
@@ -16,6 +18,7 @@
 //! extracts does (file, line, column, value, rule).
 
 pub mod check;
+pub mod people;
 pub mod providers;
 pub mod read;
 pub mod records;
@@ -25,29 +28,36 @@ pub mod translate;
 use std::path::Path;
 
 use anyhow::Result;
+use polars::prelude::PlHashMap;
 
+pub use people::People;
 pub use providers::Providers;
 pub use tables::{Table, TableCounts, Tables};
 
 use crate::input::Finding;
 
-/// A folder of MHSDS tables, read and checked: the valid rows, every problem, and the
-/// collaboratives of the providers if `providers.csv` is there.
+/// A folder of MHSDS tables, read and checked: the valid rows, every problem, who each person
+/// was (if `MHS001MPI` is there), and the collaboratives of the providers if `providers.csv`
+/// is there.
 #[derive(Debug, Clone)]
 pub struct Mhsds {
     pub tables: Tables,
     pub findings: Vec<Finding>,
+    pub people: People,
     pub providers: Providers,
 }
 
-/// Reads and checks every MHSDS table of `dir` (and its `providers.csv`, if any).
-pub fn read_folder(dir: &Path) -> Result<Mhsds> {
+/// Reads and checks every MHSDS table of `dir` (and its `providers.csv`, if any); `imd` gives
+/// the IMD decile of each LSOA (`imd.csv`).
+pub fn read_folder(dir: &Path, imd: Option<&PlHashMap<String, u8>>) -> Result<Mhsds> {
     let (mut tables, mut findings) = tables::read_tables(dir)?;
     check::check_across(&mut tables, &mut findings);
+    let people = People::of(&tables, imd);
     let providers = Providers::read_in(dir)?;
     Ok(Mhsds {
         tables,
         findings,
+        people,
         providers,
     })
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::read::Wanted;
+use crate::demographics::{ethnicity_code, gender_code, Person, MAX_AGE, NONE};
 use crate::input::contract::REASON_CODES;
 use crate::input::dates::DateFormat;
 use crate::input::findings::short;
@@ -135,6 +136,23 @@ pub struct WardStay {
     pub at: At,
 }
 
+/// An `MHS001MPI` master record (`PatMRecInRP` true): who a person was in a month, as NHS
+/// England groups people (DOMAIN.md section 12). A value outside NHS England's lists is read as
+/// unknown (and counted: [`super::tables::Tables::unlisted`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MasterRecord {
+    pub person: u32,
+    pub month: Month,
+    /// Age at the month's end (`AgeRepPeriodEnd`), gender (`GenderIDCode` 1–4, else `Gender`
+    /// 1, 2 or 9) and ethnic category (`NHSDEthnicity`); the IMD decile is not known yet (see
+    /// [`super::people`]).
+    pub who: Person,
+    /// `LSOA2011`, in the tables' LSOA dictionary.
+    pub lsoa: Option<u32>,
+    pub version: Version,
+    pub at: At,
+}
+
 /// An `MHS000Header` row: a month's reporting period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderMonth {
@@ -200,6 +218,19 @@ pub mod columns {
         req("UniqHospProvSpellID"),
         req("StartDateHospProvSpell"),
         req("DischDateHospProvSpell"),
+        opt("RecordStartDate"),
+        opt("RecordEndDate"),
+    ];
+    /// `PatMRecInRP` first: a row that is not the person's master record is not needed.
+    pub const MPI: [Wanted; 10] = [
+        req("PatMRecInRP"),
+        req("Person_ID"),
+        req("UniqMonthID"),
+        req("AgeRepPeriodEnd"),
+        req("Gender"),
+        opt("GenderIDCode"),
+        req("NHSDEthnicity"),
+        req("LSOA2011"),
         opt("RecordStartDate"),
         opt("RecordEndDate"),
     ];
@@ -379,6 +410,82 @@ impl<'c> Cells<'_, 'c> {
                 Err(())
             }
         }
+    }
+}
+
+/// A value of `MHS001MPI` outside NHS England's lists: its column and text.
+pub type Unlisted<'c> = (&'static str, &'c str);
+
+impl<'c> Cells<'_, 'c> {
+    /// `PatMRecInRP`: whether the row is the person's master record of the month (`true` or
+    /// `false` in any case, or 1 or 0); `None` (a finding) for anything else.
+    pub fn master(&mut self, slot: usize) -> Option<bool> {
+        let text = self.required(slot)?;
+        if text.eq_ignore_ascii_case("true") || text == "1" {
+            Some(true)
+        } else if text.eq_ignore_ascii_case("false") || text == "0" {
+            Some(false)
+        } else {
+            let name = self.wanted[slot].name;
+            self.problem(
+                slot,
+                Rule::InvalidFlag,
+                format!(
+                    "{name} {:?} is not a flag (expected true or false)",
+                    short(text)
+                ),
+            );
+            None
+        }
+    }
+
+    /// Who the person was (`AgeRepPeriodEnd`, `Gender`, `GenderIDCode`, `NHSDEthnicity`), as the
+    /// pipeline's look-ups read them: an age of 0 to 124, a `GenderIDCode` of 1–4 or else a
+    /// `Gender` of 1, 2 or 9, an ethnic category of NHS England's list (exactly as written: the
+    /// look-up is a join on the code). Anything else is unknown and listed in `unlisted`; an
+    /// age that is not a whole number is a finding.
+    pub fn who(
+        &mut self,
+        age: usize,
+        gender: usize,
+        gender_identity: usize,
+        ethnicity: usize,
+        unlisted: &mut Vec<Unlisted<'c>>,
+    ) -> Option<Person> {
+        let mut who = Person::UNKNOWN;
+        if let Some(text) = self.cells[age] {
+            match text.parse::<i64>() {
+                Ok(years) if (0..=i64::from(MAX_AGE)).contains(&years) => who.age = years as u8,
+                Ok(_) => unlisted.push((self.wanted[age].name, text)),
+                Err(_) => {
+                    let name = self.wanted[age].name;
+                    self.problem(
+                        age,
+                        Rule::InvalidNumber,
+                        format!("{name} {:?} is not a whole number of years", short(text)),
+                    );
+                    return None;
+                }
+            }
+        }
+        let identity = self.cells[gender_identity].filter(|c| ["1", "2", "3", "4"].contains(c));
+        match (identity, self.cells[gender]) {
+            (Some(code), _) => who.gender = gender_code(code).unwrap_or(NONE),
+            (None, Some(code)) if ["1", "2", "9"].contains(&code) => {
+                who.gender = gender_code(code).unwrap_or(NONE)
+            }
+            (None, Some(code)) => unlisted.push((self.wanted[gender].name, code)),
+            (None, None) => {}
+        }
+        if let Some(code) = self.cells[ethnicity] {
+            match ethnicity_code(code)
+                .filter(|&i| crate::demographics::ETHNICITIES[usize::from(i)].0 == code)
+            {
+                Some(i) => who.ethnicity = i,
+                None => unlisted.push((self.wanted[ethnicity].name, code)),
+            }
+        }
+        Some(who)
     }
 }
 

@@ -1,14 +1,18 @@
 //! A folder of MHSDS tables: which files hold which table, and their rows read, typed and
 //! checked cell by cell. Only the rows the figures need are kept: an `MHS101Referral` row
 //! without a `ReasonOAT` is no out-of-area referral, so it is counted and let go before any
-//! other cell of it is read.
+//! other cell of it is read; an `MHS001MPI` row is needed only when it is a person's master
+//! record (`PatMRecInRP`) and the person has a referral, spell or ward stay read before it
+//! (the table is read last).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 use super::read::{read_rows, Wanted};
-use super::records::{columns, At, Cells, Dictionary, HeaderMonth, Referral, Spell, WardStay};
+use super::records::{
+    columns, At, Cells, Dictionary, HeaderMonth, MasterRecord, Referral, Spell, Unlisted, WardStay,
+};
 use crate::input::Finding;
 
 /// The MHSDS tables oapstat reads.
@@ -22,14 +26,18 @@ pub enum Table {
     Spell,
     #[serde(rename = "MHS502WardStay")]
     WardStay,
+    /// Who each person is; read last (see the module).
+    #[serde(rename = "MHS001MPI")]
+    Mpi,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [
+    pub const ALL: [Table; 5] = [
         Table::Header,
         Table::Referral,
         Table::Spell,
         Table::WardStay,
+        Table::Mpi,
     ];
 
     /// The table's name, which its files' names start with.
@@ -39,6 +47,7 @@ impl Table {
             Table::Referral => "MHS101Referral",
             Table::Spell => "MHS501HospProvSpell",
             Table::WardStay => "MHS502WardStay",
+            Table::Mpi => "MHS001MPI",
         }
     }
 
@@ -48,13 +57,15 @@ impl Table {
             Table::Referral => &columns::REFERRAL,
             Table::Spell => &columns::SPELL,
             Table::WardStay => &columns::WARD_STAY,
+            Table::Mpi => &columns::MPI,
         }
     }
 
     /// `MHS000Header` is optional: without it the months' reporting periods are the calendar
-    /// months their `UniqMonthID` names.
+    /// months their `UniqMonthID` names; so is `MHS001MPI`, without which who each person is
+    /// is not known (no breakdowns by group of people).
     fn required(self) -> bool {
-        self != Table::Header
+        !matches!(self, Table::Header | Table::Mpi)
     }
 }
 
@@ -65,7 +76,8 @@ pub struct TableCounts {
     pub table: Table,
     pub rows_read: usize,
     pub rows_used: usize,
-    /// Rows the figures do not need (a referral without `ReasonOAT`), not checked further.
+    /// Rows the figures do not need (a referral without `ReasonOAT`, an `MHS001MPI` row that
+    /// is no master record or of a person with no other record), not checked further.
     pub rows_not_needed: usize,
     pub rows_rejected: usize,
 }
@@ -92,6 +104,7 @@ pub fn table_files(dir: &Path) -> Result<Vec<(Table, PathBuf)>> {
             files.push((table, path));
         }
     }
+    // In table order: `MHS001MPI` after the tables whose people it describes.
     files.sort();
     for table in Table::ALL.into_iter().filter(|t| t.required()) {
         if !files.iter().any(|(t, _)| *t == table) {
@@ -114,6 +127,8 @@ pub struct Tables {
     pub referrals: Vec<Referral>,
     pub spells: Vec<Spell>,
     pub ward_stays: Vec<WardStay>,
+    /// The master records of `MHS001MPI` (empty without the table).
+    pub master_records: Vec<MasterRecord>,
     /// `UniqServReqID`.
     pub referral_ids: Dictionary,
     /// `UniqHospProvSpellID`.
@@ -124,6 +139,11 @@ pub struct Tables {
     pub people: Dictionary,
     /// Organisation codes (`OrgIDProv`, `OrgIDReferringOrg`).
     pub organisations: Dictionary,
+    /// `LSOA2011`.
+    pub lsoas: Dictionary,
+    /// The values of `MHS001MPI` outside NHS England's lists, read as unknown, by column: how
+    /// many, and the first (file, line, value).
+    pub unlisted: Vec<(&'static str, usize, (u32, u32, String))>,
     /// The files read, in the order [`At::file`] counts them.
     pub files: Vec<TableCounts>,
 }
@@ -136,7 +156,7 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
         let shown = path.display().to_string();
         let file = tables.files.len() as u32;
         let wanted = table.wanted();
-        let (mut used, mut rejected) = (0, 0);
+        let (mut used, mut rejected, mut not_needed) = (0, 0, 0);
         let t = &mut tables;
         // RecordStartDate is the last but one column of every table but the header.
         let record_start = wanted.len().saturating_sub(2);
@@ -170,6 +190,17 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
                         }
                         Table::WardStay => ward_stay_row(&mut c, at, has_record_start, t)
                             .map(|r| t.ward_stays.push(r)),
+                        Table::Mpi => match master_row(&mut c, at, has_record_start, t) {
+                            Some(Some(r)) => {
+                                t.master_records.push(r);
+                                Some(())
+                            }
+                            Some(None) => {
+                                not_needed += 1;
+                                return;
+                            }
+                            None => None,
+                        },
                     };
                 if kept.is_some() && c.findings.is_empty() {
                     used += 1;
@@ -184,7 +215,7 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
             table,
             rows_read: rows,
             rows_used: used,
-            rows_not_needed: skipped,
+            rows_not_needed: skipped + not_needed,
             rows_rejected: rejected,
         });
     }
@@ -280,4 +311,43 @@ fn ward_stay_row(c: &mut Cells, at: At, has_start: bool, t: &mut Tables) -> Opti
         version: version?,
         at,
     })
+}
+
+/// An `MHS001MPI` row: `Some(None)` when not needed (not the person's master record, or a
+/// person with no other record read), `None` when a cell does not parse.
+fn master_row(
+    c: &mut Cells,
+    at: At,
+    has_start: bool,
+    t: &mut Tables,
+) -> Option<Option<MasterRecord>> {
+    let master = c.master(0);
+    let person = c.required(1).map(|p| t.people.find(p))?;
+    if master == Some(false) || person.is_none() && master.is_some() {
+        return Some(None);
+    }
+    let month = c.month(2);
+    let mut unlisted: Vec<Unlisted> = Vec::new();
+    let who = c.who(3, 4, 5, 6, &mut unlisted);
+    let lsoa = c.text(7);
+    let version = c.version(8, 9, has_start);
+    if !c.findings.is_empty() {
+        return None;
+    }
+    for (column, value) in unlisted {
+        match t.unlisted.iter_mut().find(|u| u.0 == column) {
+            Some(u) => u.1 += 1,
+            None => t
+                .unlisted
+                .push((column, 1, (at.file, at.line, value.to_string()))),
+        }
+    }
+    Some(Some(MasterRecord {
+        person: person?,
+        month: month?,
+        who: who?,
+        lsoa: lsoa.map(|l| t.lsoas.code(l)),
+        version: version?,
+        at,
+    }))
 }

@@ -14,17 +14,21 @@
 //!   `oapstat mapping --preset mhsds-bed-type`; `unknown` without one;
 //! - its sending provider (`admitting_provider`): the referral's `OrgIDReferringOrg` for an
 //!   OAP (`UNKNOWN` when empty), else `OrgIDProv`; its collaborative, that provider's in
-//!   `providers.csv`. A spell whose provider has no collaborative there is left out (counted).
+//!   `providers.csv`. A spell whose provider has no collaborative there is left out (counted);
+//! - who the patient is (`person`, when `MHS001MPI` is given): the person's master record of
+//!   the month the spell started (its latest version), else of the first month after with
+//!   one, else of the last before; the age is `AgeRepPeriodEnd` of that month, so an age at
+//!   the end of the month of admission where the extracts give the age at admission.
 
 use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::records::Month;
+use super::records::{month_of, Month};
 use super::Mhsds;
 use crate::input::contract::REASON_CODES;
 use crate::input::mapping::preset::MHSDS_BED_TYPE;
-use crate::periods::Day;
+use crate::periods::{date_of, Day};
 
 /// The frames of the spells and out-of-area placements, and what was left out.
 pub struct Translated {
@@ -107,7 +111,7 @@ pub fn translate(m: &Mhsds) -> PolarsResult<Translated> {
     spells.sort_unstable();
     let total = spells.len();
     let (mut ids, mut collaboratives, mut lines, mut senders) = (vec![], vec![], vec![], vec![]);
-    let (mut admitted, mut discharged) = (vec![], vec![]);
+    let (mut admitted, mut discharged, mut people) = (vec![], vec![], vec![]);
     let mut o = OapColumns::default();
     for &i in &spells {
         let s = &t.spells[i];
@@ -147,6 +151,10 @@ pub fn translate(m: &Mhsds) -> PolarsResult<Translated> {
         senders.push(p);
         admitted.push(s.start);
         discharged.push(s.discharged);
+        if m.people.given {
+            let who = m.people.around(s.person, month_of(date_of(s.start)));
+            people.push(who.pack());
+        }
         if let Some(r) = referral {
             let reason = REASON_CODES[r.reason as usize];
             let mut place = |start: Day, end: Option<Day>, provider: u32| {
@@ -170,17 +178,18 @@ pub fn translate(m: &Mhsds) -> PolarsResult<Translated> {
         Column::new(name.into(), days).cast(&DataType::Date)
     };
     let n = ids.len();
-    let admissions = DataFrame::new(
-        n,
-        vec![
-            Column::new("spell_id".into(), ids),
-            Column::new("collaborative".into(), collaboratives),
-            Column::new("service_line".into(), lines),
-            Column::new("admitting_provider".into(), senders),
-            date("admission_date", admitted.into_iter().map(Some).collect())?,
-            date("discharge_date", discharged)?,
-        ],
-    )?;
+    let mut columns = vec![
+        Column::new("spell_id".into(), ids),
+        Column::new("collaborative".into(), collaboratives),
+        Column::new("service_line".into(), lines),
+        Column::new("admitting_provider".into(), senders),
+        date("admission_date", admitted.into_iter().map(Some).collect())?,
+        date("discharge_date", discharged)?,
+    ];
+    if m.people.given {
+        columns.push(Column::new("person".into(), people));
+    }
+    let admissions = DataFrame::new(n, columns)?;
     let rows = o.spell.len();
     let oaps = DataFrame::new(
         rows,

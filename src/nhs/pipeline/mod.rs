@@ -33,6 +33,14 @@
 //!   `E`, and their nights in the month; the adult acute twins count a spell when any of its ward
 //!   stays of the window is adult acute (bed days: the one with the highest id).
 //!
+//! - the breakdowns by group of people (`MHS001MPI` given; DOMAIN.md section 12): a row of
+//!   `oaps_month`, `oaps_quarter` or `oaps_year` takes the person's master record of its own
+//!   month (`MPI.UniqMonthID = OAPs.UniqMonthID`; M: the reporting month's), current at
+//!   `rp_end`; a spell of `oaps_all_admissions_month` the reporting month's, and of
+//!   `_quarter` and `_year` every master record of the window (the join is on `Person_ID`
+//!   alone), so a referral or spell whose person changed group (an age band at a birthday) is
+//!   counted in each; no record: UNKNOWN. Every level is crossed with each group ([`groups`]).
+//!
 //! The one deliberate difference: bed days at Q and Y (OAP02, OAP02a, and the bed days under
 //! OAP09 and OAP09a) are the sum of the window's monthly values. Read literally, the quarterly
 //! and yearly tables add a spell's nights (from the referral's received date) once per monthly
@@ -42,12 +50,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+mod groups;
+
 use super::measures::Tallies;
+use crate::demographics::{Dimension, Person};
 use crate::input::mhsds::records::{
     month_start, Month, Referral, Spell, WardStay, FIRST_MONTH_OF_NEW_BED_TYPES, OLD_BED_TYPES,
 };
-use crate::input::mhsds::Mhsds;
+use crate::input::mhsds::{Mhsds, People};
 use crate::periods::{add_months, day_of, month_end, Day};
+use groups::Grouping;
 
 /// A level of the MHSDS measures.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,6 +71,12 @@ pub enum LevelKey {
     SendingProvider(String),
     /// `OrgIDProv` of the referral.
     ReceivingProvider(String),
+    /// A level's people of one group (`group` indexes [`Dimension::groups`]).
+    Group {
+        of: Box<LevelKey>,
+        dimension: Dimension,
+        group: usize,
+    },
 }
 
 /// The tallies of one level for each (reporting month, window) in order M, Q, Y: inappropriate
@@ -155,7 +173,7 @@ struct Levels {
 }
 
 impl Levels {
-    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+    fn iter(&self) -> impl Iterator<Item = u32> + Clone + '_ {
         self.at[..self.len as usize].iter().copied()
     }
 }
@@ -174,6 +192,9 @@ struct Index<'a> {
     header: BTreeMap<Month, (Day, Day)>,
     /// The levels, each once.
     keys: Vec<LevelKey>,
+    /// Who each person was, and how they are grouped (`None`: no `MHS001MPI`, no groups).
+    people: &'a People,
+    grouping: Option<Grouping>,
 }
 
 impl<'a> Index<'a> {
@@ -276,6 +297,8 @@ impl<'a> Index<'a> {
             stay_order,
             header,
             keys,
+            people: &m.people,
+            grouping: m.people.given.then(Grouping::new),
         }
     }
 
@@ -351,6 +374,29 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
     let mut figures: HashMap<u32, MonthFigures> = HashMap::new();
     // Distinct ids counted: (level, window, tally (4 and up: spells), adult acute, id).
     let mut counted: HashSet<(u32, u8, u8, u8, u32)> = HashSet::new();
+    let unknown = Person::UNKNOWN.pack();
+    // A row's group levels (see the module: whose master record, of which months).
+    let mut groups: Vec<u32> = Vec::new();
+    let group_levels = |levels: &Levels, person: u32, months: &[Month], out: &mut Vec<u32>| {
+        out.clear();
+        let Some(g) = &ix.grouping else { return };
+        let mut whos: Vec<u32> = months
+            .iter()
+            .filter_map(|&m| ix.people.at(person, m, rp_end))
+            .collect();
+        if whos.is_empty() {
+            whos.push(unknown);
+        }
+        whos.sort_unstable();
+        whos.dedup();
+        for who in whos {
+            g.levels_of(levels.iter(), who, out);
+        }
+        if months.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+    };
     let windows: &[i32] = if every_window { &[1, 3, 12] } else { &[1] };
     for (w, &len) in windows.iter().enumerate() {
         let (from, first_month) = (window_start(len), end - len + 1);
@@ -361,6 +407,8 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
             .filter(|(r, _)| in_window(r.month) && ix.known(r.month))
         {
             let r_end = end_of(r);
+            group_levels(levels, r.person, &[r.month], &mut groups);
+            let all_levels = || levels.iter().chain(groups.iter().copied());
             let spells: Vec<&Spell> = ix
                 .spells_of_referral
                 .get(&r.id)
@@ -401,7 +449,7 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
                 (active, active_acute, ACTIVE),
             ] {
                 if flag {
-                    for level in levels.iter() {
+                    for level in all_levels() {
                         counted.insert((level, w as u8, tally as u8, 0, r.id));
                         if acute {
                             counted.insert((level, w as u8, tally as u8, 1, r.id));
@@ -449,7 +497,7 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
                             ranked.iter().filter(|k| k.1).count() as i64,
                         )
                     };
-                    for level in levels.iter() {
+                    for level in all_levels() {
                         let f = figures.entry(level).or_default();
                         f.oaps[0][0][DAYS] += nights * rows * all;
                         f.oaps[0][1][DAYS] += nights * rows * acute;
@@ -459,6 +507,7 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
         }
 
         // The denominators: every spell of the window.
+        let window_months: Vec<Month> = (first_month..=end).collect();
         for (s, levels) in (first_month..=end)
             .flat_map(|m| ix.spells_by_month.get(&m).into_iter().flatten())
             .filter(|(s, _)| spell_ok(s))
@@ -474,11 +523,16 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
             let started = from <= s.start && s.start <= rp_end;
             let ended = s.discharged.is_some_and(|d| from <= d && d <= rp_end);
             let active = s.discharged.is_none_or(|d| d > rp_end) && s.month == end;
+            let counts_bed_days = w == 0 && s.month == end;
+            if started || ended || active || counts_bed_days {
+                group_levels(levels, s.person, &window_months, &mut groups);
+            }
+            let all_levels = || levels.iter().chain(groups.iter().copied());
             if started || ended || active {
                 let any_acute = stays().any(is_acute);
                 for (flag, tally) in [(started, STARTED), (ended, ENDED), (active, ACTIVE)] {
                     if flag {
-                        for level in levels.iter() {
+                        for level in all_levels() {
                             counted.insert((level, w as u8, tally as u8 + 4, 0, s.id));
                             if any_acute {
                                 counted.insert((level, w as u8, tally as u8 + 4, 1, s.id));
@@ -488,7 +542,7 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
                 }
             }
             // BEDDAYSM: no DISTINCT in `oaps_all_admissions_month`: every RANK 1 row counts.
-            if w == 0 && s.month == end {
+            if counts_bed_days {
                 let top = stays().map(|x| ix.stay_order[x.id as usize]).max();
                 let (all, acute) = match top {
                     None => (1, 0),
@@ -497,7 +551,7 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
                         .fold((0, 0), |(a, b), x| (a + 1, b + i64::from(is_acute(x)))),
                 };
                 let nights = hosp_spell_bed_days(s.discharged, rp_end, s.start, from);
-                for level in levels.iter() {
+                for level in all_levels() {
                     let f = figures.entry(level).or_default();
                     f.spells[0][0][DAYS] += nights * all;
                     f.spells[0][1][DAYS] += nights * acute;
@@ -542,12 +596,24 @@ pub fn levels(m: &Mhsds, months: &[NaiveDate]) -> BTreeMap<LevelKey, Counted> {
         .iter()
         .map(|&e| (e, month_figures(&ix, e, ends.contains(&e))))
         .collect();
+    // Every level with figures (England always), base levels and group levels.
+    let mut present: Vec<u32> = per_month
+        .values()
+        .flat_map(|f| f.keys().copied())
+        .chain([0])
+        .collect();
+    present.sort_unstable();
+    present.dedup();
     let mut out = BTreeMap::new();
-    for (k, key) in ix.keys.iter().enumerate() {
-        let k = k as u32;
-        if !per_month.values().any(|f| f.contains_key(&k)) && k != 0 {
-            continue;
-        }
+    for k in present {
+        let key = match ix.grouping.as_ref().and_then(|g| g.decode(k)) {
+            Some((base, dimension, group)) => LevelKey::Group {
+                of: Box::new(ix.keys[base as usize].clone()),
+                dimension,
+                group,
+            },
+            None => ix.keys[k as usize].clone(),
+        };
         let mut counted = Counted::default();
         for &e in &ends {
             let of = |month: Month| per_month.get(&month).and_then(|f| f.get(&k));
@@ -569,7 +635,7 @@ pub fn levels(m: &Mhsds, months: &[NaiveDate]) -> BTreeMap<LevelKey, Counted> {
                 counted.spells.push(spells);
             }
         }
-        out.insert(key.clone(), counted);
+        out.insert(key, counted);
     }
     out
 }
@@ -606,7 +672,7 @@ mod tests {
     /// The hand-worked tables, only the rows of one person.
     fn one_person(person: &str) -> Mhsds {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mhsds-tables");
-        let mut m = crate::input::mhsds::read_folder(std::path::Path::new(dir)).unwrap();
+        let mut m = crate::input::mhsds::read_folder(std::path::Path::new(dir), None).unwrap();
         let p = m.tables.people.find(person).unwrap();
         let t = &mut m.tables;
         t.referrals.retain(|r| r.person == p);
