@@ -304,6 +304,11 @@ pub struct NhsArgs {
     /// NHS England's `_RAW` file: unrounded values, rows whose value is 0 or empty left out.
     #[arg(long, conflicts_with = "suppress", help_heading = "Output")]
     pub raw: bool,
+    /// Leave out the breakdowns by group of people (age band, gender, ethnicity, upper ethnicity,
+    /// IMD decile), given by default when the admissions have the columns or MHSDS tables have
+    /// MHS001MPI.
+    #[arg(long, help_heading = "Output")]
+    pub no_groups: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -41,7 +41,7 @@ pub fn run(args: &NhsArgs) -> Result<()> {
         status: &args.status,
         raw: args.raw,
         populations: &populations,
-        by_group: true,
+        by_group: !args.no_groups,
     };
     let mut report = report(&inputs, &selection, &options)?;
     crate::timing("nhs measures computed");

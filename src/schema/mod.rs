@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::periods::date_of;
 
 /// The version of the machine-readable output schema (see docs/output-schema.md).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// What a field holds, which decides how it is shown and whether suppression touches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

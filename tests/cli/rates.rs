@@ -427,7 +427,7 @@ fn json_metadata_ndjson_and_csv_agree() {
         "--format",
         "json",
     ]);
-    assert_eq!(doc["schema_version"], 4);
+    assert_eq!(doc["schema_version"], 5);
     assert_eq!(doc["command"], "rates");
     assert_eq!(doc["parameters"]["period"], "month");
     assert_eq!(doc["inputs"]["files"][1]["rows_read"], 9);

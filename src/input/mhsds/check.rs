@@ -24,11 +24,14 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
         let file = |at: At| t.files[at.file as usize].path.as_str();
         let mut repeats = |table: Table,
                            id_column: &'static str,
-                           keys: Vec<((u32, Month, Day), At, String)>,
+                           keys: Vec<((u32, Month, Day), At)>,
+                           id_of: &dyn Fn(usize) -> String,
                            differ: &dyn Fn(usize, usize) -> Vec<&'static str>,
                            bad: &mut [bool]| {
-            let mut first: HashMap<(u32, Month, Day), usize> = HashMap::new();
-            for (row, (key, at, id)) in keys.iter().enumerate() {
+            let mut first: HashMap<(u32, Month, Day), usize> = HashMap::with_capacity(keys.len());
+            for (row, (key, at)) in keys.iter().enumerate() {
+                let id = || id_of(row);
+                let id = &id;
                 match first.get(key) {
                     None => {
                         first.insert(*key, row);
@@ -47,10 +50,10 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
                             line: at.line as usize,
                             rule: Rule::DuplicateId,
                             column: Some(id_column),
-                            value: Some(short(id).into_owned()),
+                            value: Some(short(&id()).into_owned()),
                             message: format!(
                                 "{id_column} {} is repeated in {} month {} ({}:{}) {how}",
-                                short(id),
+                                short(&id()),
                                 table.name(),
                                 key.1,
                                 file(before),
@@ -66,14 +69,9 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             Table::Referral,
             "UniqServReqID",
             r.iter()
-                .map(|x| {
-                    (
-                        (x.id, x.month, x.version.start),
-                        x.at,
-                        t.referral_ids.text(x.id).to_string(),
-                    )
-                })
+                .map(|x| ((x.id, x.month, x.version.start), x.at))
                 .collect(),
+            &|row| t.referral_ids.text(r[row].id).to_string(),
             &|a, b| {
                 let (a, b) = (&r[a], &r[b]);
                 let mut d = Vec::new();
@@ -97,14 +95,9 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             Table::Spell,
             "UniqHospProvSpellID",
             s.iter()
-                .map(|x| {
-                    (
-                        (x.id, x.month, x.version.start),
-                        x.at,
-                        t.spell_ids.text(x.id).to_string(),
-                    )
-                })
+                .map(|x| ((x.id, x.month, x.version.start), x.at))
                 .collect(),
+            &|row| t.spell_ids.text(s[row].id).to_string(),
             &|a, b| {
                 let (a, b) = (&s[a], &s[b]);
                 let mut d = Vec::new();
@@ -127,14 +120,9 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             Table::WardStay,
             "UniqWardStayID",
             w.iter()
-                .map(|x| {
-                    (
-                        (x.id, x.month, x.version.start),
-                        x.at,
-                        t.ward_stay_ids.text(x.id).to_string(),
-                    )
-                })
+                .map(|x| ((x.id, x.month, x.version.start), x.at))
                 .collect(),
+            &|row| t.ward_stay_ids.text(w[row].id).to_string(),
             &|a, b| {
                 let (a, b) = (&w[a], &w[b]);
                 let mut d = Vec::new();
@@ -157,14 +145,9 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             Table::Mpi,
             "Person_ID",
             p.iter()
-                .map(|x| {
-                    (
-                        (x.person, x.month, x.version.start),
-                        x.at,
-                        t.people.text(x.person).to_string(),
-                    )
-                })
+                .map(|x| ((x.person, x.month, x.version.start), x.at))
                 .collect(),
+            &|row| t.people.text(p[row].person).to_string(),
             &|a, b| {
                 let (a, b) = (&p[a], &p[b]);
                 let mut d = Vec::new();

@@ -52,7 +52,7 @@ pub struct Mhsds {
 pub fn read_folder(dir: &Path, imd: Option<&PlHashMap<String, u8>>) -> Result<Mhsds> {
     let (mut tables, mut findings) = tables::read_tables(dir)?;
     check::check_across(&mut tables, &mut findings);
-    let people = People::of(&tables, imd);
+    let people = People::of(&mut tables, imd);
     let providers = Providers::read_in(dir)?;
     Ok(Mhsds {
         tables,

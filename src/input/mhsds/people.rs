@@ -3,13 +3,11 @@
 //! (`oaps_prep.py`: the month's master record, `PatMRecInRP = 'true'`, current at the period's
 //! end; IMD 2019 by `LSOA2011`).
 
-use std::collections::HashMap;
-
 use polars::prelude::PlHashMap;
 
 use super::records::{Month, Version};
 use super::tables::Tables;
-use crate::demographics::{Person, NONE};
+use crate::demographics::Person;
 use crate::figures::group_thousands;
 use crate::periods::Day;
 
@@ -18,10 +16,8 @@ use crate::periods::Day;
 pub struct People {
     /// Whether `MHS001MPI` was read at all (without it no one's group is known).
     pub given: bool,
-    /// Each (person, month)'s master records: version and [`Person::pack`]ed values.
-    records: HashMap<(u32, Month), Vec<(Version, u32)>>,
-    /// The months of each person's master records, in order.
-    months: HashMap<u32, Vec<Month>>,
+    /// Every master record, sorted by person, month and `RecordStartDate`: 20 bytes each.
+    records: Vec<Record>,
     /// LSOAs are given but there is no IMD lookup: no one's decile is known.
     pub lsoa_without_lookup: bool,
     /// A line for each column with values outside NHS England's lists (or LSOAs the IMD lookup
@@ -29,10 +25,30 @@ pub struct People {
     pub unlisted: Vec<String>,
 }
 
+/// One master record: whose, of which month, its version, and the person's values packed.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    person: u32,
+    month: Month,
+    start: Day,
+    /// `RecordEndDate`; [`Day::MAX`] when empty.
+    end: Day,
+    who: u32,
+}
+
+impl Record {
+    fn version(&self) -> Version {
+        Version {
+            start: self.start,
+            end: (self.end != Day::MAX).then_some(self.end),
+        }
+    }
+}
+
 impl People {
-    /// The people of the tables' master records, each LSOA's decile from `imd` (LSOA code →
-    /// decile 1–10).
-    pub fn of(t: &Tables, imd: Option<&PlHashMap<String, u8>>) -> People {
+    /// The people of the tables' master records (taken from them), each LSOA's decile from
+    /// `imd` (LSOA code → decile 1–10).
+    pub fn of(t: &mut Tables, imd: Option<&PlHashMap<String, u8>>) -> People {
         let given = t.files.iter().any(|f| f.table == super::Table::Mpi);
         let deciles: Vec<Option<u8>> = t
             .lsoas
@@ -40,32 +56,29 @@ impl People {
             .iter()
             .map(|lsoa| imd.and_then(|m| m.get(lsoa.as_ref()).copied()))
             .collect();
-        let mut records: HashMap<(u32, Month), Vec<(Version, u32)>> = HashMap::new();
-        let mut months: HashMap<u32, Vec<Month>> = HashMap::new();
         let (mut not_listed, mut first_not_listed) = (0usize, None);
-        for r in &t.master_records {
+        let mut records: Vec<Record> = Vec::with_capacity(t.master_records.len());
+        for r in std::mem::take(&mut t.master_records) {
             let mut who = r.who;
             if let Some(lsoa) = r.lsoa {
                 match deciles[lsoa as usize] {
                     Some(decile) => who.imd_decile = decile,
-                    None => {
-                        who.imd_decile = NONE;
-                        if imd.is_some() {
-                            not_listed += 1;
-                            first_not_listed.get_or_insert((r.at, t.lsoas.text(lsoa)));
-                        }
+                    None if imd.is_some() => {
+                        not_listed += 1;
+                        first_not_listed.get_or_insert((r.at, lsoa));
                     }
+                    None => {}
                 }
             }
-            let rows = records.entry((r.person, r.month)).or_default();
-            rows.push((r.version, who.pack()));
-            rows.sort_by_key(|(v, _)| v.start);
-            months.entry(r.person).or_default().push(r.month);
+            records.push(Record {
+                person: r.person,
+                month: r.month,
+                start: r.version.start,
+                end: r.version.end.unwrap_or(Day::MAX),
+                who: who.pack(),
+            });
         }
-        for list in months.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        records.sort_unstable_by_key(|r| (r.person, r.month, r.start));
         let file = |f: u32| t.files[f as usize].path.as_str();
         let mut unlisted: Vec<String> = t
             .unlisted
@@ -80,10 +93,11 @@ impl People {
             .collect();
         if let Some((at, lsoa)) = first_not_listed {
             unlisted.push(format!(
-                "LSOA2011: {} LSOA codes the IMD lookup does not list, counted in the group UNKNOWN (the first: {}:{}, {lsoa:?})",
+                "LSOA2011: {} LSOA codes the IMD lookup does not list, counted in the group UNKNOWN (the first: {}:{}, {:?})",
                 group_thousands(not_listed as i64),
                 file(at.file),
-                at.line
+                at.line,
+                t.lsoas.text(lsoa)
             ));
         }
         let lsoa_without_lookup = imd.is_none() && !t.lsoas.values.is_empty();
@@ -93,39 +107,53 @@ impl People {
         People {
             given,
             records,
-            months,
             lsoa_without_lookup,
             unlisted,
         }
+    }
+
+    /// The master records of a person's month, oldest version first.
+    fn of_month(&self, person: u32, month: Month) -> &[Record] {
+        let first = self
+            .records
+            .partition_point(|r| (r.person, r.month) < (person, month));
+        let last = first
+            + self.records[first..].partition_point(|r| (r.person, r.month) == (person, month));
+        &self.records[first..last]
     }
 
     /// The person's master record of `month` as the pipeline reads it for a period ending
     /// `rp_end` (its version current then; of two current versions, the later one), packed;
     /// `None`: no such record (the pipeline's left join finds nothing: every group UNKNOWN).
     pub fn at(&self, person: u32, month: Month, rp_end: Day) -> Option<u32> {
-        self.records
-            .get(&(person, month))?
+        self.of_month(person, month)
             .iter()
             .rev()
-            .find(|(v, _)| v.current_at(rp_end))
-            .map(|(_, who)| *who)
+            .find(|r| r.version().current_at(rp_end))
+            .map(|r| r.who)
+    }
+
+    /// Every version of the person's master record of `month`, current or not, packed: the
+    /// quarterly and yearly OAP tables join `MHS001MPI` without the version filter.
+    pub fn every_version(&self, person: u32, month: Month) -> impl Iterator<Item = u32> + '_ {
+        self.of_month(person, month).iter().map(|r| r.who)
     }
 
     /// Who a person was around `month`, for a spell admitted then: the latest version of the
     /// master record of that month, else of the first month after it, else of the last month
     /// before it; [`Person::UNKNOWN`] without any.
     pub fn around(&self, person: u32, month: Month) -> Person {
-        let Some(months) = self.months.get(&person) else {
+        let first = self.records.partition_point(|r| r.person < person);
+        let mine = &self.records[first..];
+        let mine = &mine[..mine.partition_point(|r| r.person == person)];
+        if mine.is_empty() {
             return Person::UNKNOWN;
-        };
-        let chosen = match months.binary_search(&month) {
-            Ok(i) => months[i],
-            Err(i) if i < months.len() => months[i],
-            Err(i) => months[i - 1],
-        };
-        self.records
-            .get(&(person, chosen))
-            .and_then(|rows| rows.last())
-            .map_or(Person::UNKNOWN, |(_, who)| Person::unpack(*who))
+        }
+        // The first record of the month or after (the latest version of its month), else the
+        // last before.
+        let at = mine.partition_point(|r| r.month < month);
+        let chosen = mine.get(at).map_or(mine[mine.len() - 1].month, |r| r.month);
+        let of_month = &mine[..mine.partition_point(|r| r.month <= chosen)];
+        Person::unpack(of_month[of_month.len() - 1].who)
     }
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use polars::prelude::DataType;
+use polars::prelude::{BooleanChunked, DataType};
 use polars_io::prelude::{ParquetReader, SerReader};
 
 use crate::input::findings::InvalidInput;
@@ -67,14 +67,14 @@ fn is_parquet(path: &Path) -> bool {
 /// Reads the wanted columns of every row of a file and calls `each(line, cells)` with the
 /// row's line (a CSV header is line 1; a Parquet file's rows count from 1) and its cells in the
 /// order of `wanted` (`None` for an empty cell or a column the file lacks), and whether the file
-/// has each wanted column. A row whose cell of the wanted column `needed` (if given) is empty
-/// is not needed: it is counted, and no other cell of it is read. Returns the rows read and
-/// those not needed.
+/// has each wanted column. A row is not needed when `needed` (if given: a wanted column and a
+/// test of its text, trimmed, empty when the cell is) says so: it is counted, and no other cell
+/// of it is read. Returns the rows read and those not needed.
 pub fn read_rows(
     path: &Path,
     table: &str,
     wanted: &[Wanted],
-    needed: Option<usize>,
+    needed: Option<Needed>,
     mut each: impl FnMut(usize, &[Option<&str>], &[bool]),
 ) -> Result<(usize, usize)> {
     let shown = path.display().to_string();
@@ -94,7 +94,7 @@ pub fn read_rows(
         .collect();
     let at = positions(&shown, table, &header, wanted)?;
     let present: Vec<bool> = at.iter().map(Option::is_some).collect();
-    let needed_at = needed.and_then(|k| at[k]);
+    let needed_at = needed.and_then(|(k, test)| at[k].map(|i| (i, test)));
     let mut record = csv::ByteRecord::new();
     let (mut rows, mut not_needed) = (0, 0);
     loop {
@@ -105,8 +105,9 @@ pub fn read_rows(
             break;
         }
         rows += 1;
-        if let Some(i) = needed_at {
-            if record.get(i).is_none_or(|c| c.trim_ascii().is_empty()) {
+        if let Some((i, test)) = needed_at {
+            let text = record.get(i).map_or(b"".as_slice(), <[u8]>::trim_ascii);
+            if !std::str::from_utf8(text).is_ok_and(test) {
                 not_needed += 1;
                 continue;
             }
@@ -131,6 +132,9 @@ pub fn read_rows(
     Ok((rows, not_needed))
 }
 
+/// Which rows are needed: a wanted column's index, and a test of its (trimmed) text.
+pub type Needed<'a> = (usize, &'a dyn Fn(&str) -> bool);
+
 /// Rows decoded from a Parquet file at once (a few row groups).
 const PARQUET_ROWS_AT_A_TIME: usize = 1 << 20;
 
@@ -139,7 +143,7 @@ fn read_parquet(
     shown: &str,
     table: &str,
     wanted: &[Wanted],
-    needed: Option<usize>,
+    needed: Option<Needed>,
     mut each: impl FnMut(usize, &[Option<&str>], &[bool]),
 ) -> Result<(usize, usize)> {
     let open = || -> Result<ParquetReader<std::fs::File>> {
@@ -165,7 +169,7 @@ fn read_parquet(
         .iter()
         .map(|a| a.map(|i| projection.binary_search(&i).expect("projected")))
         .collect();
-    let needed_slot = needed.and_then(|k| slot[k]);
+    let needed_slot = needed.and_then(|(k, test)| slot[k].map(|s| (s, test)));
     let (mut offset, mut not_needed) = (0, 0);
     while offset < rows {
         let len = PARQUET_ROWS_AT_A_TIME.min(rows - offset);
@@ -176,6 +180,27 @@ fn read_parquet(
             .with_context(|| {
                 format!("{shown}: cannot read rows {}..{}", offset + 1, offset + len)
             })?;
+        // The rows needed, by the needed column alone: the other columns are turned into text
+        // for those rows only (most referral rows have no ReasonOAT).
+        let (frame, kept) = match needed_slot {
+            Some((k, test)) => {
+                let column = frame.columns()[k]
+                    .cast(&DataType::String)
+                    .with_context(|| format!("{shown}: a column cannot be read as text"))?;
+                let keep: BooleanChunked = column
+                    .str()?
+                    .iter()
+                    .map(|c| Some(test(c.map_or("", str::trim))))
+                    .collect();
+                let rows: Vec<usize> = (keep.iter().enumerate())
+                    .filter(|(_, k)| *k == Some(true))
+                    .map(|(row, _)| row)
+                    .collect();
+                not_needed += frame.height() - rows.len();
+                (frame.filter(&keep)?, Some(rows))
+            }
+            None => (frame, None),
+        };
         let texts = frame
             .columns()
             .iter()
@@ -187,12 +212,6 @@ fn read_parquet(
             .map(|c| c.str())
             .collect::<Result<Vec<_>, _>>()?;
         for row in 0..frame.height() {
-            if let Some(k) = needed_slot {
-                if texts[k].get(row).is_none_or(|c| c.trim().is_empty()) {
-                    not_needed += 1;
-                    continue;
-                }
-            }
             let mut cells: Vec<Option<&str>> = Vec::with_capacity(wanted.len());
             for s in &slot {
                 cells.push(
@@ -201,7 +220,8 @@ fn read_parquet(
                         .filter(|t| !t.is_empty()),
                 );
             }
-            each(offset + row + 1, &cells, &present);
+            let at = kept.as_ref().map_or(row, |rows| rows[row]);
+            each(offset + at + 1, &cells, &present);
         }
         offset += len;
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use super::read::{read_rows, Wanted};
+use super::read::{read_rows, Needed, Wanted};
 use super::records::{
     columns, At, Cells, Dictionary, HeaderMonth, MasterRecord, Referral, Spell, Unlisted, WardStay,
 };
@@ -157,11 +157,23 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
         let file = tables.files.len() as u32;
         let wanted = table.wanted();
         let (mut used, mut rejected, mut not_needed) = (0, 0, 0);
-        let t = &mut tables;
         // RecordStartDate is the last but one column of every table but the header.
         let record_start = wanted.len().saturating_sub(2);
-        // ReasonOAT is the referrals' first column: without it a row is no OAP referral.
-        let needed = (table == Table::Referral).then_some(0);
+        // ReasonOAT is the referrals' first column: without it a row is no OAP referral; an
+        // MHS001MPI row is of no use for a person with no other record (Person_ID, its second).
+        // The people are known by then (the table is read last) and stay as they are.
+        let people = match table {
+            Table::Mpi => std::mem::take(&mut tables.people),
+            _ => Dictionary::default(),
+        };
+        let given = |text: &str| !text.is_empty();
+        let known = |text: &str| people.find(text).is_some();
+        let needed: Option<Needed> = match table {
+            Table::Referral => Some((0, &given)),
+            Table::Mpi => Some((1, &known)),
+            _ => None,
+        };
+        let t = &mut tables;
         let (rows, skipped) = read_rows(
             &path,
             table.name(),
@@ -190,7 +202,7 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
                         }
                         Table::WardStay => ward_stay_row(&mut c, at, has_record_start, t)
                             .map(|r| t.ward_stays.push(r)),
-                        Table::Mpi => match master_row(&mut c, at, has_record_start, t) {
+                        Table::Mpi => match master_row(&mut c, at, has_record_start, &people, t) {
                             Some(Some(r)) => {
                                 t.master_records.push(r);
                                 Some(())
@@ -210,6 +222,9 @@ pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
                 }
             },
         )?;
+        if table == Table::Mpi {
+            tables.people = people;
+        }
         tables.files.push(TableCounts {
             path: shown,
             table,
@@ -313,17 +328,18 @@ fn ward_stay_row(c: &mut Cells, at: At, has_start: bool, t: &mut Tables) -> Opti
     })
 }
 
-/// An `MHS001MPI` row: `Some(None)` when not needed (not the person's master record, or a
-/// person with no other record read), `None` when a cell does not parse.
+/// An `MHS001MPI` row of one of `people`: `Some(None)` when not needed (not the person's
+/// master record), `None` when a cell does not parse.
 fn master_row(
     c: &mut Cells,
     at: At,
     has_start: bool,
+    people: &Dictionary,
     t: &mut Tables,
 ) -> Option<Option<MasterRecord>> {
     let master = c.master(0);
-    let person = c.required(1).map(|p| t.people.find(p))?;
-    if master == Some(false) || person.is_none() && master.is_some() {
+    let person = people.find(c.required(1)?);
+    if master == Some(false) {
         return Some(None);
     }
     let month = c.month(2);

@@ -34,12 +34,14 @@
 //!   stays of the window is adult acute (bed days: the one with the highest id).
 //!
 //! - the breakdowns by group of people (`MHS001MPI` given; DOMAIN.md section 12): a row of
-//!   `oaps_month`, `oaps_quarter` or `oaps_year` takes the person's master record of its own
-//!   month (`MPI.UniqMonthID = OAPs.UniqMonthID`; M: the reporting month's), current at
-//!   `rp_end`; a spell of `oaps_all_admissions_month` the reporting month's, and of
-//!   `_quarter` and `_year` every master record of the window (the join is on `Person_ID`
-//!   alone), so a referral or spell whose person changed group (an age band at a birthday) is
-//!   counted in each; no record: UNKNOWN. Every level is crossed with each group ([`groups`]).
+//!   `oaps_month` takes the person's master record of the reporting month current at
+//!   `rp_end`; a row of `oaps_quarter` or `oaps_year` every version of the record of its own
+//!   month (`MPI.UniqMonthID = OAPs.UniqMonthID`, and no version filter there); a spell of
+//!   `oaps_all_admissions_month` the reporting month's current record, and of `_quarter` and
+//!   `_year` every current record of the window (the join is on `Person_ID` alone). So a
+//!   referral or spell whose person changed group (an age band at a birthday, a corrected
+//!   record) is counted in each; no record: UNKNOWN. Every level is crossed with each group
+//!   ([`groups`]).
 //!
 //! The one deliberate difference: bed days at Q and Y (OAP02, OAP02a, and the bed days under
 //! OAP09 and OAP09a) are the sum of the window's monthly values. Read literally, the quarterly
@@ -375,24 +377,33 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
     // Distinct ids counted: (level, window, tally (4 and up: spells), adult acute, id).
     let mut counted: HashSet<(u32, u8, u8, u8, u32)> = HashSet::new();
     let unknown = Person::UNKNOWN.pack();
-    // A row's group levels (see the module: whose master record, of which months).
+    // A row's group levels (see the module: whose master records, of which months): with
+    // `every_version`, every version of each month's record, current or not.
     let mut groups: Vec<u32> = Vec::new();
-    let group_levels = |levels: &Levels, person: u32, months: &[Month], out: &mut Vec<u32>| {
+    let group_levels = |levels: &Levels,
+                        person: u32,
+                        months: &[Month],
+                        every_version: bool,
+                        out: &mut Vec<u32>| {
         out.clear();
         let Some(g) = &ix.grouping else { return };
-        let mut whos: Vec<u32> = months
-            .iter()
-            .filter_map(|&m| ix.people.at(person, m, rp_end))
-            .collect();
+        let mut whos: Vec<u32> = Vec::new();
+        for &m in months {
+            if every_version {
+                whos.extend(ix.people.every_version(person, m));
+            } else {
+                whos.extend(ix.people.at(person, m, rp_end));
+            }
+        }
         if whos.is_empty() {
             whos.push(unknown);
         }
         whos.sort_unstable();
         whos.dedup();
-        for who in whos {
+        for &who in &whos {
             g.levels_of(levels.iter(), who, out);
         }
-        if months.len() > 1 {
+        if whos.len() > 1 {
             out.sort_unstable();
             out.dedup();
         }
@@ -407,7 +418,9 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
             .filter(|(r, _)| in_window(r.month) && ix.known(r.month))
         {
             let r_end = end_of(r);
-            group_levels(levels, r.person, &[r.month], &mut groups);
+            // `oaps_month` reads the month's current record; `oaps_quarter` and `oaps_year` every
+            // version of the row's month's (their MHS001MPI has no version filter).
+            group_levels(levels, r.person, &[r.month], w > 0, &mut groups);
             let all_levels = || levels.iter().chain(groups.iter().copied());
             let spells: Vec<&Spell> = ix
                 .spells_of_referral
@@ -525,7 +538,7 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
             let active = s.discharged.is_none_or(|d| d > rp_end) && s.month == end;
             let counts_bed_days = w == 0 && s.month == end;
             if started || ended || active || counts_bed_days {
-                group_levels(levels, s.person, &window_months, &mut groups);
+                group_levels(levels, s.person, &window_months, false, &mut groups);
             }
             let all_levels = || levels.iter().chain(groups.iter().copied());
             if started || ended || active {
