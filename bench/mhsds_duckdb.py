@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """NHS England's OAP measures (OAP01-OAP11, OAP01a-OAP11a at M, Q and Y) from MHSDS tables, in
 DuckDB SQL translated statement by statement from NHS England's pipeline, and compared with every
-value of `oapstat nhs --mhsds`.
+value of `oapstat nhs --mhsds`, the demographic breakdowns included where MHS001MPI is given.
 
 Usage: mhsds_duckdb.py OAPSTAT MHSDS_DIR FROM_MONTH TO_MONTH [--out FILE] [--no-compare]
-                       [--oapstat-csv FILE]
+                       [--oapstat-csv FILE] [--breakdowns-only]
   MHSDS_DIR holds MHS000Header*, MHS101Referral*, MHS501HospProvSpell*, MHS502WardStay*
   (.csv or .parquet, monthly files concatenated), providers.csv and collaboratives.csv, as
-  `oapstat generate --mhsds` writes them. --out writes the measures in the nhs-csv layout.
-  Exit 1 on any difference with oapstat (the differing rows are listed), 2 when oapstat fails.
+  `oapstat generate --mhsds` writes them, and optionally MHS001MPI* with imd.csv (lsoa,
+  imd_decile) and populations.csv (collaborative, dimension, group, age_band, population).
+  --out writes the measures in the nhs-csv layout; --breakdowns-only compares only the
+  demographic breakdowns. Exit 1 on any difference with oapstat (the differing rows are listed),
+  and when MHS001MPI is given but oapstat gives none (or not all) of the demographic breakdowns;
+  2 when oapstat fails. The values compared are counted per breakdown family.
 
 Source (NHSDigital/mental-health-monthly-statistics, September 2025 publication, folder
 Mental_Health_Monthly_Statistics/menh_bbrb/notebooks): 02_Specific_Prepare/08_oaps/oaps_prep.py
@@ -17,25 +21,68 @@ overlapping_oaps_referrals, oaps_month / oaps_quarter / oaps_year and oaps_all_a
 _quarter / _year for one end month; measure_metadata.py filters and aggregates them
 (produce_filter_agg_df, produce_filter_oaps_bed_days_agg_df, produce_crude_rate_agg_df in
 mhsds_functions.py). Each CREATE below names the statement it translates. Left out, because the
-measures compared do not read them: the reference tables (organisation names, bed type names,
-ONS populations), MHS001MPI and the geographies (demographic and residence breakdowns),
-MHS105OnwardReferral and MHS401MHActPeriod (selected, never filtered on).
+measures compared do not read them: the organisation and bed type names, the ONS populations,
+the residence geographies (CCG, STP, region), autism and learning disability status
+(MHS005PatInd), MHS105OnwardReferral and MHS401MHActPeriod (selected, never filtered on).
 
 Levels: England, Sending Provider (OrgIDReferringOrg, 'UNKNOWN' when empty), Receiving Provider
 (OrgIDProv) as the pipeline's breakdowns, and Collaborative (oapstat's: an OAP's sending
 provider's collaborative through providers.csv). The pipeline gives OAP05-OAP11 at England only;
-so does this script, plus OAP05-OAP07 per collaborative. Populations: collaboratives.csv (England:
+so does this script, plus OAP05-OAP11 per collaborative. Populations: collaboratives.csv (England:
 their sum), where NHS England uses ONS estimates. A period starting before the first month
 submitted has no values (oapstat's rule for a period the data does not cover). A rate or proportion is computed where its
 numerator count is above zero, as produce_crude_rate_agg_df does (it joins from the numerator's
 rows, and a count of zero has no row); a count of zero is 0.
 
+Demographic breakdowns (breakdown_metadata.py's age_band_oaps_bd, gender_bd, lower_eth_bd,
+upper_eth_bd, imd_decile_bd, crossed with the levels): "England; Age Band" (etc.: Gender,
+Ethnicity, Upper Ethnicity, IMD Decile; the group's code and name as primary level), all 22
+measures at M, Q and Y, every group of the reference table (UNKNOWN included, zeros where none);
+"Collaborative; Age Band" (etc.; the group as secondary level), all 22 at M, Q and Y;
+"Sending Provider; Age Band" and "Receiving Provider; Age Band" (etc.), OAP01-OAP04 and
+OAP01a-OAP04a at Y only, as measure_metadata.py lists them. A count is COUNT(DISTINCT ...) per
+group, so a referral or spell whose rows fall in two groups counts once in each. Rates by group:
+the group's population in populations.csv (age_band `all`; England's from its `England` rows);
+no row, no rate. Proportions over the same group's spells (oaps_all_admissions_*). IMD deciles
+through imd.csv, standing for the pipeline's IMD 2019 reference; without imd.csv no IMD Decile
+breakdown is expected. What the pipeline does with MHS001MPI that a reader would not expect
+(line numbers of oaps_prep.py):
+- oaps_month and oaps_all_admissions_month (L391-398, L978-985) take the end month's master
+  record (PatMRecInRP = 'true', latest version by RecordStartDate/RecordEndDate) joined on
+  Person_ID alone, not on the provider (the code's own "WT question #1"): the person's master
+  record, whichever provider sent it. OAP03 at Q and Y is read from oaps_month (measure_metadata),
+  so its group is the end month's too.
+- oaps_quarter and oaps_year (L605-608, L816-819) join on Person_ID and the referral row's own
+  UniqMonthID (reading 12 months of MPI even for the quarter), so a referral submitted in several
+  months is in the group of each month: an age band changing within the quarter counts the
+  referral in both bands. These two joins have no RecordStartDate/RecordEndDate filter: every
+  version of a month's master record joins, a superseded one too (its group counts).
+- oaps_all_admissions_quarter and _year (L1083-1090, L1189-1196) join the master records of every
+  month of the window on Person_ID alone: a spell is in every group its person had in any month
+  of the window, months before the spell included, while the OAP numerators group month by
+  month; so the same referral can be in a numerator's group whose denominator lacks its spell
+  (the proportion is then empty). Read literally this join also repeats each spell row once per
+  month with a master record, multiplying BEDDAYSQ/BEDDAYSY; this script (as oapstat) sums the
+  monthly values instead, and its printed "literal" England denominators leave that out.
+- A referral or spell without a master record in the month(s) joined is UNKNOWN in every
+  dimension (the coalesce of L292-299 and the like); so is a code the reference table lacks.
+- The reference tables are current by the run's end month, not the row's (L463-473 and the
+  like, '$end_month_id' >= FirstMonth): ethnicity T, U and V (LastMonth 1390) are UNKNOWN in every
+  run after October 2015. Upper Ethnicity follows the lower code (Z "Not Stated", 99 "Not Known").
+- Gender (L466-470): GenderIDCode 1-4 wins; otherwise Gender 1, 2 or 9; anything else UNKNOWN.
+- Age (L463-464): age_band_desc holds ages 0-124 (mapage: "65 or over" is 65-124); any other
+  AgeRepPeriodEnd, or none, is UNKNOWN.
+- IMD (L456-461): LSOA2011 through the IMD 2019 deciles; an LSOA not found is UNKNOWN.
+- The SELECT DISTINCT of oaps_month/_quarter/_year carries mpi.AgeRepPeriodEnd (L294, L508,
+  L719): two master records of one month in the same band with different ages would double that
+  row's bed days read literally; this script counts a row once per group.
+
 Bed days at Q and Y (OAP02, OAP02a, OAP09, OAP09a and their denominators): read literally, the
 quarterly and yearly tables join every monthly row of an OAP referral with every monthly row of
 its hospital spell and ward stays, and sum a spell's bed days once per distinct combination. oapstat
-sums the window's monthly values instead (each month's value as that month's run computes it);
-this script computes both, compares oapstat with the summed reading, and prints how far the
-literal reading is from it.
+sums the window's monthly values instead (each month's value as that month's run computes it;
+by group, each month's value in that month's group); this script computes both (England), compares
+oapstat with the summed reading, and prints how far the literal reading is from it.
 """
 import argparse
 import csv
