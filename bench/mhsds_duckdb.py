@@ -380,9 +380,10 @@ def groups_sql(keys, key_columns, where, on, end):
     return f"WITH wide AS ({wide}) SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)})"
 
 
-def run(con, end, mpi=False):
+def run(con, end, mpi=False, group_periods=("M", "Q", "Y")):
     """The pipeline's run for the end month `end` (a UniqMonthID): its tables, then per level the
-    counts of measure_metadata.py at M, Q and Y, and with `mpi` per demographic group too.
+    counts of measure_metadata.py at M, Q and Y, and with `mpi` per demographic group too (at the
+    periods `group_periods`).
     Returns {((breakdown, primary level, secondary level), period, count key): value}."""
     rp_end = f"DATE '{month_end(end)}'"
     starts = {"M": f"DATE '{month_start(end)}'", "Q": f"DATE '{month_start(end - 2)}'",
@@ -517,7 +518,7 @@ def run(con, end, mpi=False):
             for row in con.execute(q).fetchall():
                 for name, value in zip(OAP_NAMES, row[1:]):
                     out[((level, row[0], "NONE"), period, name)] = value or 0
-        if mpi:
+        if mpi and period in group_periods:
             # The person's groups for each row of oaps_month / oaps_quarter / oaps_year, joined
             # as each statement joins MHS001MPI (see the docstring's quirks)
             if period == "M":
@@ -584,7 +585,7 @@ def run(con, end, mpi=False):
                 continue
             for name, value in zip(ADMISSION_NAMES, row[2:]):
                 out[(level, period, name)] = value or 0
-        if mpi:
+        if mpi and period in group_periods:
             # oaps_all_admissions_*'s MHS001MPI: the end month's at M, every month of the window
             # at Q and Y, latest versions, joined on Person_ID alone
             where = f"UniqMonthID BETWEEN {lo} AND {end} AND PatMRecInRP = 'true' AND {mpi_version}"
@@ -681,7 +682,8 @@ def main():
     covered_from = con.execute("SELECT min(UniqMonthID) FROM header").fetchone()[0]
     runs = {}
     for end in range(first - 11, last + 1):
-        runs[end] = run(con, end, mpi)
+        # the months before the first are run for their monthly bed days only
+        runs[end] = run(con, end, mpi, ("M", "Q", "Y") if end >= first else ("M",))
     dimensions = [dim for dim, *_ in DIMENSIONS if mpi and (dim != "IMD Decile" or imd_csv)]
     group_breakdowns = [b for b in GROUP_BREAKDOWNS if b.partition("; ")[2] in dimensions]
     for r in runs.values():
