@@ -865,7 +865,12 @@ def main():
             problems.append(f"{key}: oapstat {a}, DuckDB {b}")
         if len(problems) > before:
             differing[family] = differing.get(family, 0) + 1
-    # The groups' codes and names as NHS England publishes them
+    # The groups' codes and names as NHS England publishes them: England's lists hold no other
+    for month, dim, code in sorted({(k[0], k[2].partition("; ")[2], k[3]) for k in got
+                                    if k[2].startswith("England; ") and k[2] in breakdowns}):
+        end = month_id(date(int(month[:4]), int(month[5:]), 1))
+        if code not in {c for c, _ in group_list(dim, end)}:
+            problems.append(f"England; {dim}: oapstat gives the group {code!r} in {month}, not one of the pipeline's")
     for level, (primary_desc, secondary_desc) in sorted(descriptions.items(), key=str):
         if level[0] not in breakdowns or level not in got_descriptions:
             continue
