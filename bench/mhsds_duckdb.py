@@ -42,7 +42,8 @@ measures at M, Q and Y, every group of the reference table (UNKNOWN included, ze
 "Sending Provider; Age Band" and "Receiving Provider; Age Band" (etc.), OAP01-OAP04 and
 OAP01a-OAP04a at Y only, as measure_metadata.py lists them. A count is COUNT(DISTINCT ...) per
 group, so a referral or spell whose rows fall in two groups counts once in each. Rates by group:
-the group's population in populations.csv (age_band `all`; England's from its `England` rows);
+the group's population in populations.csv (its age_band `all` row, else the sum of its ESP 2013
+bands, as oapstat reads the file; England's from its `England` rows);
 no row, no rate. Proportions over the same group's spells (oaps_all_admissions_*). IMD deciles
 through imd.csv, standing for the pipeline's IMD 2019 reference; without imd.csv no IMD Decile
 breakdown is expected. What the pipeline does with MHS001MPI that a reader would not expect
@@ -667,11 +668,16 @@ def main():
         reference_tables(con, imd_csv)
         pop_csv = os.path.join(d, "populations.csv")
         if os.path.exists(pop_csv):
+            # A group's population: its `all` row, else the sum of its ESP 2013 bands (as
+            # oapstat's populations.csv reads it), to whole people.
             for who, dim, group, n in con.execute(
-                    f"""SELECT collaborative, dimension, "group", population
+                    f"""SELECT collaborative, dimension, "group",
+                              coalesce(max(population::DOUBLE) FILTER (WHERE lower(age_band) = 'all'),
+                                       sum(population::DOUBLE) FILTER (WHERE lower(age_band) <> 'all'))
                         FROM read_csv('{pop_csv}', header=true, all_varchar=true)
-                        WHERE age_band = 'all' AND population <> ''""").fetchall():
-                group_population[(who, dim, group)] = int(n)
+                        WHERE population <> '' GROUP BY ALL""").fetchall():
+                if n is not None:
+                    group_population[(who, dim, group)] = int(math.floor(n + 0.5))
         else:
             print(f"{d}: no populations.csv, so no rate by group (OAP05-OAP07) here")
     y, m = map(int, args.first.split("-"))
