@@ -328,6 +328,8 @@ fn the_bed_type_preset_is_printed_as_a_table_that_reads_the_same() {
         "\"10\"    = \"adult_acute\"                      # (before April 2024)",
         "\"213\"   = \"adult_ld_autism_rehabilitation\"   # Adult rehabilitation for adults with a learning disability and/or autism",
         "\"38\"    = \"adult_rehabilitation\"             # (before April 2024)",
+        // 37 is the old code of 213, as NHS England's pipeline pairs them (DOMAIN.md: 212).
+        "\"37\"    = \"adult_ld_autism_rehabilitation\"   # (before April 2024)",
         "\"311\"   = \"cyp_inpatient\"                    # Children and young people's inpatient",
     ] {
         assert!(table.lines().any(|l| l == line), "{line}\n{table}");

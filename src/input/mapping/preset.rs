@@ -20,7 +20,9 @@ pub struct Preset {
 }
 
 /// The MHSDS hospital bed types (`MHAdmittedPatientClass`) and the service line of each, as in
-/// DOMAIN.md section 10: the April 2024 codes, with the codes used before then.
+/// DOMAIN.md section 10: the April 2024 codes, with the codes used before then as NHS England's
+/// pipeline turns them into the new ones (`oaps_wardstay_prep` in `oaps_prep.py`; where DOMAIN.md
+/// puts 37 under 212 the pipeline puts it under 213, and the code decides).
 pub const MHSDS_BED_TYPE: Preset = Preset {
     name: "mhsds-bed-type",
     column: "service_line",
@@ -40,20 +42,20 @@ pub const MHSDS_BED_TYPE: Preset = Preset {
         ("209", &["22"], "Adult neuro-psychiatry / acquired brain injury", "adult_neuropsychiatry"),
         ("210", &["40"], "Adult personality disorder", "adult_personality_disorder"),
         ("211", &["39"], "Adult mental health services for the Deaf", "adult_deaf"),
-        ("212", &["17", "35", "36", "37", "38"], "Adult mental health rehabilitation", "adult_rehabilitation"),
-        ("213", &[], "Adult rehabilitation for adults with a learning disability and/or autism", "adult_ld_autism_rehabilitation"),
+        ("212", &["17", "35", "36", "38"], "Adult mental health rehabilitation", "adult_rehabilitation"),
+        ("213", &["37"], "Adult rehabilitation for adults with a learning disability and/or autism", "adult_ld_autism_rehabilitation"),
         ("300", &["23"], "Children and young people's inpatient", "cyp_inpatient"),
         ("301", &["24"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("302", &["25"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("303", &["26"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("304", &["27"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("305", &["28"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("306", &["29"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("307", &["30"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("308", &["31"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("309", &["32"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("310", &["33"], "Children and young people's inpatient", "cyp_inpatient"),
-        ("311", &["34"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("302", &["25", "26"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("303", &["27"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("304", &["28"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("305", &["29"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("306", &["31"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("307", &["32"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("308", &["33"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("309", &["34"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("310", &["30"], "Children and young people's inpatient", "cyp_inpatient"),
+        ("311", &[], "Children and young people's inpatient", "cyp_inpatient"),
     ],
 };
 
@@ -176,6 +178,15 @@ pub fn names() -> Vec<&'static str> {
 }
 
 impl Preset {
+    /// The code that replaced an old one (`37` → `213`), for a numeric preset such as
+    /// `mhsds-bed-type`; `None` for a code no row lists as old.
+    pub fn new_code_of(&self, old: u16) -> Option<u16> {
+        self.rows
+            .iter()
+            .find(|(_, olds, _, _)| olds.iter().any(|o| o.parse() == Ok(old)))
+            .and_then(|(code, _, _, _)| code.parse().ok())
+    }
+
     /// Every code, old and new, with its contract value.
     pub fn codes(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.rows.iter().flat_map(|(code, old, _, value)| {

@@ -22,46 +22,48 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
     {
         let t = &*tables;
         let file = |at: At| t.files[at.file as usize].path.as_str();
+        // The rows in order of their key (a stable sort: of equal keys, the earliest row
+        // first), so that a repeat is next to the row it repeats; four bytes a row.
         let mut repeats = |table: Table,
                            id_column: &'static str,
                            keys: Vec<((u32, Month, Day), At)>,
                            id_of: &dyn Fn(usize) -> String,
                            differ: &dyn Fn(usize, usize) -> Vec<&'static str>,
                            bad: &mut [bool]| {
-            let mut first: HashMap<(u32, Month, Day), usize> = HashMap::with_capacity(keys.len());
-            for (row, (key, at)) in keys.iter().enumerate() {
-                let id = || id_of(row);
-                let id = &id;
-                match first.get(key) {
-                    None => {
-                        first.insert(*key, row);
-                    }
-                    Some(&earlier) => {
-                        bad[row] = true;
-                        let columns = differ(earlier, row);
-                        let how = if columns.is_empty() {
-                            "with the same values".to_string()
-                        } else {
-                            format!("with other values of {}", columns.join(", "))
-                        };
-                        let before = keys[earlier].1;
-                        found.push(Finding {
-                            file: file(*at).to_string(),
-                            line: at.line as usize,
-                            rule: Rule::DuplicateId,
-                            column: Some(id_column),
-                            value: Some(short(&id()).into_owned()),
-                            message: format!(
-                                "{id_column} {} is repeated in {} month {} ({}:{}) {how}",
-                                short(&id()),
-                                table.name(),
-                                key.1,
-                                file(before),
-                                before.line
-                            ),
-                        });
-                    }
+            let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+            order.sort_by_key(|&row| keys[row as usize].0);
+            let mut earlier = 0usize;
+            for (place, &row) in order.iter().enumerate() {
+                let row = row as usize;
+                let (key, at) = keys[row];
+                if place == 0 || keys[earlier].0 != key {
+                    earlier = row;
+                    continue;
                 }
+                bad[row] = true;
+                let columns = differ(earlier, row);
+                let how = if columns.is_empty() {
+                    "with the same values".to_string()
+                } else {
+                    format!("with other values of {}", columns.join(", "))
+                };
+                let before = keys[earlier].1;
+                let id = id_of(row);
+                found.push(Finding {
+                    file: file(at).to_string(),
+                    line: at.line as usize,
+                    rule: Rule::DuplicateId,
+                    column: Some(id_column),
+                    value: Some(short(&id).into_owned()),
+                    message: format!(
+                        "{id_column} {} is repeated in {} month {} ({}:{}) {how}",
+                        short(&id),
+                        table.name(),
+                        key.1,
+                        file(before),
+                        before.line
+                    ),
+                });
             }
         };
         let r = &t.referrals;

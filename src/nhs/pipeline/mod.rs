@@ -56,6 +56,7 @@ mod groups;
 
 use super::measures::Tallies;
 use crate::demographics::{Dimension, Person};
+use crate::input::mapping::preset::MHSDS_BED_TYPE;
 use crate::input::mhsds::records::{
     month_start, Month, Referral, Spell, WardStay, FIRST_MONTH_OF_NEW_BED_TYPES, OLD_BED_TYPES,
 };
@@ -98,39 +99,13 @@ const ENDED: usize = 3;
 pub const UNKNOWN_PROVIDER: &str = "UNKNOWN";
 
 /// The pipeline's bed type for a reporting month (`oaps_wardstay_prep`): from April 2024 the
-/// codes used before are turned into theirs; a code the bed type reference does not hold for the
-/// month is `UNKNOWN` (0 here). Used only to tell the rows of `oaps_month` apart.
+/// codes used before are turned into theirs (the `mhsds-bed-type` preset holds the same
+/// pairs); a code the bed type reference does not hold for the month is `UNKNOWN` (0 here).
+/// Used only to tell the rows of `oaps_month` apart.
 fn bed_type_for(end_month: Month, code: Option<u16>) -> u16 {
     let Some(code) = code else { return 0 };
     if end_month >= FIRST_MONTH_OF_NEW_BED_TYPES {
-        match code {
-            10 => 200,
-            11 => 201,
-            12 => 202,
-            13 => 203,
-            14 => 204,
-            15 => 205,
-            17 | 35 | 36 | 38 => 212,
-            19 => 206,
-            20 => 207,
-            21 => 208,
-            22 => 209,
-            23 => 300,
-            24 => 301,
-            25 | 26 => 302,
-            27 => 303,
-            28 => 304,
-            29 => 305,
-            30 => 310,
-            31 => 306,
-            32 => 307,
-            33 => 308,
-            34 => 309,
-            37 => 213,
-            39 => 211,
-            40 => 210,
-            code => code,
-        }
+        MHSDS_BED_TYPE.new_code_of(code).unwrap_or(code)
     } else if OLD_BED_TYPES.contains(&code) {
         code
     } else {
@@ -571,14 +546,15 @@ fn month_figures(ix: &Index, end: Month, every_window: bool) -> HashMap<u32, Mon
                 }
             }
         }
-    }
-    for (level, w, tally, acute, _) in counted {
-        let f = figures.entry(level).or_default();
-        let (w, tally, acute) = (w as usize, tally as usize, acute as usize);
-        if tally >= 4 {
-            f.spells[w][acute][tally - 4] += 1;
-        } else {
-            f.oaps[w][acute][tally] += 1;
+        // The window's distinct ids, counted (and let go before the next, larger, window).
+        for (level, w, tally, acute, _) in counted.drain() {
+            let f = figures.entry(level).or_default();
+            let (w, tally, acute) = (w as usize, tally as usize, acute as usize);
+            if tally >= 4 {
+                f.spells[w][acute][tally - 4] += 1;
+            } else {
+                f.oaps[w][acute][tally] += 1;
+            }
         }
     }
     // OAP03 at Q and Y is the month's (but not its denominator's adult acute twin, whose ward
@@ -730,8 +706,44 @@ mod tests {
     fn bed_types_change_in_april_2024() {
         assert_eq!(bed_type_for(1488, Some(10)), 10);
         assert_eq!(bed_type_for(1488, Some(200)), 0);
-        assert_eq!(bed_type_for(1489, Some(10)), 200);
-        assert_eq!(bed_type_for(1489, Some(37)), 213);
         assert_eq!(bed_type_for(1489, Some(200)), 200);
+        assert_eq!(bed_type_for(1489, Some(311)), 311);
+        // `oaps_wardstay_prep`'s CASE, every WHEN (`$end_month_id > 1488 AND
+        // MHAdmittedPatientClass = old THEN new`), as the preset gives it.
+        let case = [
+            (10, 200),
+            (11, 201),
+            (12, 202),
+            (13, 203),
+            (14, 204),
+            (15, 205),
+            (17, 212),
+            (19, 206),
+            (20, 207),
+            (21, 208),
+            (22, 209),
+            (23, 300),
+            (24, 301),
+            (25, 302),
+            (26, 302),
+            (27, 303),
+            (28, 304),
+            (29, 305),
+            (30, 310),
+            (31, 306),
+            (32, 307),
+            (33, 308),
+            (34, 309),
+            (35, 212),
+            (36, 212),
+            (37, 213),
+            (38, 212),
+            (39, 211),
+            (40, 210),
+        ];
+        for (old, new) in case {
+            assert_eq!(bed_type_for(1489, Some(old)), new, "{old}");
+        }
+        assert_eq!(case.len(), OLD_BED_TYPES.len());
     }
 }
