@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::{prepare, suppress_as_asked, write_report};
 use crate::cli::NhsArgs;
+use crate::demographics::Dimension;
 use crate::figures::format_cell;
 use crate::input::Extracts;
 use crate::input::Inputs;
@@ -88,7 +89,27 @@ fn for_people(mut report: Report) -> Report {
         return report;
     };
     let value_field = report.fields[value_at].clone();
+    let at = |name: &str| report.field_index(name);
+    let (primary, secondary) = (
+        at("primary_level").zip(at("primary_level_description")),
+        at("secondary_level").zip(at("secondary_level_description")),
+    );
     for row in &mut report.rows {
+        // A group of people by its name (`Female`, `British`) where the level holds its code:
+        // England's in the primary level, any other level's in the secondary.
+        let Cell::Text(breakdown) = &row[breakdown_at] else {
+            continue;
+        };
+        let of_group = Dimension::ALL
+            .iter()
+            .any(|d| breakdown.ends_with(&format!("; {}", d.breakdown())));
+        let level = match breakdown.starts_with("England; ") {
+            true => primary,
+            false => secondary,
+        };
+        if let (true, Some((code, name))) = (of_group, level) {
+            row[code] = row[name].clone();
+        }
         if let Cell::Text(breakdown) = &row[breakdown_at] {
             if let Some(within) = breakdown.strip_prefix("Collaborative; ") {
                 row[breakdown_at] = Cell::Text(within.to_string());

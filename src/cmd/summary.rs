@@ -255,12 +255,25 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
             Some((file.rows_read, file.rows_valid)),
         )?);
     }
+    // MHSDS tables read in place of the extracts: each file, its table and its rows.
+    for table in &inputs.checked.tables {
+        let mut entry = input_entry(Path::new(&table.path), table.table.name(), None)?;
+        entry["rows_read"] = json!(table.rows_read);
+        entry["rows_used"] = json!(table.rows_used);
+        entry["rows_not_needed"] = json!(table.rows_not_needed);
+        entry["rows_rejected"] = json!(table.rows_rejected);
+        input_entries.push(entry);
+    }
+    let providers = (inputs.mhsds.as_ref()).and_then(|m| m.data.providers.path.clone());
     for (path, extract) in [
         (&inputs.paths.collaboratives, "collaboratives"),
         (&inputs.paths.local_costs, "local_costs"),
         (&inputs.paths.mapping, "mapping"),
         (&inputs.paths.targets, "targets"),
         (&inputs.paths.rebases, "rebase"),
+        (&inputs.paths.imd, "imd"),
+        (&inputs.paths.populations, "populations"),
+        (&providers, "providers"),
     ] {
         if let Some(path) = path {
             input_entries.push(input_entry(path, extract, None)?);

@@ -110,13 +110,29 @@ fn write_text(
         ]);
     }
     writeln!(out, "{table}")?;
-    let not_needed: usize = checked.tables.iter().map(|t| t.rows_not_needed).sum();
-    if not_needed > 0 {
-        writeln!(
-            out,
-            "MHS101Referral: {} rows without ReasonOAT (no out-of-area referral) not needed, so not checked.",
-            group_thousands(not_needed as i64)
-        )?;
+    // The rows let go unchecked, per table that lets any go, and why.
+    for (table, why) in [
+        (
+            crate::input::mhsds::Table::Referral,
+            "rows without ReasonOAT (no out-of-area referral)",
+        ),
+        (
+            crate::input::mhsds::Table::Mpi,
+            "rows that are not a person's master record of the month, or of a person with no referral, spell or ward stay read,",
+        ),
+    ] {
+        let not_needed: usize = (checked.tables.iter())
+            .filter(|t| t.table == table)
+            .map(|t| t.rows_not_needed)
+            .sum();
+        if not_needed > 0 {
+            writeln!(
+                out,
+                "{}: {} {why} not needed, so not checked.",
+                table.name(),
+                group_thousands(not_needed as i64)
+            )?;
+        }
     }
     // The verdict in words: the invalid rows, then the spells without a placement (listed above
     // with the rest), refused or within the line; "No problems found." only when there are none.

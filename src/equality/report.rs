@@ -39,13 +39,20 @@ impl Options {
             for d in dimensions {
                 if !people.has(*d) {
                     bail!(
-                        "--dimension {}: the admissions have no {} column{}",
-                        d.name(),
-                        d.column(),
-                        if *d == Dimension::ImdDecile {
-                            " (nor lsoa with an IMD lookup: imd.csv in the data folder, or --imd FILE)"
-                        } else {
-                            ""
+                        "{}",
+                        match &inputs.mhsds {
+                            Some(_) if people.columns.is_empty() => format!("--dimension {}: the MHSDS tables have no MHS001MPI (who each patient is): nothing to break down by", d.name()),
+                            Some(_) => format!("--dimension {}: MHS001MPI's LSOA2011 needs an IMD lookup (imd.csv beside the tables or in the data folder, or --imd FILE)", d.name()),
+                            None => format!(
+                                "--dimension {}: the admissions have no {} column{}",
+                                d.name(),
+                                d.column(),
+                                if *d == Dimension::ImdDecile {
+                                    " (nor lsoa with an IMD lookup: imd.csv in the data folder, or --imd FILE)"
+                                } else {
+                                    ""
+                                }
+                            ),
                         }
                     );
                 }
@@ -56,7 +63,10 @@ impl Options {
             chosen
         };
         if dimensions.is_empty() {
-            bail!("the admissions have none of the optional columns age, gender, ethnic_category, imd_decile (or lsoa): nothing to break down by (see docs/equality.md)");
+            match inputs.mhsds {
+                Some(_) => bail!("the MHSDS tables have no MHS001MPI (who each patient is): nothing to break down by (see docs/mhsds.md)"),
+                None => bail!("the admissions have none of the optional columns age, gender, ethnic_category, imd_decile (or lsoa): nothing to break down by (see docs/equality.md)"),
+            }
         }
         let mut chosen: Vec<(Dimension, &'static str)> = Dimension::ALL
             .into_iter()
@@ -198,7 +208,11 @@ pub fn report_of(
             "crude_rate": "per 100,000; exact Poisson limits below 10 events, Byar's from 10",
             "standardised_rate": "directly age-standardised per 100,000 to the European Standard Population 2013 (the bands with a population), Dobson's limits, none below 10 events",
             "compared": "higher or lower: the interval wholly above or below the collaborative's value over all groups (for a rate, over the groups with a population)",
-            "age": "age at admission (NHS England bands age at the end of the reporting period)",
+            "age": if inputs.mhsds.is_some() {
+                "age at the end of the month of admission (MHS001MPI's AgeRepPeriodEnd; NHS England bands age at the end of the reporting period)"
+            } else {
+                "age at admission (NHS England bands age at the end of the reporting period)"
+            },
             "los_quartiles": "linear interpolation between closest ranks (Excel PERCENTILE.INC, R type 7)",
         });
     }

@@ -407,7 +407,7 @@ fn people_of(seen: &PeopleSeen, sources: &Sources, no_lookup: bool) -> People {
     let mut unlisted: Vec<String> = unlisted;
     let lsoa_without_lookup = no_lookup && columns.contains(&"lsoa");
     if lsoa_without_lookup {
-        unlisted.push("lsoa: given, but no IMD lookup (imd.csv in the data folder, or --imd FILE), so every deprivation decile is UNKNOWN".into());
+        unlisted.push("lsoa: given, but no IMD lookup (imd.csv in the data folder, or --imd FILE), so deprivation is not known: no breakdown by IMD decile".into());
     }
     People {
         lsoa_without_lookup,

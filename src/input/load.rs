@@ -411,7 +411,7 @@ impl Inputs {
             }
             let why = match table {
                 Table::Referral => Some("no ReasonOAT"),
-                Table::Mpi => Some("not a master record, or of no one else's records"),
+                Table::Mpi => Some("not a master record, or of a person with no other record"),
                 _ => None,
             };
             let not_needed = why.map_or(String::new(), |why| {

@@ -5,6 +5,7 @@ use polars::prelude::*;
 use serde_json::json;
 
 use crate::demographics::Dimension;
+use crate::input::reference::GroupPopulation;
 use crate::input::Inputs;
 use crate::nhs::{measures, measures_from_mhsds, without_zeros, Breakdown, NhsRequest, Window};
 use crate::periods::Period;
@@ -59,6 +60,26 @@ fn dimensions(inputs: &Inputs, options: &Options) -> Vec<Dimension> {
         .collect()
 }
 
+/// England's population (MHSDS tables: England's rates): `--population England=N`, else the sum
+/// of England's age bands in `populations.csv` when it gives every one of them.
+fn england_population(inputs: &Inputs, options: &Options) -> Option<u64> {
+    if let Some(&n) = options.populations.get("England") {
+        return Some(n);
+    }
+    let populations = inputs.reference.populations.as_ref()?;
+    let bands = Dimension::AgeBand.groups();
+    let known = &bands[..bands.len() - 1];
+    known
+        .iter()
+        .map(|band| {
+            populations
+                .of("England", Dimension::AgeBand, band)
+                .and_then(GroupPopulation::total)
+        })
+        .sum::<Option<f64>>()
+        .map(|n| n.round() as u64)
+}
+
 /// The NHS measures of the selection for the reporting months.
 pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Result<DataFrame> {
     let mut populations = inputs.reference.populations();
@@ -78,7 +99,7 @@ pub fn compute(inputs: &Inputs, selection: &Selection, options: &Options) -> Res
         descriptions: &descriptions,
         covered_from,
         status: options.status,
-        england_population: options.populations.get("England").copied(),
+        england_population: england_population(inputs, options),
         dimensions: &dimensions,
         group_populations: inputs.reference.populations.as_ref(),
     };
@@ -113,9 +134,10 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
                 .iter()
                 .any(|r| id.starts_with(r))
         });
+        let without = [Breakdown::Collaborative.label(), Breakdown::England.label()];
         if is_rate
             && population.get(row).is_none()
-            && breakdown.get(row) == Some(Breakdown::Collaborative.label())
+            && breakdown.get(row).is_some_and(|b| without.contains(&b))
         {
             let code = level.get(row).unwrap_or_default().to_string();
             if !without_population.contains(&code) {
@@ -145,7 +167,12 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
     );
     report.meta.insert("empty_values".into(), {
         let mut empty = selection.coverage.empty_values(&periods);
+        let england = without_population.iter().any(|c| c == "England");
+        without_population.retain(|c| c != "England");
         empty["collaboratives_without_population"] = json!(without_population);
+        if inputs.mhsds.is_some() {
+            empty["england_without_population"] = json!(england);
+        }
         empty
     });
     report.meta.insert("inputs".into(), inputs.metadata());
@@ -153,7 +180,10 @@ pub fn report(inputs: &Inputs, selection: &Selection, options: &Options) -> Resu
         report.notes.push(format!("Note: {warning}."));
     }
     if dimensions(inputs, options).contains(&Dimension::AgeBand) {
-        report.notes.push("Age band: age at admission (NHS England bands age at the end of the reporting period).".to_string());
+        report.notes.push(match inputs.mhsds {
+            Some(_) => "Age band: age at the end of the month (MHS001MPI's AgeRepPeriodEnd), as NHS England bands it.",
+            None => "Age band: age at admission (NHS England bands age at the end of the reporting period).",
+        }.to_string());
     }
     report.notes.push(match inputs.mhsds {
         Some(_) => "Adult acute (the `a` measures): MHSDS bed types 200, 201, 202 (10, 11, 12 before April 2024), as NHS England's pipeline reads them; bed days at Q and Y are the sums of the months' (docs/mhsds.md).".to_string(),
@@ -178,6 +208,9 @@ pub fn report_warnings(report: &Report) -> Vec<String> {
             "no population in the collaboratives reference for {}: their rates per 1,000,000 (OAP05-OAP07, OAP05a-OAP07a) and those of the collaboratives together are empty, not 0",
             codes.join(", ")
         ));
+    }
+    if empty.get("england_without_population") == Some(&serde_json::Value::Bool(true)) {
+        warnings.push("no population for England (--population England=N, or England's age bands in populations.csv): England's rates per 1,000,000 (OAP05-OAP07, OAP05a-OAP07a) are empty, not 0".to_string());
     }
     warnings.extend(crate::coverage::describe(empty));
     warnings

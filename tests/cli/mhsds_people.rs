@@ -384,9 +384,9 @@ fn values_outside_the_lists_are_counted_and_named() {
     assert_eq!(code, 0, "{stderr}");
     for expected in [
         "AgeRepPeriodEnd: 2 values outside NHS England's list, counted in the group UNKNOWN (the first: m/MHS001MPI.csv:8, \"130\")",
-        "Gender: 1 values outside NHS England's list, counted in the group UNKNOWN (the first: m/MHS001MPI.csv:12, \"X\")",
+        "Gender: 1 value outside NHS England's list, counted in the group UNKNOWN (the first: m/MHS001MPI.csv:12, \"X\")",
         "NHSDEthnicity: 2 values outside NHS England's list, counted in the group UNKNOWN (the first: m/MHS001MPI.csv:8, \"T\")",
-        "LSOA2011: 1 LSOA codes the IMD lookup does not list, counted in the group UNKNOWN (the first: m/MHS001MPI.csv:11, \"W01000001\")",
+        "LSOA2011: 1 LSOA code the IMD lookup does not list, counted in the group UNKNOWN (the first: m/MHS001MPI.csv:11, \"W01000001\")",
         "MHS001MPI: 16 rows read, 14 used, 2 not needed",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
@@ -409,12 +409,27 @@ UniqMonthID,OrgIDProv,Person_ID,PatMRecInRP,AgeRepPeriodEnd,Gender,GenderIDCode,
     let (code, out, _) = w.run(&["validate", "--mhsds", "m"]);
     assert_eq!(code, 1, "{out}");
     for expected in [
-        "m/MHS001MPI.csv:2: PatMRecInRP \"yes\" is not a flag (expected true or false)",
+        "m/MHS001MPI.csv:2: PatMRecInRP \"yes\" is not a flag (expected true or false, or 1 or 0)",
         "m/MHS001MPI.csv:3: AgeRepPeriodEnd \"forty\" is not a whole number of years",
         "m/MHS001MPI.csv:5: Person_ID PJ is repeated in MHS001MPI month 1490 (m/MHS001MPI.csv:4) with other values of AgeRepPeriodEnd",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
+    // A corrected record whose first version was never closed: both would be current.
+    w.write(
+        "m/MHS001MPI.csv",
+        "\
+UniqMonthID,OrgIDProv,Person_ID,PatMRecInRP,AgeRepPeriodEnd,Gender,GenderIDCode,NHSDEthnicity,LSOA2011,RecordStartDate,RecordEndDate
+1490,RR1,PE,true,40,2,2,M,W01000001,2024-05-01,
+1490,RR1,PE,true,40,2,2,A,W01000001,2024-05-15,
+1490,RR2,PB,true,30,1,3,B,E01000002,2024-05-01,2024-05-30
+1490,RR2,PB,true,31,1,3,C,E01000002,2024-05-30,
+",
+    );
+    let (code, out, _) = w.run(&["validate", "--mhsds", "m"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("m/MHS001MPI.csv:3: Person_ID PE: a master record of MHS001MPI month 1490 from 2024-05-15 begins while the one from 2024-05-01 (m/MHS001MPI.csv:2) has no RecordEndDate: both would be current"), "{out}");
+    assert!(!out.contains("Person_ID PB"), "{out}");
 }
 
 #[test]
@@ -438,4 +453,150 @@ fn equality_runs_on_the_people_of_mhs001mpi() {
     assert_eq!(admissions("0 to 17"), 1.0);
     assert_eq!(admissions("18 to 24"), 1.0);
     assert_eq!(admissions("UNKNOWN"), 4.0);
+}
+
+#[test]
+fn mhs001mpi_as_parquet_with_codes_stored_as_decimals_reads_the_same() {
+    // pandas stores a column of numeric codes with blanks as float64: 3.0 is the code 3.
+    let w = tables_with_people();
+    let text = std::fs::read_to_string(format!("{PEOPLE}/MHS001MPI.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let decimal = ["UniqMonthID", "AgeRepPeriodEnd", "GenderIDCode"];
+    let columns: Vec<polars::prelude::Column> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let cells: Vec<Option<&str>> = rows
+                .iter()
+                .map(|r| Some(r[i]).filter(|c| !c.is_empty()))
+                .collect();
+            if decimal.contains(name) {
+                let numbers: Vec<Option<f64>> = cells
+                    .iter()
+                    .map(|c| c.map(|c| c.parse().unwrap()))
+                    .collect();
+                polars::prelude::Column::new((*name).into(), numbers)
+            } else {
+                polars::prelude::Column::new((*name).into(), cells)
+            }
+        })
+        .collect();
+    let mut frame = polars::prelude::DataFrame::new(rows.len(), columns).unwrap();
+    let args = [
+        "nhs", "--mhsds", "m", "--month", "2024-05", "--format", "csv",
+    ];
+    let (code, from_csv, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    std::fs::remove_file(w.path("m/MHS001MPI.csv")).unwrap();
+    polars_io::prelude::ParquetWriter::new(
+        std::fs::File::create(w.path("m/MHS001MPI.parquet")).unwrap(),
+    )
+    .finish(&mut frame)
+    .unwrap();
+    let (code, from_parquet, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(from_parquet, from_csv);
+}
+
+#[test]
+fn englands_population_from_its_age_bands_or_said_to_be_missing() {
+    let w = tables_with_people();
+    // The fixture's populations.csv gives two of England's groups, not all its age bands: no
+    // population for England, said in a warning and in empty_values, its rates empty.
+    let args = [
+        "nhs", "--mhsds", "m", "--month", "2024-05", "--format", "json",
+    ];
+    let (code, out, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("no population for England"), "{stderr}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["empty_values"]["england_without_population"], true);
+    assert_eq!(
+        value(&doc, "England", ("England", "NONE"), "OAP05", "M"),
+        None
+    );
+    // Every age band given: England's population is their sum (here 11 x 100,000), and its
+    // OAP05 M is its 5 OAPs started per 1,000,000 of it; --population England=N wins.
+    let mut populations = String::from("collaborative,dimension,group,age_band,population\n");
+    for band in [
+        "0 to 17",
+        "18 to 24",
+        "25 to 29",
+        "30 to 34",
+        "35 to 39",
+        "40 to 44",
+        "45 to 49",
+        "50 to 54",
+        "55 to 59",
+        "60 to 64",
+        "65 or over",
+    ] {
+        populations.push_str(&format!("England,age_band,{band},all,100000\n"));
+    }
+    w.write("m/populations.csv", &populations);
+    let (code, out, stderr) = w.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("no population for England"), "{stderr}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["empty_values"]["england_without_population"], false);
+    let m = value(&doc, "England", ("England", "NONE"), "OAP05", "M").unwrap();
+    assert!((m - 5e6 / 1_100_000.0).abs() < 1e-9, "{m}");
+    let doc = w.json(&[&args[..], &["--population", "England=1000000"]].concat());
+    assert_eq!(
+        value(&doc, "England", ("England", "NONE"), "OAP05", "M"),
+        Some(5.0)
+    );
+}
+
+#[test]
+fn validate_counts_the_rows_each_table_lets_go() {
+    let w = tables_with_people();
+    let (code, out, _) = w.run(&["validate", "--mhsds", "m"]);
+    assert_eq!(code, 0, "{out}");
+    // R-less referrals G1 (2 rows), H1; PD's row that is no master record and PZ's (no other
+    // record).
+    assert!(out.contains("MHS101Referral: 3 rows without ReasonOAT (no out-of-area referral) not needed, so not checked."), "{out}");
+    assert!(out.contains("MHS001MPI: 2 rows that are not a person's master record of the month, or of a person with no referral, spell or ward stay read, not needed, so not checked."), "{out}");
+}
+
+#[test]
+fn the_packs_manifest_names_every_table_and_reference_read() {
+    let w = tables_with_people();
+    let (code, _, stderr) = w.run(&[
+        "summary", "--mhsds", "m", "--month", "2024-05", "--out", "r",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let manifest: Value =
+        serde_json::from_str(&w.read("r/2024-05/manifest.json")).expect("a manifest");
+    let inputs = manifest["inputs"].as_array().unwrap();
+    let entry = |extract: &str| inputs.iter().find(|i| i["extract"] == extract);
+    let mpi = entry("MHS001MPI").expect("MHS001MPI among the inputs");
+    assert_eq!(
+        (
+            &mpi["rows_read"],
+            &mpi["rows_used"],
+            &mpi["rows_not_needed"],
+            &mpi["rows_rejected"]
+        ),
+        (
+            &Value::from(16),
+            &Value::from(14),
+            &Value::from(2),
+            &Value::from(0)
+        )
+    );
+    assert_eq!(mpi["sha256"].as_str().map(str::len), Some(64));
+    for extract in [
+        "MHS101Referral",
+        "MHS501HospProvSpell",
+        "MHS502WardStay",
+        "providers",
+        "imd",
+        "populations",
+        "collaboratives",
+    ] {
+        assert!(entry(extract).is_some(), "{extract}: {inputs:?}");
+    }
 }

@@ -167,6 +167,41 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
             &mut bad_masters,
         );
 
+        // Two versions of a person's master record of a month current at once: the earlier one
+        // still open (or closed after the later began) when the later begins. The pipeline
+        // would join both, putting the person in two groups and their bed days in twice.
+        let mut order: Vec<usize> = (0..p.len()).filter(|&i| !bad_masters[i]).collect();
+        order.sort_by_key(|&i| (p[i].person, p[i].month, p[i].version.start));
+        for pair in order.windows(2) {
+            let (a, b) = (&p[pair[0]], &p[pair[1]]);
+            if (a.person, a.month) != (b.person, b.month)
+                || a.version.end.is_some_and(|end| end <= b.version.start)
+            {
+                continue;
+            }
+            bad_masters[pair[1]] = true;
+            let until = a.version.end.map_or_else(
+                || "has no RecordEndDate".to_string(),
+                |e| format!("ends {}", iso(e)),
+            );
+            found.push(Finding {
+                file: file(b.at).to_string(),
+                line: b.at.line as usize,
+                rule: Rule::DuplicateId,
+                column: Some("RecordStartDate"),
+                value: Some(iso(b.version.start)),
+                message: format!(
+                    "Person_ID {}: a master record of MHS001MPI month {} from {} begins while the one from {} ({}:{}) {until}: both would be current",
+                    short(t.people.text(b.person)),
+                    b.month,
+                    iso(b.version.start),
+                    iso(a.version.start),
+                    file(a.at),
+                    a.at.line
+                ),
+            });
+        }
+
         // A ward stay outside its spell, as the same month's submission of the spell has it.
         let mut spell_of: HashMap<(u32, Month), usize> = HashMap::new();
         for (i, spell) in s.iter().enumerate() {

@@ -85,16 +85,18 @@ impl People {
             .iter()
             .map(|(column, count, (f, line, value))| {
                 format!(
-                    "{column}: {} values outside NHS England's list, counted in the group UNKNOWN (the first: {}:{line}, {value:?})",
+                    "{column}: {} {} outside NHS England's list, counted in the group UNKNOWN (the first: {}:{line}, {value:?})",
                     group_thousands(*count as i64),
+                    if *count == 1 { "value" } else { "values" },
                     file(*f)
                 )
             })
             .collect();
         if let Some((at, lsoa)) = first_not_listed {
             unlisted.push(format!(
-                "LSOA2011: {} LSOA codes the IMD lookup does not list, counted in the group UNKNOWN (the first: {}:{}, {:?})",
+                "LSOA2011: {} {} the IMD lookup does not list, counted in the group UNKNOWN (the first: {}:{}, {:?})",
                 group_thousands(not_listed as i64),
+                if not_listed == 1 { "LSOA code" } else { "LSOA codes" },
                 file(at.file),
                 at.line,
                 t.lsoas.text(lsoa)
@@ -102,7 +104,7 @@ impl People {
         }
         let lsoa_without_lookup = imd.is_none() && !t.lsoas.values.is_empty();
         if lsoa_without_lookup {
-            unlisted.push("LSOA2011: given, but no IMD lookup (imd.csv beside the tables or in the data folder, or --imd FILE), so every deprivation decile is UNKNOWN".into());
+            unlisted.push("LSOA2011: given, but no IMD lookup (imd.csv beside the tables or in the data folder, or --imd FILE), so deprivation is not known: no breakdown by IMD decile".into());
         }
         People {
             given,
@@ -123,7 +125,7 @@ impl People {
     }
 
     /// The person's master record of `month` as the pipeline reads it for a period ending
-    /// `rp_end` (its version current then; of two current versions, the later one), packed;
+    /// `rp_end` (its version current then: one at most, the checks refuse two), packed;
     /// `None`: no such record (the pipeline's left join finds nothing: every group UNKNOWN).
     pub fn at(&self, person: u32, month: Month, rp_end: Day) -> Option<u32> {
         self.of_month(person, month)

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use polars::prelude::{BooleanChunked, DataType};
+use polars::prelude::{BooleanChunked, Column, DataType, IntoColumn, PolarsResult, StringChunked};
 use polars_io::prelude::{ParquetReader, SerReader};
 
 use crate::input::findings::InvalidInput;
@@ -132,6 +132,29 @@ pub fn read_rows(
     Ok((rows, not_needed))
 }
 
+/// A Parquet column as text, as a person would write its values: a whole number stored as a
+/// decimal (`3.0`, as pandas stores a column of codes with blanks) is `3`.
+fn as_text(column: &Column) -> PolarsResult<Column> {
+    if !column.dtype().is_float() {
+        return column.cast(&DataType::String);
+    }
+    let values = column.cast(&DataType::Float64)?;
+    let texts: StringChunked = values
+        .f64()?
+        .iter()
+        .map(|v| {
+            v.map(|v| {
+                if v.fract() == 0.0 && v.abs() < 1e15 {
+                    format!("{}", v as i64)
+                } else {
+                    v.to_string()
+                }
+            })
+        })
+        .collect();
+    Ok(texts.with_name(column.name().clone()).into_column())
+}
+
 /// Which rows are needed: a wanted column's index, and a test of its (trimmed) text.
 pub type Needed<'a> = (usize, &'a dyn Fn(&str) -> bool);
 
@@ -184,8 +207,7 @@ fn read_parquet(
         // for those rows only (most referral rows have no ReasonOAT).
         let (frame, kept) = match needed_slot {
             Some((k, test)) => {
-                let column = frame.columns()[k]
-                    .cast(&DataType::String)
+                let column = as_text(&frame.columns()[k])
                     .with_context(|| format!("{shown}: a column cannot be read as text"))?;
                 let keep: BooleanChunked = column
                     .str()?
@@ -204,7 +226,7 @@ fn read_parquet(
         let texts = frame
             .columns()
             .iter()
-            .map(|c| c.cast(&DataType::String))
+            .map(as_text)
             .collect::<Result<Vec<_>, _>>()
             .with_context(|| format!("{shown}: a column cannot be read as text"))?;
         let texts = texts

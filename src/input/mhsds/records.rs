@@ -431,7 +431,7 @@ impl<'c> Cells<'_, 'c> {
                 slot,
                 Rule::InvalidFlag,
                 format!(
-                    "{name} {:?} is not a flag (expected true or false)",
+                    "{name} {:?} is not a flag (expected true or false, or 1 or 0)",
                     short(text)
                 ),
             );
