@@ -105,16 +105,26 @@ pub fn read_populations(path: &Path) -> Result<Populations> {
             );
         };
         let group_text = table.get(row, "group");
+        // A group by its name (`Female`, `British`) or its code as NHS England's files give it
+        // (`2`, `A`).
         let groups_of = dimension.groups();
-        let Some(group) = groups_of
-            .iter()
-            .find(|g| g.eq_ignore_ascii_case(group_text))
-        else {
+        let codes = dimension.codes();
+        let is = |text: &&str| text.eq_ignore_ascii_case(group_text);
+        let by_code = || codes.iter().position(is);
+        let found = groups_of.iter().position(is).or_else(by_code);
+        let Some(group) = found.map(|i| &groups_of[i]) else {
+            let with_population: Vec<String> = (groups_of.iter().zip(&codes))
+                .filter(|(g, _)| ![UNKNOWN, "Not Stated", "Not Known"].contains(g))
+                .map(|(g, c)| match g == c {
+                    true => g.to_string(),
+                    false => format!("{g} ({c})"),
+                })
+                .collect();
             bail!(
                 "{}: group {group_text:?} is not a group of {} (expected one of: {})",
                 at(line),
                 dimension.name(),
-                groups_of[..groups_of.len() - 1].join("; ")
+                with_population.join("; ")
             );
         };
         if [UNKNOWN, "Not Stated", "Not Known"].contains(group) {
