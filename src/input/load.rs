@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
+use polars::prelude::PlHashMap;
 use serde_json::{json, Value};
 
 use super::across::ExtractDateSource;
@@ -71,17 +72,7 @@ pub fn load(
         None => Mapping::default(),
     };
     let paths = resolve_inputs(request, |kind| mapping.files(kind).cloned())?;
-    let reference = read_reference(
-        paths.collaboratives.as_deref(),
-        paths.local_costs.as_deref(),
-    )?;
-    let mut reference = reference;
-    reference.populations = paths
-        .populations
-        .as_deref()
-        .map(read_populations)
-        .transpose()?;
-    let imd = paths.imd.as_deref().map(read_imd).transpose()?;
+    let (reference, imd) = references(&paths)?;
     let source = mapping.source.clone();
     let options = CheckOptions {
         mapping,
@@ -103,6 +94,22 @@ pub fn load(
         mapping: source,
         mhsds: None,
     })
+}
+
+/// The reference files of the paths, read and checked: the collaboratives, local costs and
+/// populations, and the IMD decile of each LSOA.
+fn references(paths: &InputPaths) -> Result<(Reference, Option<PlHashMap<String, u8>>)> {
+    let mut reference = read_reference(
+        paths.collaboratives.as_deref(),
+        paths.local_costs.as_deref(),
+    )?;
+    reference.populations = paths
+        .populations
+        .as_deref()
+        .map(read_populations)
+        .transpose()?;
+    let imd = paths.imd.as_deref().map(read_imd).transpose()?;
+    Ok((reference, imd))
 }
 
 /// Reads a folder of MHSDS tables and translates them into the spells and placements the
@@ -142,16 +149,7 @@ fn load_mhsds(
         populations: given_or_found(request.populations, "populations.csv"),
         ..Default::default()
     };
-    let mut reference = read_reference(
-        paths.collaboratives.as_deref(),
-        paths.local_costs.as_deref(),
-    )?;
-    reference.populations = paths
-        .populations
-        .as_deref()
-        .map(read_populations)
-        .transpose()?;
-    let imd = paths.imd.as_deref().map(read_imd).transpose()?;
+    let (reference, imd) = references(&paths)?;
     let data = read_folder(dir, imd.as_ref())?;
     crate::timing("mhsds tables read and checked");
     let translated = translate(&data)?;

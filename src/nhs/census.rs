@@ -178,13 +178,7 @@ pub(super) fn census_figures(
         .keys()
         .map(|c| population(c))
         .sum::<Option<u64>>();
-    let description = |c: &str| {
-        request
-            .descriptions
-            .get(c)
-            .cloned()
-            .unwrap_or_else(|| c.to_string())
-    };
+    let description = |c: &str| request.description(c);
     let mut figures = Vec::new();
     if let Some(aggregate) = Aggregate::of(request.selected) {
         figures.push(Figures::of(

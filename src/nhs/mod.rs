@@ -65,6 +65,16 @@ pub struct NhsRequest<'a> {
     pub group_populations: Option<&'a Populations>,
 }
 
+impl NhsRequest<'_> {
+    /// A collaborative's name from the reference (its code when it has none).
+    pub(super) fn description(&self, code: &str) -> String {
+        self.descriptions
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
 /// The level over the collaboratives: all of them (`All collaboratives`, `ALL`); with a
 /// selection of two or more, those chosen (`Selected collaboratives`, their codes joined by `+`);
 /// with one, none (it would repeat that collaborative's own rows).
@@ -132,13 +142,7 @@ pub fn measures_from_mhsds(
     let counted = pipeline::levels(mhsds, request.months);
     crate::timing("nhs: pipeline");
     let periods = periods_of(request).len();
-    let description = |c: &str| {
-        request
-            .descriptions
-            .get(c)
-            .cloned()
-            .unwrap_or_else(|| c.to_string())
-    };
+    let description = |c: &str| request.description(c);
     let chosen = |c: &String| request.selected.is_empty() || request.selected.contains(c);
     let mut figures: Vec<Figures> = Vec::new();
     let mut collaboratives: BTreeMap<String, Level> = request

@@ -125,11 +125,7 @@ pub(super) fn group_figures(
         let (names, codes) = (dimension.groups(), dimension.codes());
         let every = matches!(within, Within::England | Within::Collaborative);
         let description = match within {
-            Within::Collaborative => request
-                .descriptions
-                .get(&code)
-                .cloned()
-                .unwrap_or_else(|| code.clone()),
+            Within::Collaborative => request.description(&code),
             _ => code.clone(),
         };
         for (rank, name) in names.iter().enumerate() {
