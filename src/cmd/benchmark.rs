@@ -15,7 +15,7 @@ pub fn run(args: &BenchmarkArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let peers = peers(&args.peer)?;
     let populations = populations(&args.population)?;
-    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::BOTH)?;
     let published = crate::published::load(&args.published, args.period.as_deref(), false)?;
     if !quiet {
         for warning in &published.warnings {

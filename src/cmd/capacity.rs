@@ -41,7 +41,7 @@ pub fn run(args: &CapacityArgs) -> Result<()> {
         by_month: args.by_month,
         charts: args.charts.is_some(),
     };
-    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::Both)?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::BOTH)?;
     let (report, charts) = report(&inputs, &selection, &options)?;
     if let Some(dir) = &args.charts {
         std::fs::create_dir_all(dir)

@@ -13,7 +13,7 @@ use crate::render::equality_chart::{self, charts};
 
 pub fn run(args: &EqualityArgs) -> Result<()> {
     let quiet = args.output.quiet;
-    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::BOTH.with_people(true))?;
     let options = options_from_args(args, &inputs)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let frame = compute(&inputs, &selection, &periods, &options)?;

@@ -11,9 +11,9 @@ use crate::los::LosBreakdown;
 pub fn run(args: &LosArgs) -> Result<()> {
     // The placements only tell which spells had an out-of-area placement.
     let extracts = if args.by.contains(&LosBreakdown::Oap) {
-        Extracts::Both
+        Extracts::BOTH
     } else {
-        Extracts::AdmissionsOnly
+        Extracts::ADMISSIONS_ONLY
     };
     let (inputs, selection) = prepare(&args.analysis, args.output.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;

@@ -80,7 +80,8 @@ pub fn load_inputs(args: &InputArgs, quiet: bool, extracts: Extracts) -> Result<
         mapping: args.mapping.as_deref(),
         imd: args.imd.as_deref(),
         populations: args.populations.as_deref(),
-        placements_needed: extracts == Extracts::Both,
+        placements_needed: extracts.placements,
+        people_needed: extracts.people,
         mhsds: args.mhsds.as_deref(),
     };
     let extract_date = args

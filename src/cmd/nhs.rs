@@ -18,7 +18,11 @@ use crate::schema::{Cell, Report};
 
 pub fn run(args: &NhsArgs) -> Result<()> {
     let quiet = args.output.quiet;
-    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    let (inputs, selection) = prepare(
+        &args.analysis,
+        quiet,
+        Extracts::BOTH.with_people(!args.no_groups),
+    )?;
     if inputs.mhsds.is_some() {
         // NHS England's measures from its own tables: its own adult acute bed types, every
         // bed type; an option choosing otherwise would be read and then not used.

@@ -10,7 +10,7 @@ use crate::render::Format;
 
 pub fn run(args: &RatesArgs) -> Result<()> {
     let quiet = args.output.quiet;
-    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::Both)?;
+    let (inputs, selection) = prepare(&args.analysis, quiet, Extracts::BOTH)?;
     let periods = resolve_periods(&args.periods, &inputs)?;
     let mut report = report(&inputs, &selection, args.periods.period, &periods, &args.by)?;
     crate::timing("rates computed");

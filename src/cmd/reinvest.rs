@@ -16,7 +16,7 @@ pub fn run(args: &ReinvestArgs) -> Result<()> {
         oap_daily_cost: args.oap_daily_cost,
         scenario: args.scenario.as_deref().map(Scenario::parse).transpose()?,
     };
-    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::Both)?;
+    let (inputs, selection) = prepare(&args.analysis, args.output.quiet, Extracts::BOTH)?;
     let report = report(&inputs, &selection, &options)?;
     if !args.output.quiet {
         eprintln!("oapstat: {}", inputs.counts_line());

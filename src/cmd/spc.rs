@@ -25,13 +25,10 @@ pub fn run(args: &SpcArgs) -> Result<()> {
     if measures.len() > 1 && !args.summary {
         bail!("--measure is given {} times: spc charts one measure (or give --summary for a row per collaborative and measure)", measures.len());
     }
-    let extracts = if measures
-        .iter()
-        .all(|m| extracts_for(m) == Extracts::AdmissionsOnly)
-    {
-        Extracts::AdmissionsOnly
+    let extracts = if measures.iter().all(|m| !extracts_for(m).placements) {
+        Extracts::ADMISSIONS_ONLY
     } else {
-        Extracts::Both
+        Extracts::BOTH
     };
     let (inputs, selection) = prepare(&args.analysis, args.output.quiet, extracts)?;
     let periods = resolve_periods(&args.periods, &inputs)?;

@@ -89,7 +89,11 @@ pub fn run(args: &SummaryArgs) -> Result<()> {
     };
     let as_of = as_of(args)?;
     say("reading and checking the extracts");
-    let mut inputs = load_inputs(&args.analysis.input, true, crate::input::Extracts::Both)?;
+    let mut inputs = load_inputs(
+        &args.analysis.input,
+        true,
+        crate::input::Extracts::BOTH.with_people(true),
+    )?;
     say(&inputs.counts_line());
     let month = parse_month(&args.month, "--month", inputs.checked.extract_date, as_of)?;
     let label = month.format("%Y-%m").to_string();

@@ -21,7 +21,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32> {
     let inputs = load_inputs(
         &args.input,
         args.quiet || args.format != Format::Table,
-        super::Extracts::Both,
+        super::Extracts::BOTH.with_people(true),
     )?;
     let checked = &inputs.checked;
     let refusal = inputs.unplaced_refusal();

@@ -54,6 +54,8 @@ pub struct InputRequest<'a> {
     pub populations: Option<&'a Path>,
     /// False when the command does not read the placements at all.
     pub placements_needed: bool,
+    /// Whether who each patient is must be read (MHSDS: `MHS001MPI`).
+    pub people_needed: bool,
     /// A folder of MHSDS tables to read in place of the extracts (`--mhsds`).
     pub mhsds: Option<&'a Path>,
 }

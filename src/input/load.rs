@@ -150,7 +150,7 @@ fn load_mhsds(
         ..Default::default()
     };
     let (reference, imd) = references(&paths)?;
-    let data = read_folder(dir, imd.as_ref())?;
+    let data = read_folder(dir, imd.as_ref(), request.people_needed)?;
     crate::timing("mhsds tables read and checked");
     let translated = translate(&data)?;
     crate::timing("mhsds tables as spells and placements");

@@ -44,10 +44,30 @@ pub use files::{ExtractKind, InputPaths};
 pub use findings::{Finding, Rule};
 pub use load::{load, Inputs, InvalidInput};
 
-/// Which extracts a command reads.
+/// What a command reads of the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extracts {
-    Both,
-    /// The placements are neither used nor read (`los` without `--by oap`).
-    AdmissionsOnly,
+pub struct Extracts {
+    /// The placements (`los` without `--by oap` uses none: they are neither read nor checked).
+    pub placements: bool,
+    /// Who each patient is, from MHSDS tables' `MHS001MPI` (not read when false; the extracts'
+    /// optional columns are read either way, at the cost of one check a row).
+    pub people: bool,
+}
+
+impl Extracts {
+    /// The admissions and the placements.
+    pub const BOTH: Extracts = Extracts {
+        placements: true,
+        people: false,
+    };
+    /// The admissions alone.
+    pub const ADMISSIONS_ONLY: Extracts = Extracts {
+        placements: false,
+        people: false,
+    };
+
+    /// The same, and who each patient is when `people`.
+    pub fn with_people(self, people: bool) -> Extracts {
+        Extracts { people, ..self }
+    }
 }

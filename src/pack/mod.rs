@@ -136,7 +136,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
     // The Making Data Count measures, with the data folder's targets and rebases.
     let (targets, rebases) = crate::spc::targets::load(None, None, &[], None, inputs)?;
     for measure in crate::spc::SUMMARY_MEASURES {
-        let frame = if crate::spc::extracts_for(measure) == crate::input::Extracts::AdmissionsOnly {
+        let frame = if !crate::spc::extracts_for(measure).placements {
             &los_frame
         } else {
             &rates_frame

@@ -94,9 +94,9 @@ impl SeriesChart {
 /// The extracts a measure needs: a length-of-stay measure, the admissions only.
 pub fn extracts_for(measure: &str) -> Extracts {
     if los::fields(&[]).iter().any(|f| f.name == measure) {
-        Extracts::AdmissionsOnly
+        Extracts::ADMISSIONS_ONLY
     } else {
-        Extracts::Both
+        Extracts::BOTH
     }
 }
 

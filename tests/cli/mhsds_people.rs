@@ -600,3 +600,20 @@ fn the_packs_manifest_names_every_table_and_reference_read() {
         assert!(entry(extract).is_some(), "{extract}: {inputs:?}");
     }
 }
+
+#[test]
+fn mhs001mpi_is_read_only_by_what_needs_who_each_patient_is() {
+    let w = tables_with_people();
+    let reads_it = |args: &[&str]| {
+        let (code, _, stderr) = w.run(args);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("MHS101Referral: 17 rows read"), "{stderr}");
+        stderr.contains("MHS001MPI: 16 rows read")
+    };
+    let month = ["--mhsds", "m", "--month", "2024-05", "--format", "csv"];
+    assert!(reads_it(&[&["nhs"][..], &month].concat()));
+    assert!(!reads_it(&[&["nhs", "--no-groups"][..], &month].concat()));
+    assert!(!reads_it(&["rates", "--mhsds", "m", "--format", "csv"]));
+    assert!(!reads_it(&["los", "--mhsds", "m", "--format", "csv"]));
+    assert!(reads_it(&[&["equality"][..], &month].concat()));
+}

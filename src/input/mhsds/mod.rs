@@ -47,10 +47,10 @@ pub struct Mhsds {
     pub providers: Providers,
 }
 
-/// Reads and checks every MHSDS table of `dir` (and its `providers.csv`, if any); `imd` gives
-/// the IMD decile of each LSOA (`imd.csv`).
-pub fn read_folder(dir: &Path, imd: Option<&PlHashMap<String, u8>>) -> Result<Mhsds> {
-    let (mut tables, mut findings) = tables::read_tables(dir)?;
+/// Reads and checks every MHSDS table of `dir` (and its `providers.csv`, if any), `MHS001MPI`
+/// only with `people`; `imd` gives the IMD decile of each LSOA (`imd.csv`).
+pub fn read_folder(dir: &Path, imd: Option<&PlHashMap<String, u8>>, people: bool) -> Result<Mhsds> {
+    let (mut tables, mut findings) = tables::read_tables(dir, people)?;
     check::check_across(&mut tables, &mut findings);
     let people = People::of(&mut tables, imd);
     let providers = Providers::read_in(dir)?;

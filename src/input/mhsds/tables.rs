@@ -148,11 +148,13 @@ pub struct Tables {
     pub files: Vec<TableCounts>,
 }
 
-/// Reads every table file of a folder; returns the valid rows and every problem found.
-pub fn read_tables(dir: &Path) -> Result<(Tables, Vec<Finding>)> {
+/// Reads every table file of a folder (`MHS001MPI` only with `people`); returns the valid rows
+/// and every problem found.
+pub fn read_tables(dir: &Path, people: bool) -> Result<(Tables, Vec<Finding>)> {
     let mut tables = Tables::default();
     let mut findings = Vec::new();
-    for (table, path) in table_files(dir)? {
+    let files = table_files(dir)?.into_iter();
+    for (table, path) in files.filter(|(t, _)| people || *t != Table::Mpi) {
         let shown = path.display().to_string();
         let file = tables.files.len() as u32;
         let wanted = table.wanted();

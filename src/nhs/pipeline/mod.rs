@@ -593,7 +593,8 @@ mod tests {
     /// The hand-worked tables, only the rows of one person.
     fn one_person(person: &str) -> Mhsds {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mhsds-tables");
-        let mut m = crate::input::mhsds::read_folder(std::path::Path::new(dir), None).unwrap();
+        let mut m =
+            crate::input::mhsds::read_folder(std::path::Path::new(dir), None, false).unwrap();
         let p = m.tables.people.find(person).unwrap();
         let t = &mut m.tables;
         t.referrals.retain(|r| r.person == p);
