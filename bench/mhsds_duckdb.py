@@ -69,7 +69,7 @@ breakdown is expected. What the pipeline does with MHS001MPI that a reader would
   dimension (the coalesce of L292-299 and the like); so is a code the reference table lacks.
 - The reference tables are current by the run's end month, not the row's (L463-473 and the
   like, '$end_month_id' >= FirstMonth): ethnicity T, U and V (LastMonth 1390) are UNKNOWN in every
-  run after October 2015. Upper Ethnicity follows the lower code (Z "Not Stated", 99 "Not Known").
+  run after January 2016 (month 1390). Upper Ethnicity follows the lower code (Z "Not Stated", 99 "Not Known").
 - Gender (L466-470): GenderIDCode 1-4 wins; otherwise Gender 1, 2 or 9; anything else UNKNOWN.
 - Age (L463-464): age_band_desc holds ages 0-124 (mapage: "65 or over" is 65-124); any other
   AgeRepPeriodEnd, or none, is UNKNOWN.
