@@ -186,10 +186,7 @@ fn compute(
         .collect();
     let mut ours: Vec<DataFrame> = Vec::new();
     if !mhsds.is_empty() {
-        let adult_acute: Vec<String> = crate::nhs::ADULT_ACUTE
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let adult_acute = crate::nhs::default_adult_acute();
         let nhs = crate::nhs::compute(
             inputs,
             selection,

@@ -9,7 +9,7 @@ use crate::demographics::Dimension;
 use crate::figures::format_cell;
 use crate::input::Extracts;
 use crate::input::Inputs;
-use crate::nhs::{is_percentage, measure_names, short_name, ADULT_ACUTE};
+use crate::nhs::{default_adult_acute, is_percentage, measure_names, short_name};
 use crate::nhs::{report, report_warnings, Options};
 use crate::periods::parse_month;
 use crate::periods::{add_months, last_complete_month_end, month_end, month_start, parse_bound};
@@ -35,7 +35,7 @@ pub fn run(args: &NhsArgs) -> Result<()> {
     }
     let months = reporting_months(args, &inputs)?;
     let adult_acute: Vec<String> = if args.adult_acute.is_empty() {
-        ADULT_ACUTE.iter().map(|s| s.to_string()).collect()
+        default_adult_acute()
     } else {
         args.adult_acute.clone()
     };

@@ -10,6 +10,11 @@ use crate::periods::{add_months, month_end, Period};
 /// The adult acute service lines by default (MHSDS bed types 200, 201 and 202).
 pub const ADULT_ACUTE: [&str; 3] = ["adult_acute", "older_adult_acute", "picu"];
 
+/// [`ADULT_ACUTE`] as the service lines [`super::Options`] take.
+pub fn default_adult_acute() -> Vec<String> {
+    ADULT_ACUTE.iter().map(|s| s.to_string()).collect()
+}
+
 /// The header of NHS England's published OAP file (DOMAIN.md section 10), and the report field
 /// each column is written from.
 pub const PUBLISHED_COLUMNS: [(&str, &str); 11] = [

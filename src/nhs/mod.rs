@@ -27,7 +27,7 @@ use crate::demographics::Dimension;
 use crate::input::reference::Populations;
 
 pub use measures::{
-    is_percentage, measure_names, short_name, Breakdown, Window, Within, ADULT_ACUTE,
+    default_adult_acute, is_percentage, measure_names, short_name, Breakdown, Window, Within,
     PUBLISHED_COLUMNS,
 };
 pub use pipeline::{hosp_spell_bed_days, LevelKey};

@@ -26,7 +26,7 @@ use crate::scope::Selection;
 use crate::suppress::{self, Suppression};
 
 use headline::{capacity_lines, headlines, total_headline, HeadlinePeriods};
-use pages::{headline_table, html, markdown, PackChart, Section};
+use pages::{headline_table, html, markdown, PackChart, Page, Section};
 
 /// Why a pack has no reinvestment section (headline, notes and manifest say it).
 pub const REINVEST_NOT_ESTIMATED: &str = "not estimated: no local daily costs were given (--local-costs, or local_costs.csv in the --data folder)";
@@ -106,10 +106,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
         &[],
     )?;
     // NHS England's measures for the month, also written in the published layout.
-    let adult_acute: Vec<String> = crate::nhs::ADULT_ACUTE
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let adult_acute = crate::nhs::default_adult_acute();
     let nhs = crate::nhs::report(
         inputs,
         selection,
@@ -400,14 +397,17 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
     let suppression_text = suppression.map(|s| s.describe());
     // What the reader must know before trusting the figures, above the headline table.
     let cautions: Vec<String> = inputs.unplaced_line().into_iter().collect();
+    let page = Page {
+        month: &label,
+        periods: &periods,
+        headlines: &heads,
+        reinvest_label: &reinvest_label,
+        sections: &sections,
+        suppression: suppression_text.as_deref(),
+        cautions: &cautions,
+    };
     let summary_md = markdown(
-        &label,
-        &periods,
-        &heads,
-        &reinvest_label,
-        &sections,
-        suppression_text.as_deref(),
-        &cautions,
+        &page,
         &crate::render::matrix::markdown(&cells, &matrix_heading, &measure_label),
     );
     let mut pack_charts = Vec::new();
@@ -422,13 +422,7 @@ pub fn build(inputs: &Inputs, selection: &Selection, options: &PackOptions) -> R
     }
     pack_charts.extend(equality_charts);
     let index_html = html(
-        &label,
-        &periods,
-        &heads,
-        &reinvest_label,
-        &sections,
-        suppression_text.as_deref(),
-        &cautions,
+        &page,
         &crate::render::matrix::html(&cells, &matrix_heading, &measure_label, &|_| true),
         &pack_charts,
     );

@@ -58,19 +58,31 @@ pub struct Section {
     pub lines: Vec<String>,
 }
 
+/// What both pages of the pack say: the month, the headline per collaborative, the sections, the
+/// suppression rule if any, and what the reader must know before trusting the figures.
+#[derive(Clone, Copy)]
+pub struct Page<'a> {
+    pub month: &'a str,
+    pub periods: &'a HeadlinePeriods,
+    pub headlines: &'a [Headline],
+    pub reinvest_label: &'a str,
+    pub sections: &'a [Section],
+    pub suppression: Option<&'a str>,
+    pub cautions: &'a [String],
+}
+
 /// The Markdown summary of the pack; `cautions`, what the reader must know before trusting the
 /// figures, stand above the headline table.
-#[allow(clippy::too_many_arguments)]
-pub fn markdown(
-    month: &str,
-    periods: &HeadlinePeriods,
-    headlines: &[Headline],
-    reinvest_label: &str,
-    sections: &[Section],
-    suppression: Option<&str>,
-    cautions: &[String],
-    matrix: &str,
-) -> String {
+pub fn markdown(page: &Page, matrix: &str) -> String {
+    let Page {
+        month,
+        periods,
+        headlines,
+        reinvest_label,
+        sections,
+        suppression,
+        cautions,
+    } = *page;
     let mut md = String::new();
     md.push_str(&format!(
         "# Out-of-area placements: monthly summary, {month}\n\n"
@@ -126,18 +138,16 @@ pub struct PackChart {
 
 /// The pack's `index.html`: the headline table and every chart, inline and self-contained (no
 /// network, scripts or fonts), readable on a phone and printable on A4.
-#[allow(clippy::too_many_arguments)]
-pub fn html(
-    month: &str,
-    periods: &HeadlinePeriods,
-    headlines: &[Headline],
-    reinvest_label: &str,
-    sections: &[Section],
-    suppression: Option<&str>,
-    cautions: &[String],
-    matrix: &str,
-    charts: &[PackChart],
-) -> String {
+pub fn html(page: &Page, matrix: &str, charts: &[PackChart]) -> String {
+    let Page {
+        month,
+        periods,
+        headlines,
+        reinvest_label,
+        sections,
+        suppression,
+        cautions,
+    } = *page;
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.push_str(&format!(
