@@ -47,14 +47,7 @@ pub fn pack_section(
         &options,
     )?;
     crate::suppress::apply_or_record(&mut report, suppression);
-    let text = |name: &str| -> Result<Vec<String>> {
-        Ok(frame
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
+    let text = |name: &str| crate::spells::text_values(&frame, name);
     let (collaborative, dimension, group) =
         (text("collaborative")?, text("dimension")?, text("group")?);
     let mut higher: Vec<String> = Vec::new();

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use crate::input::contract::normalise_column_name;
 use crate::input::findings::InvalidInput;
+use crate::input::reference::Table;
 
 /// Providers by code, each with its collaborative.
 #[derive(Debug, Clone, Default)]
@@ -28,33 +28,15 @@ impl Providers {
     }
 
     pub fn read(path: &Path) -> Result<Providers> {
-        let shown = path.display().to_string();
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
-            .with_context(|| format!("{shown}: cannot read"))?;
-        let header: Vec<String> = reader
-            .headers()
-            .with_context(|| format!("{shown}: cannot read the header"))?
-            .iter()
-            .map(normalise_column_name)
-            .collect();
-        let column = |name: &str| {
-            header.iter().position(|h| h == name).ok_or_else(|| {
-                InvalidInput(format!(
-                    "{shown}:1: no column {name} (providers.csv has provider_code, collaborative)"
-                ))
-            })
-        };
-        let (code_at, collaborative_at) = (column("provider_code")?, column("collaborative")?);
+        let table = Table::read(path, &["provider_code", "collaborative"])?;
         let mut collaborative_of = BTreeMap::new();
-        for (i, record) in reader.records().enumerate() {
-            let line = i + 2;
-            let record = record.with_context(|| format!("{shown}:{line}: cannot read"))?;
-            let cell = |at: usize| record.get(at).map(str::trim).unwrap_or_default();
-            let (code, collaborative) = (cell(code_at), cell(collaborative_at));
+        for (line, row) in &table.rows {
+            let code = table.get(row, "provider_code");
+            let collaborative = table.get(row, "collaborative");
             if code.is_empty() || collaborative.is_empty() {
                 return Err(InvalidInput(format!(
-                    "{shown}:{line}: provider_code and collaborative are both required"
+                    "{}:{line}: provider_code and collaborative are both required",
+                    table.path
                 ))
                 .into());
             }
@@ -63,7 +45,8 @@ impl Providers {
             {
                 if other != collaborative {
                     return Err(InvalidInput(format!(
-                        "{shown}:{line}: provider {code} is given two collaboratives, {other} and {collaborative}"
+                        "{}:{line}: provider {code} is given two collaboratives, {other} and {collaborative}",
+                        table.path
                     ))
                     .into());
                 }
