@@ -23,7 +23,8 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
         let t = &*tables;
         let file = |at: At| t.files[at.file as usize].path.as_str();
         // The rows in order of their key (a stable sort: of equal keys, the earliest row
-        // first), so that a repeat is next to the row it repeats; four bytes a row.
+        // first), so that a repeat is next to the row it repeats; four bytes a row. Returns
+        // that order.
         let mut repeats = |table: Table,
                            id_column: &'static str,
                            keys: Vec<((u32, Month, Day), At)>,
@@ -65,6 +66,7 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
                     ),
                 });
             }
+            order
         };
         let r = &t.referrals;
         repeats(
@@ -143,7 +145,7 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
         // Two master records of a person in one month: NHS England's tables would count the
         // person in both groups, and their bed days twice.
         let p = &t.master_records;
-        repeats(
+        let order = repeats(
             Table::Mpi,
             "Person_ID",
             p.iter()
@@ -170,9 +172,11 @@ pub fn check_across(tables: &mut Tables, findings: &mut Vec<Finding>) {
         // Two versions of a person's master record of a month current at once: the earlier one
         // still open (or closed after the later began) when the later begins. The pipeline
         // would join both, putting the person in two groups and their bed days in twice.
-        let mut order: Vec<usize> = (0..p.len()).filter(|&i| !bad_masters[i]).collect();
-        order.sort_by_key(|&i| (p[i].person, p[i].month, p[i].version.start));
-        for pair in order.windows(2) {
+        // In the order the repeats were found in, by person, month and RecordStartDate.
+        let kept: Vec<usize> = (order.into_iter().map(|i| i as usize))
+            .filter(|&i| !bad_masters[i])
+            .collect();
+        for pair in kept.windows(2) {
             let (a, b) = (&p[pair[0]], &p[pair[1]]);
             if (a.person, a.month) != (b.person, b.month)
                 || a.version.end.is_some_and(|end| end <= b.version.start)

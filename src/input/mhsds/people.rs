@@ -159,3 +159,58 @@ impl People {
         Person::unpack(of_month[of_month.len() - 1].who)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::mhsds::records::day;
+
+    fn record(person: u32, month: Month, start: Day, end: Option<Day>, age: u8) -> Record {
+        let who = Person {
+            age,
+            ..Person::UNKNOWN
+        };
+        Record {
+            person,
+            month,
+            start,
+            end: end.unwrap_or(Day::MAX),
+            who: who.pack(),
+        }
+    }
+
+    #[test]
+    fn whose_record_a_spell_and_a_period_take() {
+        // Person 1: records of April (corrected on 10 May: 40, then 41) and of July 2024.
+        let (april, july) = (1489, 1492);
+        let people = People {
+            given: true,
+            records: vec![
+                record(1, april, day(2024, 4, 1), Some(day(2024, 5, 9)), 40),
+                record(1, april, day(2024, 5, 10), None, 41),
+                record(1, july, day(2024, 7, 1), None, 42),
+                record(2, april, day(2024, 4, 1), None, 70),
+            ],
+            ..People::default()
+        };
+        let age = |p: Person| p.age;
+        // A spell of the month: its latest version; before the first record: the first; between
+        // records: the next; after the last: the last; no record: UNKNOWN.
+        assert_eq!(age(people.around(1, april)), 41);
+        assert_eq!(age(people.around(1, april - 3)), 41);
+        assert_eq!(age(people.around(1, april + 1)), 42);
+        assert_eq!(age(people.around(1, july + 5)), 42);
+        assert_eq!(people.around(3, april), Person::UNKNOWN);
+        // A period ending 30 April reads April's first version; one ending 31 May its second;
+        // every version for the quarterly OAP tables.
+        let age_at = |end: Day| people.at(1, april, end).map(|w| Person::unpack(w).age);
+        assert_eq!(age_at(day(2024, 4, 30)), Some(40));
+        assert_eq!(age_at(day(2024, 5, 31)), Some(41));
+        assert_eq!(people.at(1, april + 1, day(2024, 5, 31)), None);
+        let every: Vec<u8> = people
+            .every_version(1, april)
+            .map(|w| Person::unpack(w).age)
+            .collect();
+        assert_eq!(every, [40, 41]);
+    }
+}
